@@ -1,0 +1,176 @@
+"""Engine and session factory for SQLite (embedded) and PostgreSQL (shared).
+
+Opening a database never shows the user a traceback: every failure becomes a
+:class:`DatabaseOpenError` whose message is Indonesian and says what to do next.
+"""
+
+from __future__ import annotations
+
+import sqlite3
+from contextlib import contextmanager
+from pathlib import Path
+from typing import Iterator
+
+from sqlalchemy import Engine, create_engine, event, text
+from sqlalchemy.engine import make_url
+from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..config import normalize_url
+
+SQLITE_MAGIC = b"SQLite format 3\x00"
+
+
+class DatabaseOpenError(Exception):
+    """The database cannot be opened. ``message`` is for the user; ``hint`` says the way on."""
+
+    def __init__(self, message: str, hint: str = "", kind: str = "open") -> None:
+        super().__init__(message)
+        self.message = message
+        self.hint = hint
+        self.kind = kind  # "not_sqlite" | "corrupt" | "unreachable" | "auth" | "too_new" | "open"
+
+    def __str__(self) -> str:  # pragma: no cover - trivial
+        return f"{self.message} {self.hint}".strip()
+
+
+def _sqlite_pragmas(dbapi_conn, _record) -> None:
+    cur = dbapi_conn.cursor()
+    cur.execute("PRAGMA foreign_keys=ON")
+    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute("PRAGMA synchronous=NORMAL")
+    cur.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
+    cur.execute("PRAGMA temp_store=MEMORY")
+    cur.close()
+
+
+def _check_sqlite_file(path: Path) -> None:
+    if not path.exists():
+        path.parent.mkdir(parents=True, exist_ok=True)
+        return
+    if path.is_dir():
+        raise DatabaseOpenError(
+            f"'{path}' adalah folder, bukan berkas basis data.",
+            "Pilih berkas basis data DTKS (.sqlite) yang lain.",
+            "not_sqlite",
+        )
+    if path.stat().st_size == 0:
+        return
+    with path.open("rb") as fh:
+        head = fh.read(16)
+    if head != SQLITE_MAGIC:
+        raise DatabaseOpenError(
+            f"Berkas '{path.name}' bukan basis data DTKS Desktop (bukan berkas SQLite).",
+            "Pilih berkas basis data yang lain atau buat basis data baru.",
+            "not_sqlite",
+        )
+
+
+def make_engine(url: str, *, echo: bool = False) -> Engine:
+    """Create an engine and prove that it connects. Raises DatabaseOpenError."""
+    url = normalize_url(url)
+    u = make_url(url)
+    backend = u.get_backend_name()
+    if backend == "sqlite":
+        if u.database and u.database != ":memory:":
+            _check_sqlite_file(Path(u.database))
+        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        event.listen(engine, "connect", _sqlite_pragmas)
+        try:
+            with engine.connect() as conn:
+                mode = conn.exec_driver_sql("PRAGMA journal_mode=WAL").scalar()
+                result = conn.exec_driver_sql("PRAGMA quick_check").scalar()
+                if result != "ok":
+                    raise DatabaseOpenError(
+                        f"Basis data '{u.database}' rusak ({result}).",
+                        "Pulihkan dari cadangan atau pilih berkas lain.",
+                        "corrupt",
+                    )
+                del mode
+        except DatabaseOpenError:
+            engine.dispose()
+            raise
+        except (OperationalError, DBAPIError, sqlite3.DatabaseError) as exc:
+            engine.dispose()
+            raise DatabaseOpenError(
+                f"Basis data '{u.database}' tidak dapat dibuka: {_short(exc)}.",
+                "Pilih berkas basis data yang lain.",
+                "corrupt",
+            ) from None
+        return engine
+    if backend == "postgresql":
+        engine = create_engine(
+            url,
+            echo=echo,
+            pool_pre_ping=True,
+            pool_size=5,
+            max_overflow=5,
+            connect_args={"connect_timeout": 5, "application_name": "DTKS Desktop"},
+        )
+        try:
+            with engine.connect() as conn:
+                conn.execute(text("SELECT 1"))
+        except (OperationalError, DBAPIError) as exc:
+            engine.dispose()
+            msg = _short(exc)
+            if "password authentication failed" in msg or "authentication" in msg:
+                raise DatabaseOpenError(
+                    f"Server PostgreSQL menolak nama pengguna atau kata sandi ({u.username}@{u.host}).",
+                    "Periksa pengaturan koneksi.",
+                    "auth",
+                ) from None
+            if "does not exist" in msg:
+                raise DatabaseOpenError(
+                    f"Basis data '{u.database}' tidak ada di server {u.host}.",
+                    "Minta admin membuat basis data itu, atau ubah pengaturan koneksi.",
+                    "unreachable",
+                ) from None
+            raise DatabaseOpenError(
+                f"Server PostgreSQL {u.host}:{u.port or 5432} tidak dapat dihubungi.",
+                "Periksa jaringan dan alamat server di pengaturan koneksi, atau pakai basis data lokal.",
+                "unreachable",
+            ) from None
+        return engine
+    raise DatabaseOpenError(
+        f"Jenis basis data '{backend}' tidak didukung.",
+        "Gunakan berkas SQLite atau server PostgreSQL.",
+        "open",
+    )
+
+
+def _short(exc: BaseException) -> str:
+    orig = getattr(exc, "orig", None) or exc
+    return str(orig).strip().splitlines()[0] if str(orig).strip() else type(orig).__name__
+
+
+def session_factory(engine: Engine) -> sessionmaker[Session]:
+    return sessionmaker(engine, expire_on_commit=False)
+
+
+@contextmanager
+def transaction(engine_or_factory) -> Iterator[Session]:
+    """One unit of work: commit on success, roll back everything on any error."""
+    factory = engine_or_factory if isinstance(engine_or_factory, sessionmaker) else session_factory(engine_or_factory)
+    session = factory()
+    try:
+        yield session
+        session.commit()
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()
+
+
+def is_postgres(bind) -> bool:
+    return bind.dialect.name == "postgresql"
+
+
+__all__ = [
+    "DatabaseOpenError",
+    "SQLAlchemyError",
+    "make_engine",
+    "session_factory",
+    "transaction",
+    "is_postgres",
+]

@@ -1,0 +1,195 @@
+"""SQLAlchemy 2.x typed models: one schema for SQLite and PostgreSQL.
+
+Identifiers that are compared by prefix or range (NIK, No KK, region codes, the
+name search key) use the binary "C" collation on PostgreSQL so that ordering and
+prefix ranges behave exactly as on SQLite, whatever the server's locale.
+
+Later stages add their own tables (import batches, match results, meetings,
+submissions, distributions) that point at these; these tables do not need to be
+reshaped for them.
+"""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timezone
+
+from sqlalchemy import (
+    BigInteger,
+    Boolean,
+    Date,
+    DateTime,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    SmallInteger,
+    String,
+    Text,
+    func,
+    text,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def Code(length: int) -> String:
+    """A text identifier compared bytewise on both databases."""
+    return String(length).with_variant(String(length, collation="C"), "postgresql")
+
+
+# SQLite only auto-increments INTEGER PRIMARY KEY; PostgreSQL gets BIGINT identities.
+BigId = BigInteger().with_variant(Integer(), "sqlite")
+
+
+def utcnow() -> datetime:
+    return datetime.now(timezone.utc)
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Region(Base):
+    """Kemendagri region code (Kepmendagri 300.2.2-2138/2025)."""
+
+    __tablename__ = "regions"
+
+    kode: Mapped[str] = mapped_column(Code(13), primary_key=True)
+    nama: Mapped[str] = mapped_column(String(120))
+    level: Mapped[int] = mapped_column(SmallInteger)  # 1 prov, 2 kab/kota, 3 kec, 4 desa/kel
+    parent_kode: Mapped[str | None] = mapped_column(Code(13), index=True)
+
+
+class Household(Base):
+    """A family (keluarga) as registered: keyed by No KK within the registry."""
+
+    __tablename__ = "households"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    id_dtks: Mapped[str | None] = mapped_column(Code(40), index=True)
+    no_kk: Mapped[str | None] = mapped_column(Code(20), index=True)
+    no_kk_flags: Mapped[str | None] = mapped_column(String(200))  # issue codes, comma-separated
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    dusun: Mapped[str | None] = mapped_column(String(120))
+    rt: Mapped[str | None] = mapped_column(String(5))
+    rw: Mapped[str | None] = mapped_column(String(5))
+    desa_kode: Mapped[str | None] = mapped_column(Code(13), ForeignKey("regions.kode"), index=True)
+    desil: Mapped[int | None] = mapped_column(SmallInteger)
+    status: Mapped[str] = mapped_column(
+        String(30), default="terdaftar", server_default=text("'terdaftar'"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.current_timestamp()
+    )
+
+    members: Mapped[list["Member"]] = relationship(back_populates="household", order_by="(Member.hubungan, Member.tanggal_lahir, Member.id)")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class Member(Base):
+    """A person (anggota keluarga / ART). The name is kept as written."""
+
+    __tablename__ = "members"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    household_id: Mapped[int] = mapped_column(
+        BigId, ForeignKey("households.id", ondelete="CASCADE"), index=True
+    )
+    id_dtks: Mapped[str | None] = mapped_column(Code(40), index=True)
+    nik: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nik_raw: Mapped[str | None] = mapped_column(String(40))  # as written in the source file
+    nik_flags: Mapped[str | None] = mapped_column(String(200))  # issue codes, comma-separated
+    nama: Mapped[str] = mapped_column(String(200))
+    nama_key: Mapped[str] = mapped_column(Code(200))  # domain.names.search_key(nama)
+    tempat_lahir: Mapped[str | None] = mapped_column(String(120))
+    tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))  # "L" / "P"
+    nama_ibu: Mapped[str | None] = mapped_column(String(200))
+    hubungan: Mapped[int | None] = mapped_column(SmallInteger)  # 1 kepala keluarga .. 8 lainnya
+    status: Mapped[str] = mapped_column(
+        String(30), default="aktif", server_default=text("'aktif'"), index=True
+    )
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
+    )
+    updated_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), default=utcnow, onupdate=utcnow, server_default=func.current_timestamp()
+    )
+
+    household: Mapped[Household] = relationship(back_populates="members")
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_members_nama_key_id", "nama_key", "id"),)
+
+
+class User(Base):
+    __tablename__ = "users"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    username: Mapped[str] = mapped_column(String(60), unique=True)
+    full_name: Mapped[str | None] = mapped_column(String(120))
+    nip: Mapped[str | None] = mapped_column(String(30))
+    role: Mapped[str] = mapped_column(String(20))
+    password_hash: Mapped[str] = mapped_column(String(300))
+    active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
+class StatusHistory(Base):
+    """Every status change of a member or household, in order."""
+
+    __tablename__ = "status_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    entity_type: Mapped[str] = mapped_column(String(20))  # "member" | "household"
+    entity_id: Mapped[int] = mapped_column(BigInteger)
+    from_status: Mapped[str | None] = mapped_column(String(30))
+    to_status: Mapped[str] = mapped_column(String(30))
+    reason: Mapped[str | None] = mapped_column(Text)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ix_status_history_entity", "entity_type", "entity_id"),)
+
+
+class AuditEvent(Base):
+    """Who changed what, when, from which value to which, and why."""
+
+    __tablename__ = "audit_events"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, index=True)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(60))  # kept if the user is later removed
+    action: Mapped[str] = mapped_column(String(40), index=True)
+    entity_type: Mapped[str | None] = mapped_column(String(30))
+    entity_id: Mapped[int | None] = mapped_column(BigInteger)
+    summary: Mapped[str | None] = mapped_column(String(300))
+    old_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    new_value: Mapped[str | None] = mapped_column(Text)  # JSON
+    reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (Index("ix_audit_events_entity", "entity_type", "entity_id"),)
+
+
+class Setting(Base):
+    """Office settings: letterhead, signatories, masking policy, kabupaten in use."""
+
+    __tablename__ = "settings"
+
+    key: Mapped[str] = mapped_column(String(100), primary_key=True)
+    value: Mapped[str | None] = mapped_column(Text)

@@ -1,0 +1,81 @@
+"""Opening a database: connect, migrate, load reference data, log in.
+
+The GUI and the CLI both go through :func:`open_database`, so they see the same
+errors (Indonesian, with a way on) and the same schema.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session, sessionmaker
+
+from ..config import describe_url, resolve_database_url
+from ..db.engine import DatabaseOpenError, make_engine, session_factory, transaction
+from ..db.migrate import upgrade
+from . import regions as regions_service
+from .users import Actor, LoginError, authenticate, has_users
+
+
+@dataclass
+class Database:
+    url: str
+    engine: Engine
+    sessions: sessionmaker[Session] = field(repr=False)
+
+    @property
+    def description(self) -> str:
+        return describe_url(self.url)
+
+    @property
+    def dialect(self) -> str:
+        return self.engine.dialect.name
+
+    def transaction(self):
+        return transaction(self.sessions)
+
+    def has_users(self) -> bool:
+        with self.sessions() as s:
+            return has_users(s)
+
+    def dispose(self) -> None:
+        self.engine.dispose()
+
+
+def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
+    """Open (and if needed create and upgrade) the database. Raises DatabaseOpenError."""
+    resolved = resolve_database_url(url)
+    engine = make_engine(resolved)
+    try:
+        if migrate:
+            upgrade(engine)
+            regions_service.ensure_regions_loaded(engine)
+    except DatabaseOpenError:
+        engine.dispose()
+        raise
+    except Exception as exc:  # a database we cannot migrate: never a traceback for the user
+        engine.dispose()
+        raise DatabaseOpenError(
+            f"Basis data tidak dapat disiapkan: {str(exc).splitlines()[0] if str(exc) else type(exc).__name__}.",
+            "Pilih basis data lain atau hubungi admin.",
+            "open",
+        ) from exc
+    return Database(resolved, engine, session_factory(engine))
+
+
+def login(db: Database, username: str, password: str) -> Actor:
+    """Authenticate; a failed attempt is still written to the audit log."""
+    session = db.sessions()
+    try:
+        actor = authenticate(session, username, password)
+        session.commit()
+        return actor
+    except LoginError:
+        session.commit()  # keep the login.failed audit event
+        raise
+    except BaseException:
+        session.rollback()
+        raise
+    finally:
+        session.close()

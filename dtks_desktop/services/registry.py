@@ -1,0 +1,203 @@
+"""Writing families and members into the registry in bulk, and editing one of them.
+
+The bulk path is shared by the demo-data loader, the benchmarks and the
+importers: plain records in, COPY/executemany out, no ORM object per row.
+Single edits go through :func:`update_member` / :func:`update_household`,
+which write the audit event with old and new values.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date, datetime, timezone
+from typing import Iterable, Iterator
+
+from sqlalchemy.orm import Session
+
+from ..db.bulk import bulk_insert, next_ids
+from ..db.models import Household, Member
+from ..domain.names import search_key
+from . import audit
+from .common import CancelFlag, Progress, check_cancel
+from .users import Actor
+
+
+@dataclass
+class MemberRecord:
+    nama: str
+    nik: str | None = None
+    nik_raw: str | None = None
+    nik_flags: str | None = None
+    id_dtks: str | None = None
+    tempat_lahir: str | None = None
+    tanggal_lahir: date | None = None
+    jenis_kelamin: str | None = None
+    nama_ibu: str | None = None
+    hubungan: int | None = None
+    status: str = "aktif"
+
+
+@dataclass
+class FamilyRecord:
+    no_kk: str | None
+    desa_kode: str | None
+    alamat: str | None = None
+    dusun: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    desil: int | None = None
+    id_dtks: str | None = None
+    no_kk_flags: str | None = None
+    status: str = "terdaftar"
+    members: list[MemberRecord] = field(default_factory=list)
+
+
+HOUSEHOLD_COLUMNS = ("id", "id_dtks", "no_kk", "no_kk_flags", "alamat", "dusun", "rt", "rw", "desa_kode", "desil",
+                     "status", "version", "created_at", "updated_at")
+MEMBER_COLUMNS = ("id", "household_id", "id_dtks", "nik", "nik_raw", "nik_flags", "nama", "nama_key", "tempat_lahir",
+                  "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "status", "version", "created_at",
+                  "updated_at")
+
+
+@dataclass(frozen=True)
+class BulkResult:
+    households: int
+    members: int
+    first_household_id: int
+    first_member_id: int
+
+
+def bulk_add_families(
+    session: Session,
+    families: list[FamilyRecord],
+    *,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> BulkResult:
+    """Insert families with their members in the caller's transaction.
+
+    Ids are reserved up front so members can point at their family without a
+    round-trip per row. On cancel, raises ``Cancelled``; the caller's
+    transaction then rolls back and nothing is left behind.
+    """
+    n_h = len(families)
+    n_m = sum(len(f.members) for f in families)
+    if n_h == 0:
+        return BulkResult(0, 0, 0, 0)
+    first_h = next_ids(session, "households", n_h)
+    first_m = next_ids(session, "members", n_m)
+    now = db_timestamp(session)
+    total = n_h + n_m
+
+    def hh_rows() -> Iterator[tuple]:
+        for i, f in enumerate(families):
+            if i % 20000 == 0:
+                check_cancel(cancel)
+                if progress:
+                    progress(i, total, "Menyimpan keluarga")
+            yield (first_h + i, f.id_dtks, f.no_kk, f.no_kk_flags, f.alamat, f.dusun, f.rt, f.rw, f.desa_kode,
+                   f.desil, f.status, 1, now, now)
+
+    def member_rows() -> Iterator[tuple]:
+        mid = first_m
+        for i, f in enumerate(families):
+            hid = first_h + i
+            if i % 5000 == 0:
+                check_cancel(cancel)
+                if progress:
+                    progress(n_h + (mid - first_m), total, "Menyimpan anggota")
+            for m in f.members:
+                yield (mid, hid, m.id_dtks, m.nik, m.nik_raw, m.nik_flags, m.nama, search_key(m.nama),
+                       m.tempat_lahir, m.tanggal_lahir, m.jenis_kelamin, m.nama_ibu, m.hubungan, m.status, 1, now,
+                       now)
+                mid += 1
+
+    bulk_insert(session, "households", HOUSEHOLD_COLUMNS, hh_rows())
+    bulk_insert(session, "members", MEMBER_COLUMNS, member_rows())
+    if progress:
+        progress(total, total, "Selesai")
+    _sync_sequences(session)
+    return BulkResult(n_h, n_m, first_h, first_m)
+
+
+def db_timestamp(session: Session):
+    """Now, in the form the bulk path hands to the driver (SQLite stores SQLAlchemy's text format)."""
+    now = datetime.now(timezone.utc)
+    if session.connection().dialect.name == "sqlite":
+        return now.replace(tzinfo=None).strftime("%Y-%m-%d %H:%M:%S.%f")
+    return now
+
+
+def _sync_sequences(session: Session) -> None:
+    conn = session.connection()
+    if conn.dialect.name == "postgresql":
+        for table in ("households", "members"):
+            conn.exec_driver_sql(
+                f"SELECT setval('{table}_id_seq', GREATEST((SELECT COALESCE(MAX(id), 1) FROM {table}), 1))"
+            )
+
+
+# --- single edits -----------------------------------------------------------------------------
+
+MEMBER_EDITABLE = {"nama", "nik", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan"}
+HOUSEHOLD_EDITABLE = {"no_kk", "alamat", "dusun", "rt", "rw", "desa_kode", "desil"}
+
+
+class EditError(ValueError):
+    pass
+
+
+def update_member(session: Session, actor: Actor, member_id: int, changes: dict, reason: str | None = None) -> dict:
+    """Change fields of one member; returns {field: (old, new)} and writes one audit event."""
+    m = session.get(Member, member_id)
+    if m is None:
+        raise EditError(f"Anggota #{member_id} tidak ada.")
+    bad = set(changes) - MEMBER_EDITABLE
+    if bad:
+        raise EditError(f"Kolom tidak boleh diubah di sini: {', '.join(sorted(bad))}")
+    diff = {}
+    for key, value in changes.items():
+        old = getattr(m, key)
+        if old != value:
+            diff[key] = (old, value)
+            setattr(m, key, value)
+    if "nama" in diff:
+        m.nama_key = search_key(m.nama)
+    if diff:
+        audit.record(session, actor, "member.update", entity_type="member", entity_id=m.id,
+                     summary=f"{m.nama}: {', '.join(diff)} diubah",
+                     old={k: v[0] for k, v in diff.items()}, new={k: v[1] for k, v in diff.items()}, reason=reason)
+        session.flush()
+    return diff
+
+
+def update_household(session: Session, actor: Actor, household_id: int, changes: dict, reason: str | None = None) -> dict:
+    h = session.get(Household, household_id)
+    if h is None:
+        raise EditError(f"Keluarga #{household_id} tidak ada.")
+    bad = set(changes) - HOUSEHOLD_EDITABLE
+    if bad:
+        raise EditError(f"Kolom tidak boleh diubah di sini: {', '.join(sorted(bad))}")
+    diff = {}
+    for key, value in changes.items():
+        old = getattr(h, key)
+        if old != value:
+            diff[key] = (old, value)
+            setattr(h, key, value)
+    if diff:
+        audit.record(session, actor, "household.update", entity_type="household", entity_id=h.id,
+                     summary=f"KK {h.no_kk or h.id}: {', '.join(diff)} diubah",
+                     old={k: v[0] for k, v in diff.items()}, new={k: v[1] for k, v in diff.items()}, reason=reason)
+        session.flush()
+    return diff
+
+
+def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
+    chunk: list = []
+    for it in items:
+        chunk.append(it)
+        if len(chunk) >= size:
+            yield chunk
+            chunk = []
+    if chunk:
+        yield chunk
