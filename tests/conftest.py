@@ -95,3 +95,12 @@ def operator(db, admin):
 def supervisor(db, admin):
     with db.transaction() as s:
         return create_user(s, "supervisor1", "rahasia-supervisor", "supervisor", full_name="Bambang", by=admin)
+
+
+def pytest_report_header(config):
+    return f"DTKS database backend: {'PostgreSQL ' + PG_URL if PG_URL else 'SQLite (temporary files)'}"
+
+
+def pytest_sessionstart(session):
+    if os.environ.get("DTKS_REQUIRE_POSTGRES") and not PG_URL:
+        raise pytest.UsageError("DTKS_REQUIRE_POSTGRES is set but DTKS_TEST_DATABASE_URL is not: refusing to skip PostgreSQL.")

@@ -97,6 +97,9 @@ class RegionResolver:
         self._desa_by_kec: dict[str, dict[str, str]] = {}
         prefix = kab_kode + "."
         for kode, nama in regions:
+            if kode == kab_kode:
+                self.names[kode] = nama
+                continue
             if not kode.startswith(prefix):
                 continue
             self.names[kode] = nama
@@ -115,7 +118,7 @@ class RegionResolver:
     def from_db(cls, bind: Session | Connection, kab_kode: str) -> "RegionResolver":
         rows = bind.execute(
             select(Region.kode, Region.nama).where(
-                Region.kode.startswith(kab_kode + "."), Region.level.in_((3, 4))
+                (Region.kode == kab_kode) | (Region.kode.startswith(kab_kode + ".") & Region.level.in_((3, 4)))
             )
         ).all()
         return cls(kab_kode, [(r[0], r[1]) for r in rows])
