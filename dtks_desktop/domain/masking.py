@@ -1,0 +1,62 @@
+"""Masking of NIK and No KK for screens, exports and printed lists.
+
+One rule for the whole application: ``3310011201850012`` -> ``3310********0012``.
+A value shorter than 16 characters (a damaged or mistyped NIK) is masked *more*, never less:
+at most half of it is shown, and never more than the policy allows.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+__all__ = ["MaskPolicy", "DEFAULT_POLICY", "mask_nik", "mask_no_kk", "mask_id"]
+
+
+@dataclass(frozen=True)
+class MaskPolicy:
+    """How many characters to keep at each end, and the masking character."""
+
+    keep_start: int = 4
+    keep_end: int = 4
+    char: str = "*"
+
+    def __post_init__(self) -> None:
+        if self.keep_start < 0 or self.keep_end < 0:
+            raise ValueError("Jumlah karakter yang ditampilkan tidak boleh negatif")
+        if len(self.char) != 1:
+            raise ValueError("Karakter penyamar harus tepat satu karakter")
+
+
+DEFAULT_POLICY = MaskPolicy()
+
+
+def mask_nik(nik: str | None, policy: MaskPolicy = DEFAULT_POLICY) -> str:
+    """Mask a NIK (or No KK): keep ``keep_start`` + ``keep_end`` characters, mask the rest.
+
+    ``None`` or an empty value gives ``""``. Surrounding whitespace is ignored. The result has
+    the same length as the value. For short values the number of characters shown is reduced
+    so that at least half of the value stays hidden: ``"123456"`` -> ``"12***6"``,
+    ``"1234"`` -> ``"1**4"``, ``"1"`` -> ``"*"``.
+    """
+    if nik is None:
+        return ""
+    s = str(nik).strip()
+    n = len(s)
+    if n == 0:
+        return ""
+    # Characters we may show: what the policy allows, and never more than half the value.
+    budget = min(policy.keep_start + policy.keep_end, n // 2)
+    if budget == policy.keep_start + policy.keep_end:
+        start, end = policy.keep_start, policy.keep_end
+    else:
+        start = min(policy.keep_start, (budget + 1) // 2)
+        end = min(policy.keep_end, budget - start)
+        start = min(policy.keep_start, budget - end)
+    hidden = n - start - end
+    return s[:start] + policy.char * hidden + (s[n - end :] if end else "")
+
+
+#: Same rule for a No KK.
+mask_no_kk = mask_nik
+#: Same rule for any other identifier (BPJS number, account number...).
+mask_id = mask_nik

@@ -1,0 +1,76 @@
+"""Table-driven tests for dtks_desktop.domain.masking."""
+
+from __future__ import annotations
+
+import pytest
+
+from dtks_desktop.domain.masking import MaskPolicy, mask_id, mask_nik, mask_no_kk
+
+DEFAULT = [
+    ("nik_16", "3310011201850012", "3310********0012"),
+    ("no_kk_16", "3310010101200001", "3310********0001"),
+    ("whitespace_ignored", " 3310011201850012 ", "3310********0012"),
+    ("15_digits", "331001120185001", "3310********001"),
+    ("17_digits", "33100112018500123", "3310*********0123"),
+    ("8_chars_half_shown", "12345678", "12****78"),
+    ("6_chars", "123456", "12***6"),
+    ("4_chars", "1234", "1**4"),
+    ("2_chars", "12", "1*"),
+    ("1_char", "1", "*"),
+    ("empty", "", ""),
+    ("none", None, ""),
+]
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"), [c[1:] for c in DEFAULT], ids=[c[0] for c in DEFAULT]
+)
+def test_mask_default_policy(value: str | None, expected: str) -> None:
+    assert mask_nik(value) == expected
+    assert mask_no_kk(value) == expected
+
+
+@pytest.mark.parametrize("length", range(1, 25), ids=lambda n: f"len_{n}")
+def test_never_reveals_more_than_policy_or_half(length: int) -> None:
+    value = "7" * length
+    masked = mask_nik(value)
+    shown = sum(1 for c in masked if c != "*")
+    assert len(masked) == length
+    assert shown <= 8
+    assert shown <= length // 2
+
+
+POLICIES = [
+    ("keep_end_only", MaskPolicy(keep_start=0, keep_end=4), "3310011201850012", "************0012"),
+    (
+        "keep_start_only",
+        MaskPolicy(keep_start=6, keep_end=0),
+        "3310011201850012",
+        "331001**********",
+    ),
+    ("start_only_short_value", MaskPolicy(keep_start=6, keep_end=0), "12345678", "1234****"),
+    ("other_char", MaskPolicy(char="x"), "3310011201850012", "3310xxxxxxxx0012"),
+    ("mask_all", MaskPolicy(keep_start=0, keep_end=0), "3310011201850012", "*" * 16),
+]
+
+
+@pytest.mark.parametrize(
+    ("policy", "value", "expected"), [c[1:] for c in POLICIES], ids=[c[0] for c in POLICIES]
+)
+def test_mask_policies(policy: MaskPolicy, value: str, expected: str) -> None:
+    assert mask_nik(value, policy) == expected
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"keep_start": -1}, {"keep_end": -1}, {"char": ""}, {"char": "**"}],
+    ids=["negative_start", "negative_end", "empty_char", "two_chars"],
+)
+def test_invalid_policy(kwargs: dict) -> None:
+    with pytest.raises(ValueError):
+        MaskPolicy(**kwargs)
+
+
+def test_aliases_share_one_rule() -> None:
+    assert mask_no_kk is mask_nik
+    assert mask_id is mask_nik
