@@ -20,6 +20,7 @@ from typing import Callable, Sequence
 from . import __version__
 from .config import ENV_PASSWORD, describe_url, resolve_database_url
 from .db.engine import DatabaseOpenError
+from .domain.formatting import angka
 from .domain.status import ROLE_LABELS, Role
 from .services.common import Cancelled
 
@@ -88,7 +89,7 @@ class _ProgressPrinter:
             return
         self.last = now
         pct = f"{100 * done / total:5.1f}%" if total else ""
-        print(f"\r{pct} {text} ({done:,}/{total:,})".replace(",", "."), end="", file=sys.stderr, flush=True)
+        print(f"\r{pct} {text} ({angka(done)}/{angka(total)})", end="", file=sys.stderr, flush=True)
         if total and done >= total:
             print(file=sys.stderr)
 

@@ -1,0 +1,23 @@
+"""Indonesian number and date formatting for messages, lists and documents."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
+         "November", "Desember")
+
+
+def angka(n: int | float, decimals: int = 0) -> str:
+    """1234567 -> '1.234.567'; 1234.5 with decimals=1 -> '1.234,5'."""
+    text = f"{n:,.{decimals}f}"
+    return text.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
+
+
+def tanggal(d: date | datetime | None, *, long: bool = False) -> str:
+    """date(2026, 8, 17) -> '17-08-2026', or '17 Agustus 2026' with long=True."""
+    if d is None:
+        return ""
+    if long:
+        return f"{d.day} {BULAN[d.month - 1]} {d.year}"
+    return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
