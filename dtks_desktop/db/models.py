@@ -74,17 +74,18 @@ class Household(Base):
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
     id_dtks: Mapped[str | None] = mapped_column(Code(40), index=True)
-    no_kk: Mapped[str | None] = mapped_column(Code(20), index=True)
+    no_kk: Mapped[str | None] = mapped_column(Code(20))
     no_kk_flags: Mapped[str | None] = mapped_column(String(200))  # issue codes, comma-separated
     alamat: Mapped[str | None] = mapped_column(String(300))
     dusun: Mapped[str | None] = mapped_column(String(120))
     rt: Mapped[str | None] = mapped_column(String(5))
     rw: Mapped[str | None] = mapped_column(String(5))
-    desa_kode: Mapped[str | None] = mapped_column(Code(13), ForeignKey("regions.kode"), index=True)
+    desa_kode: Mapped[str | None] = mapped_column(Code(13), ForeignKey("regions.kode"))
     desil: Mapped[int | None] = mapped_column(SmallInteger)
     status: Mapped[str] = mapped_column(
         String(30), default="terdaftar", server_default=text("'terdaftar'"), index=True
     )
+    last_batch_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # import batch that last carried it
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
@@ -96,6 +97,11 @@ class Household(Base):
     members: Mapped[list["Member"]] = relationship(back_populates="household", order_by="(Member.hubungan, Member.tanggal_lahir, Member.id)")
 
     __mapper_args__ = {"version_id_col": version}
+    # Sort/filter indexes end with the id so Data-view pages are index walks (migration 0002).
+    __table_args__ = (
+        Index("ix_households_no_kk_id", "no_kk", "id"),
+        Index("ix_households_desa_kode_id", "desa_kode", "id"),
+    )
 
 
 class Member(Base):
@@ -108,7 +114,7 @@ class Member(Base):
         BigId, ForeignKey("households.id", ondelete="CASCADE"), index=True
     )
     id_dtks: Mapped[str | None] = mapped_column(Code(40), index=True)
-    nik: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nik: Mapped[str | None] = mapped_column(Code(20))
     nik_raw: Mapped[str | None] = mapped_column(String(40))  # as written in the source file
     nik_flags: Mapped[str | None] = mapped_column(String(200))  # issue codes, comma-separated
     nama: Mapped[str] = mapped_column(String(200))
@@ -118,9 +124,8 @@ class Member(Base):
     jenis_kelamin: Mapped[str | None] = mapped_column(String(1))  # "L" / "P"
     nama_ibu: Mapped[str | None] = mapped_column(String(200))
     hubungan: Mapped[int | None] = mapped_column(SmallInteger)  # 1 kepala keluarga .. 8 lainnya
-    status: Mapped[str] = mapped_column(
-        String(30), default="aktif", server_default=text("'aktif'"), index=True
-    )
+    status: Mapped[str] = mapped_column(String(30), default="aktif", server_default=text("'aktif'"))
+    last_batch_id: Mapped[int | None] = mapped_column(BigInteger, index=True)  # import batch that last carried it
     version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
     created_at: Mapped[datetime] = mapped_column(
         DateTime(timezone=True), default=utcnow, server_default=func.current_timestamp()
@@ -132,7 +137,12 @@ class Member(Base):
     household: Mapped[Household] = relationship(back_populates="members")
 
     __mapper_args__ = {"version_id_col": version}
-    __table_args__ = (Index("ix_members_nama_key_id", "nama_key", "id"),)
+    __table_args__ = (
+        Index("ix_members_nama_key_id", "nama_key", "id"),
+        Index("ix_members_nik_id", "nik", "id"),
+        Index("ix_members_status_id", "status", "id"),
+        Index("ix_members_tanggal_lahir_id", "tanggal_lahir", "id"),
+    )
 
 
 class User(Base):
@@ -193,3 +203,94 @@ class Setting(Base):
 
     key: Mapped[str] = mapped_column(String(100), primary_key=True)
     value: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportBatch(Base):
+    """One imported file: who, when, what, and what became of its rows."""
+
+    __tablename__ = "import_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    kind: Mapped[str] = mapped_column(String(20))  # "dtks" | "dukcapil" | "program"
+    preset: Mapped[str | None] = mapped_column(String(60))
+    program: Mapped[str | None] = mapped_column(String(60))
+    file_name: Mapped[str] = mapped_column(String(300))
+    file_sha256: Mapped[str] = mapped_column(String(64), index=True)
+    file_size: Mapped[int] = mapped_column(BigInteger)
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(60))
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    rows_read: Mapped[int] = mapped_column(Integer, default=0)
+    imported: Mapped[int] = mapped_column(Integer, default=0)  # new records
+    updated: Mapped[int] = mapped_column(Integer, default=0)
+    unchanged: Mapped[int] = mapped_column(Integer, default=0)
+    gone: Mapped[int] = mapped_column(Integer, default=0)  # in the previous file, not in this one
+    rejected: Mapped[int] = mapped_column(Integer, default=0)
+    warnings: Mapped[int] = mapped_column(Integer, default=0)  # rows imported with at least one warning
+    kab_kode: Mapped[str | None] = mapped_column(Code(13))
+    mapping_json: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class ImportProblem(Base):
+    """A rejected or flagged row of an import, with its source row, column and reason."""
+
+    __tablename__ = "import_problems"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    source_row: Mapped[int] = mapped_column(Integer)
+    column: Mapped[str | None] = mapped_column(String(120))  # "K (NOMOR NIK)"
+    field: Mapped[str | None] = mapped_column(String(40))
+    severity: Mapped[str] = mapped_column(String(10))  # "error" | "warning"
+    code: Mapped[str] = mapped_column(String(60))
+    message: Mapped[str] = mapped_column(Text)
+    value: Mapped[str | None] = mapped_column(String(300))
+    id_dtks: Mapped[str | None] = mapped_column(String(40))
+    nama: Mapped[str | None] = mapped_column(String(200))
+
+
+class DukcapilPerson(Base):
+    """A person in the civil-registry extract (the latest imported snapshot)."""
+
+    __tablename__ = "dukcapil_persons"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    source_row: Mapped[int] = mapped_column(Integer)
+    nik: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nik_flags: Mapped[str | None] = mapped_column(String(200))
+    no_kk: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    nama_key: Mapped[str] = mapped_column(Code(200), index=True)
+    tempat_lahir: Mapped[str | None] = mapped_column(String(120))
+    tanggal_lahir: Mapped[date | None] = mapped_column(Date, index=True)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    nama_ibu: Mapped[str | None] = mapped_column(String(200))
+    hubungan: Mapped[int | None] = mapped_column(SmallInteger)
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    dusun: Mapped[str | None] = mapped_column(String(120))
+    rt: Mapped[str | None] = mapped_column(String(5))
+    rw: Mapped[str | None] = mapped_column(String(5))
+    desa_kode: Mapped[str | None] = mapped_column(Code(13), index=True)
+
+
+class ProgrammeRecipient(Base):
+    """A row of another programme's or subsidy's recipient list (PKH, BPNT, PBI-JK, BLT DD, ...)."""
+
+    __tablename__ = "programme_recipients"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    source_row: Mapped[int] = mapped_column(Integer)
+    program: Mapped[str] = mapped_column(String(60), index=True)
+    periode: Mapped[str | None] = mapped_column(String(20))
+    nik: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nik_flags: Mapped[str | None] = mapped_column(String(200))
+    no_kk: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nama: Mapped[str | None] = mapped_column(String(200))
+    nama_key: Mapped[str | None] = mapped_column(Code(200))
+    tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+    desa_kode: Mapped[str | None] = mapped_column(Code(13))
+    keterangan: Mapped[str | None] = mapped_column(String(300))

@@ -7,11 +7,8 @@ exactly when the name is unambiguous, with a small fuzzy tolerance for typos.
 
 from __future__ import annotations
 
-import csv
-import io
 import time
 from dataclasses import dataclass
-from importlib import resources
 
 from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, Engine, func, select
@@ -19,9 +16,7 @@ from sqlalchemy.orm import Session
 
 from ..db.bulk import bulk_insert
 from ..db.models import Region
-from ..domain.regions import normalize_region_name, region_level
-
-REGION_CSV = "wilayah_kemendagri_2025.csv"
+from ..domain.regions import default_region_codes, normalize_region_name, region_level
 ATTRIBUTION = (
     "Kode wilayah Kemendagri (Kepmendagri No. 300.2.2-2138 Tahun 2025) dari repositori publik "
     "cahyadsn/wilayah, Lisensi MIT, hak cipta (c) 2017-2025 Cahya DSN."
@@ -36,14 +31,12 @@ class LoadResult:
 
 
 def _read_reference() -> list[tuple[str, str, int, str | None]]:
-    text = (resources.files("dtks_desktop.resources") / REGION_CSV).read_text(encoding="utf-8")
-    reader = csv.reader(io.StringIO(text))
-    next(reader)  # header kode,nama
+    codes = default_region_codes()
     out = []
-    for kode, nama in reader:
+    for kode in codes:
         level = kode.count(".") + 1
         parent = kode.rsplit(".", 1)[0] if level > 1 else None
-        out.append((kode, nama, level, parent))
+        out.append((kode, codes.name(kode), level, parent))
     return out
 
 
@@ -103,8 +96,8 @@ class RegionResolver:
             if not kode.startswith(prefix):
                 continue
             self.names[kode] = nama
-            key = normalize_region_name(nama)
             level = kode.count(".") + 1
+            key = normalize_region_name(nama, level)
             if level == 3:
                 self._kec.setdefault(key, []).append(kode)
             elif level == 4:
@@ -124,7 +117,7 @@ class RegionResolver:
         return cls(kab_kode, [(r[0], r[1]) for r in rows])
 
     def kecamatan(self, name: str) -> RegionMatch:
-        key = normalize_region_name(name or "")
+        key = normalize_region_name(name or "", 3)
         if not key:
             raise RegionNotFound("Nama kecamatan kosong.")
         cached = self._cache.get((key, None))
@@ -140,7 +133,7 @@ class RegionResolver:
 
     def desa(self, name: str, kecamatan: str | None = None) -> RegionMatch:
         """Resolve a desa/kelurahan name, within the given kecamatan name or code if known."""
-        key = normalize_region_name(name or "")
+        key = normalize_region_name(name or "", 4)
         if not key:
             raise RegionNotFound("Nama desa/kelurahan kosong.")
         kec_code: str | None = None

@@ -91,3 +91,15 @@ def test_url_resolution(monkeypatch, tmp_path):
     assert resolve_database_url() == "postgresql+psycopg://u@h/db"
     assert resolve_database_url(str(tmp_path / "a.sqlite")).endswith("/a.sqlite")
     assert normalize_url("postgres://x@y/z") == "postgresql+psycopg://x@y/z"
+
+
+def test_models_and_migrations_agree(db):
+    """Every schema change must come with a migration: autogenerate finds nothing to do."""
+    from alembic.autogenerate import compare_metadata
+    from alembic.runtime.migration import MigrationContext
+
+    from dtks_desktop.db.models import Base
+
+    with db.engine.connect() as conn:
+        diff = compare_metadata(MigrationContext.configure(conn), Base.metadata)
+    assert diff == []
