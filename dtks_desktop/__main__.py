@@ -1,0 +1,7 @@
+"""``python -m dtks_desktop``: start the desktop application."""
+
+import sys
+
+from .app import main
+
+sys.exit(main())

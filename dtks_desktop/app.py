@@ -1,0 +1,280 @@
+"""GUI entry point (``dtks-desktop``): open the database, first run, login, main window.
+
+The start-up never crashes: a database that cannot be opened leads to a dialog
+with the reason and the ways on (another file, the server connection, the
+default local database, or quit), again and again until one works or the user quits.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+from typing import Sequence
+
+from . import __version__, config
+
+log = logging.getLogger("dtks_desktop")
+
+DESCRIPTION = "DTKS Desktop: pengelolaan data kesejahteraan sosial untuk Dinas Sosial Kabupaten/Kota."
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="dtks-desktop",
+        description=DESCRIPTION,
+        epilog=(
+            "Tanpa --db, aplikasi memakai variabel lingkungan DTKS_DATABASE_URL, lalu koneksi yang "
+            "disimpan dari dialog pengaturan, lalu berkas SQLite bawaan di folder data pengguna."
+        ),
+    )
+    parser.add_argument(
+        "--db",
+        metavar="URL",
+        help="basis data yang dibuka: path berkas .sqlite atau URL, mis. "
+             "postgresql://user:sandi@server/dtks",
+    )
+    parser.add_argument("--version", action="version", version=f"DTKS Desktop {__version__}")
+    return parser
+
+
+def _setup_logging() -> str | None:
+    """Log to a rotating file in the data folder (tracebacks go there, never to the user)."""
+    try:
+        path = config.data_dir() / "dtks-desktop.log"
+        handler = logging.handlers.RotatingFileHandler(path, maxBytes=2_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        return None
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+    return str(path)
+
+
+def _install_excepthook(log_path: str | None) -> None:
+    """An unexpected error shows a polite message; the traceback goes to the log."""
+
+    def hook(exc_type, exc, tb) -> None:
+        log.error("Unhandled error:\n%s", "".join(traceback.format_exception(exc_type, exc, tb)))
+        if issubclass(exc_type, KeyboardInterrupt):
+            return
+        try:
+            from .views.widgets import show_error
+
+            where = f" Rincian teknis tersimpan di: {log_path}" if log_path else ""
+            show_error(None, "Terjadi kesalahan yang tidak terduga. Pekerjaan yang sedang berjalan mungkin belum tersimpan.",
+                       "Silakan coba lagi. Bila masalah berulang, hubungi admin." + where)
+        except Exception:  # noqa: BLE001 - never fail inside the hook
+            pass
+
+    sys.excepthook = hook
+
+
+class AppController:
+    """Runs the start-up flow; reusable from tests with the dialogs' ``exec`` replaced."""
+
+    def __init__(self, url: str | None = None) -> None:
+        # ``url`` is what to open; None means the configured default (env, saved, local).
+        self.url = config.resolve_database_url(url)
+        self.save_on_success = False  # True when the user chose the database in a dialog
+        self.db = None
+        self.window = None
+        self._switch_to: str | None = None
+
+    # -------------------------------------------------------------- steps
+    def exec_dialog(self, dialog) -> int:
+        """Show a modal dialog. A seam for tests (they replace it)."""
+        return dialog.exec()
+
+    def open_database(self, url: str):
+        """Open ``url`` in a job with a progress dialog. Returns the Database or raises."""
+        from .jobs import Job
+        from .views.widgets import run_with_progress
+
+        job = Job(_open_database_job, url, with_progress=True)
+        db = run_with_progress(None, job, "Membuka basis data", show_errors=False)
+        if db is not None:
+            return db
+        error = getattr(job, "error", None)
+        if error is None:  # cancelled by the user
+            from .db.engine import DatabaseOpenError
+
+            raise DatabaseOpenError(
+                "Pembukaan basis data dibatalkan.",
+                "Pilih basis data lain, atau coba buka lagi.",
+                "open",
+            )
+        raise error
+
+    def open_loop(self):
+        """Open the database, asking the user what to do while it fails. None = quit."""
+        from .views.dialogs import ConnectionDialog, DatabaseErrorDialog
+
+        while True:
+            try:
+                db = self.open_database(self.url)
+            except Exception as exc:  # noqa: BLE001 - every failure becomes the choices dialog
+                if not hasattr(exc, "hint"):
+                    log.error("Opening %s failed", config.describe_url(self.url) if "://" in self.url else "?",
+                              exc_info=exc)
+                if getattr(exc, "message", None):
+                    dialog = DatabaseErrorDialog.from_error(exc, self.url)
+                else:  # e.g. a malformed URL given with --db
+                    dialog = DatabaseErrorDialog(
+                        f"Basis data tidak dapat dibuka ({type(exc).__name__}).",
+                        "Periksa alamat basis data, pilih berkas lain, atau pakai basis data lokal bawaan.",
+                        self.url,
+                    )
+                self.last_error_dialog = dialog
+                self.exec_dialog(dialog)
+                if dialog.choice == "quit":
+                    return None
+                if dialog.choice in ("file", "default") and dialog.chosen_url:
+                    self.url = dialog.chosen_url
+                    self.save_on_success = True
+                elif dialog.choice == "connection":
+                    conn = ConnectionDialog(self.url, prefer_server=True)
+                    if self.exec_dialog(conn) and conn.saved_url:
+                        self.url = conn.saved_url  # already saved by the dialog
+                        self.save_on_success = False
+                continue
+            if self.save_on_success:
+                try:
+                    default = config.sqlite_url(config.default_sqlite_path())
+                    config.save_database_url(None if self.url == default else self.url)
+                except OSError:
+                    log.warning("Could not save the chosen database", exc_info=True)
+                self.save_on_success = False
+            return db
+
+    def first_run(self, db) -> str | None:
+        """Create the first administrator if the database has no user. Returns a username to prefill."""
+        from .views.dialogs import FirstAdminDialog
+
+        if db.has_users():
+            return ""
+        dialog = FirstAdminDialog(db)
+        if not self.exec_dialog(dialog) or dialog.actor is None:
+            return None
+        return dialog.actor.username
+
+    def run(self) -> int:
+        from PySide6.QtWidgets import QApplication, QDialog
+
+        from .views.context import AppContext
+        from .views.dialogs import ConnectionDialog, LoginDialog
+        from .views.main_window import MainWindow
+        from .views.widgets import show_exception
+
+        app = QApplication.instance()
+        while True:
+            db = self.open_loop()
+            if db is None:
+                return 0
+            self.db = db
+            try:
+                username = self.first_run(db)
+            except Exception as exc:  # noqa: BLE001
+                log.exception("First run failed")
+                show_exception(None, exc)
+                username = None
+            if username is None:
+                db.dispose()
+                return 0
+
+            login = LoginDialog(db, username)
+            result = self.exec_dialog(login)
+            if result == LoginDialog.SwitchDatabase:
+                conn = ConnectionDialog(db.url)
+                if self.exec_dialog(conn) and conn.saved_url:
+                    self.url = conn.saved_url
+                db.dispose()
+                continue
+            if result != QDialog.DialogCode.Accepted or login.actor is None:
+                db.dispose()
+                return 0
+
+            self._switch_to = None
+            window = MainWindow(AppContext(db, login.actor))
+            self.window = window
+            window.switch_database_requested.connect(self._request_switch)
+            window.closed.connect(app.quit)
+            window.show()
+            app.exec()
+            self.window = None
+            window.deleteLater()
+            db.dispose()
+            if self._switch_to is None:
+                return 0
+            self.url = self._switch_to
+
+    def _request_switch(self, url: str) -> None:
+        self._switch_to = url
+        if self.window is not None:
+            self.window.close()
+
+
+def _open_database_job(url: str, progress=None, cancel=None):
+    """Worker: open (connect, migrate, load regions); honour a cancel that came meanwhile."""
+    from .services.common import Cancelled
+    from .services.database import open_database
+
+    if progress:
+        progress(0, 0, "Membuka basis data…")
+    db = open_database(url)
+    if cancel is not None and cancel():
+        db.dispose()
+        raise Cancelled()
+    return db
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Start the GUI. Returns the process exit code."""
+    args_list = list(sys.argv[1:] if argv is None else argv)
+    # Started as a GUI program on Windows (pythonw) there is no console: keep print() harmless.
+    if sys.stdout is None:
+        sys.stdout = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    if sys.stderr is None:
+        sys.stderr = open(os.devnull, "w", encoding="utf-8")  # noqa: SIM115
+    parser = build_parser()
+    try:
+        args = parser.parse_args(args_list)
+    except SystemExit as exc:  # --help, --version or a bad option: argparse has printed the text
+        return int(exc.code or 0) if not isinstance(exc.code, str) else 2
+
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance()
+    owns_app = app is None
+    if owns_app:  # a real start (not a test that already has an application)
+        log_path = _setup_logging()
+        app = QApplication([sys.argv[0] if sys.argv else "dtks-desktop"])
+        _install_excepthook(log_path)
+    app.setApplicationName(config.APP_NAME)
+    app.setApplicationVersion(__version__)
+    app.setOrganizationName(config.APP_AUTHOR)
+    quit_on_last = app.quitOnLastWindowClosed()
+    app.setQuitOnLastWindowClosed(False)  # the controller decides when the app ends
+
+    try:
+        return AppController(args.db).run()
+    except Exception as exc:  # noqa: BLE001 - last line of defence: a message, never a traceback
+        log.exception("Fatal error")
+        try:
+            from .views.widgets import show_exception
+
+            show_exception(None, exc, "DTKS Desktop harus ditutup")
+        except Exception:  # noqa: BLE001
+            pass
+        return 1
+    finally:
+        if not owns_app:
+            app.setQuitOnLastWindowClosed(quit_on_last)
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())

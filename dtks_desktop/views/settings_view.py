@@ -1,0 +1,261 @@
+"""Office settings (administrators only): kabupaten/kota of the office, office name, NIK masking.
+
+Saved through :func:`services.settings.put`, which writes an audit event per change.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from PySide6.QtCore import Qt, Signal
+from PySide6.QtWidgets import (
+    QComboBox,
+    QCompleter,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
+)
+
+from ..domain.masking import MaskPolicy, mask_nik
+from ..jobs import Job
+from ..services import settings as settings_service
+from ..services.app_info import KabupatenChoice, kabupaten_choices
+from .context import AppContext
+from .widgets import ErrorLabel, start_job, user_message
+
+SAMPLE_NIK = "3310012505870003"
+MAX_KEEP = 8
+
+
+@dataclass
+class OfficeSettings:
+    kab_kode: str | None
+    office_name: str
+    keep_start: int
+    keep_end: int
+
+
+def _int(value: str | None, default: int) -> int:
+    try:
+        return max(0, min(MAX_KEEP, int(value))) if value is not None else default
+    except ValueError:
+        return default
+
+
+def load_settings(db) -> tuple[OfficeSettings, list[KabupatenChoice]]:
+    with db.sessions() as s:
+        current = OfficeSettings(
+            kab_kode=settings_service.get(s, settings_service.KAB_KODE),
+            office_name=settings_service.get(s, settings_service.OFFICE_NAME) or "",
+            keep_start=_int(settings_service.get(s, settings_service.MASK_KEEP_START), 4),
+            keep_end=_int(settings_service.get(s, settings_service.MASK_KEEP_END), 4),
+        )
+        return current, kabupaten_choices(s)
+
+
+def save_settings(db, actor, values: OfficeSettings) -> int:
+    """Store the settings in one transaction; returns how many values changed."""
+    pairs = [
+        (settings_service.KAB_KODE, values.kab_kode),
+        (settings_service.OFFICE_NAME, values.office_name.strip() or None),
+        (settings_service.MASK_KEEP_START, str(values.keep_start)),
+        (settings_service.MASK_KEEP_END, str(values.keep_end)),
+    ]
+    changed = 0
+    with db.transaction() as s:
+        for key, value in pairs:
+            # Compare with the effective value (defaults included) so that an untouched
+            # default is not written, and audited, as a change.
+            if settings_service.get(s, key) != value:
+                settings_service.put(s, actor, key, value)
+                changed += 1
+    return changed
+
+
+def mask_preview(nik: str, keep_start: int, keep_end: int) -> str:
+    """The sample NIK masked by the one rule the app uses everywhere (domain.masking)."""
+    return mask_nik(nik, MaskPolicy(keep_start=keep_start, keep_end=keep_end))
+
+
+class SettingsView(QWidget):
+    """The "Pengaturan" page."""
+
+    saved = Signal()
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.ctx = ctx
+        self.handle = None
+        self.choices: list[KabupatenChoice] = []
+
+        # office
+        self.kab_combo = QComboBox()
+        self.kab_combo.setEditable(True)
+        self.kab_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
+        self.kab_combo.setMinimumContentsLength(40)
+        self.kab_combo.setMaxVisibleItems(20)
+        self.kab_combo.lineEdit().setPlaceholderText("Ketik nama kabupaten/kota atau kodenya, mis. Klaten")
+        completer = QCompleter(self.kab_combo.model(), self.kab_combo)
+        completer.setFilterMode(Qt.MatchFlag.MatchContains)
+        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
+        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
+        completer.setMaxVisibleItems(15)
+        self.kab_combo.setCompleter(completer)
+        self.office_edit = QLineEdit()
+        self.office_edit.setMaxLength(200)
+        self.office_edit.setPlaceholderText("contoh: Dinas Sosial Kabupaten Klaten")
+
+        office_box = QGroupBox("Kantor")
+        office_form = QFormLayout(office_box)
+        office_form.addRow("Kabupaten/kota:", self.kab_combo)
+        office_form.addRow("Nama kantor:", self.office_edit)
+        office_form.addRow(_hint("Nama kantor dipakai di judul jendela dan kop surat. "
+                                 "Kabupaten/kota menentukan wilayah kecamatan dan desa yang dikenali saat impor."))
+
+        # masking
+        self.keep_start = QSpinBox()
+        self.keep_end = QSpinBox()
+        for spin in (self.keep_start, self.keep_end):
+            spin.setRange(0, MAX_KEEP)
+            spin.setSuffix(" digit")
+            spin.setMinimumWidth(110)
+            spin.setMaximumWidth(140)
+            spin.valueChanged.connect(self._update_preview)
+        self.preview = QLabel()
+        mono = self.preview.font()
+        mono.setFamilies(["Consolas", "DejaVu Sans Mono", "monospace"])
+        self.preview.setFont(mono)
+        self.preview.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
+        mask_box = QGroupBox("Penyamaran NIK")
+        mask_form = QFormLayout(mask_box)
+        mask_form.addRow("Tampilkan di awal:", self.keep_start)
+        mask_form.addRow("Tampilkan di akhir:", self.keep_end)
+        mask_form.addRow("Contoh:", self.preview)
+        mask_form.addRow(_hint("NIK pada daftar cetak dan bagi pengguna yang tidak berhak melihat NIK lengkap "
+                               "ditampilkan sebagian saja, sesuai pengaturan ini. Paling banyak separuh dari "
+                               "16 digit NIK yang ditampilkan; lihat hasilnya pada contoh."))
+
+        # save
+        self.save_button = QPushButton("Simpan pengaturan")
+        self.save_button.setDefault(True)
+        self.save_button.clicked.connect(self.save)
+        self.revert_button = QPushButton("Batalkan perubahan")
+        self.revert_button.clicked.connect(self.reload)
+        self.message = ErrorLabel()
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.save_button)
+        buttons.addWidget(self.revert_button)
+        buttons.addSpacing(12)
+        buttons.addWidget(self.message, 1)
+        buttons.addStretch(0)
+
+        column = QVBoxLayout()
+        column.addWidget(office_box)
+        column.addWidget(mask_box)
+        column.addLayout(buttons)
+        column.addStretch(1)
+        holder = QWidget()
+        holder.setLayout(column)
+        holder.setMaximumWidth(820)
+        layout = QHBoxLayout(self)
+        layout.addWidget(holder, 1)
+        layout.addStretch(0)
+
+        self.setEnabled(False)
+        self.reload()
+
+    # --- loading
+    def reload(self) -> None:
+        self.message.clear_error()
+        self.handle = start_job(self, Job(load_settings, self.ctx.db, with_progress=False),
+                                "Memuat pengaturan", self._loaded, on_error=self._load_failed)
+
+    def _loaded(self, result) -> None:
+        current, choices = result
+        self.choices = choices
+        self.kab_combo.blockSignals(True)
+        self.kab_combo.clear()
+        self.kab_combo.addItem("(belum dipilih)", None)
+        for c in choices:
+            self.kab_combo.addItem(c.label, c.kode)
+        i = self.kab_combo.findData(current.kab_kode) if current.kab_kode else 0
+        if i < 0:  # a code no longer in the reference list: keep it visible
+            self.kab_combo.addItem(f"{current.kab_kode} (tidak ada di data wilayah)", current.kab_kode)
+            i = self.kab_combo.count() - 1
+        self.kab_combo.setCurrentIndex(i)
+        self.kab_combo.blockSignals(False)
+        self.office_edit.setText(current.office_name)
+        self.keep_start.setValue(current.keep_start)
+        self.keep_end.setValue(current.keep_end)
+        self._update_preview()
+        self.setEnabled(True)
+
+    def _load_failed(self, exc: BaseException) -> None:
+        self.setEnabled(True)
+        message, hint = user_message(exc)
+        self.message.show_error(f"Pengaturan tidak dapat dimuat: {message} {hint}".strip())
+
+    def _update_preview(self) -> None:
+        masked = mask_preview(SAMPLE_NIK, self.keep_start.value(), self.keep_end.value())
+        self.preview.setText(f"{SAMPLE_NIK}  →  {masked}" if masked else "—")
+
+    # --- choosing
+    def selected_kab(self) -> str | None:
+        """The chosen code; the typed text must match an item (by label, name or code)."""
+        text = self.kab_combo.currentText().strip()
+        i = self.kab_combo.findText(text, Qt.MatchFlag.MatchFixedString)
+        if i < 0 and text:
+            low = text.lower()
+            hits = [c for c in self.choices if low in (c.nama.lower(), c.kode, c.label.lower())]
+            if len(hits) == 1:
+                return hits[0].kode
+            raise ValueError(f"Kabupaten/kota '{text}' tidak dikenal. Pilih dari daftar yang muncul saat mengetik.")
+        return self.kab_combo.itemData(i) if i >= 0 else None
+
+    def set_kab(self, kode: str) -> bool:
+        i = self.kab_combo.findData(kode)
+        if i >= 0:
+            self.kab_combo.setCurrentIndex(i)
+        return i >= 0
+
+    def values(self) -> OfficeSettings:
+        return OfficeSettings(
+            kab_kode=self.selected_kab(),
+            office_name=self.office_edit.text(),
+            keep_start=self.keep_start.value(),
+            keep_end=self.keep_end.value(),
+        )
+
+    # --- saving
+    def save(self) -> None:
+        try:
+            values = self.values()
+        except ValueError as exc:
+            self.message.show_error(str(exc))
+            self.kab_combo.setFocus()
+            return
+        self.save_button.setEnabled(False)
+        job = Job(save_settings, self.ctx.db, self.ctx.actor, values, with_progress=False)
+        self.handle = start_job(self, job, "Menyimpan pengaturan", self._saved, on_error=self._save_failed)
+
+    def _saved(self, changed: int) -> None:
+        self.save_button.setEnabled(True)
+        self.message.show_ok("Pengaturan tersimpan." if changed else "Tidak ada perubahan untuk disimpan.")
+        self.saved.emit()
+
+    def _save_failed(self, exc: BaseException) -> None:
+        self.save_button.setEnabled(True)
+        message, hint = user_message(exc)
+        self.message.show_error(f"Pengaturan tidak tersimpan: {message} {hint}".strip())
+
+
+def _hint(text: str) -> QLabel:
+    label = QLabel(text)
+    label.setWordWrap(True)
+    return label
