@@ -67,7 +67,46 @@ def next_ids(bind: Connection | Session, table: str, count: int) -> int:
             f"SELECT GREATEST((SELECT COALESCE(MAX(id), 0) FROM {table}), "
             f"(SELECT CASE WHEN is_called THEN last_value ELSE last_value - 1 END FROM {seq})) + 1"
         ).scalar_one()
-        conn.exec_driver_sql(f"SELECT setval('{seq}', {start + count - 1}, true)")
+        if count > 0:
+            conn.exec_driver_sql(f"SELECT setval('{seq}', {start + count - 1}, true)")
         return int(start)
     start = conn.exec_driver_sql(f"SELECT COALESCE(MAX(id), 0) + 1 FROM {table}").scalar_one()
     return int(start)
+
+
+def bulk_update(
+    bind: Connection | Session,
+    table: str,
+    columns: Sequence[str],
+    rows: Iterable[Sequence],
+    *,
+    key: str = "id",
+) -> int:
+    """Update ``columns`` of many rows by primary key. ``rows`` are (key, *values) tuples.
+
+    PostgreSQL: COPY into a temporary table, then one ``UPDATE ... FROM``.
+    SQLite: one ``executemany`` of ``UPDATE ... WHERE id = ?``.
+    """
+    conn = _connection(bind)
+    dbapi = conn.connection.dbapi_connection
+    rows = list(rows)
+    if not rows:
+        return 0
+    if conn.dialect.name == "postgresql":
+        tmp = f"_upd_{table}"
+        cur = dbapi.cursor()
+        cur.execute(f"DROP TABLE IF EXISTS {tmp}")
+        cur.execute(
+            f"CREATE TEMP TABLE {tmp} ON COMMIT DROP AS SELECT {key}, {', '.join(columns)} FROM {table} WITH NO DATA"
+        )
+        with cur.copy(f"COPY {tmp} ({key}, {', '.join(columns)}) FROM STDIN") as copy:
+            for row in rows:
+                copy.write_row(row)
+        sets = ", ".join(f"{c} = {tmp}.{c}" for c in columns)
+        cur.execute(f"UPDATE {table} SET {sets} FROM {tmp} WHERE {table}.{key} = {tmp}.{key}")
+        cur.execute(f"DROP TABLE {tmp}")
+        return len(rows)
+    sets = ", ".join(f"{c} = ?" for c in columns)
+    cur = dbapi.cursor()
+    cur.executemany(f"UPDATE {table} SET {sets} WHERE {key} = ?", [tuple(r[1:]) + (r[0],) for r in rows])
+    return len(rows)

@@ -53,10 +53,10 @@ class FamilyRecord:
 
 
 HOUSEHOLD_COLUMNS = ("id", "id_dtks", "no_kk", "no_kk_flags", "alamat", "dusun", "rt", "rw", "desa_kode", "desil",
-                     "status", "version", "created_at", "updated_at")
+                     "status", "version", "created_at", "updated_at", "last_batch_id")
 MEMBER_COLUMNS = ("id", "household_id", "id_dtks", "nik", "nik_raw", "nik_flags", "nama", "nama_key", "tempat_lahir",
                   "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "status", "version", "created_at",
-                  "updated_at")
+                  "updated_at", "last_batch_id")
 
 
 @dataclass(frozen=True)
@@ -73,16 +73,21 @@ def bulk_add_families(
     *,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
+    batch_id: int | None = None,
+    extra_members: list[tuple[int, MemberRecord]] | None = None,
 ) -> BulkResult:
     """Insert families with their members in the caller's transaction.
 
     Ids are reserved up front so members can point at their family without a
-    round-trip per row. On cancel, raises ``Cancelled``; the caller's
-    transaction then rolls back and nothing is left behind.
+    round-trip per row. ``extra_members`` are (existing household id, member)
+    pairs added to families already in the registry. ``batch_id`` records the
+    import batch that brought the rows. On cancel, raises ``Cancelled``; the
+    caller's transaction then rolls back and nothing is left behind.
     """
+    extra = extra_members or []
     n_h = len(families)
-    n_m = sum(len(f.members) for f in families)
-    if n_h == 0:
+    n_m = sum(len(f.members) for f in families) + len(extra)
+    if n_m == 0 and n_h == 0:
         return BulkResult(0, 0, 0, 0)
     first_h = next_ids(session, "households", n_h)
     first_m = next_ids(session, "members", n_m)
@@ -96,7 +101,7 @@ def bulk_add_families(
                 if progress:
                     progress(i, total, "Menyimpan keluarga")
             yield (first_h + i, f.id_dtks, f.no_kk, f.no_kk_flags, f.alamat, f.dusun, f.rt, f.rw, f.desa_kode,
-                   f.desil, f.status, 1, now, now)
+                   f.desil, f.status, 1, now, now, batch_id)
 
     def member_rows() -> Iterator[tuple]:
         mid = first_m
@@ -107,17 +112,25 @@ def bulk_add_families(
                 if progress:
                     progress(n_h + (mid - first_m), total, "Menyimpan anggota")
             for m in f.members:
-                yield (mid, hid, m.id_dtks, m.nik, m.nik_raw, m.nik_flags, m.nama, search_key(m.nama),
-                       m.tempat_lahir, m.tanggal_lahir, m.jenis_kelamin, m.nama_ibu, m.hubungan, m.status, 1, now,
-                       now)
+                yield _member_row(mid, hid, m, now, batch_id)
                 mid += 1
+        for hid, m in extra:
+            yield _member_row(mid, hid, m, now, batch_id)
+            mid += 1
 
-    bulk_insert(session, "households", HOUSEHOLD_COLUMNS, hh_rows())
-    bulk_insert(session, "members", MEMBER_COLUMNS, member_rows())
+    if n_h:
+        bulk_insert(session, "households", HOUSEHOLD_COLUMNS, hh_rows())
+    if n_m:
+        bulk_insert(session, "members", MEMBER_COLUMNS, member_rows())
     if progress:
         progress(total, total, "Selesai")
     _sync_sequences(session)
     return BulkResult(n_h, n_m, first_h, first_m)
+
+
+def _member_row(mid: int, hid: int, m: MemberRecord, now, batch_id: int | None) -> tuple:
+    return (mid, hid, m.id_dtks, m.nik, m.nik_raw, m.nik_flags, m.nama, search_key(m.nama), m.tempat_lahir,
+            m.tanggal_lahir, m.jenis_kelamin, m.nama_ibu, m.hubungan, m.status, 1, now, now, batch_id)
 
 
 def db_timestamp(session: Session):

@@ -1,0 +1,90 @@
+"""The problem report of an import, as an .xlsx the clerk can send back to the village.
+
+NIK and No KK values are masked (UU PDP 27/2022): the report leaves the office.
+The row number and column tell the village exactly which cell to fix.
+"""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import xlsxwriter
+from sqlalchemy import select
+
+from ...config import data_dir
+from ...db.models import ImportBatch, ImportProblem
+from ...domain.formatting import angka
+from ...domain.masking import mask_nik
+from .. import settings
+from ..database import Database
+
+SEVERITY_LABEL = {"error": "Ditolak", "warning": "Peringatan"}
+
+
+def default_report_path(batch_id: int, file_name: str, folder: Path | None = None) -> Path:
+    folder = folder or (data_dir() / "laporan-impor")
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = re.sub(r"[^A-Za-z0-9._-]+", "_", Path(file_name).stem)[:60]
+    return folder / f"laporan_impor_{batch_id}_{stem}.xlsx"
+
+
+def write_report(db: Database, batch_id: int, target: Path) -> Path:
+    """Write every problem of one batch to ``target`` (.xlsx). Returns the path."""
+    with db.sessions() as s:
+        batch = s.get(ImportBatch, batch_id)
+        if batch is None:
+            raise LookupError(f"Batch impor #{batch_id} tidak ada.")
+        policy = settings.mask_policy(s)
+        problems = s.execute(
+            select(ImportProblem.source_row, ImportProblem.column, ImportProblem.field, ImportProblem.severity,
+                   ImportProblem.code, ImportProblem.message, ImportProblem.value, ImportProblem.id_dtks,
+                   ImportProblem.nama)
+            .where(ImportProblem.batch_id == batch_id)
+            .order_by(ImportProblem.severity, ImportProblem.source_row, ImportProblem.id)
+        ).all()
+        info = (batch.file_name, batch.started_at, batch.username, batch.rows_read, batch.rejected, batch.warnings)
+    tmp = target.with_suffix(".tmp.xlsx")
+    wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
+    try:
+        bold = wb.add_format({"bold": True})
+        title = wb.add_format({"bold": True, "font_size": 13})
+        head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
+        err = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "border": 1})
+        warn = wb.add_format({"font_color": "#7F6000", "bg_color": "#FFEB9C", "border": 1})
+        cell = wb.add_format({"border": 1, "valign": "top"})
+        wrap = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
+        ws = wb.add_worksheet("Masalah")
+        ws.write(0, 0, f"Laporan impor: {info[0]}", title)
+        ws.write(1, 0, f"Batch #{batch_id}, diimpor {info[1].astimezone().strftime('%d-%m-%Y %H:%M')} oleh "
+                       f"{info[2] or '-'}. {angka(info[3])} baris dibaca, {angka(info[4])} ditolak, "
+                       f"{angka(info[5])} dengan peringatan.")
+        ws.write(2, 0, "Baris yang DITOLAK tidak masuk ke basis data: perbaiki di berkas asal lalu kirim ulang. "
+                       "NIK dan No KK disamarkan.", bold)
+        headers = ["No", "Baris di berkas", "Kolom", "Jenis", "Keterangan", "Nilai tertulis", "ID DTKS", "Nama",
+                   "Kode masalah"]
+        widths = [6, 10, 24, 12, 70, 24, 18, 28, 26]
+        for c, (h, w) in enumerate(zip(headers, widths)):
+            ws.set_column(c, c, w)
+            ws.write(4, c, h, head)
+        ws.freeze_panes(5, 0)
+        for i, (row, column, fld, sev, code, message, value, idd, nama) in enumerate(problems, start=1):
+            r = 4 + i
+            if value and fld in ("nik", "no_kk"):
+                digits = re.sub(r"\D", "", value)
+                value = mask_nik(digits, policy) if len(digits) >= 10 else value
+            ws.write_number(r, 0, i, cell)
+            ws.write_number(r, 1, row, cell)
+            ws.write(r, 2, column or "", cell)
+            ws.write(r, 3, SEVERITY_LABEL.get(sev, sev), err if sev == "error" else warn)
+            ws.write(r, 4, message, wrap)
+            ws.write_string(r, 5, value or "", cell)
+            ws.write_string(r, 6, idd or "", cell)
+            ws.write(r, 7, nama or "", cell)
+            ws.write(r, 8, code, cell)
+        if problems:
+            ws.autofilter(4, 0, 4 + len(problems), len(headers) - 1)
+    finally:
+        wb.close()
+    tmp.replace(target)
+    return target

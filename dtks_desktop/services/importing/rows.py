@@ -1,0 +1,342 @@
+"""One data row in, one checked record (or a rejection) out.
+
+The rules come from the domain layer (NIK, No KK, spreadsheet damage, names,
+relationships, regions) and from :mod:`.dates`; this module only decides, per
+kind of file, which problems reject a row (errors) and which import it with a
+flag (warnings), and names the column of each problem.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import date
+
+from ...domain.family import parse_hubungan
+from ...domain.issues import Issue, Severity, error, warning
+from ...domain.names import display_name, has_digits, search_key
+from ...domain.nik import NIK_RUSAK_EXCEL, normalize_sex, parse_nik
+from ...domain.nokk import parse_no_kk
+from ...domain.regions import RegionCodes, repair_code
+from ...domain.spreadsheet import clean_id, clean_rt_rw, clean_text
+from ..regions import RegionNotFound, RegionResolver
+from . import mapping as M
+from .dates import TANGGAL_BULAN_DULU, parse_date
+
+# Problem codes that this module adds to the domain's.
+TANPA_IDENTITAS = "tanpa_nik_dan_id_dtks"
+TANPA_NIK = "nik_kosong_ada_id"
+NIK_TIDAK_SAH = "nik_tidak_sah"
+NAMA_KOSONG = "nama_kosong"
+NAMA_ADA_ANGKA = "nama_ada_angka"
+DESA_TIDAK_DITEMUKAN = "desa_tidak_ditemukan"
+WILAYAH_LUAR_KABUPATEN = "wilayah_luar_kabupaten"
+NIK_LUAR_KABUPATEN = "nik_luar_kabupaten"
+JK_TIDAK_DIKENAL = "jenis_kelamin_tidak_dikenal"
+HUBUNGAN_TIDAK_DIKENAL = "hubungan_tidak_dikenal"
+DESIL_TIDAK_SAH = "desil_tidak_sah"
+ID_DTKS_GANDA = "id_dtks_ganda_di_berkas"
+NIK_GANDA_DI_BERKAS = "nik_ganda_di_berkas"
+KK_TIDAK_SAH = "kk_tidak_sah"
+PROGRAM_KOSONG = "program_kosong"
+TANPA_NIK_DAN_KK = "tanpa_nik_dan_kk"
+
+
+@dataclass(slots=True)
+class Problem:
+    field: str | None
+    issue: Issue
+    value: str | None = None
+
+
+@dataclass(slots=True)
+class PersonRecord:
+    """A checked person row of any kind (registry, civil registry, programme list)."""
+
+    source_row: int
+    nama: str | None
+    nama_key: str | None
+    id_dtks: str | None = None
+    nik: str | None = None
+    nik_raw: str | None = None
+    nik_flags: str | None = None
+    no_kk: str | None = None
+    no_kk_flags: str | None = None
+    tempat_lahir: str | None = None
+    tanggal_lahir: date | None = None
+    jenis_kelamin: str | None = None
+    nama_ibu: str | None = None
+    hubungan: int | None = None
+    alamat: str | None = None
+    dusun: str | None = None
+    rt: str | None = None
+    rw: str | None = None
+    desa_kode: str | None = None
+    desil: int | None = None
+    program: str | None = None
+    periode: str | None = None
+    keterangan: str | None = None
+    problems: list[Problem] = field(default_factory=list)
+
+    @property
+    def rejected(self) -> bool:
+        return any(p.issue.severity is Severity.ERROR for p in self.problems)
+
+
+def _text(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float) and v.is_integer():
+        v = int(v)
+    return clean_text(v)
+
+
+def _raw(v: object) -> str | None:
+    if v is None:
+        return None
+    if isinstance(v, float):
+        return repr(v)
+    return str(v)
+
+
+class RegionContext:
+    """What a row processor needs to resolve regions: the office kabupaten and its names."""
+
+    def __init__(self, kab_kode: str, resolver: RegionResolver, codes: RegionCodes) -> None:
+        self.kab_kode = kab_kode
+        self.kab_digits = kab_kode.replace(".", "")
+        self.resolver = resolver
+        self.codes = codes
+
+
+class RowProcessor:
+    """Checks rows of one file of one kind. Keeps state to find duplicates within the file."""
+
+    def __init__(self, kind: str, match: M.HeaderMatch, regions: RegionContext, *, program: str | None = None,
+                 periode: str | None = None) -> None:
+        self.kind = kind
+        self.match = match
+        self.cols = dict(match.columns)
+        self.regions = regions
+        self.program = program
+        self.periode = periode
+        self._seen_id_dtks: dict[str, int] = {}
+        self._seen_nik: dict[str, int] = {}
+        self._region_cache: dict[tuple, tuple[str | None, Problem | None]] = {}
+
+    # -- helpers -------------------------------------------------------------------------------
+    def column_label(self, fld: str | None) -> str | None:
+        if fld is None or fld not in self.cols:
+            return None
+        return self.match.column_label(self.cols[fld])
+
+    def _get(self, values: list, fld: str) -> object:
+        i = self.cols.get(fld)
+        if i is None or i >= len(values):
+            return None
+        v = values[i]
+        if v.__class__ is str and not v.strip():
+            return None
+        return v
+
+    # -- regions -------------------------------------------------------------------------------
+    def _desa(self, values: list) -> tuple[str | None, Problem | None]:
+        code_raw = self._get(values, M.KODE_DESA)
+        kec = _text(self._get(values, M.KECAMATAN))
+        desa = _text(self._get(values, M.DESA))
+        kab = _text(self._get(values, M.KABUPATEN))
+        key = (code_raw, kec, desa, kab)
+        hit = self._region_cache.get(key)
+        if hit is not None:
+            return hit
+        result = self._resolve_desa(code_raw, kec, desa, kab)
+        self._region_cache[key] = result
+        return result
+
+    def _resolve_desa(self, code_raw, kec, desa, kab) -> tuple[str | None, Problem | None]:
+        ctx = self.regions
+        if code_raw is not None:
+            code = repair_code(_text(code_raw))
+            if code and code in ctx.codes and code.count(".") == 3:
+                if not code.startswith(ctx.kab_kode + "."):
+                    return None, Problem(M.KODE_DESA, error(
+                        WILAYAH_LUAR_KABUPATEN,
+                        f"Kode desa {code} ({ctx.codes.name(code)}) di luar {ctx.codes.name(ctx.kab_kode)}"), code)
+                return code, None
+        if kab and self.kind != "program":
+            found = ctx.codes.find(kab, level=2)
+            if found and ctx.kab_kode not in found:
+                return None, Problem(M.KABUPATEN, error(
+                    WILAYAH_LUAR_KABUPATEN,
+                    f"Baris ini dari {kab}, bukan {ctx.codes.name(ctx.kab_kode)}; impor berkas kabupaten lain "
+                    "di basis data kabupaten itu"), kab)
+        if not desa:
+            if self.kind == "program":
+                return None, None
+            return None, Problem(M.DESA, error(DESA_TIDAK_DITEMUKAN, "Desa/kelurahan kosong"), None)
+        try:
+            m = ctx.resolver.desa(desa, kec) if kec else ctx.resolver.desa(desa)
+        except RegionNotFound as exc:
+            fld = M.DESA
+            if kec:
+                try:
+                    ctx.resolver.kecamatan(kec)
+                except RegionNotFound as kexc:
+                    return None, Problem(M.KECAMATAN, error(DESA_TIDAK_DITEMUKAN, kexc.message), kec)
+            return None, Problem(fld, error(DESA_TIDAK_DITEMUKAN, exc.message), desa)
+        if not m.exact:
+            return m.kode, Problem(M.DESA, warning(
+                "desa_ejaan_berbeda", f"Desa '{desa}' dibaca sebagai {m.nama} (ejaan berbeda)"), desa)
+        return m.kode, None
+
+    # -- the row -------------------------------------------------------------------------------
+    def process(self, rownum: int, values: list) -> PersonRecord:
+        g = self._get
+        probs: list[Problem] = []
+        nama_raw = g(values, M.NAMA)
+        nama = display_name(_text(nama_raw)) if nama_raw is not None else None
+        rec = PersonRecord(source_row=rownum, nama=nama or None, nama_key=search_key(nama) if nama else None,
+                           problems=probs)
+
+        # Dates first: NIK checks compare with the recorded birth date.
+        tgl_raw = g(values, M.TANGGAL_LAHIR)
+        if tgl_raw is not None:
+            d, issue = parse_date(tgl_raw, numeric_cell=not isinstance(tgl_raw, str))
+            if issue is not None and issue.code == TANGGAL_BULAN_DULU:
+                # Day-first is impossible; reading it month-first would be a guess on a person's
+                # identity. Reject, so the village writes the date again.
+                issue, d = error("tanggal_tidak_valid", f'Tanggal lahir "{_raw(tgl_raw)}" tidak valid sebagai '
+                                 "hari-bulan-tahun; tulis ulang dengan urutan hari-bulan-tahun"), None
+            rec.tanggal_lahir = d
+            if issue is not None:
+                probs.append(Problem(M.TANGGAL_LAHIR, issue, _raw(tgl_raw)))
+        jk_raw = g(values, M.JENIS_KELAMIN)
+        if jk_raw is not None:
+            rec.jenis_kelamin = normalize_sex(_text(jk_raw))
+            if rec.jenis_kelamin is None:
+                probs.append(Problem(M.JENIS_KELAMIN, warning(
+                    JK_TIDAK_DIKENAL, f"Jenis kelamin '{_text(jk_raw)}' tidak dikenali (L/P)"), _raw(jk_raw)))
+
+        # Identifiers.
+        idd = _text(g(values, M.ID_DTKS))
+        rec.id_dtks = idd
+        nik_cell = g(values, M.NIK)
+        if nik_cell is not None:
+            c = clean_id(nik_cell)
+            rec.nik_raw = c.raw or None
+            if c.value is not None:
+                info = parse_nik(c.value, regions=self.regions.codes, record_birth_date=rec.tanggal_lahir,
+                                 record_sex=rec.jenis_kelamin, excel_damaged=c.excel_damaged)
+                flags = [i.code for i in info.issues]
+                if info.ok:
+                    rec.nik = info.nik
+                    for i in info.warnings:
+                        probs.append(Problem(M.NIK, i, rec.nik_raw))
+                    if self.kind != "dukcapil" and not rec.nik.startswith(self.regions.kab_digits) and not c.excel_damaged:
+                        probs.append(Problem(M.NIK, warning(
+                            NIK_LUAR_KABUPATEN,
+                            f"NIK terdaftar pertama kali di luar {self.regions.codes.name(self.regions.kab_kode)} "
+                            f"({self.regions.codes.name(info.kabupaten) or info.kabupaten})"), rec.nik_raw))
+                        flags.append(NIK_LUAR_KABUPATEN)
+                else:
+                    msg = "; ".join(i.message for i in info.errors)
+                    sev = error if (self.kind == "dukcapil" or (not idd and self.kind == "dtks")) else warning
+                    probs.append(Problem(M.NIK, sev(NIK_TIDAK_SAH, f"NIK tidak sah: {msg}"), rec.nik_raw))
+                    flags = [NIK_TIDAK_SAH] + flags
+                rec.nik_flags = ",".join(dict.fromkeys(flags)) or None
+        if self.kind == "dtks":
+            if not idd and rec.nik is None and not any(p.field == M.NIK for p in probs):
+                probs.append(Problem(M.NIK, error(TANPA_IDENTITAS, "Baris tanpa NIK dan tanpa ID DTKS"), rec.nik_raw))
+            elif rec.nik is None and not any(p.field == M.NIK for p in probs):
+                probs.append(Problem(M.NIK, warning(TANPA_NIK, "NIK kosong; dicatat dengan ID DTKS saja"), None))
+        elif self.kind == "dukcapil" and rec.nik is None and not any(p.field == M.NIK for p in probs):
+            probs.append(Problem(M.NIK, error("nik_kosong", "NIK kosong"), rec.nik_raw))
+
+        kk_cell = g(values, M.NO_KK)
+        if kk_cell is not None:
+            c = clean_id(kk_cell)
+            if c.value is not None:
+                kk = parse_no_kk(c.value, regions=self.regions.codes, excel_damaged=c.excel_damaged)
+                if kk.ok:
+                    rec.no_kk = kk.nk
+                    for i in kk.warnings:
+                        probs.append(Problem(M.NO_KK, i, c.raw))
+                else:
+                    probs.append(Problem(M.NO_KK, warning(
+                        KK_TIDAK_SAH, "No KK tidak sah: " + "; ".join(i.message for i in kk.errors)), c.raw))
+                rec.no_kk_flags = ",".join(i.code for i in kk.issues) or None
+        if self.kind == "program" and rec.nik is None and rec.no_kk is None and not any(
+                p.issue.severity is Severity.ERROR for p in probs):
+            probs.append(Problem(M.NIK, error(TANPA_NIK_DAN_KK, "Baris tanpa NIK dan tanpa No KK"), rec.nik_raw))
+
+        # Duplicates inside the same file.
+        if idd:
+            first = self._seen_id_dtks.get(idd)
+            if first is not None:
+                probs.append(Problem(M.ID_DTKS, error(
+                    ID_DTKS_GANDA, f"ID DTKS {idd} sudah ada di baris {first}; baris ini dilewati"), idd))
+            else:
+                self._seen_id_dtks[idd] = rownum
+        if rec.nik and self.kind != "program":
+            first = self._seen_nik.get(rec.nik)
+            if first is not None:
+                probs.append(Problem(M.NIK, warning(
+                    NIK_GANDA_DI_BERKAS, f"NIK sama dengan baris {first} (kemungkinan data ganda)"), rec.nik_raw))
+                rec.nik_flags = ",".join(filter(None, [rec.nik_flags, NIK_GANDA_DI_BERKAS]))
+            else:
+                self._seen_nik[rec.nik] = rownum
+
+        # Name.
+        if not nama:
+            if self.kind != "program" or (rec.nik is None and rec.no_kk is None):
+                probs.append(Problem(M.NAMA, error(NAMA_KOSONG, "Nama kosong"), None))
+        elif has_digits(nama):
+            probs.append(Problem(M.NAMA, warning(NAMA_ADA_ANGKA, f"Nama '{nama}' mengandung angka"), nama))
+
+        # Other person fields.
+        rec.tempat_lahir = _text(g(values, M.TEMPAT_LAHIR))
+        rec.nama_ibu = display_name(_text(g(values, M.NAMA_IBU))) or None
+        hub_raw = g(values, M.HUBUNGAN)
+        if hub_raw is not None:
+            rec.hubungan = parse_hubungan(hub_raw)
+            if rec.hubungan is None:
+                probs.append(Problem(M.HUBUNGAN, warning(
+                    HUBUNGAN_TIDAK_DIKENAL, f"Hubungan keluarga '{_text(hub_raw)}' tidak dikenali"), _raw(hub_raw)))
+        rec.keterangan = _text(g(values, M.KETERANGAN))
+
+        # Address and region.
+        rec.alamat = _text(g(values, M.ALAMAT))
+        rec.dusun = _text(g(values, M.DUSUN))
+        rec.rt = clean_rt_rw(g(values, M.RT))
+        rec.rw = clean_rt_rw(g(values, M.RW))
+        if self.kind == "program" and M.DESA not in self.cols and M.KODE_DESA not in self.cols:
+            pass
+        else:
+            rec.desa_kode, p = self._desa(values)
+            if p is not None:
+                # An unknown desa in a civil-registry extract is still a person: keep, flag.
+                if self.kind in ("dukcapil", "program") and p.issue.severity is Severity.ERROR:
+                    p = Problem(p.field, warning(p.issue.code, p.issue.message), p.value)
+                probs.append(p)
+
+        desil_raw = g(values, M.DESIL)
+        if desil_raw is not None:
+            try:
+                desil = int(float(str(desil_raw).strip().replace(",", ".")))
+                if not 1 <= desil <= 10:
+                    raise ValueError
+                rec.desil = desil
+            except ValueError:
+                probs.append(Problem(M.DESIL, warning(DESIL_TIDAK_SAH, f"Desil '{_text(desil_raw)}' bukan angka 1-10"),
+                                     _raw(desil_raw)))
+
+        if self.kind == "program":
+            rec.program = _text(g(values, M.PROGRAM)) or self.program
+            rec.periode = _text(g(values, M.PERIODE)) or self.periode
+            if not rec.program:
+                probs.append(Problem(M.PROGRAM, error(PROGRAM_KOSONG,
+                                                      "Nama program kosong; isi kolom PROGRAM atau pilih programnya"),
+                                     None))
+        return rec
+
+
+__all__ = ["Problem", "PersonRecord", "RegionContext", "RowProcessor", "NIK_RUSAK_EXCEL"]

@@ -1,0 +1,567 @@
+"""Importing one file: read, check every row, store — all or nothing.
+
+One import is one transaction and one ``import_batches`` row. The same file
+(by SHA-256) is refused the second time. A newer SIKS-NG export updates members
+by ID DTKS (or NIK) instead of duplicating them; a newer civil-registry extract
+replaces the previous snapshot; a programme list replaces the same programme and
+period. Every rejected or flagged row is kept as an ``import_problems`` row and
+written to an .xlsx report the clerk can send back to the village.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections import Counter
+from dataclasses import asdict, dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Mapping
+
+from sqlalchemy import delete, func, select, update
+from sqlalchemy.orm import Session
+
+from ...config import data_dir
+from ...db.bulk import bulk_insert, bulk_update
+from ...db.models import DukcapilPerson, Household, ImportBatch, Member, ProgrammeRecipient
+from ...domain.formatting import angka
+from ...domain.issues import Severity
+from ...domain.names import search_key
+from ...domain.regions import default_region_codes, region_level, repair_code
+from .. import audit, settings
+from ..common import CancelFlag, Cancelled, Progress, check_cancel
+from ..database import Database
+from ..regions import RegionResolver
+from ..registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
+from ..users import Actor
+from . import mapping as M
+from .readers import ImportFileError, Table, open_table
+from .rows import PersonRecord, RegionContext, RowProcessor
+
+KINDS = {"dtks": "Data DTKS (SIKS-NG)", "dukcapil": "Data Dukcapil", "program": "Daftar penerima program"}
+DEFAULT_PRESET = {"dtks": "siksng_dtks", "dukcapil": "dukcapil", "program": "program"}
+
+
+class AlreadyImported(ImportFileError):
+    """The same file (same SHA-256) was imported before."""
+
+
+@dataclass
+class ImportResult:
+    batch_id: int
+    kind: str
+    file_name: str
+    rows_read: int
+    imported: int
+    updated: int
+    unchanged: int
+    gone: int
+    rejected: int
+    warnings: int
+    problems: int
+    report: str | None
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary_text(self) -> str:
+        parts = [f"{angka(self.rows_read)} baris dibaca", f"{angka(self.imported)} baru"]
+        if self.updated or self.unchanged:
+            parts += [f"{angka(self.updated)} diperbarui", f"{angka(self.unchanged)} tetap"]
+        if self.gone:
+            parts.append(f"{angka(self.gone)} tidak ada lagi di berkas")
+        parts += [f"{angka(self.rejected)} ditolak", f"{angka(self.warnings)} dengan peringatan"]
+        return f"Impor {self.file_name} selesai (batch #{self.batch_id}): " + ", ".join(parts) + "."
+
+
+@dataclass
+class Preview:
+    """What the import view shows before the clerk presses Impor."""
+
+    table: Table
+    match: M.HeaderMatch
+    kind: str
+    preset: str
+    score: float
+    rows: list[tuple[int, dict[str, object]]]
+    problems: list[str]
+
+
+def file_sha256(path: Path, cancel: CancelFlag | None = None) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as fh:
+        while True:
+            chunk = fh.read(1 << 20)
+            if not chunk:
+                break
+            h.update(chunk)
+            check_cancel(cancel)
+    return h.hexdigest()
+
+
+def _preset_obj(preset: str | M.Preset | None, kind: str | None) -> M.Preset | None:
+    if isinstance(preset, M.Preset):
+        return preset
+    if preset:
+        return M.get_preset(preset)
+    if kind:
+        return M.get_preset(DEFAULT_PRESET[kind])
+    return None
+
+
+def preview(path: str | Path, *, kind: str | None = None, preset: str | M.Preset | None = None,
+            choices: Mapping[str, int | str | None] | None = None, rows: int = 20) -> Preview:
+    """Open a file, find its header, guess its kind and map the first rows (no database)."""
+    table = open_table(path)
+    head = table.head(M.HEADER_SCAN_ROWS + rows)
+    p = _preset_obj(preset, kind)
+    match = M.detect_header(head[: M.HEADER_SCAN_ROWS], p, file_name=table.path, choices=choices)
+    g_kind, g_preset, score = M.guess_kind(match)
+    if p is None:
+        p = M.get_preset(g_preset)
+    match = M.detect_header(head[: M.HEADER_SCAN_ROWS], p, file_name=table.path, choices=choices)
+    problems = [pr.message for pr in M.mapping_problems(match, p)]
+    data = [(n, match.record(v)) for n, v in head if n >= match.data_start_row][:rows]
+    return Preview(table, match, p.kind, p.name, score if p.name == g_preset else 1.0, data, problems)
+
+
+def _guess_kab(head_rows: list, match: M.HeaderMatch) -> str | None:
+    """The kabupaten a file belongs to, from its kabupaten column, desa codes or NIK prefixes."""
+    codes = default_region_codes()
+    votes: Counter[str] = Counter()
+    for _n, values in head_rows:
+        rec = match.record(values)
+        kab = rec.get(M.KABUPATEN)
+        if kab:
+            for c in codes.find(str(kab), level=2):
+                votes[c] += 3
+        kd = rec.get(M.KODE_DESA)
+        if kd:
+            code = repair_code(str(kd))
+            if code and code.count(".") >= 1:
+                votes[code[:5]] += 3
+        nik = rec.get(M.NIK)
+        if isinstance(nik, str) and len(nik.strip()) >= 4 and nik.strip()[:4].isdigit():
+            c = f"{nik.strip()[:2]}.{nik.strip()[2:4]}"
+            if c in codes:
+                votes[c] += 1
+    return votes.most_common(1)[0][0] if votes else None
+
+
+def _problem_rows(batch_id: int, proc: RowProcessor, recs: list[PersonRecord]):
+    for r in recs:
+        for p in r.problems:
+            yield (batch_id, r.source_row, proc.column_label(p.field), p.field, str(p.issue.severity), p.issue.code,
+                   p.issue.message, (p.value or "")[:300] or None, r.id_dtks, (r.nama or "")[:200] or None)
+
+
+PROBLEM_COLUMNS = ("batch_id", "source_row", "column", "field", "severity", "code", "message", "value", "id_dtks", "nama")
+
+
+def run_import(
+    db: Database,
+    actor: Actor,
+    path: str | Path,
+    *,
+    kind: str | None = None,
+    preset: str | M.Preset | None = None,
+    choices: Mapping[str, int | str | None] | None = None,
+    program: str | None = None,
+    periode: str | None = None,
+    kab: str | None = None,
+    report_dir: str | Path | None = None,
+    progress: Progress | None = None,
+    cancel: CancelFlag | None = None,
+) -> ImportResult:
+    """Import one file. Raises ImportFileError / MappingError / AlreadyImported / Cancelled;
+    on any of them the database is exactly as before."""
+    t0 = time.perf_counter()
+    path = Path(path)
+    say = progress or (lambda d, t, x="": None)
+    say(0, 100, "Memeriksa berkas")
+    table = open_table(path)
+    try:
+        sha = file_sha256(path, cancel)
+        head = table.head(M.HEADER_SCAN_ROWS)
+        p = _preset_obj(preset, kind)
+        if p is None:
+            _k, g_preset, _s = M.guess_kind(M.detect_header(head, None, file_name=path))
+            p = M.get_preset(g_preset)
+        kind = p.kind
+        if kind not in KINDS:
+            raise ImportFileError(f"Jenis impor '{kind}' tidak dikenal", path=path)
+        match = M.validate_mapping(M.detect_header(head, p, file_name=path, choices=choices), p)
+
+        with db.sessions() as s:
+            prev = s.execute(
+                select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.kind == kind)
+                .order_by(ImportBatch.id)
+            ).scalars().first()
+            if prev is not None:
+                when = prev.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
+                raise AlreadyImported(
+                    f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
+                    f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",
+                    code="sudah_diimpor", path=path)
+            kab_kode = kab or settings.get(s, settings.KAB_KODE) or _guess_kab(head, match)
+            if not kab_kode or region_level(kab_kode) != 2:
+                raise ImportFileError(
+                    f'Kabupaten/kota untuk berkas "{path.name}" tidak dapat ditentukan; pilih kabupaten kantor '
+                    "di Pengaturan terlebih dahulu", path=path)
+            resolver = RegionResolver.from_db(s, kab_kode)
+        proc = RowProcessor(kind, match, RegionContext(kab_kode, resolver, default_region_codes()),
+                            program=program, periode=periode)
+
+        # 1. Read and check every row (no database writes yet).
+        recs: list[PersonRecord] = []
+        total = max(table.estimated_rows, 1)
+        start = match.data_start_row
+        header_cells = [str(v).strip().upper() if v is not None else "" for v in _header_values(head, match)]
+        skipped_headers = 0
+        for n, values in table.iter_rows():
+            if n < start:
+                continue
+            if header_cells and _is_repeated_header(values, header_cells):
+                skipped_headers += 1
+                continue
+            recs.append(proc.process(n, values))
+            if len(recs) % 5000 == 0:
+                check_cancel(cancel)
+                say(min(60, int(60 * n / total)), 100, f"Memeriksa baris {angka(n)}")
+        if not recs:
+            raise ImportFileError(f'Berkas "{path.name}" tidak berisi baris data di bawah judul kolom',
+                                  code="kosong", path=path)
+        notes = list(table.notes)
+        if table.decode_warning():
+            notes.append(table.decode_warning())
+        if skipped_headers:
+            notes.append(f"{skipped_headers} baris judul kolom yang berulang di tengah berkas dilewati")
+        check_cancel(cancel)
+        say(60, 100, "Menyimpan")
+
+        # 2. Store everything in one transaction.
+        with db.transaction() as s:
+            batch = ImportBatch(kind=kind, preset=p.name, program=program, file_name=path.name, file_sha256=sha,
+                                file_size=path.stat().st_size, user_id=actor.id, username=actor.username,
+                                kab_kode=kab_kode, mapping_json=json.dumps(
+                                    {f: match.column_label(i) for f, i in match.columns.items()}, ensure_ascii=False))
+            s.add(batch)
+            s.flush()
+            accepted = [r for r in recs if not r.rejected]
+            store = {"dtks": _store_dtks, "dukcapil": _store_dukcapil, "program": _store_program}[kind]
+            counts = store(s, actor, batch, accepted, cancel, lambda f, x: say(60 + int(35 * f), 100, x))
+            check_cancel(cancel)
+            n_problems = bulk_insert(s, "import_problems", PROBLEM_COLUMNS, _problem_rows(batch.id, proc, recs))
+            batch.rows_read = len(recs)
+            batch.rejected = len(recs) - len(accepted)
+            batch.warnings = sum(1 for r in accepted if r.problems)
+            batch.imported, batch.updated, batch.unchanged, batch.gone = counts
+            batch.finished_at = datetime.now(timezone.utc)
+            batch.note = "\n".join(notes) or None
+            audit.record(s, actor, f"import.{kind}", entity_type="import_batch", entity_id=batch.id,
+                         summary=f"Impor {KINDS[kind]}: {path.name} — {angka(batch.rows_read)} baris, "
+                                 f"{angka(batch.imported)} baru, {angka(batch.updated)} diperbarui, "
+                                 f"{angka(batch.rejected)} ditolak",
+                         new={"file": path.name, "sha256": sha, "rows": batch.rows_read})
+            check_cancel(cancel)
+            result = ImportResult(batch.id, kind, path.name, batch.rows_read, batch.imported, batch.updated,
+                                  batch.unchanged, batch.gone, batch.rejected, batch.warnings, n_problems, None, 0.0,
+                                  notes)
+    finally:
+        table.close()
+    say(96, 100, "Menulis laporan")
+    if result.problems:
+        from .report import default_report_path, write_report
+
+        out = Path(report_dir) if report_dir else None
+        target = default_report_path(result.batch_id, path.name, out)
+        try:
+            write_report(db, result.batch_id, target)
+            result.report = str(target)
+        except OSError as exc:
+            result.notes.append(f"Laporan tidak dapat ditulis ke {target}: {exc.strerror or exc}")
+    result.seconds = round(time.perf_counter() - t0, 2)
+    say(100, 100, "Selesai")
+    return result
+
+
+def _header_values(head: list, match: M.HeaderMatch) -> list:
+    for n, values in head:
+        if n == match.header_rows[-1]:
+            return values
+    return []
+
+
+def _is_repeated_header(values: list, header_cells: list[str]) -> bool:
+    """A page header repeated inside the data (exports printed per page do that)."""
+    same = 0
+    for a, b in zip(values, header_cells):
+        if b and isinstance(a, str) and a.strip().upper() == b:
+            same += 1
+    return same >= 3 and same >= 0.6 * sum(1 for b in header_cells if b)
+
+
+# --- storing each kind -----------------------------------------------------------------------------
+
+_MEMBER_FIELDS = ("nik", "nik_raw", "nik_flags", "nama", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu",
+                  "hubungan")
+_HH_FIELDS = ("no_kk", "no_kk_flags", "alamat", "dusun", "rt", "rw", "desa_kode", "desil")
+
+
+def _member_values(r: PersonRecord) -> tuple:
+    return (r.nik, r.nik_raw, r.nik_flags, r.nama, r.tempat_lahir, r.tanggal_lahir, r.jenis_kelamin, r.nama_ibu,
+            r.hubungan)
+
+
+def _identity(vals: tuple) -> tuple:
+    """The member fields whose change counts as an update (not how the NIK cell was written)."""
+    return (vals[0],) + vals[3:]
+
+
+def _hh_values(r: PersonRecord) -> tuple:
+    return (r.no_kk, r.no_kk_flags, r.alamat, r.dusun, r.rt, r.rw, r.desa_kode, r.desil)
+
+
+def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonRecord], cancel, say) -> tuple:
+    """New members are added, known ones (by ID DTKS, else NIK) updated; nothing is deleted."""
+    existing_by_id: dict[str, tuple] = {}
+    existing_by_nik: dict[str, tuple | None] = {}
+    hh_by_kk: dict[str, tuple] = {}
+    registry_ids: set[int] = set()
+    has_members = s.execute(select(Member.id).limit(1)).first() is not None
+    if has_members:
+        say(0.0, "Membaca data yang sudah ada")
+        cols = [Member.id, Member.household_id, Member.id_dtks] + [getattr(Member, f) for f in _MEMBER_FIELDS]
+        for row in s.execute(select(*cols).where(Member.status != "dihapus")):
+            t = tuple(row)
+            registry_ids.add(t[0])
+            if t[2]:
+                existing_by_id[t[2]] = t
+            nik = t[3]
+            if nik:
+                existing_by_nik[nik] = None if nik in existing_by_nik else t  # None: ambiguous
+        hcols = [Household.id] + [getattr(Household, f) for f in _HH_FIELDS]
+        for row in s.execute(select(*hcols).where(Household.no_kk.is_not(None))):
+            hh_by_kk.setdefault(row[1], tuple(row))
+    check_cancel(cancel)
+
+    new_families: dict[str, FamilyRecord] = {}
+    extra_members: list[tuple[int, MemberRecord]] = []
+    member_updates: list[tuple] = []
+    hh_updates: dict[int, tuple] = {}
+    audit_rows: list[tuple] = []
+    seen: set[int] = set()
+    now = db_timestamp(s)
+    reason = f"Impor {batch.file_name} (batch #{batch.id})"
+    unchanged = 0
+    for i, r in enumerate(recs):
+        if i % 20000 == 0:
+            check_cancel(cancel)
+            say(0.1 + 0.4 * i / max(len(recs), 1), "Mencocokkan dengan data yang ada")
+        old = existing_by_id.get(r.id_dtks) if r.id_dtks else None
+        if old is None and r.nik and not r.id_dtks:
+            old = existing_by_nik.get(r.nik)
+        if old is not None and old[0] in seen:
+            old = None  # two rows of this file claim the same member: keep the second as new
+        fam_key = r.no_kk or f"baris:{r.source_row}"
+        hh = hh_by_kk.get(r.no_kk) if r.no_kk else None
+        if old is not None:
+            seen.add(old[0])
+            new_vals = _member_values(r)
+            old_vals = old[3:]
+            household_id = hh[0] if hh is not None else old[1]
+            if hh is None and r.no_kk and fam_key in new_families:
+                household_id = None  # moves to a family that is new in this file
+            if _identity(new_vals) != _identity(old_vals) or household_id != old[1]:
+                diff_old = {f: o for f, o, n in zip(_MEMBER_FIELDS, old_vals, new_vals) if o != n}
+                diff_new = {f: n for f, o, n in zip(_MEMBER_FIELDS, old_vals, new_vals) if o != n}
+                if household_id is None:
+                    # The member's KK is new: create the family, then point the member at it.
+                    fam = new_families.setdefault(fam_key, _family(r))
+                    fam._movers = getattr(fam, "_movers", [])  # type: ignore[attr-defined]
+                    fam._movers.append((old[0], new_vals))  # type: ignore[attr-defined]
+                else:
+                    if household_id != old[1]:
+                        diff_old["household_id"], diff_new["household_id"] = old[1], household_id
+                    member_updates.append((old[0], household_id, *new_vals, search_key(r.nama), now, batch.id))
+                audit_rows.append(_audit_row(now, actor, old[0], r.nama, diff_old, diff_new, reason))
+            else:
+                unchanged += 1
+            if hh is not None and r.hubungan in (1, None):
+                _maybe_update_household(hh, r, hh_updates)
+            continue
+        m = MemberRecord(nama=r.nama or "", nik=r.nik, nik_raw=r.nik_raw, nik_flags=r.nik_flags, id_dtks=r.id_dtks,
+                         tempat_lahir=r.tempat_lahir, tanggal_lahir=r.tanggal_lahir, jenis_kelamin=r.jenis_kelamin,
+                         nama_ibu=r.nama_ibu, hubungan=r.hubungan)
+        if hh is not None:
+            extra_members.append((hh[0], m))
+            if r.hubungan in (1, None):
+                _maybe_update_household(hh, r, hh_updates)
+        else:
+            fam = new_families.get(fam_key)
+            if fam is None:
+                fam = new_families[fam_key] = _family(r)
+            elif r.hubungan == 1:
+                # The head's row decides the family's address.
+                fam.alamat, fam.dusun, fam.rt, fam.rw, fam.desa_kode, fam.desil = (
+                    r.alamat, r.dusun, r.rt, r.rw, r.desa_kode, r.desil if r.desil is not None else fam.desil)
+            fam.members.append(m)
+
+    say(0.5, "Menyimpan keluarga dan anggota baru")
+    families = list(new_families.values())
+    res = bulk_add_families(s, families, cancel=cancel, batch_id=batch.id, extra_members=extra_members)
+    # Members that moved to a family that is new in this file.
+    if res.households:
+        for i, fam in enumerate(families):
+            for member_id, vals in getattr(fam, "_movers", []):
+                member_updates.append((member_id, res.first_household_id + i, *vals, None, now, batch.id))
+    imported = res.members
+    say(0.8, "Memperbarui data yang berubah")
+    if member_updates:
+        rows = []
+        for u in member_updates:
+            key = u[-3] if u[-3] is not None else search_key(u[5])
+            rows.append((*u[:-3], key, u[-2], u[-1]))
+        bulk_update(s, "members", ("household_id", *_MEMBER_FIELDS, "nama_key", "updated_at", "last_batch_id"), rows)
+        # version counter: a concurrent editor must see that the row changed
+        ids = [u[0] for u in member_updates]
+        for k in range(0, len(ids), 500):
+            s.execute(update(Member).where(Member.id.in_(ids[k:k + 500])).values(version=Member.version + 1)
+                      .execution_options(synchronize_session=False))
+    if hh_updates:
+        bulk_update(s, "households", (*_HH_FIELDS, "updated_at", "last_batch_id"),
+                    [(hid, *vals, now, batch.id) for hid, vals in hh_updates.items()])
+    if audit_rows:
+        bulk_insert(s, "audit_events", AUDIT_COLUMNS, audit_rows)
+    gone = len(registry_ids - seen) if has_members else 0
+    return imported, len(member_updates), unchanged, gone
+
+
+def _family(r: PersonRecord) -> FamilyRecord:
+    return FamilyRecord(no_kk=r.no_kk, no_kk_flags=r.no_kk_flags, desa_kode=r.desa_kode, alamat=r.alamat,
+                        dusun=r.dusun, rt=r.rt, rw=r.rw, desil=r.desil)
+
+
+def _maybe_update_household(hh: tuple, r: PersonRecord, out: dict[int, tuple]) -> None:
+    new = _hh_values(r)
+    old = hh[1:]
+    merged = tuple(n if n is not None else o for n, o in zip(new, old))
+    if merged != old and hh[0] not in out:
+        out[hh[0]] = merged
+
+
+AUDIT_COLUMNS = ("at", "user_id", "username", "action", "entity_type", "entity_id", "summary", "old_value",
+                 "new_value", "reason")
+
+
+def _audit_row(now, actor: Actor, member_id: int, nama: str | None, old: dict, new: dict, reason: str) -> tuple:
+    def dump(d: dict) -> str:
+        return json.dumps(d, ensure_ascii=False, sort_keys=True, default=str)
+
+    return (now, actor.id, actor.username, "member.update", "member", member_id,
+            f"{nama}: {', '.join(old)} diperbarui dari impor"[:300], dump(old), dump(new), reason)
+
+
+DUKCAPIL_COLUMNS = ("batch_id", "source_row", "nik", "nik_flags", "no_kk", "nama", "nama_key", "tempat_lahir",
+                    "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "alamat", "dusun", "rt", "rw",
+                    "desa_kode")
+
+
+def _store_dukcapil(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonRecord], cancel, say) -> tuple:
+    """A civil-registry extract is a snapshot: it replaces the previous one; counts compare by NIK."""
+    prev_ids = list(s.execute(select(DukcapilPerson.batch_id).distinct()).scalars())
+    say(0.1, "Menyimpan data Dukcapil")
+    bulk_insert(s, "dukcapil_persons", DUKCAPIL_COLUMNS, (
+        (batch.id, r.source_row, r.nik, r.nik_flags, r.no_kk, r.nama or "", r.nama_key or "", r.tempat_lahir,
+         r.tanggal_lahir, r.jenis_kelamin, r.nama_ibu, r.hubungan, r.alamat, r.dusun, r.rt, r.rw, r.desa_kode)
+        for r in recs))
+    check_cancel(cancel)
+    if not prev_ids:
+        return len(recs), 0, 0, 0
+    say(0.6, "Membandingkan dengan data Dukcapil sebelumnya")
+    old = DukcapilPerson.__table__.alias("old")
+    new = DukcapilPerson.__table__.alias("new")
+    in_old = select(old.c.nik).where(old.c.batch_id.in_(prev_ids), old.c.nik == new.c.nik).exists()
+    in_new = select(new.c.nik).where(new.c.batch_id == batch.id, new.c.nik == old.c.nik).exists()
+    n_new = s.execute(select(func.count()).select_from(new).where(new.c.batch_id == batch.id, ~in_old)).scalar_one()
+    gone = s.execute(select(func.count()).select_from(old).where(old.c.batch_id.in_(prev_ids), ~in_new)).scalar_one()
+    changed_q = select(func.count(func.distinct(new.c.nik))).select_from(
+        new.join(old, (old.c.nik == new.c.nik) & old.c.batch_id.in_(prev_ids))
+    ).where(new.c.batch_id == batch.id, (old.c.nama != new.c.nama) | (old.c.no_kk != new.c.no_kk)
+            | (old.c.desa_kode != new.c.desa_kode) | (old.c.tanggal_lahir != new.c.tanggal_lahir))
+    changed = s.execute(changed_q).scalar_one()
+    check_cancel(cancel)
+    say(0.8, "Menghapus data Dukcapil lama")
+    s.execute(delete(DukcapilPerson).where(DukcapilPerson.batch_id.in_(prev_ids)))
+    return n_new, changed, max(len(recs) - n_new - changed, 0), gone
+
+
+PROGRAM_COLUMNS = ("batch_id", "source_row", "program", "periode", "nik", "nik_flags", "no_kk", "nama", "nama_key",
+                   "tanggal_lahir", "desa_kode", "keterangan")
+
+
+def _store_program(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonRecord], cancel, say) -> tuple:
+    """A programme list replaces the earlier list of the same programme and period."""
+    pairs = {(r.program, r.periode) for r in recs}
+    batch.program = ", ".join(sorted({p for p, _ in pairs if p}))[:60] or batch.program
+    old_keys: set[tuple] = set()
+    old_ids: list[int] = []
+    for prog, per in pairs:
+        q = select(ProgrammeRecipient.id, ProgrammeRecipient.nik, ProgrammeRecipient.no_kk).where(
+            ProgrammeRecipient.program == prog,
+            ProgrammeRecipient.periode.is_(None) if per is None else ProgrammeRecipient.periode == per)
+        for rid, nik, kk in s.execute(q):
+            old_ids.append(rid)
+            old_keys.add((prog, per, nik or "", kk or ""))
+    bulk_insert(s, "programme_recipients", PROGRAM_COLUMNS, (
+        (batch.id, r.source_row, r.program, r.periode, r.nik, r.nik_flags, r.no_kk, r.nama, r.nama_key,
+         r.tanggal_lahir, r.desa_kode, r.keterangan) for r in recs))
+    new_keys = {(r.program, r.periode, r.nik or "", r.no_kk or "") for r in recs}
+    for k in range(0, len(old_ids), 500):
+        s.execute(delete(ProgrammeRecipient).where(ProgrammeRecipient.id.in_(old_ids[k:k + 500])))
+    if not old_keys:
+        return len(recs), 0, 0, 0
+    same = len(new_keys & old_keys)
+    return len(new_keys - old_keys), 0, same, len(old_keys - new_keys)
+
+
+# --- history ----------------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class BatchInfo:
+    id: int
+    kind: str
+    kind_label: str
+    file_name: str
+    username: str | None
+    started_at: datetime
+    rows_read: int
+    imported: int
+    updated: int
+    unchanged: int
+    gone: int
+    rejected: int
+    warnings: int
+    program: str | None
+    note: str | None
+
+    def as_dict(self) -> dict:
+        d = asdict(self)
+        d["started_at"] = self.started_at.isoformat()
+        return d
+
+
+def history(session: Session, *, kind: str | None = None, limit: int = 200) -> list[BatchInfo]:
+    q = select(ImportBatch).order_by(ImportBatch.id.desc()).limit(limit)
+    if kind:
+        q = q.where(ImportBatch.kind == kind)
+    return [BatchInfo(b.id, b.kind, KINDS.get(b.kind, b.kind), b.file_name, b.username, b.started_at, b.rows_read,
+                      b.imported, b.updated, b.unchanged, b.gone, b.rejected, b.warnings, b.program, b.note)
+            for b in session.execute(q).scalars()]
+
+
+__all__ = ["run_import", "preview", "history", "ImportResult", "BatchInfo", "AlreadyImported", "Preview", "KINDS",
+           "Cancelled", "Severity"]

@@ -1,0 +1,289 @@
+"""Importing files into the database: all or nothing, idempotent, every problem reported.
+
+Runs on SQLite and, with DTKS_TEST_DATABASE_URL, on PostgreSQL.
+"""
+
+from __future__ import annotations
+
+import csv
+import zipfile
+from pathlib import Path
+
+import pytest
+import xlsxwriter
+from openpyxl import load_workbook
+from sqlalchemy import func, select
+
+from dtks_desktop.db.models import (
+    AuditEvent, DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient,
+)
+from dtks_desktop.services import demo, settings
+from dtks_desktop.services.common import Cancelled
+from dtks_desktop.services.importing.mapping import MappingError
+from dtks_desktop.services.importing.readers import ImportFileError
+from dtks_desktop.services.importing.run import AlreadyImported, history, preview, run_import
+
+HEADER = ["ID DTKS", "PROVINSI", "KABUPATEN/KOTA", "KECAMATAN", "DESA/KELURAHAN", "ALAMAT", "DUSUN", "RT", "RW",
+          "NOMOR KK", "NOMOR NIK", "NAMA", "TANGGAL LAHIR", "TEMPAT LAHIR", "JENIS KELAMIN", "NAMA IBU KANDUNG",
+          "HUBUNGAN KELUARGA"]
+
+ROWS = [
+    ["D001", "JAWA TENGAH", "KLATEN", "KEC. PRAMBANAN", "Ds. Sengon", "Jl. Mawar 3", "KRAJAN", "1", "2",
+     "3310011606160001", "3310011109860001", "SLAMET RIYADI", "11-09-1986", "KLATEN", "LAKI-LAKI", "SUKIYEM",
+     "KEPALA KELUARGA"],
+    ["D002", "JAWA TENGAH", "KLATEN", "KEC. PRAMBANAN", "Ds. Sengon", "Jl. Mawar 3", "KRAJAN", "1", "2",
+     "3310011606160001", "3310015810870001", "Hj. SITI AMINAH", "18/10/1987", "KLATEN", "PEREMPUAN", "PAINEM",
+     "ISTRI"],
+    ["D003", "JAWA TENGAH", "KLATEN", "Prambanan", "Kotesan", "Dk. Ngasem", "NGASEM", "3", "1",
+     "3310011701100002", "3310010101500003", "PAIDI", "1950-01-01", "KLATEN", "L", "", "1"],
+]
+
+
+def write_csv(path: Path, rows, header=HEADER, *, delimiter=";", encoding="utf-8", titles=()):
+    with open(path, "w", newline="", encoding=encoding) as fh:
+        w = csv.writer(fh, delimiter=delimiter)
+        for t in titles:
+            w.writerow([t])
+        w.writerow(header)
+        w.writerows(rows)
+    return path
+
+
+def count(db, model) -> int:
+    with db.sessions() as s:
+        return s.execute(select(func.count()).select_from(model)).scalar_one()
+
+
+def snapshot(db) -> tuple:
+    return tuple(count(db, m) for m in (Member, Household, ImportBatch, ImportProblem, DukcapilPerson,
+                                        ProgrammeRecipient, AuditEvent))
+
+
+@pytest.fixture
+def office(db, admin):
+    with db.transaction() as s:
+        settings.put(s, admin, settings.KAB_KODE, "33.10")
+    return admin
+
+
+def test_small_dtks_csv_groups_families_and_resolves_regions(db, office, tmp_path):
+    f = write_csv(tmp_path / "dtks.csv", ROWS, titles=["DATA TERPADU KESEJAHTERAAN SOSIAL", "Dicetak dari SIKS-NG"])
+    r = run_import(db, office, f, kind="dtks")
+    assert (r.rows_read, r.imported, r.rejected) == (3, 3, 0)
+    with db.sessions() as s:
+        hh = s.execute(select(Household).order_by(Household.id)).scalars().all()
+        assert [h.no_kk for h in hh] == ["3310011606160001", "3310011701100002"]
+        assert hh[0].desa_kode == "33.10.01.2001" and hh[0].rt == "001" and hh[0].rw == "002"
+        assert hh[1].desa_kode == "33.10.01.2003"  # Kotesan
+        siti = s.execute(select(Member).where(Member.id_dtks == "D002")).scalar_one()
+        assert siti.nama == "Hj. SITI AMINAH" and siti.nama_key == "SITI AMINAH"
+        assert str(siti.tanggal_lahir) == "1987-10-18" and siti.jenis_kelamin == "P" and siti.hubungan == 2
+        assert siti.household_id == hh[0].id and siti.last_batch_id == r.batch_id
+
+
+def test_same_file_twice_is_refused_and_nothing_changes(db, office, tmp_path):
+    f = write_csv(tmp_path / "dtks.csv", ROWS)
+    run_import(db, office, f, kind="dtks")
+    before = snapshot(db)
+    with pytest.raises(AlreadyImported, match="sudah pernah diimpor"):
+        run_import(db, office, f, kind="dtks")
+    assert snapshot(db) == before
+
+
+def test_newer_export_updates_instead_of_duplicating(db, office, tmp_path):
+    run_import(db, office, write_csv(tmp_path / "v1.csv", ROWS), kind="dtks")
+    rows = [list(r) for r in ROWS]
+    rows[0][11] = "SLAMET RIYADI S.Pd."  # name corrected
+    rows.pop(2)  # PAIDI no longer in the export
+    rows.append(["D004", "JAWA TENGAH", "KLATEN", "KEC. PRAMBANAN", "Ds. Sengon", "Jl. Mawar 3", "KRAJAN", "1", "2",
+                 "3310011606160001", "3310010804110001", "GALIH", "08-04-2011", "KLATEN", "L", "SITI AMINAH", "ANAK"])
+    r = run_import(db, office, write_csv(tmp_path / "v2.csv", rows), kind="dtks")
+    assert (r.imported, r.updated, r.unchanged, r.gone, r.rejected) == (1, 1, 1, 1, 0)
+    assert count(db, Member) == 4 and count(db, Household) == 2
+    with db.sessions() as s:
+        slamet = s.execute(select(Member).where(Member.id_dtks == "D001")).scalar_one()
+        assert slamet.nama == "SLAMET RIYADI S.Pd." and slamet.version == 2
+        galih = s.execute(select(Member).where(Member.id_dtks == "D004")).scalar_one()
+        assert galih.household_id == slamet.household_id  # joins the existing family
+        ev = s.execute(select(AuditEvent).where(AuditEvent.action == "member.update")).scalars().one()
+        assert ev.entity_id == slamet.id and "S.Pd." in ev.new_value and "v2.csv" in ev.reason
+
+
+def test_problem_rows_are_kept_with_file_row_and_column(db, office, tmp_path):
+    rows = [list(r) for r in ROWS]
+    rows[1][10] = ""  # no NIK but an ID DTKS: imported with a warning
+    rows[2][0], rows[2][10] = "", ""  # neither: rejected
+    rows.append(["D009", "JAWA TENGAH", "KLATEN", "Prambanan", "Desa Antah", "", "", "1", "1", "", "3310010101500005",
+                 "X", "31-13-1980", "", "L", "", ""])
+    f = write_csv(tmp_path / "masalah.csv", rows)
+    r = run_import(db, office, f, kind="dtks")
+    assert r.rows_read == 4 and r.imported + r.rejected == 4 and r.rejected == 2
+    with db.sessions() as s:
+        probs = {(p.source_row, p.code): p for p in s.execute(select(ImportProblem)).scalars()}
+    assert probs[(3, "nik_kosong_ada_id")].severity == "warning"
+    assert probs[(4, "tanpa_nik_dan_id_dtks")].column == "K (NOMOR NIK)"
+    assert probs[(5, "tanggal_tidak_valid")].column == "M (TANGGAL LAHIR)"
+    assert probs[(5, "desa_tidak_ditemukan")].severity == "error"
+    # the .xlsx report for the village, NIKs masked
+    wb = load_workbook(r.report, read_only=True)
+    cells = [str(c) for row in wb.active.iter_rows(values_only=True) for c in row if c is not None]
+    assert any("Ditolak" == c for c in cells) and "masalah.csv" in cells[0]
+    assert not any("3310010101500005" in c for c in cells)
+
+
+def test_excel_numeric_nik_cells_are_flagged_not_trusted(db, office, tmp_path):
+    path = tmp_path / "rusak.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    ws.write_row(0, 0, HEADER)
+    for i, row in enumerate(ROWS, start=1):
+        ws.write_row(i, 0, row)
+        ws.write_number(i, 10, float(row[10][:15] + "0"))  # what Excel keeps of a 16-digit number
+        ws.write_number(i, 9, float(row[9][:15] + "0"))
+    wb.close()
+    r = run_import(db, office, path, kind="dtks")
+    assert r.imported == 3 and r.warnings == 3
+    with db.sessions() as s:
+        flags = s.execute(select(Member.nik_flags)).scalars().all()
+        codes = s.execute(select(ImportProblem.code)).scalars().all()
+    assert all("nik_rusak_excel" in f for f in flags)
+    assert codes.count("nik_rusak_excel") == 3 and codes.count("kk_rusak_excel") == 3
+
+
+def test_dukcapil_snapshot_replaces_previous_and_counts_changes(db, office, tmp_path):
+    header = ["NIK", "NO_KK", "NAMA_LGKP", "TMPT_LHR", "TGL_LHR", "JENIS_KLMIN", "NAMA_LGKP_IBU", "STAT_HBKEL",
+              "ALAMAT", "NO_RT", "NO_RW", "KEL_NAME", "KEC_NAME", "KAB_NAME", "PROP_NAME"]
+    base = [["3310011109860001", "3310011606160001", "SLAMET RIYADI", "KLATEN", "11-09-1986", "LAKI-LAKI", "SUKIYEM",
+             "KEPALA KELUARGA", "JL MAWAR 3", "001", "002", "SENGON", "PRAMBANAN", "KLATEN", "JAWA TENGAH"],
+            ["3310015810870001", "3310011606160001", "SITI AMINAH", "KLATEN", "18-10-1987", "PEREMPUAN", "PAINEM",
+             "ISTRI", "JL MAWAR 3", "001", "002", "SENGON", "PRAMBANAN", "KLATEN", "JAWA TENGAH"]]
+    r1 = run_import(db, office, write_csv(tmp_path / "dk1.csv", base, header, delimiter=","), kind="dukcapil")
+    assert (r1.imported, r1.rejected) == (2, 0)
+    newer = [list(base[0]), list(base[1])]
+    newer[1][2] = "SITI AMINAH BINTI KARTO"
+    newer.append(["3310010101500003", "3310011701100002", "PAIDI", "KLATEN", "01-01-1950", "LAKI-LAKI", "", "KEPALA KELUARGA",
+                  "NGASEM", "003", "001", "KOTESAN", "PRAMBANAN", "KLATEN", "JAWA TENGAH"])
+    newer.pop(0)
+    r2 = run_import(db, office, write_csv(tmp_path / "dk2.csv", newer, header, delimiter=","), kind="dukcapil")
+    assert (r2.imported, r2.updated, r2.unchanged, r2.gone) == (1, 1, 0, 1)
+    with db.sessions() as s:
+        assert s.execute(select(func.count()).select_from(DukcapilPerson)).scalar_one() == 2
+        assert set(s.execute(select(DukcapilPerson.batch_id)).scalars()) == {r2.batch_id}
+
+
+def test_programme_list_with_program_option(db, office, tmp_path):
+    header = ["NIK", "NO KK", "NAMA PENERIMA"]
+    rows = [["3310011109860001", "3310011606160001", "SLAMET"], ["", "3310011701100002", "PAIDI"], ["", "", "ANON"]]
+    r = run_import(db, office, write_csv(tmp_path / "pkh.csv", rows, header), kind="program", program="PKH",
+                   periode="2026-10")
+    assert (r.imported, r.rejected) == (2, 1)
+    with db.sessions() as s:
+        progs = s.execute(select(ProgrammeRecipient.program, ProgrammeRecipient.periode)).all()
+    assert set(progs) == {("PKH", "2026-10")}
+    assert history(db.sessions(), kind="program")[0].program == "PKH"
+
+
+def test_cancel_mid_import_leaves_database_exactly_as_before(db, office, tmp_path):
+    rows = [[f"D{i:05d}", "JAWA TENGAH", "KLATEN", "PRAMBANAN", "SENGON", "", "", "1", "1", f"33100116061{i:05d}",
+             f"331001110986{i % 9000 + 1:04d}", f"WARGA {i}", "11-09-1986", "", "L", "", "1"] for i in range(12000)]
+    f = write_csv(tmp_path / "besar.csv", rows)
+    before = snapshot(db)
+    seen = []
+
+    def cancel():
+        return len(seen) > 0
+
+    def progress(done, total, text=""):
+        if text.startswith("Menyimpan") or "Mencocokkan" in text:
+            seen.append(text)
+
+    with pytest.raises(Cancelled):
+        run_import(db, office, f, kind="dtks", progress=progress, cancel=cancel)
+    assert snapshot(db) == before
+
+
+def _xlsx_with(tmp_path, name, rows):
+    path = tmp_path / name
+    wb = xlsxwriter.Workbook(str(path))
+    ws = wb.add_worksheet()
+    for i, row in enumerate(rows):
+        ws.write_row(i, 0, row)
+    wb.close()
+    return path
+
+
+def _bad_files(tmp_path):
+    yield "empty", (tmp_path / "kosong.csv"), "kosong"
+    (tmp_path / "kosong.csv").write_bytes(b"")
+    pdf = tmp_path / "data_dtks.xlsx"
+    pdf.write_bytes(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n1 0 obj\n<<>>\nendobj\n" * 50)
+    yield "pdf renamed", pdf, "PDF"
+    enc = tmp_path / "terkunci.xlsx"
+    enc.write_bytes(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 4000)
+    yield "password or corrupt ole", enc, "terkunci.xlsx"
+    broken = tmp_path / "rusak.xlsx"
+    with zipfile.ZipFile(broken, "w") as z:
+        z.writestr("[Content_Types].xml", "<Types/>")
+    yield "corrupt xlsx", broken, "rusak.xlsx"
+    yield "no header", _xlsx_with(tmp_path, "tanpa_judul.xlsx", [["a", "b", "c"], ["1", "2", "3"]]), "judul kolom"
+    two = write_csv(tmp_path / "dua_nik.csv", [r + [r[10]] for r in ROWS], HEADER + ["NIK ART"])
+    yield "two NIK columns", two, "NIK"
+
+
+@pytest.mark.parametrize("case", ["empty", "pdf renamed", "password or corrupt ole", "corrupt xlsx", "no header",
+                                  "two NIK columns"])
+def test_bad_files_give_a_clear_message_and_change_nothing(db, office, tmp_path, case):
+    path, needle = next((p, n) for c, p, n in _bad_files(tmp_path) if c == case)
+    before = snapshot(db)
+    with pytest.raises((ImportFileError, MappingError)) as err:
+        run_import(db, office, path, kind="dtks")
+    message = getattr(err.value, "message", str(err.value))
+    assert path.name in message and needle.lower() in message.lower()
+    assert "Traceback" not in message
+    assert snapshot(db) == before
+
+
+def test_mixed_encoding_csv_imports_with_a_note(db, office, tmp_path):
+    f = tmp_path / "campur.csv"
+    text = ";".join(HEADER) + "\n" + "\n".join(";".join(r) for r in ROWS) + "\n"
+    text = text.replace("SUKIYEM", "SUKIYÉM")  # UTF-8 in one row ...
+    data = text.encode("utf-8").replace(b"PAIDI", "PAÏDI".encode("cp1252"))  # ... Windows-1252 in another
+    f.write_bytes(data)
+    r = run_import(db, office, f, kind="dtks")
+    assert r.imported == 3 and any("campuran" in n for n in r.notes)
+    with db.sessions() as s:
+        names = set(s.execute(select(Member.nama)).scalars()) | set(s.execute(select(Member.nama_ibu)).scalars())
+    assert {"PAÏDI", "SUKIYÉM"} <= names
+
+
+def test_preview_guesses_kind_and_maps_columns(tmp_path):
+    f = write_csv(tmp_path / "dtks.csv", ROWS, titles=["DATA TERPADU KESEJAHTERAAN SOSIAL"])
+    pv = preview(f)
+    assert pv.kind == "dtks" and pv.match.header_row == 2 and len(pv.rows) == 3
+    assert pv.rows[0][1]["nik"] == "3310011109860001"
+
+
+@pytest.mark.slow
+def test_demo_export_imports_as_the_ground_truth_says(db, office, tmp_path):
+    """The generator's damaged export: every row accounted for, every reject expected."""
+    files = demo.generate_files(tmp_path / "demo", demo.DemoConfig(people=3000, seed=11))
+    truth = list(csv.DictReader(open(files["ground_truth"], encoding="utf-8")))
+    r = run_import(db, office, files["dtks_xlsx"], kind="dtks")
+    assert r.rows_read == len(truth)
+    assert r.imported + r.rejected == len(truth)
+    with db.sessions() as s:
+        problems = s.execute(select(ImportProblem.source_row, ImportProblem.code, ImportProblem.severity)
+                             .where(ImportProblem.batch_id == r.batch_id)).all()
+    rejected_rows = {row for row, _c, sev in problems if sev == "error"}
+    expected_rejects = {int(t["file_row"]) for t in truth if t["expect"] == "reject"}
+    assert rejected_rows == expected_rejects
+    codes_by_row: dict[int, set[str]] = {}
+    for row, code, _sev in problems:
+        codes_by_row.setdefault(row, set()).add(code)
+    detectable = {"nik_excel": "nik_rusak_excel", "kk_excel": "kk_rusak_excel"}
+    for t in truth:
+        for corruption, code in detectable.items():
+            if corruption in t["corruptions"].split(";") and t["expect"] == "import":
+                assert code in codes_by_row.get(int(t["file_row"]), set()), (t["file_row"], corruption)
+        if "nik_missing" in t["corruptions"].split(";") and t["expect"] == "import":
+            assert codes_by_row.get(int(t["file_row"]), set()) & {"nik_kosong_ada_id", "nik_tidak_sah"}
