@@ -287,3 +287,17 @@ def test_demo_export_imports_as_the_ground_truth_says(db, office, tmp_path):
                 assert code in codes_by_row.get(int(t["file_row"]), set()), (t["file_row"], corruption)
         if "nik_missing" in t["corruptions"].split(";") and t["expect"] == "import":
             assert codes_by_row.get(int(t["file_row"]), set()) & {"nik_kosong_ada_id", "nik_tidak_sah"}
+
+
+def test_saved_preset_settles_two_nik_columns(db, office, tmp_path):
+    from dtks_desktop.services.importing import mapping as M
+    from dtks_desktop.services.importing.presets import list_presets, save_preset
+
+    f = write_csv(tmp_path / "dua_nik.csv", [r + [r[10]] for r in ROWS], HEADER + ["NIK ART"])
+    preset = M.get_preset("siksng_dtks").with_columns({"nik": "NIK ART"}, name="Ekspor Desa X")
+    with db.transaction() as s:
+        save_preset(s, office, preset)
+    with db.sessions() as s:
+        assert "Ekspor Desa X" in list_presets(s)
+    r = run_import(db, office, f, preset="Ekspor Desa X")
+    assert r.imported == 3

@@ -24,7 +24,7 @@ from sqlalchemy.orm import Session
 
 from ...config import data_dir
 from ...db.bulk import bulk_insert, bulk_update
-from ...db.models import DukcapilPerson, Household, ImportBatch, Member, ProgrammeRecipient
+from ...db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
 from ...domain.formatting import angka
 from ...domain.issues import Severity
 from ...domain.names import search_key
@@ -182,6 +182,11 @@ def run_import(
     path = Path(path)
     say = progress or (lambda d, t, x="": None)
     say(0, 100, "Memeriksa berkas")
+    if isinstance(preset, str) and preset not in M.PRESETS:
+        from .presets import get as get_saved_preset
+
+        with db.sessions() as s:
+            preset = get_saved_preset(s, preset)
     table = open_table(path)
     try:
         sha = file_sha256(path, cancel)
@@ -563,5 +568,44 @@ def history(session: Session, *, kind: str | None = None, limit: int = 200) -> l
             for b in session.execute(q).scalars()]
 
 
-__all__ = ["run_import", "preview", "history", "ImportResult", "BatchInfo", "AlreadyImported", "Preview", "KINDS",
+@dataclass(frozen=True)
+class ProblemRow:
+    source_row: int
+    column: str | None
+    severity: str
+    code: str
+    message: str
+    value: str | None
+    id_dtks: str | None
+    nama: str | None
+
+
+def count_problems(session: Session, batch_id: int, severity: str | None = None) -> int:
+    q = select(func.count()).select_from(ImportProblem).where(ImportProblem.batch_id == batch_id)
+    if severity:
+        q = q.where(ImportProblem.severity == severity)
+    return session.execute(q).scalar_one()
+
+
+def list_problems(session: Session, batch_id: int, *, severity: str | None = None, offset: int = 0,
+                  limit: int = 500) -> list[ProblemRow]:
+    """Problems of one batch, rejected rows first, then by row number (for the result page)."""
+    q = (select(ImportProblem.source_row, ImportProblem.column, ImportProblem.severity, ImportProblem.code,
+                ImportProblem.message, ImportProblem.value, ImportProblem.id_dtks, ImportProblem.nama)
+         .where(ImportProblem.batch_id == batch_id)
+         .order_by(ImportProblem.severity, ImportProblem.source_row, ImportProblem.id).offset(offset).limit(limit))
+    if severity:
+        q = q.where(ImportProblem.severity == severity)
+    return [ProblemRow(*r) for r in session.execute(q)]
+
+
+def get_batch(session: Session, batch_id: int) -> BatchInfo | None:
+    b = session.get(ImportBatch, batch_id)
+    if b is None:
+        return None
+    return BatchInfo(b.id, b.kind, KINDS.get(b.kind, b.kind), b.file_name, b.username, b.started_at, b.rows_read,
+                     b.imported, b.updated, b.unchanged, b.gone, b.rejected, b.warnings, b.program, b.note)
+
+
+__all__ = ["run_import", "list_problems", "count_problems", "get_batch", "ProblemRow", "preview", "history", "ImportResult", "BatchInfo", "AlreadyImported", "Preview", "KINDS",
            "Cancelled", "Severity"]
