@@ -119,6 +119,8 @@ def clean_id(raw: object, *, numeric_cell: bool = False, length: int = 16) -> Cl
     ``value=None``. Anything else that is not all digits is kept as cleaned text (never
     dropped silently).
     """
+    if raw.__class__ is str and not numeric_cell and len(raw) == length and raw.isdigit() and raw.isascii():
+        return CleanId(raw, raw, False, length, None)  # the common case, kept fast for bulk imports
     raw_s = _raw_text(raw)
     numeric = numeric_cell
     notes: list[str] = []

@@ -98,6 +98,19 @@ def _raw(v: object) -> str | None:
     return str(v)
 
 
+def _name_pair(v: object) -> tuple[str | None, str | None]:
+    nama = display_name(_text(v))
+    return (nama, search_key(nama)) if nama else (None, None)
+
+
+def _sex(v: object) -> str | None:
+    return normalize_sex(_text(v))
+
+
+def _mother(v: object) -> str | None:
+    return display_name(_text(v)) or None
+
+
 class RegionContext:
     """What a row processor needs to resolve regions: the office kabupaten and its names."""
 
@@ -122,6 +135,12 @@ class RowProcessor:
         self._seen_id_dtks: dict[str, int] = {}
         self._seen_nik: dict[str, int] = {}
         self._region_cache: dict[tuple, tuple[str | None, Problem | None]] = {}
+        self._c_name: dict = {}
+        self._c_text: dict = {}
+        self._c_sex: dict = {}
+        self._c_hub: dict = {}
+        self._c_rt: dict = {}
+        self._c_mother: dict = {}
 
     # -- helpers -------------------------------------------------------------------------------
     def column_label(self, fld: str | None) -> str | None:
@@ -137,6 +156,19 @@ class RowProcessor:
         if v.__class__ is str and not v.strip():
             return None
         return v
+
+    def _cached(self, cache: dict, fn, v):
+        """fn(v) memoised: registry columns repeat the same few thousand values."""
+        try:
+            return cache[v]
+        except KeyError:
+            pass
+        except TypeError:  # unhashable: never happens for cell values, but never fail on it
+            return fn(v)
+        if len(cache) > 300_000:
+            cache.clear()
+        r = cache[v] = fn(v)
+        return r
 
     # -- regions -------------------------------------------------------------------------------
     def _desa(self, values: list) -> tuple[str | None, Problem | None]:
@@ -193,9 +225,8 @@ class RowProcessor:
         g = self._get
         probs: list[Problem] = []
         nama_raw = g(values, M.NAMA)
-        nama = display_name(_text(nama_raw)) if nama_raw is not None else None
-        rec = PersonRecord(source_row=rownum, nama=nama or None, nama_key=search_key(nama) if nama else None,
-                           problems=probs)
+        nama, nkey = self._cached(self._c_name, _name_pair, nama_raw) if nama_raw is not None else (None, None)
+        rec = PersonRecord(source_row=rownum, nama=nama, nama_key=nkey, problems=probs)
 
         # Dates first: NIK checks compare with the recorded birth date.
         tgl_raw = g(values, M.TANGGAL_LAHIR)
@@ -211,7 +242,7 @@ class RowProcessor:
                 probs.append(Problem(M.TANGGAL_LAHIR, issue, _raw(tgl_raw)))
         jk_raw = g(values, M.JENIS_KELAMIN)
         if jk_raw is not None:
-            rec.jenis_kelamin = normalize_sex(_text(jk_raw))
+            rec.jenis_kelamin = self._cached(self._c_sex, _sex, jk_raw)
             if rec.jenis_kelamin is None:
                 probs.append(Problem(M.JENIS_KELAMIN, warning(
                     JK_TIDAK_DIKENAL, f"Jenis kelamin '{_text(jk_raw)}' tidak dikenali (L/P)"), _raw(jk_raw)))
@@ -293,21 +324,22 @@ class RowProcessor:
             probs.append(Problem(M.NAMA, warning(NAMA_ADA_ANGKA, f"Nama '{nama}' mengandung angka"), nama))
 
         # Other person fields.
-        rec.tempat_lahir = _text(g(values, M.TEMPAT_LAHIR))
-        rec.nama_ibu = display_name(_text(g(values, M.NAMA_IBU))) or None
+        ct = self._c_text
+        rec.tempat_lahir = self._cached(ct, _text, g(values, M.TEMPAT_LAHIR))
+        rec.nama_ibu = self._cached(self._c_mother, _mother, g(values, M.NAMA_IBU))
         hub_raw = g(values, M.HUBUNGAN)
         if hub_raw is not None:
-            rec.hubungan = parse_hubungan(hub_raw)
+            rec.hubungan = self._cached(self._c_hub, parse_hubungan, hub_raw)
             if rec.hubungan is None:
                 probs.append(Problem(M.HUBUNGAN, warning(
                     HUBUNGAN_TIDAK_DIKENAL, f"Hubungan keluarga '{_text(hub_raw)}' tidak dikenali"), _raw(hub_raw)))
-        rec.keterangan = _text(g(values, M.KETERANGAN))
+        rec.keterangan = self._cached(ct, _text, g(values, M.KETERANGAN))
 
         # Address and region.
-        rec.alamat = _text(g(values, M.ALAMAT))
-        rec.dusun = _text(g(values, M.DUSUN))
-        rec.rt = clean_rt_rw(g(values, M.RT))
-        rec.rw = clean_rt_rw(g(values, M.RW))
+        rec.alamat = self._cached(ct, _text, g(values, M.ALAMAT))
+        rec.dusun = self._cached(ct, _text, g(values, M.DUSUN))
+        rec.rt = self._cached(self._c_rt, clean_rt_rw, g(values, M.RT))
+        rec.rw = self._cached(self._c_rt, clean_rt_rw, g(values, M.RW))
         if self.kind == "program" and M.DESA not in self.cols and M.KODE_DESA not in self.cols:
             pass
         else:
