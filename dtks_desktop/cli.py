@@ -255,7 +255,7 @@ def cmd_import(args) -> int:
         try:
             result = run_import(db, actor, args.file, kind=args.kind, preset=args.preset, choices=choices,
                                 program=args.program, periode=args.periode, kab=args.kab, report_dir=args.report_dir,
-                                progress=progress)
+                                write_report_file=not args.no_report, progress=progress)
         except (ImportFileError, MappingError) as exc:
             raise CliError(exc.message if hasattr(exc, "message") else str(exc)) from None
         data = result.as_dict()
@@ -345,7 +345,8 @@ def build_parser() -> argparse.ArgumentParser:
         x.add_argument("--kab", help="kode kabupaten/kota (bawaan: dari Pengaturan)")
         x.add_argument("--column", action="append", metavar="FIELD=JUDUL",
                        help="pilih kolom secara eksplisit, mis. nik=\"NIK ART\" (boleh berulang)")
-        x.add_argument("--report-dir", help="folder laporan masalah .xlsx")
+        x.add_argument("--report-dir", help="folder laporan masalah .xlsx (bawaan: folder data aplikasi)")
+        x.add_argument("--no-report", action="store_true", help="jangan tulis laporan .xlsx (masalah tetap disimpan)")
         x.add_argument("--progress", action="store_true")
         x.set_defaults(func=cmd_import, kind=kind)
     x = isub.add_parser("history", help="riwayat impor", parents=[common])

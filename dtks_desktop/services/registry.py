@@ -8,6 +8,7 @@ which write the audit event with old and new values.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timezone
 from typing import Iterable, Iterator
@@ -35,6 +36,7 @@ class MemberRecord:
     nama_ibu: str | None = None
     hubungan: int | None = None
     status: str = "aktif"
+    nama_key: str | None = None  # search_key(nama) when the caller already computed it
 
 
 @dataclass
@@ -118,18 +120,45 @@ def bulk_add_families(
             yield _member_row(mid, hid, m, now, batch_id)
             mid += 1
 
-    if n_h:
-        bulk_insert(session, "households", HOUSEHOLD_COLUMNS, hh_rows())
-    if n_m:
-        bulk_insert(session, "members", MEMBER_COLUMNS, member_rows())
+    # A large load into a small table: build the indexes once at the end instead of
+    # maintaining them row by row (several times faster on both databases).
+    rebuild = n_m >= REBUILD_INDEXES_FROM and first_m - 1 < n_m
+    with _indexes_dropped(session, (Household, Member) if rebuild else ()):
+        if n_h:
+            bulk_insert(session, "households", HOUSEHOLD_COLUMNS, hh_rows())
+        if n_m:
+            bulk_insert(session, "members", MEMBER_COLUMNS, member_rows())
+        if rebuild and progress:
+            progress(total, total, "Membangun indeks")
     if progress:
         progress(total, total, "Selesai")
     _sync_sequences(session)
     return BulkResult(n_h, n_m, first_h, first_m)
 
 
+REBUILD_INDEXES_FROM = 50_000
+
+
+@contextmanager
+def _indexes_dropped(session: Session, models):
+    """Drop the secondary indexes of ``models`` and create them again on exit (same transaction)."""
+    conn = session.connection()
+    dropped = []
+    for model in models:
+        for idx in model.__table__.indexes:
+            idx.drop(conn)
+            dropped.append(idx)
+    # On an error the caller's transaction rolls back, which restores the dropped indexes.
+    yield
+    for idx in dropped:
+        idx.create(conn)
+    if dropped and conn.dialect.name == "postgresql":
+        for model in models:
+            conn.exec_driver_sql(f"ANALYZE {model.__tablename__}")
+
+
 def _member_row(mid: int, hid: int, m: MemberRecord, now, batch_id: int | None) -> tuple:
-    return (mid, hid, m.id_dtks, m.nik, m.nik_raw, m.nik_flags, m.nama, search_key(m.nama), m.tempat_lahir,
+    return (mid, hid, m.id_dtks, m.nik, m.nik_raw, m.nik_flags, m.nama, m.nama_key or search_key(m.nama), m.tempat_lahir,
             m.tanggal_lahir, m.jenis_kelamin, m.nama_ibu, m.hubungan, m.status, 1, now, now, batch_id)
 
 

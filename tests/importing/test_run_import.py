@@ -116,7 +116,7 @@ def test_problem_rows_are_kept_with_file_row_and_column(db, office, tmp_path):
     rows.append(["D009", "JAWA TENGAH", "KLATEN", "Prambanan", "Desa Antah", "", "", "1", "1", "", "3310010101500005",
                  "X", "31-13-1980", "", "L", "", ""])
     f = write_csv(tmp_path / "masalah.csv", rows)
-    r = run_import(db, office, f, kind="dtks")
+    r = run_import(db, office, f, kind="dtks", write_report_file=True)
     assert r.rows_read == 4 and r.imported + r.rejected == 4 and r.rejected == 2
     with db.sessions() as s:
         probs = {(p.source_row, p.code): p for p in s.execute(select(ImportProblem)).scalars()}

@@ -52,8 +52,6 @@ def write_report(db: Database, batch_id: int, target: Path) -> Path:
         head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
         err = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "border": 1})
         warn = wb.add_format({"font_color": "#7F6000", "bg_color": "#FFEB9C", "border": 1})
-        cell = wb.add_format({"border": 1, "valign": "top"})
-        wrap = wb.add_format({"border": 1, "text_wrap": True, "valign": "top"})
         ws = wb.add_worksheet("Masalah")
         ws.write(0, 0, f"Laporan impor: {info[0]}", title)
         ws.write(1, 0, f"Batch #{batch_id}, diimpor {info[1].astimezone().strftime('%d-%m-%Y %H:%M')} oleh "
@@ -68,20 +66,20 @@ def write_report(db: Database, batch_id: int, target: Path) -> Path:
             ws.set_column(c, c, w)
             ws.write(4, c, h, head)
         ws.freeze_panes(5, 0)
+        # Per-cell formats cost ~3x the time of plain cells at 100,000s of rows: colour only the
+        # "Jenis" column and write the rest plain.
         for i, (row, column, fld, sev, code, message, value, idd, nama) in enumerate(problems, start=1):
             r = 4 + i
             if value and fld in ("nik", "no_kk"):
                 digits = re.sub(r"\D", "", value)
                 value = mask_nik(digits, policy) if len(digits) >= 10 else value
-            ws.write_number(r, 0, i, cell)
-            ws.write_number(r, 1, row, cell)
-            ws.write(r, 2, column or "", cell)
-            ws.write(r, 3, SEVERITY_LABEL.get(sev, sev), err if sev == "error" else warn)
-            ws.write(r, 4, message, wrap)
-            ws.write_string(r, 5, value or "", cell)
-            ws.write_string(r, 6, idd or "", cell)
-            ws.write(r, 7, nama or "", cell)
-            ws.write(r, 8, code, cell)
+            ws.write_row(r, 0, (i, row, column or ""))
+            ws.write_string(r, 3, SEVERITY_LABEL.get(sev, sev), err if sev == "error" else warn)
+            ws.write_string(r, 4, message)
+            ws.write_string(r, 5, value or "")
+            ws.write_string(r, 6, idd or "")
+            ws.write_string(r, 7, nama or "")
+            ws.write_string(r, 8, code)
         if problems:
             ws.autofilter(4, 0, 4 + len(problems), len(headers) - 1)
     finally:

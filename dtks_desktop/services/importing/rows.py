@@ -82,9 +82,17 @@ class PersonRecord:
         return any(p.issue.severity is Severity.ERROR for p in self.problems)
 
 
+_NULL_TEXT = frozenset({"", "-", "--", "nan", "null", "#n/a", "NAN", "NULL", "#N/A", "Nan", "Null"})
+
+
 def _text(v: object) -> str | None:
     if v is None:
         return None
+    if v.__class__ is str and v.isascii() and v.isprintable():
+        # Fast path for plain ASCII cells; anything unusual goes through the domain's clean_text.
+        s = v.strip()
+        if "  " not in s:
+            return None if s in _NULL_TEXT else s
     if isinstance(v, float) and v.is_integer():
         v = int(v)
     return clean_text(v)
@@ -111,6 +119,22 @@ def _mother(v: object) -> str | None:
     return display_name(_text(v)) or None
 
 
+class Memo(dict):
+    """``memo[value]`` = fn(value), computed once: registry columns repeat a few thousand values."""
+
+    __slots__ = ("fn",)
+
+    def __init__(self, fn) -> None:
+        super().__init__()
+        self.fn = fn
+
+    def __missing__(self, key):
+        if len(self) > 300_000:
+            self.clear()
+        value = self[key] = self.fn(key)
+        return value
+
+
 class RegionContext:
     """What a row processor needs to resolve regions: the office kabupaten and its names."""
 
@@ -135,12 +159,17 @@ class RowProcessor:
         self._seen_id_dtks: dict[str, int] = {}
         self._seen_nik: dict[str, int] = {}
         self._region_cache: dict[tuple, tuple[str | None, Problem | None]] = {}
-        self._c_name: dict = {}
-        self._c_text: dict = {}
-        self._c_sex: dict = {}
-        self._c_hub: dict = {}
-        self._c_rt: dict = {}
-        self._c_mother: dict = {}
+        # Every field gets an index; unmapped ones point at a trailing None (see process()).
+        self.width = max(self.cols.values(), default=-1) + 1
+        self.ix = {f: self.cols.get(f, self.width) for f in M.FIELDS}
+        self.today = date.today()
+        self._c_kk = Memo(self._check_kk)
+        self._c_name = Memo(_name_pair)
+        self._c_text = Memo(_text)
+        self._c_sex = Memo(_sex)
+        self._c_hub = Memo(parse_hubungan)
+        self._c_rt = Memo(clean_rt_rw)
+        self._c_mother = Memo(_mother)
 
     # -- helpers -------------------------------------------------------------------------------
     def column_label(self, fld: str | None) -> str | None:
@@ -157,30 +186,15 @@ class RowProcessor:
             return None
         return v
 
-    def _cached(self, cache: dict, fn, v):
-        """fn(v) memoised: registry columns repeat the same few thousand values."""
-        try:
-            return cache[v]
-        except KeyError:
-            pass
-        except TypeError:  # unhashable: never happens for cell values, but never fail on it
-            return fn(v)
-        if len(cache) > 300_000:
-            cache.clear()
-        r = cache[v] = fn(v)
-        return r
-
     # -- regions -------------------------------------------------------------------------------
     def _desa(self, values: list) -> tuple[str | None, Problem | None]:
-        code_raw = self._get(values, M.KODE_DESA)
-        kec = _text(self._get(values, M.KECAMATAN))
-        desa = _text(self._get(values, M.DESA))
-        kab = _text(self._get(values, M.KABUPATEN))
-        key = (code_raw, kec, desa, kab)
+        ix = self.ix
+        key = (values[ix[M.KODE_DESA]], values[ix[M.KECAMATAN]], values[ix[M.DESA]], values[ix[M.KABUPATEN]])
         hit = self._region_cache.get(key)
         if hit is not None:
             return hit
-        result = self._resolve_desa(code_raw, kec, desa, kab)
+        code_raw = key[0] if key[0] not in (None, "") else None
+        result = self._resolve_desa(code_raw, _text(key[1]), _text(key[2]), _text(key[3]))
         self._region_cache[key] = result
         return result
 
@@ -220,12 +234,33 @@ class RowProcessor:
                 "desa_ejaan_berbeda", f"Desa '{desa}' dibaca sebagai {m.nama} (ejaan berbeda)"), desa)
         return m.kode, None
 
+    def _check_kk(self, kk_cell: object) -> tuple[str | None, str | None, tuple[Problem, ...]]:
+        c = clean_id(kk_cell)
+        if c.value is None:
+            return None, None, ()
+        kk = parse_no_kk(c.value, regions=self.regions.codes, excel_damaged=c.excel_damaged)
+        flags = ",".join(i.code for i in kk.issues) or None
+        if kk.ok:
+            return kk.nk, flags, tuple(Problem(M.NO_KK, i, c.raw) for i in kk.warnings)
+        return None, flags, (Problem(M.NO_KK, warning(
+            KK_TIDAK_SAH, "No KK tidak sah: " + "; ".join(i.message for i in kk.errors)), c.raw),)
+
     # -- the row -------------------------------------------------------------------------------
     def process(self, rownum: int, values: list) -> PersonRecord:
-        g = self._get
+        ix = self.ix
+        need = self.width + 1 - len(values)
+        if need > 0:
+            values = values + [None] * need
+        elif need < 0:
+            values = values[: self.width] + [None]
+
+        def g(vals, fld):
+            v = vals[ix[fld]]
+            return None if v == "" else v
+
         probs: list[Problem] = []
         nama_raw = g(values, M.NAMA)
-        nama, nkey = self._cached(self._c_name, _name_pair, nama_raw) if nama_raw is not None else (None, None)
+        nama, nkey = self._c_name[nama_raw] if nama_raw is not None else (None, None)
         rec = PersonRecord(source_row=rownum, nama=nama, nama_key=nkey, problems=probs)
 
         # Dates first: NIK checks compare with the recorded birth date.
@@ -242,7 +277,7 @@ class RowProcessor:
                 probs.append(Problem(M.TANGGAL_LAHIR, issue, _raw(tgl_raw)))
         jk_raw = g(values, M.JENIS_KELAMIN)
         if jk_raw is not None:
-            rec.jenis_kelamin = self._cached(self._c_sex, _sex, jk_raw)
+            rec.jenis_kelamin = self._c_sex[jk_raw]
             if rec.jenis_kelamin is None:
                 probs.append(Problem(M.JENIS_KELAMIN, warning(
                     JK_TIDAK_DIKENAL, f"Jenis kelamin '{_text(jk_raw)}' tidak dikenali (L/P)"), _raw(jk_raw)))
@@ -256,7 +291,7 @@ class RowProcessor:
             rec.nik_raw = c.raw or None
             if c.value is not None:
                 info = parse_nik(c.value, regions=self.regions.codes, record_birth_date=rec.tanggal_lahir,
-                                 record_sex=rec.jenis_kelamin, excel_damaged=c.excel_damaged)
+                                 record_sex=rec.jenis_kelamin, excel_damaged=c.excel_damaged, today=self.today)
                 flags = [i.code for i in info.issues]
                 if info.ok:
                     rec.nik = info.nik
@@ -284,17 +319,10 @@ class RowProcessor:
 
         kk_cell = g(values, M.NO_KK)
         if kk_cell is not None:
-            c = clean_id(kk_cell)
-            if c.value is not None:
-                kk = parse_no_kk(c.value, regions=self.regions.codes, excel_damaged=c.excel_damaged)
-                if kk.ok:
-                    rec.no_kk = kk.nk
-                    for i in kk.warnings:
-                        probs.append(Problem(M.NO_KK, i, c.raw))
-                else:
-                    probs.append(Problem(M.NO_KK, warning(
-                        KK_TIDAK_SAH, "No KK tidak sah: " + "; ".join(i.message for i in kk.errors)), c.raw))
-                rec.no_kk_flags = ",".join(i.code for i in kk.issues) or None
+            # Members of one family share the same No KK cell: check it once.
+            rec.no_kk, rec.no_kk_flags, kk_probs = self._c_kk[kk_cell]
+            if kk_probs:
+                probs.extend(kk_probs)
         if self.kind == "program" and rec.nik is None and rec.no_kk is None and not any(
                 p.issue.severity is Severity.ERROR for p in probs):
             probs.append(Problem(M.NIK, error(TANPA_NIK_DAN_KK, "Baris tanpa NIK dan tanpa No KK"), rec.nik_raw))
@@ -325,21 +353,21 @@ class RowProcessor:
 
         # Other person fields.
         ct = self._c_text
-        rec.tempat_lahir = self._cached(ct, _text, g(values, M.TEMPAT_LAHIR))
-        rec.nama_ibu = self._cached(self._c_mother, _mother, g(values, M.NAMA_IBU))
+        rec.tempat_lahir = ct[g(values, M.TEMPAT_LAHIR)]
+        rec.nama_ibu = self._c_mother[g(values, M.NAMA_IBU)]
         hub_raw = g(values, M.HUBUNGAN)
         if hub_raw is not None:
-            rec.hubungan = self._cached(self._c_hub, parse_hubungan, hub_raw)
+            rec.hubungan = self._c_hub[hub_raw]
             if rec.hubungan is None:
                 probs.append(Problem(M.HUBUNGAN, warning(
                     HUBUNGAN_TIDAK_DIKENAL, f"Hubungan keluarga '{_text(hub_raw)}' tidak dikenali"), _raw(hub_raw)))
-        rec.keterangan = self._cached(ct, _text, g(values, M.KETERANGAN))
+        rec.keterangan = ct[g(values, M.KETERANGAN)]
 
         # Address and region.
-        rec.alamat = self._cached(ct, _text, g(values, M.ALAMAT))
-        rec.dusun = self._cached(ct, _text, g(values, M.DUSUN))
-        rec.rt = self._cached(self._c_rt, clean_rt_rw, g(values, M.RT))
-        rec.rw = self._cached(self._c_rt, clean_rt_rw, g(values, M.RW))
+        rec.alamat = ct[g(values, M.ALAMAT)]
+        rec.dusun = ct[g(values, M.DUSUN)]
+        rec.rt = self._c_rt[g(values, M.RT)]
+        rec.rw = self._c_rt[g(values, M.RW)]
         if self.kind == "program" and M.DESA not in self.cols and M.KODE_DESA not in self.cols:
             pass
         else:

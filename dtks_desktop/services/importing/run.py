@@ -173,11 +173,17 @@ def run_import(
     periode: str | None = None,
     kab: str | None = None,
     report_dir: str | Path | None = None,
+    write_report_file: bool = False,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> ImportResult:
     """Import one file. Raises ImportFileError / MappingError / AlreadyImported / Cancelled;
-    on any of them the database is exactly as before."""
+    on any of them the database is exactly as before.
+
+    The problems are stored with the batch; the .xlsx report is written only when asked
+    (``write_report_file`` or a ``report_dir``), since a report of 100,000s of problem rows
+    takes longer to write than the import itself. The GUI writes it on demand.
+    """
     t0 = time.perf_counter()
     path = Path(path)
     say = progress or (lambda d, t, x="": None)
@@ -277,8 +283,8 @@ def run_import(
                                   notes)
     finally:
         table.close()
-    say(96, 100, "Menulis laporan")
-    if result.problems:
+    if result.problems and (write_report_file or report_dir):
+        say(96, 100, "Menulis laporan")
         from .report import default_report_path, write_report
 
         out = Path(report_dir) if report_dir else None
@@ -400,7 +406,7 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
             continue
         m = MemberRecord(nama=r.nama or "", nik=r.nik, nik_raw=r.nik_raw, nik_flags=r.nik_flags, id_dtks=r.id_dtks,
                          tempat_lahir=r.tempat_lahir, tanggal_lahir=r.tanggal_lahir, jenis_kelamin=r.jenis_kelamin,
-                         nama_ibu=r.nama_ibu, hubungan=r.hubungan)
+                         nama_ibu=r.nama_ibu, hubungan=r.hubungan, nama_key=r.nama_key)
         if hh is not None:
             extra_members.append((hh[0], m))
             if r.hubungan in (1, None):
