@@ -25,7 +25,9 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..domain.formatting import angka
 from ..domain.status import Role
+from ..jobs import Job
 from ..services.app_info import office_title
 from .context import AppContext
 from .dialogs import APP_TITLE, AboutDialog, ConnectionDialog
@@ -33,12 +35,15 @@ from .dialogs import APP_TITLE, AboutDialog, ConnectionDialog
 log = logging.getLogger(__name__)
 
 KEY_DATA = "data"
+KEY_IMPORT = "impor"
 KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_SETTINGS = "settings"
 
 #: Roles that see the audit log (it may hold full NIKs in old/new values).
 AUDIT_ROLES = (Role.ADMIN, Role.SUPERVISOR)
+IMPORT_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
+DEMO_PEOPLE = 5000
 
 
 class MainWindow(QMainWindow):
@@ -155,14 +160,20 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         sp = QStyle.StandardPixmap
         actor = self.ctx.actor
-        try:
-            from .data_view import DataView  # written in parallel; plugged in when present
-        except ImportError as exc:
-            if getattr(exc, "name", "") != f"{__package__}.data_view":
-                log.warning("Data view not available: %s", exc)
-            DataView = None  # noqa: N806
-        if DataView is not None:
-            self.add_page(KEY_DATA, "Data Keluarga & Anggota", sp.SP_FileDialogDetailedView, DataView(self.ctx))
+        from .data_view import DataView
+
+        self.data_view = DataView(self.ctx)
+        self.data_view.demoRequested.connect(self.load_demo_data)
+        self.add_page(KEY_DATA, "Data Keluarga & Anggota", sp.SP_FileDialogDetailedView, self.data_view)
+        if actor.has_role(*IMPORT_ROLES):
+            try:
+                from .import_view import ImportView
+            except ImportError as exc:  # pragma: no cover - only while the view is being written
+                log.warning("Import view not available: %s", exc)
+            else:
+                self.import_view = ImportView(self.ctx)
+                self.import_view.imported.connect(lambda _batch: self.data_view.refresh())
+                self.add_page(KEY_IMPORT, "Impor Data", sp.SP_DialogOpenButton, self.import_view)
         if actor.has_role(*AUDIT_ROLES):
             from .audit_view import AuditView
 
@@ -175,6 +186,28 @@ class MainWindow(QMainWindow):
             settings = SettingsView(self.ctx)
             settings.saved.connect(self.refresh_title)
             self.add_page(KEY_SETTINGS, "Pengaturan", sp.SP_ComputerIcon, settings)
+
+    # ------------------------------------------------------------------ demo data
+    def load_demo_data(self) -> None:
+        """"Buat data contoh": fill an empty database with a synthetic kabupaten, off the GUI thread."""
+        from ..services.demo_loader import load_demo
+        from .widgets import ask_yes_no, show_message, start_job
+
+        if not ask_yes_no(
+            self, "Buat data contoh",
+            f"Isi basis data kosong ini dengan data contoh (fiktif) sebanyak {angka(DEMO_PEOPLE)} orang "
+            "di Kabupaten Klaten?\n\nData contoh hanya untuk mencoba aplikasi; jangan dipakai untuk "
+            "basis data kantor yang sebenarnya.",
+        ):
+            return
+        job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1, kab="33.10")
+
+        def done(result) -> None:
+            self.data_view.refresh()
+            self.refresh_title()
+            show_message(self, "Data contoh", result.summary_text())
+
+        start_job(self, job, "Membuat data contoh", done)
 
     # ------------------------------------------------------------------ chrome
     def _build_menus(self) -> None:
