@@ -234,6 +234,28 @@ class RowProcessor:
                 "desa_ejaan_berbeda", f"Desa '{desa}' dibaca sebagai {m.nama} (ejaan berbeda)"), desa)
         return m.kode, None
 
+    def mark_duplicates(self, rec: PersonRecord) -> None:
+        """Flag a row whose ID DTKS or NIK appeared earlier in the same file.
+
+        Called in file order after :meth:`process` (which may run in another process).
+        """
+        idd = rec.id_dtks
+        if idd:
+            first = self._seen_id_dtks.get(idd)
+            if first is not None:
+                rec.problems.append(Problem(M.ID_DTKS, error(
+                    ID_DTKS_GANDA, f"ID DTKS {idd} sudah ada di baris {first}; baris ini dilewati"), idd))
+            else:
+                self._seen_id_dtks[idd] = rec.source_row
+        if rec.nik and self.kind != "program":
+            first = self._seen_nik.get(rec.nik)
+            if first is not None:
+                rec.problems.append(Problem(M.NIK, warning(
+                    NIK_GANDA_DI_BERKAS, f"NIK sama dengan baris {first} (kemungkinan data ganda)"), rec.nik_raw))
+                rec.nik_flags = ",".join(filter(None, [rec.nik_flags, NIK_GANDA_DI_BERKAS]))
+            else:
+                self._seen_nik[rec.nik] = rec.source_row
+
     def _check_kk(self, kk_cell: object) -> tuple[str | None, str | None, tuple[Problem, ...]]:
         c = clean_id(kk_cell)
         if c.value is None:
@@ -327,23 +349,6 @@ class RowProcessor:
                 p.issue.severity is Severity.ERROR for p in probs):
             probs.append(Problem(M.NIK, error(TANPA_NIK_DAN_KK, "Baris tanpa NIK dan tanpa No KK"), rec.nik_raw))
 
-        # Duplicates inside the same file.
-        if idd:
-            first = self._seen_id_dtks.get(idd)
-            if first is not None:
-                probs.append(Problem(M.ID_DTKS, error(
-                    ID_DTKS_GANDA, f"ID DTKS {idd} sudah ada di baris {first}; baris ini dilewati"), idd))
-            else:
-                self._seen_id_dtks[idd] = rownum
-        if rec.nik and self.kind != "program":
-            first = self._seen_nik.get(rec.nik)
-            if first is not None:
-                probs.append(Problem(M.NIK, warning(
-                    NIK_GANDA_DI_BERKAS, f"NIK sama dengan baris {first} (kemungkinan data ganda)"), rec.nik_raw))
-                rec.nik_flags = ",".join(filter(None, [rec.nik_flags, NIK_GANDA_DI_BERKAS]))
-            else:
-                self._seen_nik[rec.nik] = rownum
-
         # Name.
         if not nama:
             if self.kind != "program" or (rec.nik is None and rec.no_kk is None):
@@ -397,6 +402,28 @@ class RowProcessor:
                                                       "Nama program kosong; isi kolom PROGRAM atau pilih programnya"),
                                      None))
         return rec
+
+
+# --- a compact form for sending records between processes (pickling dataclasses is slow) ------
+
+_FIELDS = tuple(f for f in PersonRecord.__dataclass_fields__ if f != "problems")
+_N = len(_FIELDS)
+
+
+def to_wire(rec: PersonRecord) -> tuple:
+    t = tuple(getattr(rec, f) for f in _FIELDS)
+    if rec.problems:
+        return t + (tuple((p.field, p.issue.code, p.issue.severity is Severity.ERROR, p.issue.message, p.value)
+                          for p in rec.problems),)
+    return t + (None,)
+
+
+def from_wire(t: tuple) -> PersonRecord:
+    rec = PersonRecord(*t[:_N], problems=[])
+    if t[_N]:
+        rec.problems = [Problem(f, error(code, msg) if is_err else warning(code, msg), value)
+                        for f, code, is_err, msg, value in t[_N]]
+    return rec
 
 
 __all__ = ["Problem", "PersonRecord", "RegionContext", "RowProcessor", "NIK_RUSAK_EXCEL"]

@@ -36,6 +36,7 @@ from ..regions import RegionResolver
 from ..registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
 from ..users import Actor
 from . import mapping as M
+from .parallel import check_rows
 from .readers import ImportFileError, Table, open_table
 from .rows import PersonRecord, RegionContext, RowProcessor
 
@@ -226,22 +227,29 @@ def run_import(
         proc = RowProcessor(kind, match, RegionContext(kab_kode, resolver, default_region_codes()),
                             program=program, periode=periode)
 
-        # 1. Read and check every row (no database writes yet).
+        # 1. Read and check every row (no database writes yet), on every core for a big file.
         recs: list[PersonRecord] = []
         total = max(table.estimated_rows, 1)
         start = match.data_start_row
         header_cells = [str(v).strip().upper() if v is not None else "" for v in _header_values(head, match)]
-        skipped_headers = 0
-        for n, values in table.iter_rows():
-            if n < start:
-                continue
-            if header_cells and _is_repeated_header(values, header_cells):
-                skipped_headers += 1
-                continue
-            recs.append(proc.process(n, values))
+        skipped = [0]
+
+        def data_rows():
+            for n, values in table.iter_rows():
+                if n < start:
+                    continue
+                if header_cells and _is_repeated_header(values, header_cells):
+                    skipped[0] += 1
+                    continue
+                yield n, values
+
+        for rec in check_rows(data_rows(), proc, list(resolver.names.items()), estimated_rows=total,
+                              cancel=cancel):
+            recs.append(rec)
             if len(recs) % 5000 == 0:
                 check_cancel(cancel)
-                say(min(60, int(60 * n / total)), 100, f"Memeriksa baris {angka(n)}")
+                say(min(60, int(60 * rec.source_row / total)), 100, f"Memeriksa baris {angka(rec.source_row)}")
+        skipped_headers = skipped[0]
         if not recs:
             raise ImportFileError(f'Berkas "{path.name}" tidak berisi baris data di bawah judul kolom',
                                   code="kosong", path=path)
