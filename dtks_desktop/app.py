@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 import logging
 import logging.handlers
+import multiprocessing
 import os
 import sys
 import traceback
@@ -234,6 +235,7 @@ def _open_database_job(url: str, progress=None, cancel=None):
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Start the GUI. Returns the process exit code."""
+    multiprocessing.freeze_support()  # import workers in the frozen Windows build
     args_list = list(sys.argv[1:] if argv is None else argv)
     # Started as a GUI program on Windows (pythonw) there is no console: keep print() harmless.
     if sys.stdout is None:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import json
+import multiprocessing
 import os
 import sys
 import time
@@ -373,6 +374,7 @@ def build_parser() -> argparse.ArgumentParser:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
+    multiprocessing.freeze_support()  # import workers in the frozen Windows build
     parser = build_parser()
     args = parser.parse_args(argv)
     func: Callable | None = getattr(args, "func", None)
