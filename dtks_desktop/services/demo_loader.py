@@ -1,15 +1,18 @@
-"""Fill a database with the synthetic demo kabupaten ("Buat data contoh").
+"""Fill an empty database with the synthetic demo kabupaten ("Buat data contoh").
 
-The families come from :mod:`services.demo` (the same generator that writes the
-demo files), stored through the registry's bulk path in one transaction, with
-the office's kabupaten set so the Data view opens on it. Demo data is fiktif and
-is marked as such in the audit log.
+The demo goes through the same path as real data: the generator writes a
+SIKS-NG export, a Disdukcapil extract and programme lists (with their realistic
+damage) to a temporary folder, and the importer loads them — so a new user sees
+import batches, flagged NIKs and problem reports exactly as with real files.
+Demo data is fiktif and marked as such in the audit log.
 """
 
 from __future__ import annotations
 
+import tempfile
 import time
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
 
 from sqlalchemy import func, select
 
@@ -18,7 +21,7 @@ from ..domain.formatting import angka
 from . import audit, demo, settings
 from .common import CancelFlag, Progress, check_cancel
 from .database import Database
-from .registry import FamilyRecord, MemberRecord, bulk_add_families
+from .importing.run import run_import
 from .users import Actor
 
 
@@ -26,47 +29,23 @@ class DemoLoadError(Exception):
     pass
 
 
-@dataclass(frozen=True)
+@dataclass
 class DemoLoadResult:
     households: int
     members: int
+    rejected: int
     kab: str
     seed: int
     seconds: float
+    batches: list[int] = field(default_factory=list)
 
     def as_dict(self) -> dict:
         return asdict(self)
 
     def summary_text(self) -> str:
-        return (f"Data contoh dimuat: {angka(self.households)} keluarga, {angka(self.members)} anggota "
-                f"(kabupaten {self.kab}, seed {self.seed}) dalam {angka(self.seconds, 1)} detik.")
-
-
-def families_from_dataset(dataset: "demo.DemoDataset") -> list[FamilyRecord]:
-    """The registry families as the office holds them (true values, ID DTKS per person)."""
-    id_by_person: dict[int, str] = {}
-    for row in dataset.registry_rows:
-        if row.person is not None and row.duplicate_of is None:
-            id_by_person.setdefault(id(row.person), row.id_dtks)
-    out: list[FamilyRecord] = []
-    for f in dataset.families:
-        members = [
-            MemberRecord(
-                nama=p.name,
-                nik=p.nik,
-                nik_raw=p.nik,
-                id_dtks=id_by_person.get(id(p)),
-                tempat_lahir=p.birth_place,
-                tanggal_lahir=p.birth_date,
-                jenis_kelamin=p.sex,
-                nama_ibu=p.mother_name,
-                hubungan=p.relation,
-            )
-            for p in f.members
-        ]
-        out.append(FamilyRecord(no_kk=f.no_kk, desa_kode=f.desa_code, alamat=f.alamat, dusun=f.dusun, rt=f.rt,
-                                rw=f.rw, desil=f.desil, members=members))
-    return out
+        return (f"Data contoh (fiktif) dimuat: {angka(self.members)} anggota dalam {angka(self.households)} keluarga, "
+                f"kabupaten {self.kab}, dalam {angka(self.seconds, 1)} detik. {angka(self.rejected)} baris contoh "
+                "sengaja rusak dan ditolak; lihat halaman Impor Data untuk laporannya.")
 
 
 def load_demo(
@@ -79,37 +58,53 @@ def load_demo(
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> DemoLoadResult:
-    """Generate and store a demo kabupaten. Refuses a database that already holds members."""
+    """Generate and import a demo kabupaten. Refuses a database that already holds members.
+
+    Each file is imported in its own transaction; cancelling stops before the next file
+    and whatever was already imported stays (each import is complete on its own).
+    """
     t0 = time.perf_counter()
     with db.sessions() as s:
         if s.execute(select(func.count()).select_from(Member)).scalar_one():
             raise DemoLoadError("Basis data sudah berisi data; data contoh hanya untuk basis data kosong.")
-    if progress:
-        progress(0, 100, "Membuat data contoh")
-
-    def gen_progress(done: int, total: int) -> None:
-        if progress and total:
-            progress(int(40 * done / total), 100, "Membuat data contoh")
-
+    say = progress or (lambda d, t, x="": None)
+    say(0, 100, "Membuat berkas data contoh")
     try:
-        dataset = demo.generate(demo.DemoConfig(people=people, seed=seed, kab=kab), progress=gen_progress,
-                                cancel=cancel)
+        cfg = demo.DemoConfig(people=people, seed=seed, kab=kab, dukcapil_ratio=1.5)
     except ValueError as exc:
         raise DemoLoadError(str(exc)) from None
-    check_cancel(cancel)
-    families = families_from_dataset(dataset)
+    kab_code = kab if "." in kab else f"{kab[:2]}.{kab[2:]}"
 
-    def store_progress(done: int, total: int, text: str = "") -> None:
-        if progress and total:
-            progress(40 + int(60 * done / total), 100, text or "Menyimpan")
+    with tempfile.TemporaryDirectory(prefix="dtks-demo-") as tmp:
+        try:
+            files = demo.generate_files(Path(tmp) / "demo", cfg, xlsx=False,
+                                        progress=lambda d, t: say(int(30 * d / max(t, 1)), 100, "Membuat berkas"),
+                                        cancel=cancel)
+        except ValueError as exc:
+            raise DemoLoadError(str(exc)) from None
+        check_cancel(cancel)
+        with db.transaction() as s:
+            if not settings.get(s, settings.KAB_KODE):
+                settings.put(s, actor, settings.KAB_KODE, kab_code)
+            audit.record(s, actor, "demo.load", summary=f"Data contoh (fiktif) dimuat: {people} orang, seed {seed}",
+                         new={"people": people, "seed": seed, "kab": kab_code})
+        steps = [("dukcapil", files["dukcapil"], None), ("dtks", files["dtks_csv"], None)]
+        steps += [("program", files[k], k.split("_", 1)[1]) for k in sorted(files) if k.startswith("program_")]
+        batches, members, rejected = [], 0, 0
+        for i, (kind, path, program) in enumerate(steps):
+            check_cancel(cancel)
+            base, span = 30 + 70 * i // len(steps), 70 // len(steps)
 
-    with db.transaction() as s:
-        res = bulk_add_families(s, families, progress=store_progress, cancel=cancel)
-        kab_code = dataset.config.kab if "." in dataset.config.kab else f"{kab[:2]}.{kab[2:]}"
-        if not settings.get(s, settings.KAB_KODE):
-            settings.put(s, actor, settings.KAB_KODE, kab_code)
-        audit.record(s, actor, "demo.load", summary=f"Data contoh (fiktif) dimuat: {res.households} keluarga, "
-                     f"{res.members} anggota", new={"people": people, "seed": seed, "kab": kab_code})
-    if progress:
-        progress(100, 100, "Selesai")
-    return DemoLoadResult(res.households, res.members, kab_code, seed, time.perf_counter() - t0)
+            def sub(d: int, t: int, text: str = "", base=base, span=span, kind=kind) -> None:
+                say(base + int(span * d / max(t, 1)), 100, f"Impor {kind}: {text}")
+
+            r = run_import(db, actor, path, kind=kind, program=program, kab=kab_code, progress=sub, cancel=cancel)
+            batches.append(r.batch_id)
+            if kind == "dtks":
+                members, rejected = r.imported, r.rejected
+    with db.sessions() as s:
+        from ..db.models import Household
+
+        households = s.execute(select(func.count()).select_from(Household)).scalar_one()
+    say(100, 100, "Selesai")
+    return DemoLoadResult(households, members, rejected, kab_code, seed, round(time.perf_counter() - t0, 2), batches)
