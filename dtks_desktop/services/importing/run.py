@@ -364,7 +364,8 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
                 existing_by_nik[nik] = None if nik in existing_by_nik else t  # None: ambiguous
         hcols = [Household.id] + [getattr(Household, f) for f in _HH_FIELDS]
         for row in s.execute(select(*hcols).where(Household.no_kk.is_not(None))):
-            hh_by_kk.setdefault(row[1], tuple(row))
+            t = tuple(row)
+            hh_by_kk.setdefault(_family_key(t[1], t[2], t[7], t[5], t[6], t[3]), t)
     check_cancel(cancel)
 
     new_families: dict[str, FamilyRecord] = {}
@@ -385,8 +386,8 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
             old = existing_by_nik.get(r.nik)
         if old is not None and old[0] in seen:
             old = None  # two rows of this file claim the same member: keep the second as new
-        fam_key = r.no_kk or f"baris:{r.source_row}"
-        hh = hh_by_kk.get(r.no_kk) if r.no_kk else None
+        fam_key = _family_key(r.no_kk, r.no_kk_flags, r.desa_kode, r.rt, r.rw, r.alamat) or f"baris:{r.source_row}"
+        hh = hh_by_kk.get(fam_key) if r.no_kk else None
         if old is not None:
             seen.add(old[0])
             new_vals = _member_values(r)
@@ -457,6 +458,17 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
         bulk_insert(s, "audit_events", AUDIT_COLUMNS, audit_rows)
     gone = len(registry_ids - seen) if has_members else 0
     return imported, len(member_updates), unchanged, gone
+
+
+def _family_key(no_kk, flags, desa, rt, rw, alamat) -> str | None:
+    """Rows of one family share the No KK. A KK damaged by Excel lost its last digit, so
+    families registered the same day in the same kecamatan collide: then the address
+    decides as well."""
+    if not no_kk:
+        return None
+    if flags and "kk_rusak_excel" in flags:
+        return f"{no_kk}|{desa}|{rt}|{rw}|{alamat}"
+    return no_kk
 
 
 def _family(r: PersonRecord) -> FamilyRecord:
