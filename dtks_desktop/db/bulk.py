@@ -30,7 +30,8 @@ def bulk_insert(
     """Insert ``rows`` (tuples in ``columns`` order) into ``table``. Returns the count."""
     conn = _connection(bind)
     dbapi = conn.connection.dbapi_connection
-    cols = ", ".join(columns)
+    q = conn.dialect.identifier_preparer.quote
+    cols = ", ".join(q(c) for c in columns)
     count = 0
     if conn.dialect.name == "postgresql":
         cur = dbapi.cursor()
@@ -89,6 +90,8 @@ def bulk_update(
     """
     conn = _connection(bind)
     dbapi = conn.connection.dbapi_connection
+    q = conn.dialect.identifier_preparer.quote
+    columns = [q(c) for c in columns]
     rows = list(rows)
     if not rows:
         return 0
