@@ -75,9 +75,12 @@ class Job(QRunnable):
             else:
                 self.signals.failed.emit(exc, traceback.format_exc())
         else:
-            if self._cancel.is_set():
+            if self._cancel.is_set() and not self.with_progress:
+                # The function could not see the cancel flag (a read): Cancel discards its result.
                 self.signals.cancelled.emit()
             else:
+                # The function saw the flag and still finished (it committed before Cancel came):
+                # report the result, never "nothing was changed".
                 self.signals.finished.emit(result)
         finally:
             self.done.set()

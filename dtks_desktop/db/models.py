@@ -239,7 +239,7 @@ class ImportProblem(Base):
     __tablename__ = "import_problems"
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"))
     source_row: Mapped[int] = mapped_column(Integer)
     column: Mapped[str | None] = mapped_column(String(120))  # "K (NOMOR NIK)"
     field: Mapped[str | None] = mapped_column(String(40))
@@ -249,6 +249,9 @@ class ImportProblem(Base):
     value: Mapped[str | None] = mapped_column(String(300))
     id_dtks: Mapped[str | None] = mapped_column(String(40))
     nama: Mapped[str | None] = mapped_column(String(200))
+
+    # The result page lists rejected rows first, then by row: keep that an index walk.
+    __table_args__ = (Index("ix_import_problems_batch_order", "batch_id", "severity", "source_row", "id"),)
 
 
 class DukcapilPerson(Base):

@@ -11,6 +11,7 @@ written to an .xlsx report the clerk can send back to the village.
 from __future__ import annotations
 
 import hashlib
+from collections import OrderedDict
 import json
 import time
 from collections import Counter
@@ -113,17 +114,42 @@ def _preset_obj(preset: str | M.Preset | None, kind: str | None) -> M.Preset | N
     return None
 
 
+_HEAD_CACHE: "OrderedDict[tuple, tuple[Table, list]]" = OrderedDict()
+
+
+def _read_head(path: Path, n: int) -> tuple[Table, list]:
+    """The first ``n`` rows of a file, remembered while the file is unchanged: the mapping
+    editor re-previews on every change and must not re-read a 200,000-row workbook each time."""
+    st = path.stat()
+    key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    hit = _HEAD_CACHE.get(key)
+    if hit is not None and len(hit[1]) >= n:
+        _HEAD_CACHE.move_to_end(key)
+        return hit
+    table = open_table(path)
+    try:
+        head = table.head(n)
+    finally:
+        table.close()  # metadata stays; the loaded sheet is freed
+    _HEAD_CACHE[key] = (table, head)
+    while len(_HEAD_CACHE) > 3:
+        _HEAD_CACHE.popitem(last=False)
+    return table, head
+
+
 def preview(path: str | Path, *, kind: str | None = None, preset: str | M.Preset | None = None,
             choices: Mapping[str, int | str | None] | None = None, rows: int = 20) -> Preview:
-    """Open a file, find its header, guess its kind and map the first rows (no database)."""
-    table = open_table(path)
-    head = table.head(M.HEADER_SCAN_ROWS + rows)
+    """Find the header of a file, guess its kind and map the first rows (no database).
+
+    The returned table is closed (its metadata is kept); the rows are cached per file.
+    """
+    table, head = _read_head(Path(path), M.HEADER_SCAN_ROWS + rows)
     p = _preset_obj(preset, kind)
     match = M.detect_header(head[: M.HEADER_SCAN_ROWS], p, file_name=table.path, choices=choices)
     g_kind, g_preset, score = M.guess_kind(match)
     if p is None:
         p = M.get_preset(g_preset)
-    match = M.detect_header(head[: M.HEADER_SCAN_ROWS], p, file_name=table.path, choices=choices)
+        match = M.detect_header(head[: M.HEADER_SCAN_ROWS], p, file_name=table.path, choices=choices)
     problems = [pr.message for pr in M.mapping_problems(match, p)]
     data = [(n, match.record(v)) for n, v in head if n >= match.data_start_row][:rows]
     return Preview(table, match, p.kind, p.name, score if p.name == g_preset else 1.0, data, problems)

@@ -88,7 +88,7 @@ def upgrade() -> None:
     sa.PrimaryKeyConstraint('id', name=op.f('pk_import_problems'))
     )
     with op.batch_alter_table('import_problems', schema=None) as batch_op:
-        batch_op.create_index(batch_op.f('ix_import_problems_batch_id'), ['batch_id'], unique=False)
+        batch_op.create_index('ix_import_problems_batch_order', ['batch_id', 'severity', 'source_row', 'id'], unique=False)
 
     op.create_table('programme_recipients',
     sa.Column('id', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), autoincrement=True, nullable=False),
@@ -140,7 +140,7 @@ def downgrade() -> None:
 
     op.drop_table('programme_recipients')
     with op.batch_alter_table('import_problems', schema=None) as batch_op:
-        batch_op.drop_index(batch_op.f('ix_import_problems_batch_id'))
+        batch_op.drop_index('ix_import_problems_batch_order')
 
     op.drop_table('import_problems')
     with op.batch_alter_table('dukcapil_persons', schema=None) as batch_op:
