@@ -18,6 +18,7 @@ from sqlalchemy import (
     Boolean,
     Date,
     DateTime,
+    Float,
     ForeignKey,
     Index,
     Integer,
@@ -297,3 +298,81 @@ class ProgrammeRecipient(Base):
     tanggal_lahir: Mapped[date | None] = mapped_column(Date)
     desa_kode: Mapped[str | None] = mapped_column(Code(13))
     keterangan: Mapped[str | None] = mapped_column(String(300))
+
+
+class MatchRun(Base):
+    """One run of matching (pemadanan) against the civil-registry snapshot."""
+
+    __tablename__ = "match_runs"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    started_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    finished_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    username: Mapped[str | None] = mapped_column(String(60))
+    dukcapil_batch_id: Mapped[int | None] = mapped_column(BigInteger)
+    members_matched: Mapped[int] = mapped_column(Integer, default=0)
+    params_json: Mapped[str | None] = mapped_column(Text)  # thresholds and weights in force
+    counts_json: Mapped[str | None] = mapped_column(Text)  # {status: count}
+
+
+class MatchResult(Base):
+    """The matching outcome of one registry member: at most one civil-registry person.
+
+    ``decision`` is the clerk's: once set, a re-run never overwrites the row.
+    """
+
+    __tablename__ = "match_results"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id", ondelete="CASCADE"), unique=True)
+    run_id: Mapped[int | None] = mapped_column(BigInteger, index=True)
+    status: Mapped[str] = mapped_column(String(20))  # padan, padan_catatan, usulan_koreksi, nik_orang_lain, ganda, tidak_padan
+    score: Mapped[float | None] = mapped_column(Float)  # match weight (sum of log2 Bayes factors)
+    dukcapil_id: Mapped[int | None] = mapped_column(BigInteger)  # row in the snapshot it was matched with
+    nik_matched: Mapped[str | None] = mapped_column(Code(20), index=True)
+    reasons: Mapped[str | None] = mapped_column(Text)  # JSON: per-field levels, weights, Indonesian notes
+    candidates: Mapped[str | None] = mapped_column(Text)  # JSON: other candidates with their scores
+    fingerprint: Mapped[str | None] = mapped_column(String(40))  # member's matching fields at match time
+    dukcapil_batch_id: Mapped[int | None] = mapped_column(BigInteger)
+    ganda_of_member_id: Mapped[int | None] = mapped_column(BigInteger)
+    priority: Mapped[int] = mapped_column(SmallInteger, default=9)  # review queue order (0 first)
+    decision: Mapped[str | None] = mapped_column(String(20))  # None (machine), "diterima", "ditolak"
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_match_results_queue", "decision", "priority", "status", "id"),
+                      Index("ix_match_results_status_id", "status", "id"))
+
+
+class IdentityHistory(Base):
+    """Earlier NIK / No KK values of a member, kept when a correction is accepted."""
+
+    __tablename__ = "identity_history"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    member_id: Mapped[int] = mapped_column(BigId, ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    field: Mapped[str] = mapped_column(String(20))  # "nik" | "no_kk"
+    old_value: Mapped[str | None] = mapped_column(String(40))
+    new_value: Mapped[str | None] = mapped_column(String(40))
+    source: Mapped[str] = mapped_column(String(40))  # e.g. "koreksi_pemadanan"
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class ProgrammeLink(Base):
+    """A registry member (or family) found on another programme's list."""
+
+    __tablename__ = "programme_links"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    member_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    household_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("households.id", ondelete="CASCADE"),
+                                                     index=True)
+    recipient_id: Mapped[int] = mapped_column(BigId, ForeignKey("programme_recipients.id", ondelete="CASCADE"),
+                                              index=True)
+    program: Mapped[str] = mapped_column(String(60), index=True)
+    periode: Mapped[str | None] = mapped_column(String(20))
+    via: Mapped[str] = mapped_column(String(20))  # "nik" | "no_kk" | "nama_tgl"
