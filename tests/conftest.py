@@ -55,6 +55,9 @@ def _template(tmp_path_factory) -> str:
 def _truncate_pg(db: Database) -> None:
     tables = [t.name for t in reversed(Base.metadata.sorted_tables) if t.name not in KEEP_TABLES]
     with db.engine.begin() as conn:
+        # A session a previous test forgot to close would hold its locks and block TRUNCATE.
+        conn.execute(text("SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                          "WHERE datname = current_database() AND pid <> pg_backend_pid()"))
         existing = set(conn.execute(text("SELECT tablename FROM pg_tables WHERE schemaname = current_schema()")).scalars())
         names = [t for t in tables if t in existing] + sorted(existing - set(tables) - KEEP_TABLES)
         if names:

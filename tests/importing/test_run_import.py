@@ -180,7 +180,8 @@ def test_programme_list_with_program_option(db, office, tmp_path):
     with db.sessions() as s:
         progs = s.execute(select(ProgrammeRecipient.program, ProgrammeRecipient.periode)).all()
     assert set(progs) == {("PKH", "2026-10")}
-    assert history(db.sessions(), kind="program")[0].program == "PKH"
+    with db.sessions() as s:
+        assert history(s, kind="program")[0].program == "PKH"
 
 
 def test_cancel_mid_import_leaves_database_exactly_as_before(db, office, tmp_path):
