@@ -189,49 +189,43 @@ class EditError(ValueError):
     pass
 
 
+def _apply_edit(session: Session, actor: Actor, obj, kind: str, label, editable: set[str], changes: dict,
+                reason: str | None) -> dict:
+    """Set the changed fields of one row and write one audit event with old and new values."""
+    bad = set(changes) - editable
+    if bad:
+        raise EditError(f"Kolom tidak boleh diubah di sini: {', '.join(sorted(bad))}")
+    diff = {}
+    for key, value in changes.items():
+        old = getattr(obj, key)
+        if old != value:
+            diff[key] = (old, value)
+            setattr(obj, key, value)
+    if kind == "member" and "nama" in diff:
+        obj.nama_key = search_key(obj.nama)
+    if diff:
+        audit.record(session, actor, f"{kind}.update", entity_type=kind, entity_id=obj.id,
+                     summary=f"{label()}: {', '.join(diff)} diubah",
+                     old={k: v[0] for k, v in diff.items()}, new={k: v[1] for k, v in diff.items()}, reason=reason)
+        session.flush()
+    return diff
+
+
 def update_member(session: Session, actor: Actor, member_id: int, changes: dict, reason: str | None = None) -> dict:
     """Change fields of one member; returns {field: (old, new)} and writes one audit event."""
     m = session.get(Member, member_id)
     if m is None:
         raise EditError(f"Anggota #{member_id} tidak ada.")
-    bad = set(changes) - MEMBER_EDITABLE
-    if bad:
-        raise EditError(f"Kolom tidak boleh diubah di sini: {', '.join(sorted(bad))}")
-    diff = {}
-    for key, value in changes.items():
-        old = getattr(m, key)
-        if old != value:
-            diff[key] = (old, value)
-            setattr(m, key, value)
-    if "nama" in diff:
-        m.nama_key = search_key(m.nama)
-    if diff:
-        audit.record(session, actor, "member.update", entity_type="member", entity_id=m.id,
-                     summary=f"{m.nama}: {', '.join(diff)} diubah",
-                     old={k: v[0] for k, v in diff.items()}, new={k: v[1] for k, v in diff.items()}, reason=reason)
-        session.flush()
-    return diff
+    return _apply_edit(session, actor, m, "member", lambda: m.nama, MEMBER_EDITABLE, changes, reason)
 
 
 def update_household(session: Session, actor: Actor, household_id: int, changes: dict, reason: str | None = None) -> dict:
+    """Change fields of one family; returns {field: (old, new)} and writes one audit event."""
     h = session.get(Household, household_id)
     if h is None:
         raise EditError(f"Keluarga #{household_id} tidak ada.")
-    bad = set(changes) - HOUSEHOLD_EDITABLE
-    if bad:
-        raise EditError(f"Kolom tidak boleh diubah di sini: {', '.join(sorted(bad))}")
-    diff = {}
-    for key, value in changes.items():
-        old = getattr(h, key)
-        if old != value:
-            diff[key] = (old, value)
-            setattr(h, key, value)
-    if diff:
-        audit.record(session, actor, "household.update", entity_type="household", entity_id=h.id,
-                     summary=f"KK {h.no_kk or h.id}: {', '.join(diff)} diubah",
-                     old={k: v[0] for k, v in diff.items()}, new={k: v[1] for k, v in diff.items()}, reason=reason)
-        session.flush()
-    return diff
+    return _apply_edit(session, actor, h, "household", lambda: f"KK {h.no_kk or h.id}", HOUSEHOLD_EDITABLE, changes,
+                       reason)
 
 
 def iter_chunks(items: Iterable, size: int) -> Iterator[list]:
