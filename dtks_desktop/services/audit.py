@@ -135,4 +135,13 @@ ACTION_LABELS: dict[str, str] = {
     "household.status": "Status keluarga diubah",
     "demo.load": "Data contoh dimuat",
     "settings.update": "Pengaturan diubah",
+    "import.dtks": "Impor data DTKS",
+    "import.dukcapil": "Impor data Dukcapil",
+    "import.program": "Impor daftar program",
+    "match.run": "Pemadanan dijalankan",
+    "match.decide": "Keputusan pemadanan",
+    "match.undo": "Keputusan pemadanan diurungkan",
+    "match.bulk_accept": "Terima massal pemadanan",
+    "programmes.link": "Pencocokan program",
+    "programmes.rules": "Aturan bantuan ganda diubah",
 }

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, Signal
+from PySide6.QtCore import QSize, Qt, QTimer, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -36,6 +36,7 @@ log = logging.getLogger(__name__)
 
 KEY_DATA = "data"
 KEY_IMPORT = "impor"
+KEY_REVIEW = "pemadanan"
 KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_SETTINGS = "settings"
@@ -160,6 +161,11 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         sp = QStyle.StandardPixmap
         actor = self.ctx.actor
+        # Decisions come one per key press: refresh the Data view once the clerk pauses.
+        self._data_refresh = QTimer(self)
+        self._data_refresh.setSingleShot(True)
+        self._data_refresh.setInterval(800)
+        self._data_refresh.timeout.connect(lambda: self.data_view.refresh())
         from .data_view import DataView
 
         self.data_view = DataView(self.ctx)
@@ -172,8 +178,14 @@ class MainWindow(QMainWindow):
                 log.warning("Import view not available: %s", exc)
             else:
                 self.import_view = ImportView(self.ctx)
-                self.import_view.imported.connect(lambda _batch: self.data_view.refresh())
+                self.import_view.imported.connect(lambda _batch: self._registry_changed())
                 self.add_page(KEY_IMPORT, "Impor Data", sp.SP_DialogOpenButton, self.import_view)
+        from .review_view import ReviewView
+
+        self.review_view = ReviewView(self.ctx)
+        self.review_view.decided.connect(lambda _member: self._data_refresh.start())
+        self.review_view.matchingFinished.connect(self._data_refresh.start)
+        self.add_page(KEY_REVIEW, "Pemadanan", sp.SP_FileDialogListView, self.review_view)
         if actor.has_role(*AUDIT_ROLES):
             from .audit_view import AuditView
 
@@ -186,6 +198,11 @@ class MainWindow(QMainWindow):
             settings = SettingsView(self.ctx)
             settings.saved.connect(self.refresh_title)
             self.add_page(KEY_SETTINGS, "Pengaturan", sp.SP_ComputerIcon, settings)
+
+    def _registry_changed(self) -> None:
+        self.data_view.refresh()
+        if hasattr(self, "review_view"):
+            self.review_view.refresh()
 
     # ------------------------------------------------------------------ demo data
     def load_demo_data(self) -> None:
@@ -203,7 +220,7 @@ class MainWindow(QMainWindow):
         job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1, kab="33.10")
 
         def done(result) -> None:
-            self.data_view.refresh()
+            self._registry_changed()
             self.refresh_title()
             show_message(self, "Data contoh", result.summary_text())
 

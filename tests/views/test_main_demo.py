@@ -44,3 +44,19 @@ def _import_view_exists() -> bool:
     except ImportError:
         return False
     return True
+
+
+def test_every_audit_action_has_an_indonesian_label():
+    """The audit view shows labels; an action written anywhere in the services must have one."""
+    import re
+    from pathlib import Path
+
+    from dtks_desktop.services.audit import ACTION_LABELS
+
+    root = Path(__file__).resolve().parents[2] / "dtks_desktop"
+    written = set()
+    for path in root.rglob("*.py"):
+        written |= set(re.findall(r'"((?:match|programmes|import|user|member|household|settings|demo)\.[a-z_]+)"',
+                                  path.read_text(encoding="utf-8")))
+    written |= {f"import.{k}" for k in ("dtks", "dukcapil", "program")}
+    assert written - set(ACTION_LABELS) == set()
