@@ -295,3 +295,19 @@ def test_export_csv(loaded, admin, tmp_path):
     assert by["D7"]["nik_matched"] == "" and by["D4"]["nik_matched"] == ""  # rejected by the clerk
     assert float(by["D1"]["score"]) > 20 and "Excel" in by["D5"]["reasons"]
     assert not list(tmp_path.glob(".*part"))
+
+
+def test_new_members_with_unchanged_ones_keep_all_results(loaded, admin):
+    """More new members than existing results must not wipe the unchanged results."""
+    from dtks_desktop.services.registry import FamilyRecord
+
+    from .conftest import M
+
+    svc.run_matching(loaded, admin)
+    many = [FamilyRecord(no_kk=f"33100127101699{i:02d}", desa_kode="33.10.01.2001", members=[
+        M(f"WARGA BARU {chr(65 + i)}", None, date(1990, 1, 1 + i), id_dtks=f"N{i}")]) for i in range(12)]
+    load_registry(loaded, many)
+    summary = svc.run_matching(loaded, admin)
+    assert summary.members_matched == 12 and summary.skipped_unchanged == 9
+    st = statuses(loaded)
+    assert len(st) == 21 and {k: v for k, v in st.items() if k <= 9} == EXPECTED

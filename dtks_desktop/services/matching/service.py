@@ -301,7 +301,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         s.flush()
         decided_now = set(s.execute(select(MatchResult.member_id).where(MatchResult.decision.is_not(None))).scalars())
         rows = [r for r in result_rows if r[0] not in decided_now]  # a clerk decided meanwhile: keep that
-        _replace_results(s, [r[0] for r in rows], cancel)
+        _replace_results(s, [r[0] for r in rows], cancel, every_member=n_unchanged == 0)
         big = len(rows) >= 50_000
         with _match_indexes_dropped(s, big):
             bulk_insert(s, "match_results", RESULT_COLUMNS, ((*r[:-1], run.id) for r in rows))
@@ -354,14 +354,17 @@ def _reasons_with_ganda(reasons: str | None, status: str, g_mid: int | None) -> 
     return E.json_dumps(d)
 
 
-def _replace_results(s: Session, member_ids: list[int], cancel: CancelFlag | None) -> None:
-    """Delete the undecided results of these members (they are written again)."""
+def _replace_results(s: Session, member_ids: list[int], cancel: CancelFlag | None, *, every_member: bool) -> None:
+    """Delete the undecided results of these members (they are written again).
+
+    ``every_member``: no undecided result of a matched member is kept, so one statement does.
+    """
     if not member_ids:
         return
     conn = s.connection()
-    total = s.execute(select(func.count()).select_from(MatchResult)).scalar_one()
-    if total and len(member_ids) >= total:
-        s.execute(MatchResult.__table__.delete().where(MatchResult.decision.is_(None)))
+    if every_member:
+        conn.exec_driver_sql("DELETE FROM match_results WHERE decision IS NULL AND member_id IN "
+                             "(SELECT id FROM members WHERE status <> 'dihapus')")
         return
     conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS _match_ids (member_id BIGINT PRIMARY KEY)")
     conn.exec_driver_sql("DELETE FROM _match_ids")
