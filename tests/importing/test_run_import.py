@@ -372,3 +372,20 @@ def test_demo_export_values_are_cleaned_to_the_truth(db, office, tmp_path, seed)
                 # whichever of the two comes later in the file carries the flag
                 pair = (row.nik_flags or "") + flags_by_id.get(orig["id_dtks"], "")
                 assert "nik_ganda_di_berkas" in pair, (t, orig)
+
+
+def test_unmapped_trailing_column_is_not_read_as_another_field(db, office, tmp_path):
+    """A column after the last mapped one (Dukcapil's TGL_MATI) must not leak into unmapped fields."""
+    header = ["NIK", "NO_KK", "NAMA_LGKP", "TGL_LHR", "JENIS_KLMIN", "KEL_NAME", "KEC_NAME", "TGL_MATI"]
+    rows = [["3310011109860001", "3310011606160001", "SLAMET", "11-09-1986", "L", "SENGON", "PRAMBANAN", "01-02-2020"],
+            ["3310015810870001", "3310011606160001", "SITI", "18-10-1987", "P", "SENGON", "PRAMBANAN", "01-02-2020"]]
+    r = run_import(db, office, write_csv(tmp_path / "dk.csv", rows, header), kind="dukcapil")
+    assert (r.imported, r.rejected) == (2, 0)
+    rows = [["D1", "SENGON", "PRAMBANAN", "3310011606160001", "3310011109860001", "SLAMET", "9"],
+            ["D2", "SENGON", "PRAMBANAN", "3310011606160001", "3310015810870001", "SITI", "9"]]
+    r = run_import(db, office, write_csv(tmp_path / "d.csv", rows, ["ID DTKS", "DESA", "KECAMATAN", "NO KK", "NIK",
+                                                                     "NAMA", "CATATAN LAIN"]), kind="dtks")
+    assert (r.imported, r.rejected) == (2, 0)
+    with db.sessions() as s:
+        assert s.execute(select(func.count()).select_from(ImportProblem)
+                         .where(ImportProblem.code == "id_dtks_ganda_di_berkas")).scalar_one() == 0

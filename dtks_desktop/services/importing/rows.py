@@ -270,11 +270,12 @@ class RowProcessor:
     # -- the row -------------------------------------------------------------------------------
     def process(self, rownum: int, values: list) -> PersonRecord:
         ix = self.ix
-        need = self.width + 1 - len(values)
-        if need > 0:
-            values = values + [None] * need
-        elif need < 0:
+        # Unmapped fields read the slot just after the last mapped column, which must be None:
+        # cut longer rows (unmapped trailing columns such as TGL_MATI) and pad shorter ones.
+        if len(values) > self.width:
             values = values[: self.width] + [None]
+        else:
+            values = values + [None] * (self.width + 1 - len(values))
 
         def g(vals, fld):
             v = vals[ix[fld]]
