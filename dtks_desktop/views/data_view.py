@@ -68,7 +68,7 @@ from ..services.browse import BrowseFilter, FamilyDetail, MemberRow
 from ..services.database import Database
 from ..services.users import Actor
 from .context import AppContext
-from .widgets import fmt_int, user_message
+from .widgets import fmt_int, user_message, fill_desa_combo
 
 log = logging.getLogger(__name__)
 
@@ -968,19 +968,7 @@ class DataView(QWidget):
     # --- internals
 
     def _fill_desa(self) -> None:
-        kec = self.kecamatan_combo.currentData()
-        self.desa_combo.blockSignals(True)
-        try:
-            self.desa_combo.clear()
-            self.desa_combo.addItem("Semua desa/kelurahan", None)
-            if kec:
-                with self.ctx.db.sessions() as s:
-                    for kode, nama in browse.desa_options(s, kec):
-                        self.desa_combo.addItem(nama, kode)
-            self.desa_combo.setEnabled(bool(kec))
-            self.desa_combo.setCurrentIndex(0)
-        finally:
-            self.desa_combo.blockSignals(False)
+        fill_desa_combo(self.ctx.db, self.kecamatan_combo, self.desa_combo)
 
     def _on_kecamatan_changed(self, _index: int) -> None:
         if self._applying:

@@ -83,7 +83,7 @@ from ..services.matching import service as matching
 from ..services.matching.service import CandidateView, FieldComparison, MatchSummary, QueueItem, ReviewItem
 from .audit_view import local_time
 from .context import AppContext
-from .widgets import ID, job_runner, show_exception, start_job, user_message
+from .widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo
 
 log = logging.getLogger(__name__)
 
@@ -1560,19 +1560,7 @@ class ReviewView(QWidget):
 
     # ------------------------------------------------------------------ filters
     def _fill_desa(self) -> None:
-        kec = self.kecamatan_combo.currentData()
-        self.desa_combo.blockSignals(True)
-        try:
-            self.desa_combo.clear()
-            self.desa_combo.addItem("Semua desa/kelurahan", None)
-            if kec:
-                with self.ctx.db.sessions() as s:
-                    for kode, nama in browse.desa_options(s, kec):
-                        self.desa_combo.addItem(nama, kode)
-            self.desa_combo.setEnabled(bool(kec))
-            self.desa_combo.setCurrentIndex(0)
-        finally:
-            self.desa_combo.blockSignals(False)
+        fill_desa_combo(self.ctx.db, self.kecamatan_combo, self.desa_combo)
 
     def _on_kecamatan_changed(self, _index: int) -> None:
         if self._applying:

@@ -353,3 +353,26 @@ def run_with_progress(
     if not handle.finished:
         loop.exec()
     return handle.result if handle.state == "done" else None
+
+
+def fill_desa_combo(db, kecamatan_combo, desa_combo) -> None:
+    """Refill a desa/kelurahan combo for the kecamatan chosen in ``kecamatan_combo``.
+
+    Shared by every page with a Kecamatan + Desa/Kel filter pair. Item data is the region code;
+    the first item ("Semua desa/kelurahan") carries None. No signal fires while refilling.
+    """
+    from ..services import browse
+
+    kec = kecamatan_combo.currentData()
+    desa_combo.blockSignals(True)
+    try:
+        desa_combo.clear()
+        desa_combo.addItem("Semua desa/kelurahan", None)
+        if kec:
+            with db.sessions() as s:
+                for kode, nama in browse.desa_options(s, kec):
+                    desa_combo.addItem(nama, kode)
+        desa_combo.setEnabled(bool(kec))
+        desa_combo.setCurrentIndex(0)
+    finally:
+        desa_combo.blockSignals(False)
