@@ -83,6 +83,16 @@ HOUSEHOLD_STATUS_LABELS: dict[HouseholdStatus, str] = {
     HouseholdStatus.DIHAPUS: "Dihapus",
 }
 
+#: Outcome of matching a member against the civil registry (pemadanan).
+MATCH_STATUS_LABELS: dict[str, str] = {
+    "padan": "Padan",
+    "padan_catatan": "Padan dengan catatan",
+    "usulan_koreksi": "Usulan koreksi NIK",
+    "nik_orang_lain": "NIK milik orang lain",
+    "ganda": "Ganda",
+    "tidak_padan": "Tidak padan",
+}
+
 _ALL = frozenset(Role)
 _CLERKS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
 _SUPERVISORS = frozenset({Role.SUPERVISOR, Role.ADMIN})

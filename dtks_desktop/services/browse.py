@@ -38,7 +38,7 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from ..db.models import Household, Member, Region
+from ..db.models import Household, MatchResult, Member, Region
 from ..domain.names import search_key
 from ..domain.nik import (
     NIK_BUKAN_16_DIGIT,
@@ -54,6 +54,7 @@ from ..domain.nik import (
     NIK_WILAYAH_TIDAK_DIKENAL,
 )
 from ..domain.status import (
+    MATCH_STATUS_LABELS,
     HOUSEHOLD_STATUS_LABELS,
     MEMBER_STATUS_LABELS,
     HouseholdStatus,
@@ -163,6 +164,8 @@ class MemberRow:
     rw: str | None
     desil: int | None
     desa_kode: str | None = None
+    pemadanan: str | None = None  # match status against the civil registry, None before matching
+    skor: float | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -223,6 +226,11 @@ class TextQuery:
 
 
 # --------------------------------------------------------------------------- labels
+
+
+def match_status_label(status: str | None) -> str:
+    """Indonesian label of a matching outcome; "Belum dipadankan" before the first run."""
+    return MATCH_STATUS_LABELS.get(status, status) if status else "Belum dipadankan"
 
 
 def member_status_label(status: str | None) -> str:
@@ -300,6 +308,7 @@ def parse_text(text: str | None) -> TextQuery | None:
 
 _m = Member.__table__
 _h = Household.__table__
+_mr = MatchResult.__table__
 
 
 #: Above these sizes a NIK / No KK prefix counts as "dense" (see :func:`_digits_condition`).
@@ -450,10 +459,11 @@ def member_rows(session: Session, ids: Sequence[int]) -> list[MemberRow]:
         select(
             _m.c.id, _m.c.household_id, _m.c.nik, _m.c.nik_flags, _m.c.nama, _m.c.jenis_kelamin,
             _m.c.tanggal_lahir, _m.c.hubungan, _m.c.status, _h.c.no_kk, desa.c.nama, kec.c.nama,
-            _h.c.rt, _h.c.rw, _h.c.desil, _h.c.desa_kode,
+            _h.c.rt, _h.c.rw, _h.c.desil, _h.c.desa_kode, _mr.c.status, _mr.c.score,
         )
         .select_from(
             _m.join(_h, _h.c.id == _m.c.household_id)
+            .outerjoin(_mr, _mr.c.member_id == _m.c.id)
             .outerjoin(desa, desa.c.kode == _h.c.desa_kode)
             .outerjoin(kec, kec.c.kode == desa.c.parent_kode)
         )

@@ -93,9 +93,10 @@ COLUMNS: tuple[tuple[str, str | None, int], ...] = (
     ("Kecamatan", "desa", 110),  # region code order groups each kecamatan, then its desa
     ("RT/RW", None, 64),
     ("Desil", None, 44),
+    ("Pemadanan", None, 150),
 )
 (COL_NIK, COL_NAMA, COL_JK, COL_TGL, COL_HUB, COL_STATUS, COL_KK, COL_DESA, COL_KEC, COL_RTRW,
- COL_DESIL) = range(len(COLUMNS))  # fmt: skip
+ COL_DESIL, COL_MATCH) = range(len(COLUMNS))  # fmt: skip
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the MemberRow of a loaded row
 LOADING_TEXT = "Memuat…"
@@ -397,6 +398,10 @@ class MemberTableModel(QAbstractTableModel):
                 return row.nama
             if c == COL_HUB:
                 return browse.hubungan_label(row.hubungan)
+            if c == COL_MATCH and row.pemadanan:
+                skor = "" if row.skor is None else f", skor {row.skor:.1f}".replace(".", ",")
+                return f"Hasil pemadanan dengan data Dukcapil: {browse.match_status_label(row.pemadanan)}{skor}. " \
+                       "Rinciannya di halaman Pemadanan."
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             if c == COL_NIK and row.nik_flags:
@@ -437,6 +442,8 @@ class MemberTableModel(QAbstractTableModel):
             return f"{row.rt or '-'}/{row.rw or '-'}"
         if c == COL_DESIL:
             return "" if row.desil is None else str(row.desil)
+        if c == COL_MATCH:
+            return browse.match_status_label(row.pemadanan)
         return ""
 
     def nik_text(self, nik: str | None) -> str:

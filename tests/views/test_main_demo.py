@@ -60,3 +60,24 @@ def test_every_audit_action_has_an_indonesian_label():
                                   path.read_text(encoding="utf-8")))
     written |= {f"import.{k}" for k in ("dtks", "dukcapil", "program")}
     assert written - set(ACTION_LABELS) == set()
+
+
+def test_data_view_shows_the_matching_outcome(qtbot, db, admin):
+    """After pemadanan the Data view tells, per member, how the NIK matched the civil registry."""
+    from dtks_desktop.services.demo_loader import load_demo
+    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.views.data_view import COL_MATCH, DataView
+
+    load_demo(db, admin, people=200, seed=4)
+    view = DataView(AppContext(db, admin))
+    qtbot.addWidget(view)
+    model = view.table.model()
+    qtbot.waitUntil(lambda: model.rowCount() > 0 and model.data(model.index(0, COL_MATCH)) not in (None, ""),
+                    timeout=20_000)
+    assert model.data(model.index(0, COL_MATCH)) == "Belum dipadankan"
+    summary = run_matching(db, admin)
+    view.refresh()
+    labels = {"Padan", "Padan dengan catatan", "Usulan koreksi NIK", "NIK milik orang lain", "Ganda", "Tidak padan"}
+    qtbot.waitUntil(lambda: model.data(model.index(0, COL_MATCH)) in labels, timeout=20_000)
+    shown = {model.data(model.index(r, COL_MATCH)) for r in range(min(model.rowCount(), 150))}
+    assert "Padan" in shown and shown <= labels and summary.counts.get("padan", 0) > 0

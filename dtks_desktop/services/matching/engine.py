@@ -36,6 +36,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from ...domain.names import normalize_name
+from ...domain.status import MATCH_STATUS_LABELS
 from ...domain.spreadsheet import clean_id
 from ..common import CancelFlag, Progress, check_cancel
 from . import settings as S
@@ -51,14 +52,7 @@ __all__ = [
 
 STATUSES = ("padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
 PADAN, PADAN_CATATAN, USULAN_KOREKSI, NIK_ORANG_LAIN, GANDA, TIDAK_PADAN = range(6)
-STATUS_LABELS = {
-    "padan": "Padan",
-    "padan_catatan": "Padan dengan catatan",
-    "usulan_koreksi": "Usulan koreksi NIK",
-    "nik_orang_lain": "NIK milik orang lain",
-    "ganda": "Ganda",
-    "tidak_padan": "Tidak padan",
-}
+STATUS_LABELS = MATCH_STATUS_LABELS  # one source: domain/status.py
 #: Statuses whose ``nik_matched`` points at a civil-registry person (used for ``ganda``).
 LINKING_STATUSES = frozenset({"padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain"})
 # Order in which two members linked to one civil person keep the link (lower wins).
