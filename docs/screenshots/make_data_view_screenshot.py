@@ -107,7 +107,7 @@ def main(argv: list[str] | None = None) -> int:
     i = view.kecamatan_combo.findText(args.kecamatan)
     view.kecamatan_combo.setCurrentIndex(i if i > 0 else 1)
     wait(app, lambda: model.filter.kecamatan is not None and not model.is_loading() and model.member_count)
-    view.splitter.setSizes([int(args.width * 0.64), int(args.width * 0.36)])
+    view.splitter.setSizes([int(args.width * 0.72), int(args.width * 0.28)])
 
     # A head of a family of four or more in which one NIK was damaged by Excel.
     target = None

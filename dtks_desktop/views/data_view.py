@@ -962,10 +962,10 @@ class DataView(QWidget):
 
     def showEvent(self, event) -> None:  # noqa: N802 - Qt API
         super().showEvent(event)
-        if not self._sized:  # the family panel gets about a third of the width, once
+        if not self._sized:  # the family panel gets about a quarter of the width, once
             self._sized = True
             w = max(self.splitter.width(), 900)
-            panel = max(380, int(w * 0.34))
+            panel = max(380, int(w * 0.28))
             self.splitter.setSizes([w - panel, panel])
 
     def closeEvent(self, event) -> None:  # noqa: N802 - Qt API
