@@ -68,7 +68,7 @@ from ..services.browse import BrowseFilter, FamilyDetail, MemberRow
 from ..services.database import Database
 from ..services.users import Actor
 from .context import AppContext
-from .widgets import fmt_int, user_message, fill_desa_combo
+from .widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
 
 log = logging.getLogger(__name__)
 
@@ -918,13 +918,7 @@ class DataView(QWidget):
         self.stack.setCurrentWidget(self.stack.widget(1) if has_data else self.empty_state)
         self._applying = True
         try:
-            current = self.kecamatan_combo.currentData()
-            self.kecamatan_combo.clear()
-            self.kecamatan_combo.addItem("Semua kecamatan", None)
-            for kode, nama in kecamatan:
-                self.kecamatan_combo.addItem(nama, kode)
-            i = self.kecamatan_combo.findData(current) if current else 0
-            self.kecamatan_combo.setCurrentIndex(max(i, 0))
+            fill_kecamatan_combo(self.kecamatan_combo, kecamatan)
             self._fill_desa()
         finally:
             self._applying = False

@@ -83,7 +83,7 @@ from ..services.matching import service as matching
 from ..services.matching.service import CandidateView, FieldComparison, MatchSummary, QueueItem, ReviewItem
 from .audit_view import local_time
 from .context import AppContext
-from .widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo
+from .widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
 
 log = logging.getLogger(__name__)
 
@@ -1289,13 +1289,7 @@ class ReviewView(QWidget):
                 run_info = (run.id, run.finished_at or run.started_at, run.username, counts)
         self._applying = True
         try:
-            current = self.kecamatan_combo.currentData()
-            self.kecamatan_combo.clear()
-            self.kecamatan_combo.addItem("Semua kecamatan", None)
-            for kode, nama in kecamatan:
-                self.kecamatan_combo.addItem(nama, kode)
-            i = self.kecamatan_combo.findData(current) if current else 0
-            self.kecamatan_combo.setCurrentIndex(max(i, 0))
+            fill_kecamatan_combo(self.kecamatan_combo, kecamatan)
             self._fill_desa()
         finally:
             self._applying = False

@@ -376,3 +376,14 @@ def fill_desa_combo(db, kecamatan_combo, desa_combo) -> None:
         desa_combo.setCurrentIndex(0)
     finally:
         desa_combo.blockSignals(False)
+
+
+def fill_kecamatan_combo(combo, options) -> None:
+    """Refill a kecamatan combo from (kode, nama) pairs, keeping the current choice if still there."""
+    current = combo.currentData()
+    combo.clear()
+    combo.addItem("Semua kecamatan", None)
+    for kode, nama in options:
+        combo.addItem(nama, kode)
+    i = combo.findData(current) if current else 0
+    combo.setCurrentIndex(max(i, 0))
