@@ -142,6 +142,7 @@ ACTION_LABELS: dict[str, str] = {
     "match.decide": "Keputusan pemadanan",
     "match.undo": "Keputusan pemadanan diurungkan",
     "match.bulk_accept": "Terima massal pemadanan",
+    "match.auto_accept": "Pemulihan otomatis NIK rusak spreadsheet",
     "programmes.link": "Pencocokan program",
     "programmes.rules": "Aturan bantuan ganda diubah",
 }

@@ -254,7 +254,7 @@ def village_list_rows(session: Session, desa: str | Iterable[str] | None = None)
                      .outerjoin(dr, dr.c.kode == h.c.desa_kode).outerjoin(kr, kr.c.kode == dr.c.parent_kode))
         .where(
             mr.c.status.in_(VILLAGE_STATUSES),
-            ~and_(mr.c.status == "usulan_koreksi", func.coalesce(mr.c.decision, "") == "diterima"),
+            ~and_(mr.c.status == "usulan_koreksi", func.coalesce(mr.c.decision, "").in_(("diterima", "otomatis"))),
             h.c.desa_kode.is_not(None),
             m.c.status != "dihapus",
         )

@@ -74,7 +74,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.formatting import angka
-from ..domain.masking import MaskPolicy, mask_nik
+from ..domain.masking import MaskPolicy, mask_nik, mask_numbers
 from ..jobs import Job
 from ..services import browse
 from ..services import settings as settings_service
@@ -134,6 +134,13 @@ STATUS_HELP: dict[str, str] = {
 }
 #: Statuses offered in the filter after "Semua yang perlu diperiksa".
 FILTER_STATUSES = ("usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan", "padan_catatan")
+AUTO_COLOR = "#1565c0"
+AUTO_TOOLTIP = ("NIK yang hanya kehilangan digit terakhir karena spreadsheet (atau angka sisanya masih memuat "
+                "NIK Dukcapil) dan identitasnya cocok: dipulihkan mesin. Periksa sekilas; Tolak mengembalikan NIK "
+                "seperti di berkas.")
+AUTO_HELP = ("NIK ini dipulihkan otomatis oleh mesin: NIK di berkas rusak oleh spreadsheet dan orang di "
+             "Dukcapil ini satu-satunya yang cocok. Terima: pemulihan benar (dikonfirmasi). Tolak: pemulihan "
+             "salah, NIK dikembalikan seperti di berkas dan perlu diperiksa ke desa.")
 #: Statuses that "Terima massal…" offers (the score means something for them).
 BULK_STATUSES = ("usulan_koreksi", "padan_catatan", "nik_orang_lain")
 BULK_DEFAULT_SCORE = 25.0
@@ -178,8 +185,6 @@ QUEUE_COLUMNS: tuple[tuple[str, int], ...] = (
 )
 QCOL_PRIO, QCOL_NAMA, QCOL_NIK, QCOL_STATUS, QCOL_SKOR, QCOL_DESA = range(len(QUEUE_COLUMNS))
 ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueItem of a row
-
-_DIGIT_RUN = re.compile(r"\d{8,}")
 
 
 def fmt_score(score: float | None) -> str:
@@ -227,7 +232,7 @@ class Masker:
             return ""
         if self.policy is None:
             return text
-        return _DIGIT_RUN.sub(lambda m: mask_nik(m.group(0), self.policy), text)
+        return mask_numbers(text, self.policy)
 
 
 # --------------------------------------------------------------------------- background work
@@ -1096,6 +1101,8 @@ class ReviewView(QWidget):
         self.status_combo.addItem("Semua yang perlu diperiksa", None)
         for s in FILTER_STATUSES:
             self.status_combo.addItem(_dot_icon(STATUS_COLORS[s]), STATUS_LABELS[s], s)
+        self.status_combo.addItem(_dot_icon(AUTO_COLOR), matching.AUTO_LABEL, matching.AUTO_FILTER)
+        self.status_combo.setItemData(self.status_combo.count() - 1, AUTO_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
         self.kecamatan_combo = QComboBox()
         self.kecamatan_combo.setObjectName("kecamatanFilter")
         self.kecamatan_combo.setMinimumContentsLength(12)
@@ -1343,6 +1350,8 @@ class ReviewView(QWidget):
         self._say(f"Pemadanan selesai dalam {angka(summary.seconds, 1)} detik: {angka(summary.members_matched)} "
                   f"anggota dipadankan, {angka(summary.skipped_unchanged)} tidak berubah, "
                   f"{angka(summary.skipped_decided)} sudah diputuskan petugas."
+                  + (f"\n{angka(summary.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
+                     f"(filter Status: \"{matching.AUTO_LABEL}\")." if summary.restored_auto else "")
                   + ("\n" + "\n".join(summary.notes) if summary.notes else ""), "ok")
         self.matchingFinished.emit()
 
@@ -1419,7 +1428,10 @@ class ReviewView(QWidget):
             return
         self._history.append(member_id)
         nama = item.nama if item is not None else f"#{member_id}"
-        if result.decision == "ditolak":
+        if result.decision == "ditolak" and result.nik_before != result.nik_after:
+            text = (f"Ditolak: {nama} — NIK dikembalikan {self.masker.nik(result.nik_before) or '(kosong)'} → "
+                    f"{self.masker.nik(result.nik_after) or '(kosong, seperti di berkas)'}.")
+        elif result.decision == "ditolak":
             text = f"Ditolak: {nama}."
         elif result.nik_before != result.nik_after:
             text = (f"Diterima: {nama} — NIK diganti {self.masker.nik(result.nik_before) or '(kosong)'} → "
@@ -1507,7 +1519,8 @@ class ReviewView(QWidget):
             self._update_buttons()
             return
         self.comparison.show_item(item)
-        self.action_help.setText(STATUS_HELP.get(item.status, ""))
+        auto = item.decision == matching.AUTO
+        self.action_help.setText(AUTO_HELP if auto else STATUS_HELP.get(item.status, ""))
         self._update_buttons()
 
     def _show_empty(self) -> None:
@@ -1517,6 +1530,9 @@ class ReviewView(QWidget):
             self.comparison.clear("Belum ada hasil pemadanan.\n\nKlik \"Jalankan pemadanan\" di atas untuk "
                                   "mencocokkan data DTKS dengan data Dukcapil. Yang perlu diperiksa akan muncul "
                                   "di daftar sebelah kiri.")
+        elif self.status_combo.currentData() == matching.AUTO_FILTER:
+            self.comparison.clear("Tidak ada NIK yang dipulihkan otomatis (dan belum diperiksa) untuk pilihan "
+                                  "wilayah ini.")
         elif self.status_combo.currentData() is None and self.current_region() is None:
             self.comparison.clear("Tidak ada yang perlu diperiksa. Semua hasil pemadanan sudah diputuskan.")
         else:
@@ -1573,7 +1589,8 @@ class ReviewView(QWidget):
         if total is None:
             self.count_label.setText("Memuat…")
         else:
-            self.count_label.setText(f"{angka(total)} menunggu")
+            noun = "dipulihkan" if self.status_combo.currentData() == matching.AUTO_FILTER else "menunggu"
+            self.count_label.setText(f"{angka(total)} {noun}")
 
     def _update_buttons(self) -> None:
         has = self.comparison.item is not None

@@ -67,8 +67,20 @@ def load_registry(db, families=FAMILIES):
         return bulk_add_families(s, copy.deepcopy(families))
 
 
+def no_restoration(db, admin) -> None:
+    """Let every spreadsheet correction wait for a clerk (``match.pulih_otomatis = 0``)."""
+    from dtks_desktop.services.matching.settings import save_param
+
+    with db.transaction() as s:
+        save_param(s, admin, "pulih_otomatis", 0)
+
+
 @pytest.fixture
 def loaded(db, admin):
+    """The small registry; restoration off, so member 5 (spreadsheet-damaged) reaches the queue.
+
+    ``test_restoration.py`` covers the machine's restoration (the default)."""
+    no_restoration(db, admin)
     load_civil(db)
     load_registry(db)
     return db

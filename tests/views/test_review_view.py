@@ -148,11 +148,14 @@ def test_run_from_button_fills_queue_and_summary(qtbot, imported, operator, make
     assert current_id(view) == want[0]
     assert view.comparison.item is not None and view.comparison.item.member_id == want[0]
     assert view.table.verticalHeader().sectionResizeMode(0).name == "Fixed"
-    # an Excel-damaged correction is first: red priority dot, "Usulan NIK" in large type
+    # NIKs that only lost their last digit in a spreadsheet were restored by the machine and do not wait
+    assert summary.restored_auto > 0
+    assert f"{summary.restored_auto} NIK yang rusak oleh spreadsheet dipulihkan otomatis" in view.feedback.text()
+    # a correction is first: priority dot with its tooltip, "Usulan NIK" in large type
     first = view.comparison.item
     assert first.status == "usulan_koreksi"
     tip = view.model.data(view.model.index(0, QCOL_PRIO), Qt.ItemDataRole.ToolTipRole)
-    assert tip.startswith("Prioritas utama")
+    assert tip.startswith("Prioritas")
     assert view.comparison.proposal.isVisibleTo(view)
     assert first.nik_matched in view.comparison.proposal.text()
     assert "Usulan NIK" in view.comparison.proposal.text()
@@ -222,14 +225,14 @@ def test_filters_status_and_region(qtbot, matched, operator, make_view):
 
 
 def test_queue_pages_with_fetch_more(qtbot, matched, operator, make_view, monkeypatch):
-    monkeypatch.setattr(review_view, "PAGE", 10)
+    monkeypatch.setattr(review_view, "PAGE", 5)
     view = make_view(matched, operator)
     view.resize(1400, 420)
     assert view.wait_idle(WAIT)
     want = queue_ids(matched)
     assert len(want) > 20
-    # pages of 10 (the table asks for more while its viewport has room), not everything at once
-    assert view.model.rowCount() % 10 == 0 and 10 <= view.model.rowCount() < len(want)
+    # pages of 5 (the table asks for more while its viewport has room), not everything at once
+    assert view.model.rowCount() % 5 == 0 and 5 <= view.model.rowCount() < len(want)
     assert view.model.total == len(want) and view.model.canFetchMore()
     focus_queue(qtbot, view)
     # stepping down through the queue fetches the next pages on the way

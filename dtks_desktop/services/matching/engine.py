@@ -462,6 +462,10 @@ class LinkResult:
     candidates: list  # per member: list of (civil row, score, levels tuple, weights tuple), best first
     base_status: np.ndarray  # status before ganda was assigned
     ganda_of: np.ndarray  # member index of the keeper, -1
+    # True: a spreadsheet-damaged NIK whose restoration the machine may accept itself
+    # (``MatchParams.pulih_otomatis``; see :func:`_restorable`). Only meaningful while the
+    # final status (after ganda) is still usulan_koreksi.
+    restore: np.ndarray | None = None
     counts: dict = field(default_factory=dict)
 
 
@@ -844,6 +848,7 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
     name_sim = np.zeros(n)
     notes: list = [None] * n
     cands: list = [None] * n
+    restore = np.zeros(n, dtype=bool)
 
     # Phase 1: exact NIK.
     say(0, 100, "Mencocokkan NIK")
@@ -942,10 +947,16 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
                 st = TIDAK_PADAN
             if st in (USULAN_KOREKSI, NIK_ORANG_LAIN) and best_ok and chosen == k0:
                 link_c[r] = int(b[k0])
+                margin = math.inf
                 if len(idxs) > 1:
                     k1 = int(idxs[1])
-                    if plaus[k1] and tot[k1] >= p.ambang_usulan and tot[k0] - tot[k1] < p.selisih_usulan:
-                        note.append("Ada calon lain yang hampir sama cocoknya; periksa semua calon")
+                    if plaus[k1] and tot[k1] >= p.ambang_usulan:
+                        margin = float(tot[k0] - tot[k1])
+                        if margin < p.selisih_usulan:
+                            note.append("Ada calon lain yang hampir sama cocoknya; periksa semua calon")
+                if st == USULAN_KOREKSI and not own_nik and p.pulih_otomatis:
+                    restore[r] = _restorable(members, civil, p, r, int(b[k0]), lv2[k0], float(tot[k0]),
+                                             float(w2[k0, _F["nik"]]), margin)
             status[r] = st
             levels[r] = lv2[chosen]
             weights[r] = w2[chosen]
@@ -959,8 +970,46 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
     say(100, 100, "Selesai")
     res = LinkResult(status=status, civil=link_c, score=score, identity=ident, levels=levels, weights=weights,
                      name_sim=name_sim, notes=notes, candidates=cands, base_status=status.copy(),
-                     ganda_of=np.full(n, -1, dtype=np.int64))
+                     ganda_of=np.full(n, -1, dtype=np.int64), restore=restore)
     return res
+
+
+def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: int, lv: np.ndarray,
+                total: float, weights_nik: float, margin: float) -> bool:
+    """May the machine itself restore member ``r``'s spreadsheet-damaged NIK to civil person ``c``'s?
+
+    Only a mechanical loss of digits, never a judgement: the member's NIK went through a
+    spreadsheet number (flag or raw form) and the value that is left still covers the candidate's
+    NIK (the damage range of the trusted digits), or the NIK ends in 0 and differs from the
+    candidate's only in the last digit (level ``excel``); the member's own NIK is nobody's in the
+    extract (checked by the caller); the candidate holds its NIK once in the extract; no other
+    plausible candidate comes within twice ``selisih_usulan``; the score reaches ``ambang_pulih``.
+    With 15 trusted digits the candidate must then pass what an intact NIK's holder passes to be
+    accepted; with fewer, the normalised name, birth date, sex and desa must agree exactly and the
+    No KK (or its damaged range) or the mother's name too.
+    """
+    if civil.dup_nik[c]:
+        return False
+    nik = civil.t.nik[c]
+    in_range = bool(members.damaged[r]) and 0 <= members.dmg_lo[r] <= nik <= members.dmg_hi[r]
+    # Level "excel" also covers the damage a file did not show: a NIK written as text that ends in
+    # 0 (often serial 0000, which no NIK has) and differs from the candidate's only in its last digit.
+    if not (in_range or lv[_F["nik"]] == 4):
+        return False
+    if total < p.ambang_pulih or margin < 2 * p.selisih_usulan:
+        return False
+    name, dob, sex = lv[_F["nama"]], lv[_F["tanggal_lahir"]], lv[_F["jenis_kelamin"]]
+    kk, mother, desa = lv[_F["no_kk"]], lv[_F["nama_ibu"]], lv[_F["desa"]]
+    if lv[_F["nik"]] == 4:
+        # 15 trusted digits: at most ten persons share them, all born the same day in the same
+        # kecamatan, so this is finding the NIK with its last digit unread. Accept as the holder
+        # of an intact NIK would be accepted (padan / padan_catatan: plausible for one person,
+        # identity score at least ambang_terima), with the same sex.
+        ident = total - float(weights_nik)
+        return bool(_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1)
+    # Fewer trusted digits: only the kecamatan or less is left of the NIK; everything must agree.
+    family = kk in (1, 2) or mother == 1
+    return bool(name in (1, 2) and dob == 1 and sex == 1 and desa == 1 and family)
 
 
 def assign_ganda(keys: np.ndarray, status: np.ndarray, score: np.ndarray, member_ids: np.ndarray,

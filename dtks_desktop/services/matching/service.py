@@ -51,6 +51,13 @@ __all__ = [
 #: Statuses in the review queue by default (padan and padan_catatan are accepted by the machine).
 REVIEW_STATUSES = ("usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
 ACTIONS = ("terima", "tolak", "pilih")
+#: ``decision`` of a spreadsheet-damaged NIK the machine restored itself (``MatchParams.pulih_otomatis``).
+AUTO = "otomatis"
+#: Decisions that accept the link (a clerk's or the machine's restoration).
+ACCEPTED = ("diterima", AUTO)
+#: Review filter listing the machine's restorations (``review_queue(status=AUTO_FILTER)``).
+AUTO_FILTER = "otomatis"
+AUTO_LABEL = "Dipulihkan otomatis"
 DECIDER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 EXPORT_COLUMNS = ("id_dtks", "nik_file", "nik_matched", "status", "score", "reasons")
 # NIK issue codes that a corrected NIK makes obsolete.
@@ -83,6 +90,7 @@ class MatchSummary:
     civil_persons: int
     seconds: float
     notes: list[str] = field(default_factory=list)
+    restored_auto: int = 0  # spreadsheet-damaged NIKs the machine restored itself in this run
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -92,6 +100,9 @@ class MatchSummary:
         head = (f"Pemadanan #{self.run_id} selesai dalam {self.seconds:.1f} detik: {angka(self.members_matched)} "
                 f"anggota dipadankan, {angka(self.skipped_unchanged)} tidak berubah (dilewati), "
                 f"{angka(self.skipped_decided)} sudah diputuskan petugas.")
+        if self.restored_auto:
+            head += (f"\n{angka(self.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
+                     f"(lihat filter '{AUTO_LABEL}').")
         return head + "\n" + "\n".join(parts) + ("\n" + "\n".join(self.notes) if self.notes else "")
 
 
@@ -263,7 +274,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         keys[pos] = ci
         base[pos] = status_code.get(b, E.TIDAK_PADAN)
         scores[pos] = sc or 0.0
-        fixed[pos] = decision == "diterima"
+        fixed[pos] = decision in ACCEPTED
     keeper = E.assign_ganda(keys, base, scores, all_ids, fixed)
     check_cancel(cancel)
 
@@ -273,10 +284,19 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     builder = _ResultBuilder(members, civil, res, region_name)
     result_rows = []
     counts: dict[str, int] = {s: 0 for s in E.STATUSES}
+    # Restorations the machine accepts itself: not ganda, and no other row is ganda of them.
+    restore = res.restore if res.restore is not None else np.zeros(members.n, dtype=bool)
+    if restore.any():
+        kept_by_other = np.zeros(len(all_ids), dtype=bool)
+        kept_by_other[keeper[keeper >= 0]] = True
+        restore = restore & (keeper[:members.n] < 0) & ~kept_by_other[:members.n]
+    auto_rows: list[int] = []  # positions in result_rows
     for i in range(members.n):
         if i % 50000 == 0:
             check_cancel(cancel)
         g = int(keeper[i])
+        if restore[i]:
+            auto_rows.append(len(result_rows))
         result_rows.append(builder.row(i, fingerprints[i], batch_id, int(all_ids[g]) if g >= 0 else None, g))
     ganda_updates = []
     for j, ex in enumerate(keep_rows):
@@ -300,9 +320,13 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         s.add(run)
         s.flush()
         decided_now = set(s.execute(select(MatchResult.member_id).where(MatchResult.decision.is_not(None))).scalars())
-        rows = [r for r in result_rows if r[0] not in decided_now]  # a clerk decided meanwhile: keep that
-        _replace_results(s, [r[0] for r in rows], cancel, every_member=n_unchanged == 0)
-        big = len(rows) >= 50_000
+        keep = [k for k, r in enumerate(result_rows) if r[0] not in decided_now]  # a clerk decided meanwhile
+        _replace_results(s, [result_rows[k][0] for k in keep], cancel, every_member=n_unchanged == 0)
+        big = len(keep) >= 50_000
+        n_auto = 0
+        if auto_rows:
+            n_auto = _accept_restorations(s, actor, run.id, result_rows, auto_rows, decided_now)
+        rows = [result_rows[k] for k in keep]
         with _match_indexes_dropped(s, big):
             bulk_insert(s, "match_results", RESULT_COLUMNS, ((*r[:-1], run.id) for r in rows))
         check_cancel(cancel)
@@ -317,11 +341,12 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
                             key="member_id")
         counts = {st: n for st, n in s.execute(select(MatchResult.status, func.count()).group_by(MatchResult.status))}
         counts = {st: int(counts.get(st, 0)) for st in E.STATUSES}
+        counts_extra = {"dipulihkan_otomatis": n_auto}
         run.finished_at = datetime.now(timezone.utc)
         run.counts_json = json.dumps(counts, sort_keys=True)
         audit.record(s, actor, "match.run", entity_type="match_run", entity_id=run.id,
                      summary=f"Pemadanan #{run.id}: {members.n} anggota dipadankan",
-                     new={"counts": counts, "full": full, "dukcapil_batch_id": batch_id})
+                     new={"counts": counts, "full": full, "dukcapil_batch_id": batch_id, **counts_extra})
         check_cancel(cancel)
         run_id = run.id
     say(1.0, "Selesai")
@@ -332,11 +357,72 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     return MatchSummary(run_id=run_id, dukcapil_batch_id=batch_id, counts=counts, members_total=n_seen,
                         members_matched=members.n, skipped_unchanged=n_unchanged, skipped_decided=n_decided,
                         ganda_updated=len(ganda_updates), civil_persons=n_civil,
-                        seconds=round(time.perf_counter() - t0, 2), notes=notes)
+                        seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto)
 
 
 RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", "reasons", "candidates",
-                  "fingerprint", "dukcapil_batch_id", "ganda_of_member_id", "priority", "version", "run_id")
+                  "fingerprint", "dukcapil_batch_id", "ganda_of_member_id", "priority", "version", "decision",
+                  "decided_by", "decided_at", "run_id")
+_COL = {c: j for j, c in enumerate(RESULT_COLUMNS)}
+
+
+def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: list[tuple], positions: list[int],
+                         decided_now: set[int]) -> int:
+    """The machine accepts its restorations of spreadsheet-damaged NIKs (inside the run's transaction).
+
+    Each accepted row gets ``decision = "otomatis"``; the member's NIK becomes the civil registry's
+    (bulk: ``members`` update, ``identity_history`` source ``pulih_otomatis``, one ``member.update``
+    audit per member) and one ``match.auto_accept`` event counts them. The NIK as it was and its
+    flags are kept in the result's reasons (``otomatis``) so a clerk's "tolak" can put them back.
+    Edits ``result_rows`` in place; returns how many were accepted.
+    """
+    pos_of = {result_rows[k][0]: k for k in positions if result_rows[k][0] not in decided_now}
+    if not pos_of:
+        return 0
+    ids = list(pos_of)
+    current: dict[int, tuple] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        for mid, nik, flags, nama, ver in s.execute(
+                select(Member.id, Member.nik, Member.nik_flags, Member.nama, Member.version)
+                .where(Member.id.in_(chunk))):
+            current[mid] = (nik, flags, nama, ver)
+    ts = db_timestamp(s)
+    mem_upd, hist, audits = [], [], []
+    why = f"Pemulihan otomatis NIK yang rusak oleh spreadsheet (pemadanan #{run_id})"
+    for mid, k in pos_of.items():
+        r = result_rows[k]
+        nik_new = r[4]
+        if mid not in current or not nik_new:
+            continue
+        nik, flags, nama, ver = current[mid]
+        d = json.loads(r[5]) if r[5] else {}
+        d["otomatis"] = {"nik_lama": nik, "nik_flags_lama": flags}
+        d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
+        col = _COL
+        row = list(r)
+        row[col["reasons"]] = E.json_dumps(d)
+        row[col["decision"]] = AUTO
+        row[col["decided_by"]] = actor.id
+        row[col["decided_at"]] = ts
+        result_rows[k] = tuple(row)
+        if nik_new != nik:
+            mem_upd.append((mid, nik_new, _cleaned_flags(flags), ts, ver + 1))
+            hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
+            audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
+                           f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
+                           json.dumps({"nik": nik}), json.dumps({"nik": nik_new}), why))
+    if mem_upd:
+        bulk_update(s, "members", ("nik", "nik_flags", "updated_at", "version"), mem_upd)
+        bulk_insert(s, "identity_history", ("member_id", "field", "old_value", "new_value", "source", "user_id",
+                                            "at"), hist)
+        bulk_insert(s, "audit_events", ("at", "user_id", "username", "action", "entity_type", "entity_id",
+                                        "summary", "old_value", "new_value", "reason"), audits)
+    n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == AUTO)
+    audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,
+                 summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
+                 new={"count": n, "nik_changed": len(mem_upd)}, reason=why)
+    return n
 
 
 def _reasons_with_ganda(reasons: str | None, status: str, g_mid: int | None) -> str | None:
@@ -486,7 +572,7 @@ class _ResultBuilder:
         nik = f"{int(c.t.nik[ci]):016d}" if ci >= 0 else None
         return (int(m.ids[i]), status, float(self.score[i]), int(c.t.ids[ci]) if ci >= 0 else None,
                 nik, reasons, cand_json, fp, batch_id, ganda_of_mid,
-                E.priority_of(status, bool(m.damaged[i]) or int(res.levels[i, 0]) == 4), 1, None)
+                E.priority_of(status, bool(m.damaged[i]) or int(res.levels[i, 0]) == 4), 1, None, None, None, None)
 
     def _summary(self, i: int, status: str, base: str, ci: int, lv, ganda_of_mid) -> str:
         names = E.level_names(lv)
@@ -541,8 +627,13 @@ class QueueItem:
 
 
 def _queue_filter(stmt, status: str | None, desa: str | None):
-    stmt = stmt.where(MatchResult.decision.is_(None))
-    if status:
+    if status == AUTO_FILTER:
+        stmt = stmt.where(MatchResult.decision == AUTO)
+    else:
+        stmt = stmt.where(MatchResult.decision.is_(None))
+    if status == AUTO_FILTER:
+        pass
+    elif status:
         stmt = stmt.where(MatchResult.status == status)
     else:
         stmt = stmt.where(MatchResult.status.in_(REVIEW_STATUSES))
@@ -793,13 +884,18 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
         res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
         if res is None:
             raise MatchingError(f"Belum ada hasil pemadanan untuk anggota #{member_id}; jalankan pemadanan dulu.")
-        if res.decision is not None:
+        auto = res.decision == AUTO
+        if res.decision is not None and not auto:
             raise MatchingError("Hasil ini sudah diputuskan; batalkan keputusan itu dulu bila ingin mengubahnya.")
         m = s.get(Member, member_id)
         old = {"status": res.status, "nik_matched": res.nik_matched, "dukcapil_id": res.dukcapil_id,
-               "nik": m.nik, "nik_flags": m.nik_flags}
+               "nik": m.nik, "nik_flags": m.nik_flags, "decision": res.decision, "decided_by": res.decided_by}
         new_nik = None
-        if action == "pilih":
+        if auto and action == "tolak":
+            # The machine's restoration is wrong: the NIK as it was before goes back.
+            _reject_restoration(s, actor, res, m, reason)
+            decision = "ditolak"
+        elif action == "pilih":
             if not candidate_nik:
                 raise MatchingError("Pilih NIK calon dari data Dukcapil.")
             person = s.execute(select(DukcapilPerson).where(DukcapilPerson.nik == candidate_nik)
@@ -815,9 +911,9 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
             if res.status != "ganda" and res.nik_matched:
                 new_nik = res.nik_matched
             decision = "diterima"
-        else:
+        elif action == "tolak":
             decision = "ditolak"
-        nik_before = m.nik
+        nik_before = old["nik"]
         if new_nik and new_nik != m.nik:
             why = reason or f"Koreksi NIK dari pemadanan Dukcapil ({E.STATUS_LABELS.get(res.status, res.status)})"
             update_member(s, actor, member_id, {"nik": new_nik}, reason=why)
@@ -830,11 +926,33 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
         new = {"decision": decision, "nik_matched": res.nik_matched, "dukcapil_id": res.dukcapil_id, "nik": m.nik,
                "nik_flags": m.nik_flags, "action": action}
         label = {"terima": "diterima", "tolak": "ditolak", "pilih": f"dipilih NIK {res.nik_matched}"}[action]
+        if auto:
+            label = {"terima": "pemulihan otomatis dikonfirmasi", "tolak": "pemulihan otomatis ditolak, NIK dikembalikan",
+                     "pilih": label}[action]
         ev = audit.record(s, actor, "match.decide", entity_type="member", entity_id=member_id,
                           summary=f"Pemadanan {m.nama}: {E.STATUS_LABELS.get(res.status, res.status)} {label}",
                           old=old, new=new, reason=reason)
         s.flush()
         return DecisionResult(member_id, action, decision, nik_before, m.nik, ev.id)
+
+
+def _reject_restoration(s: Session, actor: Actor, res: MatchResult, m: Member, reason: str | None) -> None:
+    """Put back the NIK (and its flags) a machine restoration replaced."""
+    try:
+        info = json.loads(res.reasons or "{}").get("otomatis") or {}
+    except ValueError:
+        info = {}
+    if "nik_lama" not in info:
+        raise MatchingError("NIK sebelum pemulihan otomatis tidak tercatat; ubah NIK lewat data anggota.")
+    if m.nik != res.nik_matched:
+        raise MatchingError(f"NIK anggota {m.nama} sudah diubah lagi sejak pemulihan otomatis; "
+                            "ubah NIK lewat data anggota.")
+    back = info.get("nik_lama")
+    if back != m.nik:
+        update_member(s, actor, m.id, {"nik": back}, reason=reason or "Pemulihan otomatis NIK ditolak petugas")
+        s.add(IdentityHistory(member_id=m.id, field="nik", old_value=res.nik_matched, new_value=back,
+                              source="tolak_pulih_otomatis", user_id=actor.id))
+    m.nik_flags = info.get("nik_flags_lama")
 
 
 def _undone_ids(s: Session, actor: Actor) -> set[int]:
@@ -896,9 +1014,10 @@ def _revert(s: Session, actor: Actor, member_id: int, old: dict, new: dict, bulk
     if not bulk:
         res.nik_matched = old.get("nik_matched")
         res.dukcapil_id = old.get("dukcapil_id")
-    res.decision = None
-    res.decided_by = None
-    res.decided_at = None
+    res.decision = old.get("decision")  # None, or "otomatis" when a clerk's verdict on a restoration is undone
+    res.decided_by = old.get("decided_by") if res.decision else None
+    if res.decision is None:
+        res.decided_at = None
 
 
 def _bulk_stmt(status: str, min_score: float):
@@ -967,17 +1086,24 @@ def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> in
 
 # --- export ------------------------------------------------------------------------------------------
 
-def _reasons_text(status: str | None, reasons: str | None) -> str:
+def reason_lines(status: str | None, reasons: str | None) -> list[str]:
+    """Why a result is what it is, in Indonesian, from ``match_results.reasons``: the summary
+    (``ringkasan``) first, then the notes of the fields that differ, then other notes. Used by the
+    export and by the Data view's Pemadanan tooltip."""
     if not reasons:
-        return "" if status else "Belum dipadankan"
+        return [] if status else ["Belum dipadankan"]
     try:
         d = json.loads(reasons)
     except ValueError:
-        return ""
+        return []
     parts = [d.get("ringkasan", "")]
     parts += [b["cat"] for b in d.get("bidang", []) if b.get("lvl") not in ("sama", "kosong")]
     parts += d.get("catatan", [])
-    return "; ".join(p for p in parts if p)
+    return [p for p in parts if p]
+
+
+def _reasons_text(status: str | None, reasons: str | None) -> str:
+    return "; ".join(reason_lines(status, reasons))
 
 
 def export_csv(session: Session, path: str | Path, *, progress: Progress | None = None,

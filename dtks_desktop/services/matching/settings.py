@@ -145,6 +145,14 @@ class MatchParams:
     maks_blok: int = 200
     # At most this many candidates per member are kept for review.
     maks_kandidat: int = 5
+    # Restoration of a NIK damaged by a spreadsheet (digits lost to a number format): 1 = the
+    # machine accepts the proposal itself when the damaged value still covers the candidate's NIK,
+    # the candidate is the only one that fits, name (as normalised), birth date, sex and desa
+    # agree, No KK or mother's name agrees, and the score reaches ``ambang_pulih``; 0 = every such
+    # proposal waits for a clerk. Accepted restorations are audited and can be rejected later
+    # (review filter "Dipulihkan otomatis"), which puts the file's NIK back.
+    pulih_otomatis: int = 1
+    ambang_pulih: float = 15.0
 
     def as_json(self) -> str:
         return json.dumps(asdict(self), sort_keys=True)

@@ -5,7 +5,8 @@
 generates each demo dataset, imports it into a temporary SQLite database through the real
 importer, runs the matching and prints the three quality figures of issue #4:
 
-- precision of the links the machine accepts by itself (padan, padan_catatan);
+- precision of the links the machine accepts by itself (padan, padan_catatan, and the
+  spreadsheet-damaged NIKs it restored itself: decision "otomatis");
 - recall: share of registry members who are in the civil registry and end up with the right
   NIK (accepted or proposed);
 - the review-queue share (undecided results in ``REVIEW_STATUSES``).
@@ -40,6 +41,7 @@ class Quality:
     auto_right: int
     right_nik: int
     queue: int
+    restored: int = 0  # spreadsheet-damaged NIKs the machine restored itself (decision "otomatis")
     counts: dict = field(default_factory=dict)
     wrong_auto: list = field(default_factory=list)  # (id_dtks, status, nik_matched, true_nik, corruptions)
     missed: Counter = field(default_factory=Counter)  # corruption code -> members without the right NIK
@@ -64,7 +66,7 @@ class Quality:
         return (self.queue - taken) / self.members if self.members else 0.0
 
     def line(self) -> str:
-        return (f"members {self.members}, precision {100 * self.precision:.3f}% ({self.auto_accepted - self.auto_right}"
+        return (f"members {self.members}, restored automatically {self.restored}, precision {100 * self.precision:.3f}% ({self.auto_accepted - self.auto_right}"
                 f" wrong of {self.auto_accepted}), recall {100 * self.recall:.2f}% ({self.in_civil - self.right_nik} "
                 f"missed of {self.in_civil}), queue {100 * self.queue_share:.2f}% ({self.queue}), after bulk accept "
                 f"of usulan_koreksi >= 15: {100 * self.queue_after_bulk():.2f}% {self.counts}")
@@ -92,9 +94,11 @@ def evaluate(session: Session, ground_truth: str | Path) -> Quality:
         in_civil = t["in_dukcapil"] == "1"
         if decision is None and status in svc.REVIEW_STATUSES:
             q.queue += 1
-        if status in ("usulan_koreksi", "nik_orang_lain") and nik_matched:
+        if status in ("usulan_koreksi", "nik_orang_lain") and nik_matched and decision is None:
             q.proposals.append((status, score, nik_matched == true_nik, priority == 0))
-        if status in ("padan", "padan_catatan"):
+        if decision == svc.AUTO:
+            q.restored += 1
+        if status in ("padan", "padan_catatan") or decision == svc.AUTO:
             q.auto_accepted += 1
             if nik_matched == true_nik and true_nik:
                 q.auto_right += 1
@@ -181,6 +185,7 @@ def main(argv=None) -> int:
     ap.add_argument("--ratio", type=float, default=2.0)
     ap.add_argument("--mu", action="store_true", help="cetak perkiraan m/u")
     ap.add_argument("--verbose", action="store_true")
+    ap.add_argument("--no-restore", action="store_true", help="tanpa pemulihan otomatis (match.pulih_otomatis = 0)")
     ap.add_argument("--keep", metavar="FOLDER", help="simpan basis data dan berkas di FOLDER/seed_N")
     args = ap.parse_args(argv)
     for seed in args.seeds:
@@ -191,6 +196,9 @@ def main(argv=None) -> int:
             try:
                 with db.transaction() as s:
                     actor = create_user(s, "admin", "rahasia-admin-1", "admin")
+                    if args.no_restore:
+                        from .settings import save_param
+                        save_param(s, actor, "pulih_otomatis", 0)
                 files = load_demo(db, actor, tmp / "demo", args.people, seed, args.ratio)
                 t0 = time.perf_counter()
                 summary = svc.run_matching(db, actor, full=True)

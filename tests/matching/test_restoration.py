@@ -1,0 +1,203 @@
+"""The machine restores a NIK that a spreadsheet damaged (``match.pulih_otomatis``, on by default).
+
+Member 5 of the small registry (NAYLA PUTRI) is written "3310015003100000.0": the last digit was
+lost in a spreadsheet. Dukcapil has 3310015003100001 for a NAYLA PUTRI with the same birth date,
+sex, desa and No KK. The clerk should not have to accept that by hand; the clerk must be able to
+see it and put the file's NIK back.
+"""
+
+from __future__ import annotations
+
+import json
+from datetime import date
+
+import pytest
+from sqlalchemy import func, select
+
+from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, Member
+from dtks_desktop.services.common import Cancelled
+from dtks_desktop.services.matching import engine as E
+from dtks_desktop.services.matching import service as svc
+from dtks_desktop.services.matching import settings as S
+
+from .conftest import EXPECTED, load_civil, load_registry
+from .helpers import CIVIL, DESA, DESA2, build, civil_row, member_row
+
+NAYLA = 5
+DAMAGED = "3310015003100000"
+TRUE_NIK = "3310015003100001"
+
+
+@pytest.fixture
+def restored(db, admin):
+    load_civil(db)
+    load_registry(db)
+    summary = svc.run_matching(db, admin)
+    assert summary.restored_auto == 1
+    return db
+
+
+def _result(db, member_id):
+    with db.sessions() as s:
+        return s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one()
+
+
+def _member(db, member_id):
+    with db.sessions() as s:
+        return s.get(Member, member_id)
+
+
+def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, admin):
+    res = _result(restored, NAYLA)
+    assert (res.status, res.decision, res.nik_matched, res.decided_by) == ("usulan_koreksi", svc.AUTO, TRUE_NIK,
+                                                                            admin.id)
+    reasons = json.loads(res.reasons)
+    assert reasons["otomatis"] == {"nik_lama": DAMAGED, "nik_flags_lama": "nik_rusak_excel"}
+    assert "dipulihkan otomatis" in reasons["ringkasan"]
+    m = _member(restored, NAYLA)
+    assert m.nik == TRUE_NIK and m.nik_raw == "3310015003100000.0" and not m.nik_flags
+    with restored.sessions() as s:
+        hist = s.execute(select(IdentityHistory).where(IdentityHistory.member_id == NAYLA)).scalars().all()
+        assert [(h.old_value, h.new_value, h.source) for h in hist] == [(DAMAGED, TRUE_NIK, "pulih_otomatis")]
+        upd = s.execute(select(AuditEvent).where(AuditEvent.action == "member.update",
+                                                 AuditEvent.entity_id == NAYLA)).scalar_one()
+        assert json.loads(upd.old_value) == {"nik": DAMAGED} and json.loads(upd.new_value) == {"nik": TRUE_NIK}
+        assert upd.username == "admin" and "spreadsheet" in upd.reason
+        auto = s.execute(select(AuditEvent).where(AuditEvent.action == "match.auto_accept")).scalar_one()
+        assert json.loads(auto.new_value)["count"] == 1
+        # not waiting in the queue; listed under its own filter
+        queue = [q.member_id for q in svc.review_queue(s)]
+        assert NAYLA not in queue and svc.count_queue(s) == len(queue)
+        listed = svc.review_queue(s, status=svc.AUTO_FILTER)
+        assert [q.member_id for q in listed] == [NAYLA] and svc.count_queue(s, status=svc.AUTO_FILTER) == 1
+        assert svc.review_item(s, NAYLA).decision == svc.AUTO
+    # everyone else is matched as before
+    with restored.sessions() as s:
+        st = dict(s.execute(select(MatchResult.member_id, MatchResult.status)).all())
+    assert st == EXPECTED
+
+
+def test_rejecting_a_restoration_puts_the_file_nik_back_and_undo_restores_it(restored, admin):
+    r = svc.decide(restored, admin, NAYLA, "tolak")
+    assert (r.decision, r.nik_before, r.nik_after) == ("ditolak", TRUE_NIK, DAMAGED)
+    m = _member(restored, NAYLA)
+    assert m.nik == DAMAGED and m.nik_flags == "nik_rusak_excel"
+    res = _result(restored, NAYLA)
+    assert res.decision == "ditolak"
+    with restored.sessions() as s:
+        assert svc.count_queue(s, status=svc.AUTO_FILTER) == 0
+        sources = s.execute(select(IdentityHistory.source).where(IdentityHistory.member_id == NAYLA)
+                            .order_by(IdentityHistory.id)).scalars().all()
+        assert sources == ["pulih_otomatis", "tolak_pulih_otomatis"]
+    # Ctrl+Z: the machine's restoration is back, waiting under its filter again
+    assert svc.undo_last(restored, admin)
+    m = _member(restored, NAYLA)
+    assert m.nik == TRUE_NIK and not m.nik_flags
+    assert _result(restored, NAYLA).decision == svc.AUTO
+    # a re-run keeps the rejected-then-undone restoration as the machine left it
+    svc.run_matching(restored, admin)
+    assert _result(restored, NAYLA).decision == svc.AUTO and _member(restored, NAYLA).nik == TRUE_NIK
+
+
+def test_confirming_a_restoration_keeps_the_nik(restored, operator):
+    r = svc.decide(restored, operator, NAYLA, "terima")
+    assert r.decision == "diterima" and r.nik_before == r.nik_after == TRUE_NIK
+    res = _result(restored, NAYLA)
+    assert res.decision == "diterima" and res.decided_by == operator.id
+    with restored.sessions() as s:
+        assert svc.count_queue(s, status=svc.AUTO_FILTER) == 0
+        ev = s.execute(select(AuditEvent).where(AuditEvent.action == "match.decide")).scalar_one()
+        assert "dikonfirmasi" in ev.summary
+
+
+def test_a_rerun_never_undoes_a_restoration(restored, admin):
+    summary = svc.run_matching(restored, admin, full=True)
+    assert summary.restored_auto == 0 and summary.skipped_decided == 1
+    assert _result(restored, NAYLA).decision == svc.AUTO and _member(restored, NAYLA).nik == TRUE_NIK
+
+
+def test_switched_off_the_correction_waits_for_a_clerk(db, admin):
+    with db.transaction() as s:
+        S.save_param(s, admin, "pulih_otomatis", 0)
+    load_civil(db)
+    load_registry(db)
+    assert svc.run_matching(db, admin).restored_auto == 0
+    res = _result(db, NAYLA)
+    assert res.decision is None and res.status == "usulan_koreksi" and res.priority == 0
+    assert _member(db, NAYLA).nik == DAMAGED
+
+
+def test_a_cancelled_run_restores_nothing(db, admin):
+    load_civil(db)
+    load_registry(db)
+    calls = {"n": 0}
+
+    def count():
+        calls["n"] += 1
+        return False
+
+    # count the checks on a scratch copy of the run, then cancel at the very last (inside the write)
+    with db.transaction() as s:
+        S.save_param(s, admin, "pulih_otomatis", 0)
+    svc.run_matching(db, admin, full=True, cancel=count)
+    with db.transaction() as s:
+        S.save_param(s, admin, "pulih_otomatis", 1)
+    last = calls["n"]
+    calls["n"] = 0
+    with pytest.raises(Cancelled):
+        svc.run_matching(db, admin, full=True, cancel=lambda: (calls.__setitem__("n", calls["n"] + 1)
+                                                               or calls["n"] >= last))
+    assert _member(db, NAYLA).nik == DAMAGED
+    with db.sessions() as s:
+        assert s.execute(select(func.count()).select_from(IdentityHistory)).scalar_one() == 0
+        assert s.execute(select(func.count()).select_from(AuditEvent)
+                         .where(AuditEvent.action == "match.auto_accept")).scalar_one() == 0
+        assert _result(db, NAYLA).decision is None
+
+
+# --- the rule itself (engine, no database) ------------------------------------------------------
+
+def _restore_flags(civil_rows, member_rows, **params):
+    members, civil = build(civil_rows, member_rows)
+    res = E.link(members, civil, S.MatchParams(**params))
+    return res.restore.tolist(), [E.STATUSES[s] for s in res.status]
+
+
+def _damaged(i, nama, dob, sex="P", **kw):
+    return member_row(i, DAMAGED, nama, dob, sex, nik_raw="3.31001500310000E+15", flags="nik_rusak_excel",
+                      kk="3310012710160004", **kw)
+
+
+def test_rule_restores_only_a_single_fitting_person():
+    # the fitting person alone in the damage range
+    flags, st = _restore_flags(CIVIL, [_damaged(1, "NAYLA PUTRI", date(2010, 3, 10))])
+    assert flags == [True] and st == ["usulan_koreksi"]
+    # a second person in the same 15 digits who fits almost as well: a clerk decides
+    twin = civil_row(99, "3310015003100002", "NAYLA PUTRI", date(2010, 3, 10), "P", kk="3310012710160099",
+                     desa=DESA2)
+    flags, st = _restore_flags(CIVIL + [twin], [_damaged(1, "NAYLA PUTRI", date(2010, 3, 10))])
+    assert flags == [False] and st == ["usulan_koreksi"]
+    # the NIK holder is in the extract twice: a clerk decides
+    dup = [r if r[0] != 7 else civil_row(7, TRUE_NIK, "NAYLA PUTRI", date(2010, 3, 10), "P",
+                                          kk="3310012710160004", flags="nik_ganda") for r in CIVIL]
+    dup.append(civil_row(98, TRUE_NIK, "NAYLA PUTRI", date(2010, 3, 10), "P", kk="3310012710160004"))
+    flags, _ = _restore_flags(dup, [_damaged(1, "NAYLA PUTRI", date(2010, 3, 10))])
+    assert flags == [False]
+    # switched off
+    flags, _ = _restore_flags(CIVIL, [_damaged(1, "NAYLA PUTRI", date(2010, 3, 10))], pulih_otomatis=0)
+    assert flags == [False]
+    # a clean NIK that belongs to somebody else is never "restored"
+    flags, _ = _restore_flags(CIVIL, [member_row(1, "3310011005050001", "NAYLA PUTRI", date(2010, 3, 10), "P",
+                                                 kk="3310012710160004")])
+    assert flags == [False]
+
+
+def test_rule_with_few_trusted_digits_needs_everything_to_agree():
+    # "3,31001E+15" (a General-format cell): only the kecamatan is left; name, birth date, sex, desa and KK agree -> restored
+    wide = dict(nik_raw="3,31001E+15", flags="nik_rusak_excel", kk="3310012710160004")
+    ok = member_row(1, None, "NAYLA PUTRI", date(2010, 3, 10), "P", **wide)
+    moved = member_row(2, None, "NAYLA PUTRI", date(2010, 3, 10), "P", desa=DESA2, **wide)
+    typo = member_row(3, None, "NAILA PUTRI", date(2010, 3, 10), "P", **wide)
+    flags, st = _restore_flags(CIVIL, [ok, moved, typo])
+    assert flags[0] is True
+    assert flags[1] is False and flags[2] is False  # a move or a spelling difference: a clerk looks
