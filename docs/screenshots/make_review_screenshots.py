@@ -9,7 +9,9 @@ as a clerk (operator) sees it, and "Jalankan pemadanan" is clicked:
 
 - ``review_queue.png``: the queue, with a "Usulan koreksi NIK" selected whose data differ from
   the civil registry in more than the NIK (differences highlighted, the proposed NIK large);
-- ``review_bulk.png``: the "Terima massal…" dialog with its live count.
+- ``review_bulk.png``: the "Terima massal…" dialog with its live count;
+- ``review_restored.png``: the filter "Dipulihkan otomatis" (NIKs the machine restored after
+  spreadsheet damage), one of them selected.
 """
 
 from __future__ import annotations
@@ -154,6 +156,14 @@ def main(argv: list[str] | None = None) -> int:
     save(with_dialog(window, dialog), "review_bulk", args.out)
     dialog.reject()
     settle(app, 0.2)
+
+    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.AUTO_FILTER))
+    view.wait_idle()
+    settle(app, 0.3)
+    view.table.setFocus()
+    view._select_row(min(2, max(view.model.rowCount() - 1, 0)))
+    settle(app, 0.4)
+    save(window, "review_restored", args.out)
 
     window.close()
     db.dispose()

@@ -792,6 +792,8 @@ class ComparisonPanel(QFrame):
         written = item.nik_raw or item.nik
         if cand is not None and (item.status in ("usulan_koreksi", "nik_orang_lain") or self.picks_other_candidate()):
             heading = "Usulan NIK" if cand.chosen else f"NIK kandidat {self.candidate_index + 1}"
+            if cand.chosen and item.decision == matching.AUTO:
+                heading = "NIK dipulihkan otomatis"
             self.proposal.setText(f"{heading}: <span style='color:#bf360c'>{_escape(m.nik(cand.nik))}</span>")
             nik_fc = next((f for f in cand.fields if f.field == "nik"), None)
             why = _note_text(nik_fc) if nik_fc is not None else ""
@@ -1051,9 +1053,13 @@ class SummaryStrip(QLabel):
     def set_counts(self, counts: dict[str, int], head: str) -> None:
         self.counts = {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
         parts = []
+        restored = int(counts.get(matching.AUTO_COUNT_KEY, 0) or 0)
         for s in STATUS_ORDER:
+            extra = ""
+            if s == "usulan_koreksi" and restored:
+                extra = f" ({angka(restored)} dipulihkan otomatis)"
             parts.append(f"<span style='white-space:nowrap'><span style='color:{STATUS_COLORS[s]}'>●</span>"
-                         f"&nbsp;{STATUS_LABELS[s]}:&nbsp;<b>{angka(self.counts[s])}</b></span>")
+                         f"&nbsp;{STATUS_LABELS[s]}:&nbsp;<b>{angka(self.counts[s])}</b>{extra}</span>")
         self.setText(f"<span style='color:{MUTED}'>{_escape(head)}</span>&nbsp; " + " &nbsp;&nbsp; ".join(parts))
 
     def set_empty(self, text: str) -> None:

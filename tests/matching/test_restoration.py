@@ -71,6 +71,8 @@ def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, a
         listed = svc.review_queue(s, status=svc.AUTO_FILTER)
         assert [q.member_id for q in listed] == [NAYLA] and svc.count_queue(s, status=svc.AUTO_FILTER) == 1
         assert svc.review_item(s, NAYLA).decision == svc.AUTO
+    with restored.sessions() as s:
+        assert json.loads(svc.latest_run(s).counts_json)[svc.AUTO_COUNT_KEY] == 1
     # everyone else is matched as before
     with restored.sessions() as s:
         st = dict(s.execute(select(MatchResult.member_id, MatchResult.status)).all())

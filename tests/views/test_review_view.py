@@ -8,12 +8,15 @@ through the services (``review_item``, ``count_queue``, ``bulk_accept_preview``)
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QApplication, QMessageBox
+from sqlalchemy import select
 
+from dtks_desktop.db.models import MatchResult
 from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.services import demo
 from dtks_desktop.services import settings as settings_service
@@ -151,6 +154,7 @@ def test_run_from_button_fills_queue_and_summary(qtbot, imported, operator, make
     # NIKs that only lost their last digit in a spreadsheet were restored by the machine and do not wait
     assert summary.restored_auto > 0
     assert f"{summary.restored_auto} NIK yang rusak oleh spreadsheet dipulihkan otomatis" in view.feedback.text()
+    assert f"({summary.restored_auto} dipulihkan otomatis)" in view.summary_strip.text()
     # a correction is first: priority dot with its tooltip, "Usulan NIK" in large type
     first = view.comparison.item
     assert first.status == "usulan_koreksi"
@@ -492,3 +496,42 @@ def test_operator_sees_full_niks(qtbot, matched, operator, make_view):
     it = view.model.item_at(0)
     assert view.model.data(view.model.index(0, QCOL_NIK)) == (it.nik_raw or it.nik or "(kosong)")
     assert view.comparison.item.nik_matched in view.comparison.proposal.text()
+
+
+def test_restored_niks_are_listed_and_can_be_rejected_with_the_keyboard(qtbot, matched, operator, make_view):
+    """The machine's restorations of spreadsheet-damaged NIKs: a filter of their own; T puts the
+    file's NIK back, Enter confirms, Ctrl+Z undoes."""
+    view = make_view(matched, operator)
+    auto = queue_ids(matched, status=matching.AUTO_FILTER)
+    assert len(auto) >= 2
+    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.AUTO_FILTER))
+    assert view.wait_idle(WAIT)
+    assert shown_ids(view) == auto
+    assert view.count_label.text() == f"{len(auto)} dipulihkan"
+    focus_queue(qtbot, view)
+    first, second = auto[:2]
+    before = item(matched, first)
+    assert before.decision == matching.AUTO and before.nik == before.nik_matched
+    assert "dipulihkan otomatis" in view.action_help.text()
+    assert view.comparison.proposal.text().startswith("NIK dipulihkan otomatis")
+    with matched.sessions() as s:
+        reasons = s.execute(select(MatchResult.reasons).where(MatchResult.member_id == first)).scalar_one()
+    was = json.loads(reasons)["otomatis"]
+    # T: the restoration was wrong -> the NIK goes back to what the file had
+    press(qtbot, view, Qt.Key.Key_T)
+    after = item(matched, first)
+    assert after.decision == "ditolak" and after.nik == was["nik_lama"] != before.nik_matched
+    assert after.nik_flags == was["nik_flags_lama"]
+    assert "NIK dikembalikan" in view.feedback.text()
+    assert first not in shown_ids(view) and current_id(view) == second
+    # Enter: the next restoration is confirmed, its NIK stays
+    restored_second = item(matched, second).nik_matched
+    press(qtbot, view, Qt.Key.Key_Return)
+    assert item(matched, second).decision == "diterima" and item(matched, second).nik == restored_second
+    # Ctrl+Z twice: both back under the filter, the first with its restored NIK again
+    press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
+    again = item(matched, first)
+    assert again.decision == matching.AUTO and again.nik == before.nik_matched
+    assert shown_ids(view) == auto
+

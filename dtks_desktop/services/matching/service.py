@@ -58,6 +58,8 @@ ACCEPTED = ("diterima", AUTO)
 #: Review filter listing the machine's restorations (``review_queue(status=AUTO_FILTER)``).
 AUTO_FILTER = "otomatis"
 AUTO_LABEL = "Dipulihkan otomatis"
+#: Key in ``match_runs.counts_json``: results restored by the machine and not yet decided by a clerk.
+AUTO_COUNT_KEY = "dipulihkan_otomatis"
 DECIDER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 EXPORT_COLUMNS = ("id_dtks", "nik_file", "nik_matched", "status", "score", "reasons")
 # NIK issue codes that a corrected NIK makes obsolete.
@@ -343,7 +345,10 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         counts = {st: int(counts.get(st, 0)) for st in E.STATUSES}
         counts_extra = {"dipulihkan_otomatis": n_auto}
         run.finished_at = datetime.now(timezone.utc)
-        run.counts_json = json.dumps(counts, sort_keys=True)
+        # with the restorations in force (this run's and earlier ones not yet looked at by a clerk)
+        auto_now = s.execute(select(func.count()).select_from(MatchResult)
+                             .where(MatchResult.decision == AUTO)).scalar_one()
+        run.counts_json = json.dumps({**counts, AUTO_COUNT_KEY: int(auto_now)}, sort_keys=True)
         audit.record(s, actor, "match.run", entity_type="match_run", entity_id=run.id,
                      summary=f"Pemadanan #{run.id}: {members.n} anggota dipadankan",
                      new={"counts": counts, "full": full, "dukcapil_batch_id": batch_id, **counts_extra})
@@ -781,7 +786,9 @@ def review_item(session: Session, member_id: int) -> ReviewItem:
     if niks:
         for p in session.execute(select(DukcapilPerson).where(DukcapilPerson.nik.in_(niks))).scalars():
             by_nik.setdefault(p.nik, []).append(p)
-    m_vals = {"nik": m.nik or m.nik_raw, "nama": m.nama, "tanggal_lahir": m.tanggal_lahir,
+    # A restoration changed the member's NIK after the comparison: show the NIK that was compared.
+    m_nik = (m.nik_raw or m.nik) if res.decision == AUTO else (m.nik or m.nik_raw)
+    m_vals = {"nik": m_nik, "nama": m.nama, "tanggal_lahir": m.tanggal_lahir,
               "jenis_kelamin": m.jenis_kelamin, "nama_ibu": m.nama_ibu, "no_kk": h.no_kk, "desa": h.desa_kode}
     views = []
     for c in cands:
