@@ -343,6 +343,43 @@ def cmd_match_accept(args) -> int:
     return EXIT_OK
 
 
+def cmd_match_settings(args) -> int:
+    """Show the matching thresholds; ``NAME=VALUE`` changes one (admin or supervisor; audited)."""
+    from dataclasses import fields as dc_fields
+
+    from .domain.status import Role
+    from .services.matching import settings as match_settings
+
+    db = _open(args)
+    try:
+        actor = _login(args, db)
+        names = {f.name: f for f in dc_fields(match_settings.MatchParams)}
+        changes = {}
+        for item in args.values:
+            name, sep, raw = item.partition("=")
+            name = name.strip().removeprefix(match_settings.PREFIX)
+            if not sep or name not in names:
+                raise CliError(f"Pengaturan pemadanan tidak dikenal atau tanpa nilai: '{item}'. Pilih salah satu: "
+                               f"{', '.join(names)} (contoh: pulih_otomatis=0).", EXIT_USAGE)
+            try:
+                changes[name] = int(raw) if names[name].type in ("int", int) else float(raw)
+            except ValueError:
+                raise CliError(f"Nilai untuk {name} harus angka: '{raw}'.", EXIT_USAGE) from None
+        if changes:
+            if not actor.has_role(Role.ADMIN, Role.SUPERVISOR):
+                raise CliError("Hanya admin atau supervisor yang boleh mengubah pengaturan pemadanan.", EXIT_USAGE)
+            with db.transaction() as s:
+                for name, value in changes.items():
+                    match_settings.save_param(s, actor, name, value)
+        with db.sessions() as s:
+            params = match_settings.load_params(s)
+        data = {f: getattr(params, f) for f in names}
+        _emit(args, data, "\n".join(f"{match_settings.PREFIX}{k} = {v}" for k, v in data.items()))
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
 def _write_report(fn, db, out: str, **kw):
     from .services.match_reports import ReportError
 
@@ -541,6 +578,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.add_argument("--min-score", type=float, required=True, metavar="SKOR")
     x.add_argument("--dry-run", action="store_true", help="hanya hitung, jangan ubah apa pun")
     x.set_defaults(func=cmd_match_accept)
+
+    x = msub.add_parser("settings", help="lihat/ubah ambang pemadanan, mis. pulih_otomatis=0", parents=[common])
+    x.add_argument("values", nargs="*", metavar="NAMA=NILAI")
+    x.set_defaults(func=cmd_match_settings)
 
     x = msub.add_parser("report", help="laporan pemadanan: summary (rekap) atau desa (daftar perbaikan NIK)",
                         parents=[common])

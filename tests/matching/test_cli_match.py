@@ -52,3 +52,22 @@ def test_match_run_export_accept(capsys, monkeypatch, db_url, db, admin, tmp_pat
 def test_match_needs_user(capsys, monkeypatch, db_url, db):
     code, _, err = run(capsys, monkeypatch, "--db", db_url, "match", "run")
     assert code == 2 and "--user" in err
+
+
+def test_match_settings_show_and_change(capsys, monkeypatch, db_url, db, admin, operator):
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "--user", "admin", "match", "settings", "--json")
+    assert code == 0 and json.loads(out)["pulih_otomatis"] == 1
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "--user", "admin", "match", "settings",
+                       "pulih_otomatis=0", "match.ambang_pulih=20")
+    assert code == 0 and "match.pulih_otomatis = 0" in out and "match.ambang_pulih = 20.0" in out
+    code, _, err = run(capsys, monkeypatch, "--db", db_url, "--user", "admin", "match", "settings", "ambang=3")
+    assert code == 2 and "tidak dikenal" in err and "Traceback" not in err
+    monkeypatch.setenv("DTKS_PASSWORD", "rahasia-operator")
+    code = main(["--db", db_url, "--user", "operator1", "match", "settings", "pulih_otomatis=1"])
+    _, err = capsys.readouterr()
+    assert code == 2 and "Hanya admin atau supervisor" in err
+    # with restoration off, NAYLA's damaged NIK waits for a clerk
+    load_civil(db)
+    load_registry(db)
+    code, out, _ = run(capsys, monkeypatch, "--db", db_url, "--user", "admin", "match", "run", "--json")
+    assert code == 0 and json.loads(out)["restored_auto"] == 0
