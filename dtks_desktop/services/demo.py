@@ -2090,7 +2090,9 @@ def _make_export(b: _Built, families: list[Family], persons: list[Person], r: ra
         bd = rows[i].person.birth_date
         y = bd.year
         non_leap = y + 1 if (y % 4 == 0 and (y % 100 != 0 or y % 400 == 0)) else y
-        dd, mm, yy = r.choice(((31, 13, y), (30, 2, y), (0, 0, 0), (32, bd.month, y), (29, 2, non_leap),
+        # ("00-00-0000" is not among them: SIKS-NG writes it for "unknown", and the importer
+        # rightly keeps such a row without a birth date.)
+        dd, mm, yy = r.choice(((31, 13, y), (30, 2, y), (31, 4, y), (32, bd.month, y), (29, 2, non_leap),
                                (31, 13, y)))
         if date_fmt == "yyyy-mm-dd":
             rows[i].tanggal_lahir = f"{yy:04d}-{mm:02d}-{dd:02d}"
