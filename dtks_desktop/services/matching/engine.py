@@ -986,7 +986,7 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
     plausible candidate comes within twice ``selisih_usulan``; the score reaches ``ambang_pulih``.
     With 15 trusted digits the candidate must then pass what an intact NIK's holder passes to be
     accepted; with fewer, the normalised name, birth date, sex and desa must agree exactly and the
-    No KK (or its damaged range) or the mother's name too.
+    No KK and the mother's name must not disagree.
     """
     if civil.dup_nik[c]:
         return False
@@ -1007,9 +1007,11 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
         # identity score at least ambang_terima), with the same sex.
         ident = total - float(weights_nik)
         return bool(_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1)
-    # Fewer trusted digits: only the kecamatan or less is left of the NIK; everything must agree.
-    family = kk in (1, 2) or mother == 1
-    return bool(name in (1, 2) and dob == 1 and sex == 1 and desa == 1 and family)
+    # Fewer trusted digits: only the kecamatan or less is left of the NIK. Name (as normalised),
+    # birth date, sex and desa must agree exactly, and No KK and mother's name must not disagree
+    # (they are often missing or damaged too); ambang_pulih keeps common names out.
+    family_ok = kk in (0, 1, 2) and mother in (0, 1)
+    return bool(name in (1, 2) and dob == 1 and sex == 1 and desa == 1 and family_ok)
 
 
 def assign_ganda(keys: np.ndarray, status: np.ndarray, score: np.ndarray, member_ids: np.ndarray,

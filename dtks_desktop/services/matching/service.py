@@ -286,12 +286,12 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     builder = _ResultBuilder(members, civil, res, region_name)
     result_rows = []
     counts: dict[str, int] = {s: 0 for s in E.STATUSES}
-    # Restorations the machine accepts itself: not ganda, and no other row is ganda of them.
+    # Restorations the machine accepts itself: not ganda of another row. (The row that keeps the
+    # link of a ganda group may be restored: the NIK is the person's either way; the other row
+    # waits in the queue as ganda.)
     restore = res.restore if res.restore is not None else np.zeros(members.n, dtype=bool)
     if restore.any():
-        kept_by_other = np.zeros(len(all_ids), dtype=bool)
-        kept_by_other[keeper[keeper >= 0]] = True
-        restore = restore & (keeper[:members.n] < 0) & ~kept_by_other[:members.n]
+        restore = restore & (keeper[:members.n] < 0)
     auto_rows: list[int] = []  # positions in result_rows
     for i in range(members.n):
         if i % 50000 == 0:

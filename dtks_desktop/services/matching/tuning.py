@@ -127,14 +127,15 @@ def proposal_line(q: Quality, thresholds=(10, 15, 20, 25)) -> str:
     return "usulan_koreksi bulk-accept precision " + ", ".join(parts) + f"; wrong proposals' scores {sorted(wrong)[-8:]}"
 
 
-def load_demo(db, actor, outdir: Path, people: int, seed: int, ratio: float = 2.0) -> dict:
-    """Generate a demo dataset and import its civil registry and SIKS-NG export."""
+def load_demo(db, actor, outdir: Path, people: int, seed: int, ratio: float = 2.0, kab: str = "33.10") -> dict:
+    """Generate a demo dataset of kabupaten/kota ``kab`` and import its civil registry and SIKS-NG export."""
     from .. import demo, settings
     from ..importing.run import run_import
 
-    files = demo.generate_files(outdir, demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio), xlsx=False)
+    files = demo.generate_files(outdir, demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio, kab=kab),
+                                xlsx=False)
     with db.transaction() as s:
-        settings.put(s, actor, settings.KAB_KODE, "33.10")
+        settings.put(s, actor, settings.KAB_KODE, kab)
     run_import(db, actor, files["dukcapil"], kind="dukcapil", write_report_file=False)
     run_import(db, actor, files["dtks_csv"], kind="dtks", write_report_file=False)
     return files
@@ -183,6 +184,7 @@ def main(argv=None) -> int:
     ap.add_argument("--people", type=int, default=3000)
     ap.add_argument("--seeds", type=int, nargs="+", default=[1, 2, 3])
     ap.add_argument("--ratio", type=float, default=2.0)
+    ap.add_argument("--kab", default="33.10", help="kode kabupaten/kota data contoh (mis. 73.71)")
     ap.add_argument("--mu", action="store_true", help="cetak perkiraan m/u")
     ap.add_argument("--verbose", action="store_true")
     ap.add_argument("--no-restore", action="store_true", help="tanpa pemulihan otomatis (match.pulih_otomatis = 0)")
@@ -199,7 +201,7 @@ def main(argv=None) -> int:
                     if args.no_restore:
                         from .settings import save_param
                         save_param(s, actor, "pulih_otomatis", 0)
-                files = load_demo(db, actor, tmp / "demo", args.people, seed, args.ratio)
+                files = load_demo(db, actor, tmp / "demo", args.people, seed, args.ratio, args.kab)
                 t0 = time.perf_counter()
                 summary = svc.run_matching(db, actor, full=True)
                 secs = time.perf_counter() - t0
