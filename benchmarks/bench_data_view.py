@@ -7,6 +7,16 @@ families in Kabupaten Klaten through the real bulk path
 first rows, filters, searches, every sort, a jump to row 500,000; and the load
 of the region reference data into an empty migrated database.
 
+Since the Data view shows each member's programmes and matching outcome, the
+database also gets (``--no-programmes`` to leave them out) programme lists
+linked to the registry by the real ``services.programmes.link_programmes``
+(PKH for a fifth of the families in two periods, BPNT for a third, PBI-JK for
+two fifths of heads and spouses; 3 % of the rows without NIK, found by No KK)
+and a ``match_results`` row for every member whose ``reasons`` are real
+explanations: the matching engine's output for the demo kabupaten
+(``services.demo_loader`` + ``run_matching`` on 1,500 people), dealt out with
+the shares of that run's statuses.
+
 Usage::
 
     python benchmarks/bench_data_view.py                        # 1,000,000 members, SQLite in /tmp
@@ -37,7 +47,8 @@ os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
 from sqlalchemy import func, select, text  # noqa: E402
 
 from dtks_desktop.config import sqlite_url  # noqa: E402
-from dtks_desktop.db.models import Member, Region  # noqa: E402
+from dtks_desktop.db.bulk import bulk_insert  # noqa: E402
+from dtks_desktop.db.models import Household, ImportBatch, MatchResult, Member, ProgrammeLink, Region  # noqa: E402
 from dtks_desktop.services.database import Database, open_database  # noqa: E402
 from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families  # noqa: E402
 
@@ -209,8 +220,8 @@ def analyze(db: Database) -> None:
     with db.engine.connect() as conn:
         if db.dialect == "postgresql":
             conn = conn.execution_options(isolation_level="AUTOCOMMIT")
-            conn.exec_driver_sql("VACUUM ANALYZE households")
-            conn.exec_driver_sql("VACUUM ANALYZE members")
+            for table in ("households", "members", "match_results", "programme_links"):
+                conn.exec_driver_sql(f"VACUUM ANALYZE {table}")
         else:
             conn.exec_driver_sql("ANALYZE")
             conn.commit()
@@ -219,14 +230,15 @@ def analyze(db: Database) -> None:
 def empty_data(db: Database) -> None:
     with db.engine.begin() as conn:
         if db.dialect == "postgresql":
-            conn.execute(text("TRUNCATE members, households RESTART IDENTITY CASCADE"))
+            conn.execute(text("TRUNCATE members, households, programme_recipients RESTART IDENTITY CASCADE"))
         else:
-            conn.execute(text("DELETE FROM members"))
-            conn.execute(text("DELETE FROM households"))
+            for table in ("programme_links", "programme_recipients", "match_results", "members", "households"):
+                conn.execute(text(f"DELETE FROM {table}"))
 
 
-def prepare(url: str, members: int, log: Callable[[str], None] = print) -> Database:
-    """Open ``url`` (migrating it) and make sure it holds exactly ``members`` members."""
+def prepare(url: str, members: int, log: Callable[[str], None] = print, *, programmes: bool = True) -> Database:
+    """Open ``url`` (migrating it) and make sure it holds exactly ``members`` members
+    (with programme links and matching outcomes unless ``programmes`` is false)."""
     db = open_database(url)
     have = member_count(db)
     if have != members:
@@ -234,7 +246,111 @@ def prepare(url: str, members: int, log: Callable[[str], None] = print) -> Datab
         if have:
             empty_data(db)
         fill(db, members, log=log)
+    if programmes and not has_links(db):
+        add_programmes_and_outcomes(db, log=log)
     return db
+
+
+# --------------------------------------------------------------------------- programmes and outcomes
+
+
+def has_links(db: Database) -> bool:
+    with db.sessions() as s:
+        return s.execute(select(ProgrammeLink.id).limit(1)).first() is not None
+
+
+def demo_reasons(people: int = 1500) -> dict[str, list[tuple[float, str]]]:
+    """Real (score, reasons) of the matching engine per status: the demo kabupaten through the
+    importer and ``run_matching``, in a throw-away SQLite database."""
+    from dtks_desktop.services.demo_loader import load_demo
+    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.users import create_user
+
+    with tempfile.TemporaryDirectory(prefix="dtks-bench-reasons-") as tmp:
+        db = open_database(sqlite_url(Path(tmp) / "demo.sqlite"))
+        with db.transaction() as s:
+            admin = create_user(s, "admin", "rahasia-admin-1", "admin")
+        load_demo(db, admin, people=people, seed=11)
+        run_matching(db, admin)
+        out: dict[str, list[tuple[float, str]]] = {}
+        with db.sessions() as s:
+            for status, score, reasons in s.execute(select(MatchResult.status, MatchResult.score, MatchResult.reasons)):
+                out.setdefault(status, []).append((score or 0.0, reasons))
+        db.dispose()
+    return out
+
+
+def add_programmes_and_outcomes(db: Database, *, seed: int = 5, log: Callable[[str], None] = print) -> None:
+    """Programme lists (linked by the real service) and a matching outcome for every member."""
+    from dtks_desktop.services.programmes import link_programmes
+    from dtks_desktop.services.users import create_user
+
+    t0 = time.perf_counter()
+    rng = random.Random(seed)
+    examples = demo_reasons()
+    statuses = sorted(examples)
+    weights = [len(examples[st]) for st in statuses]
+    log(f"  contoh alasan pemadanan: {dict(zip(statuses, weights))} ({time.perf_counter() - t0:.0f} s)")
+
+    def outcomes() -> Iterator[tuple]:
+        with db.sessions() as s:
+            ids = s.execute(select(Member.id).order_by(Member.id)).scalars().all()
+        for mid in ids:
+            st = rng.choices(statuses, weights)[0]
+            score, reasons = rng.choice(examples[st])
+            yield mid, 1, st, score, reasons, 9, 1
+
+    with db.transaction() as s:
+        n = bulk_insert(s, "match_results", ("member_id", "run_id", "status", "score", "reasons", "priority",
+                                             "version"), outcomes())
+    log(f"  {n:,} hasil pemadanan ({time.perf_counter() - t0:.0f} s)")
+
+    # Heads and spouses: who the lists name.
+    with db.sessions() as s:
+        people = s.execute(
+            select(Member.household_id, Member.hubungan, Member.nik, Member.nama, Member.tanggal_lahir, Household.no_kk,
+                   Household.desa_kode)
+            .join(Household, Household.id == Member.household_id)
+            .where(Member.hubungan.in_((1, 2)), Member.status == "aktif")
+            .order_by(Member.household_id, Member.hubungan)
+        ).all()
+    families: dict[int, list] = {}
+    for row in people:
+        families.setdefault(row.household_id, []).append(row)
+
+    def row_of(program: str, periode: str | None, p) -> tuple:
+        if rng.random() < 0.03:  # no NIK on the list: found by No KK (+ name)
+            return program, periode, None, p.no_kk, p.nama, p.tanggal_lahir, p.desa_kode
+        return program, periode, p.nik, p.no_kk, p.nama, p.tanggal_lahir, p.desa_kode
+
+    rows: list[tuple] = []
+    for fam in families.values():
+        head, spouse = fam[0], (fam[1] if len(fam) > 1 else fam[0])
+        if rng.random() < 0.20:
+            rows += [row_of("PKH", per, spouse) for per in ("2026-04", "2026-07")]
+        if rng.random() < 0.35:
+            rows.append(row_of("BPNT", "2026-07", head))
+        for p in fam:
+            if rng.random() < 0.40:
+                rows.append(row_of("PBI_JK", None, p))
+    from dtks_desktop.domain.names import search_key
+
+    with db.transaction() as s:
+        admin = create_user(s, "bench_admin", "rahasia-bench-1", "admin")
+        batch = ImportBatch(kind="program", program="BENCH", file_name="bench_programmes.csv", file_sha256="0" * 64,
+                            file_size=0)
+        s.add(batch)
+        s.flush()
+        bulk_insert(s, "programme_recipients",
+                    ("batch_id", "source_row", "program", "periode", "nik", "no_kk", "nama", "nama_key",
+                     "tanggal_lahir", "desa_kode"),
+                    ((batch.id, i + 2, prog, per, nik, kk, nama, search_key(nama), tgl, desa)
+                     for i, (prog, per, nik, kk, nama, tgl, desa) in enumerate(rows)))
+    log(f"  {len(rows):,} baris daftar program ({time.perf_counter() - t0:.0f} s)")
+    summary = link_programmes(db, admin)
+    log(f"  {summary.links:,} hubungan program, {summary.members:,} anggota, {summary.households:,} keluarga "
+        f"({summary.seconds:.0f} s untuk pencocokan, {time.perf_counter() - t0:.0f} s seluruhnya)")
+    analyze(db)
 
 
 def resolve_url(spec: str, members: int) -> str:
@@ -486,11 +602,13 @@ def main(argv: list[str] | None = None) -> int:
                    help="basis data; 'sqlite' = berkas SQLite di /tmp (default). Boleh diulang.")
     p.add_argument("--repeat", type=int, default=3, help="ulangan per operasi; median dilaporkan")
     p.add_argument("--build-only", action="store_true", help="hanya bangun basis data")
+    p.add_argument("--no-programmes", action="store_true",
+                   help="tanpa daftar program dan hasil pemadanan (seperti pengukuran sebelum kolom Program)")
     args = p.parse_args(argv)
     results: dict[str, dict[str, float]] = {}
     for spec in args.db or ["sqlite"]:
         url = resolve_url(spec, args.members)
-        db = prepare(url, args.members, log=lambda msg: print(msg, file=sys.stderr))
+        db = prepare(url, args.members, log=lambda msg: print(msg, file=sys.stderr), programmes=not args.no_programmes)
         name = "SQLite" if db.dialect == "sqlite" else "PostgreSQL"
         if args.build_only:
             print(f"{db.description}: {member_count(db):,} anggota")

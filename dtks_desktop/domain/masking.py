@@ -7,9 +7,10 @@ at most half of it is shown, and never more than the policy allows.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
-__all__ = ["MaskPolicy", "DEFAULT_POLICY", "mask_nik", "mask_no_kk", "mask_id"]
+__all__ = ["MaskPolicy", "DEFAULT_POLICY", "mask_nik", "mask_no_kk", "mask_id", "mask_numbers"]
 
 
 @dataclass(frozen=True)
@@ -60,3 +61,16 @@ def mask_nik(nik: str | None, policy: MaskPolicy = DEFAULT_POLICY) -> str:
 mask_no_kk = mask_nik
 #: Same rule for any other identifier (BPJS number, account number...).
 mask_id = mask_nik
+
+_DIGIT_RUN = re.compile(r"\d{8,}")
+
+
+def mask_numbers(text: str | None, policy: MaskPolicy = DEFAULT_POLICY) -> str:
+    """Mask every NIK-like number (a run of 8 or more digits) inside free text.
+
+    Explanations from the services quote NIKs and No KKs (``"NIK: berbeda (3310… ↔ 3310…)"``);
+    dates (``12-06-2017``), RT/RW and member numbers stay as they are.
+    """
+    if not text:
+        return ""
+    return _DIGIT_RUN.sub(lambda m: mask_nik(m.group(0), policy), text)

@@ -7,7 +7,9 @@ Nothing here loads the registry into memory. A page is fetched in two steps:
    indexes whose last column is the id, so this is an index walk that stops
    after ``offset + limit`` entries and never sorts the whole table;
 2. :func:`member_rows` -- the display columns of those (at most a few hundred)
-   ids, joined to the family and the region names by primary key.
+   ids, joined to the family and the region names by primary key, with the
+   matching outcome and its explanation, and the programmes of the page's members
+   (two more index look-ups for the whole page, never one per row).
 
 Filters (see :class:`BrowseFilter`) become index ranges:
 
@@ -61,12 +63,15 @@ from ..domain.status import (
     MemberStatus,
 )
 from . import settings as settings_service
+from .matching.service import reason_lines
+from .programmes import VIA_LABELS, ProgrammeOf, family_programmes, programmes_of_members
 
 __all__ = [
     "BrowseFilter",
     "MemberRow",
     "FamilyMember",
     "FamilyDetail",
+    "FamilyProgramme",
     "FamilyNotFound",
     "SORT_KEYS",
     "PAGE_SIZE",
@@ -88,6 +93,8 @@ __all__ = [
     "household_status_label",
     "hubungan_label",
     "nik_flag_labels",
+    "programmes_text",
+    "programme_lines",
 ]
 
 #: Rows fetched per round-trip by the Data view.
@@ -166,6 +173,16 @@ class MemberRow:
     desa_kode: str | None = None
     pemadanan: str | None = None  # match status against the civil registry, None before matching
     skor: float | None = None
+    pemadanan_alasan: tuple[str, ...] = ()  # why: summary, then notes of the fields that differ
+    # True when those notes compare with the nearest civil-registry person, who was not linked
+    # (tidak padan): the tooltip must not read as if that were this member.
+    alasan_calon_terdekat: bool = False
+    programmes: tuple[ProgrammeOf, ...] = ()  # lists that name this person
+    family_programmes: tuple[ProgrammeOf, ...] = ()  # lists that name the family, not one member
+
+    @property
+    def programmes_text(self) -> str:
+        return programmes_text(self.programmes, self.family_programmes)
 
 
 @dataclass(frozen=True, slots=True)
@@ -183,6 +200,25 @@ class FamilyMember:
     status_label: str
     nama_ibu: str | None
     flag_labels: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class FamilyProgramme:
+    """A programme list that names the family (``member_id`` None) or one of its members."""
+
+    program: str
+    periode: str | None
+    via: str  # "nik" | "no_kk" | "nama_tgl"
+    member_id: int | None
+    nama: str | None  # the member's name; None for the whole family
+
+    @property
+    def label(self) -> str:
+        return f"{self.program} {self.periode}" if self.periode else self.program
+
+    @property
+    def via_label(self) -> str:
+        return VIA_LABELS.get(self.via, self.via)
 
 
 @dataclass(frozen=True)
@@ -203,6 +239,7 @@ class FamilyDetail:
     status: str
     status_label: str
     members: list[FamilyMember] = field(default_factory=list)
+    programmes: list[FamilyProgramme] = field(default_factory=list)  # by programme, newest period first
 
     @property
     def head(self) -> FamilyMember | None:
@@ -263,6 +300,32 @@ def nik_flag_labels(flags: str | None) -> tuple[str, ...]:
         if code:
             out.append(NIK_FLAG_LABELS.get(code, code.replace("_", " ")))
     return tuple(out)
+
+
+def programmes_text(own: Sequence[ProgrammeOf], family: Sequence[ProgrammeOf] = ()) -> str:
+    """The Program cell: each programme once, ``"BPNT, PKH"``; periods are in the tooltip.
+
+    A list that names only the family (linked by No KK, no member with that name) is marked
+    ``"PKH (keluarga)"`` unless the person is on that programme's list too.
+    """
+    names: list[str] = []
+    for p in own:
+        if p.program not in names:
+            names.append(p.program)
+    fam: list[str] = []
+    for p in family:
+        if p.program not in names and p.program not in fam:
+            fam.append(p.program)
+    return ", ".join(names + [f"{n} (keluarga)" for n in fam])
+
+
+def programme_lines(own: Sequence[ProgrammeOf], family: Sequence[ProgrammeOf] = ()) -> list[str]:
+    """One line per programme and period, with how the list row was found in DTKS."""
+    def line(p: ProgrammeOf, whom: str) -> str:
+        period = f" periode {p.periode}" if p.periode else " (tanpa periode)"
+        return f"{p.program}{period}: {whom}ditemukan menurut {VIA_LABELS.get(p.via, p.via)}"
+
+    return [line(p, "") for p in own] + [line(p, "untuk seluruh keluarga, ") for p in family]
 
 
 # --------------------------------------------------------------------------- free text
@@ -459,7 +522,8 @@ def member_rows(session: Session, ids: Sequence[int]) -> list[MemberRow]:
         select(
             _m.c.id, _m.c.household_id, _m.c.nik, _m.c.nik_flags, _m.c.nama, _m.c.jenis_kelamin,
             _m.c.tanggal_lahir, _m.c.hubungan, _m.c.status, _h.c.no_kk, desa.c.nama, kec.c.nama,
-            _h.c.rt, _h.c.rw, _h.c.desil, _h.c.desa_kode, _mr.c.status, _mr.c.score,
+            _h.c.rt, _h.c.rw, _h.c.desil, _h.c.desa_kode, _mr.c.status, _mr.c.score, _mr.c.reasons,
+            _mr.c.dukcapil_id,
         )
         .select_from(
             _m.join(_h, _h.c.id == _m.c.household_id)
@@ -469,7 +533,20 @@ def member_rows(session: Session, ids: Sequence[int]) -> list[MemberRow]:
         )
         .where(_m.c.id.in_(list(ids)))
     )
-    by_id = {r[0]: MemberRow(*r) for r in session.execute(stmt)}
+    found = session.execute(stmt).all()
+    own = programmes_of_members(session, [r[0] for r in found])
+    family = family_programmes(session, [r[1] for r in found])
+    by_id = {}
+    for r in found:
+        status, reasons, dukcapil_id = r[16], r[18], r[19]
+        why = tuple(reason_lines(status, reasons)) if status else ()
+        by_id[r[0]] = MemberRow(
+            *r[:18],
+            pemadanan_alasan=why,
+            alasan_calon_terdekat=dukcapil_id is None and len(why) > 1,
+            programmes=tuple(own.get(r[0], ())),
+            family_programmes=tuple(family.get(r[1], ())),
+        )
     return [by_id[i] for i in ids if i in by_id]
 
 
@@ -533,12 +610,22 @@ def family_detail(session: Session, household_id: int) -> FamilyDetail:
     # A family has a handful of members: ordering in Python keeps NULLs last on both databases.
     members.sort(key=lambda x: (x.hubungan is None, x.hubungan or 0, x.tanggal_lahir is None,
                                 x.tanggal_lahir or date.min, x.id))
+    # Who in the family is on which list, by programme, newest period first; within one list the
+    # whole family comes before the members, the members in the order above (the sorts are stable).
+    progs = [FamilyProgramme(p.program, p.periode, p.via, None, None)
+             for p in family_programmes(session, [hid]).get(hid, [])]
+    by_member = programmes_of_members(session, [m.id for m in members])
+    for m in members:
+        progs += [FamilyProgramme(p.program, p.periode, p.via, m.id, m.nama) for p in by_member.get(m.id, [])]
+    progs.sort(key=lambda p: p.periode or "", reverse=True)  # stable: by programme, newest period first
+    progs.sort(key=lambda p: (p.program, p.periode is None))
     if kec_kode is None and desa_kode and desa_kode.count(".") == 3:
         kec_kode = desa_kode.rsplit(".", 1)[0]
     return FamilyDetail(
         household_id=hid, no_kk=no_kk, no_kk_flags=no_kk_flags, id_dtks=id_dtks, alamat=alamat, dusun=dusun,
         rt=rt, rw=rw, desa_kode=desa_kode, desa=desa_nama, kecamatan_kode=kec_kode, kecamatan=kec_nama,
         desil=desil, status=status, status_label=household_status_label(status), members=members,
+        programmes=progs,
     )
 
 

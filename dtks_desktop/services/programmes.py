@@ -52,6 +52,7 @@ __all__ = [
     "VIA_LABELS", "LEVEL_LABELS", "RULES_KEY", "NO_RULES_TEXT",
     "ProgrammeCount", "LinkSummary", "link_programmes", "link_counts", "programme_names",
     "ProgrammeOf", "programmes_of_member", "programmes_of_household", "programmes_of_members",
+    "family_programmes",
     "ProgrammeError", "Rule", "RuleError", "get_rules", "set_rules", "parse_rules",
     "DoubleReceipt", "double_receipts", "count_double_receipts",
 ]
@@ -355,6 +356,27 @@ def programmes_of_members(session: Session, member_ids: Sequence[int]) -> dict[i
         for mid, prog, per, via in rows:
             out.setdefault(mid, []).append(ProgrammeOf(prog, per, via))
     return {mid: _ordered(items) for mid, items in out.items()}
+
+
+def family_programmes(session: Session, household_ids: Sequence[int]) -> dict[int, list[ProgrammeOf]]:
+    """For a page of families: the lists that name the family itself, not one of its members.
+
+    Those are the rows linked by No KK where no member of the family has the row's name (rule 2);
+    they concern every member of the family. One query per 500 families on the household index;
+    "no member" is checked here, not in SQL, where both databases would rather walk the member
+    index for its NULL entries (every family-only link of the registry) than look up 500 families.
+    """
+    out: dict[int, set[ProgrammeOf]] = {}
+    ids = sorted(set(household_ids))
+    for k in range(0, len(ids), 500):
+        rows = session.execute(
+            select(_l.c.household_id, _l.c.member_id, _l.c.program, _l.c.periode, _l.c.via)
+            .where(_l.c.household_id.in_(ids[k:k + 500]))
+        ).all()
+        for hid, mid, prog, per, via in rows:
+            if mid is None:
+                out.setdefault(hid, set()).add(ProgrammeOf(prog, per, via))
+    return {hid: _ordered(items) for hid, items in out.items()}
 
 
 # --------------------------------------------------------------------------------------------

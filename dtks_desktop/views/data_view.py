@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.masking import MaskPolicy, mask_nik, mask_no_kk
+from ..domain.masking import MaskPolicy, mask_nik, mask_no_kk, mask_numbers
 from ..domain.status import MEMBER_STATUS_LABELS, MemberStatus
 from ..jobs import Job, JobRunner
 from ..services import browse
@@ -80,23 +80,27 @@ MAX_ID_PAGES = 400  # LRU of the ids of pages (80,000 ids)
 MAX_PENDING = 6  # page requests kept while scrolling fast (newest first)
 DEBOUNCE_MS = 300
 
-# (header, sort key or None, width)
+# (header, sort key or None, width). The widths fit the longest usual value of each column in the
+# 9 pt UI font ("Orang tua/mertua", "Klaten Tengah", "BPNT (keluarga)", "Padan dengan catatan") and add
+# up to what the table gets on a 1920-pixel screen beside the family panel, so that Pemadanan, the
+# last column, is not cut off.
 COLUMNS: tuple[tuple[str, str | None, int], ...] = (
-    ("NIK", "nik", 164),  # room for the warning icon of a damaged NIK
-    ("Nama", "nama", 196),
+    ("NIK", "nik", 156),  # room for the warning icon of a damaged NIK
+    ("Nama", "nama", 170),
     ("JK", None, 32),
-    ("Tgl Lahir", "tanggal_lahir", 84),
-    ("Hubungan", None, 118),
-    ("Status", "status", 96),
-    ("No KK", "no_kk", 136),
-    ("Desa/Kel", "desa", 126),
-    ("Kecamatan", "desa", 110),  # region code order groups each kecamatan, then its desa
-    ("RT/RW", None, 64),
-    ("Desil", None, 44),
+    ("Tgl Lahir", "tanggal_lahir", 78),
+    ("Hubungan", None, 116),
+    ("Status", "status", 92),
+    ("No KK", "no_kk", 132),
+    ("Desa/Kel", "desa", 106),
+    ("Kecamatan", "desa", 96),  # region code order groups each kecamatan, then its desa
+    ("RT/RW", None, 58),
+    ("Desil", None, 42),
+    ("Program", None, 106),  # programme lists the member (or the family) is on: "BPNT, PKH"
     ("Pemadanan", None, 150),
 )
 (COL_NIK, COL_NAMA, COL_JK, COL_TGL, COL_HUB, COL_STATUS, COL_KK, COL_DESA, COL_KEC, COL_RTRW,
- COL_DESIL, COL_MATCH) = range(len(COLUMNS))  # fmt: skip
+ COL_DESIL, COL_PROG, COL_MATCH) = range(len(COLUMNS))  # fmt: skip
 
 ROW_ROLE = Qt.ItemDataRole.UserRole + 1  # the MemberRow of a loaded row
 LOADING_TEXT = "Memuat…"
@@ -398,10 +402,10 @@ class MemberTableModel(QAbstractTableModel):
                 return row.nama
             if c == COL_HUB:
                 return browse.hubungan_label(row.hubungan)
-            if c == COL_MATCH and row.pemadanan:
-                skor = "" if row.skor is None else f", skor {row.skor:.1f}".replace(".", ",")
-                return f"Hasil pemadanan dengan data Dukcapil: {browse.match_status_label(row.pemadanan)}{skor}. " \
-                       "Rinciannya di halaman Pemadanan."
+            if c == COL_PROG:
+                return self._programme_tip(row)
+            if c == COL_MATCH:
+                return self._match_tip(row)
             return None
         if role == Qt.ItemDataRole.DecorationRole:
             if c == COL_NIK and row.nik_flags:
@@ -442,9 +446,32 @@ class MemberTableModel(QAbstractTableModel):
             return f"{row.rt or '-'}/{row.rw or '-'}"
         if c == COL_DESIL:
             return "" if row.desil is None else str(row.desil)
+        if c == COL_PROG:
+            return row.programmes_text
         if c == COL_MATCH:
             return browse.match_status_label(row.pemadanan)
         return ""
+
+    def _programme_tip(self, row: MemberRow) -> str | None:
+        lines = browse.programme_lines(row.programmes, row.family_programmes)
+        if not lines:
+            return None
+        return "Terdaftar di daftar penerima program:\n" + "\n".join(f"• {x}" for x in lines)
+
+    def _match_tip(self, row: MemberRow) -> str:
+        if not row.pemadanan:
+            return "Belum dipadankan dengan data Dukcapil. Jalankan pemadanan di halaman Pemadanan."
+        skor = "" if row.skor is None else f", skor {row.skor:.1f}".replace(".", ",")
+        lines = [f"Hasil pemadanan dengan data Dukcapil: {browse.match_status_label(row.pemadanan)}{skor}."]
+        # The explanation quotes NIKs and No KKs: masked like the NIK column for this user.
+        why = [self.free_text(x) for x in row.pemadanan_alasan]
+        if why:
+            lines.append(why[0])
+            if row.alasan_calon_terdekat:
+                lines.append("Dibandingkan dengan calon terdekat di Dukcapil:")
+            lines += [f"• {x}" for x in why[1:]]
+        lines.append("Rinciannya di halaman Pemadanan.")
+        return "\n".join(lines)
 
     def nik_text(self, nik: str | None) -> str:
         """A NIK as this user may see it (masked for roles without full-NIK access)."""
@@ -456,6 +483,12 @@ class MemberTableModel(QAbstractTableModel):
         if self._mask is not None:
             return mask_no_kk(no_kk, self._mask)
         return no_kk or ""
+
+    def free_text(self, text: str | None) -> str:
+        """Text from a service that may quote NIKs or No KKs, masked for this user."""
+        if self._mask is not None:
+            return mask_numbers(text, self._mask)
+        return text or ""
 
     def sort(self, column: int, order: Qt.SortOrder = Qt.SortOrder.AscendingOrder) -> None:
         """Header click: query again in the new order (never sorts in Python)."""
@@ -618,8 +651,30 @@ class MemberTableModel(QAbstractTableModel):
 # --------------------------------------------------------------------------- family panel
 
 
+def _family_programmes_text(progs: list[browse.FamilyProgramme]) -> tuple[str, str]:
+    """The panel's Program row: one line per programme and recipient ("PKH 2026-04, 2026-01 —
+    SITI AMINAH"), and a tooltip that says how each list row was found."""
+    if not progs:
+        return "Tidak ada di daftar penerima program", ""
+    groups: OrderedDict[tuple[str, int | None], list[str]] = OrderedDict()
+    whom: dict[tuple[str, int | None], str] = {}
+    tips = []
+    for p in progs:
+        key = (p.program, p.member_id)
+        groups.setdefault(key, [])
+        if p.periode and p.periode not in groups[key]:
+            groups[key].append(p.periode)
+        whom[key] = p.nama or "seluruh keluarga"
+        period = f" periode {p.periode}" if p.periode else ""
+        tips.append(f"{p.program}{period}: {whom[key]}, ditemukan menurut {p.via_label}")
+    lines = [" ".join([prog, ", ".join(periods)]).strip() + f" — {whom[(prog, mid)]}"
+             for (prog, mid), periods in groups.items()]
+    return "\n".join(lines), "\n".join(dict.fromkeys(tips))
+
+
 class FamilyPanel(QFrame):
-    """The selected member's family: number, address, desil, status and all members."""
+    """The selected member's family: number, address, desil, status, who is on which programme list,
+    and all members."""
 
     MEMBER_COLUMNS = ("NIK", "Nama", "Hubungan", "Tgl Lahir", "Status")  # JK is in the main table
 
@@ -649,8 +704,10 @@ class FamilyPanel(QFrame):
         self.kecamatan_label = QLabel()
         self.desil_label = QLabel()
         self.status_label = QLabel()
+        self.programmes_label = QLabel()
+        self.programmes_label.setObjectName("familyProgrammes")
         for lbl in (self.no_kk_label, self.alamat_label, self.dusun_label, self.rtrw_label, self.desa_label,
-                    self.kecamatan_label, self.desil_label, self.status_label):
+                    self.kecamatan_label, self.desil_label, self.status_label, self.programmes_label):
             lbl.setWordWrap(True)
             lbl.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
         form = QFormLayout()
@@ -664,6 +721,7 @@ class FamilyPanel(QFrame):
         form.addRow("Kecamatan", self.kecamatan_label)
         form.addRow("Desil", self.desil_label)
         form.addRow("Status", self.status_label)
+        form.addRow("Program", self.programmes_label)
         self.form_box = QWidget()
         self.form_box.setLayout(form)
 
@@ -723,6 +781,9 @@ class FamilyPanel(QFrame):
         self.kecamatan_label.setText(d.kecamatan or d.kecamatan_kode or "-")
         self.desil_label.setText("-" if d.desil is None else str(d.desil))
         self.status_label.setText(d.status_label)
+        text, tip = _family_programmes_text(d.programmes)
+        self.programmes_label.setText(text)
+        self.programmes_label.setToolTip(tip)
         self.form_box.show()
         self.members_title.setText(f"Anggota keluarga ({len(d.members)})")
         self.members_title.show()

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dtks_desktop.domain.masking import MaskPolicy, mask_id, mask_nik, mask_no_kk
+from dtks_desktop.domain.masking import MaskPolicy, mask_id, mask_nik, mask_no_kk, mask_numbers
 
 DEFAULT = [
     ("nik_16", "3310011201850012", "3310********0012"),
@@ -74,3 +74,12 @@ def test_invalid_policy(kwargs: dict) -> None:
 def test_aliases_share_one_rule() -> None:
     assert mask_no_kk is mask_nik
     assert mask_id is mask_nik
+
+
+def test_numbers_inside_text_are_masked_dates_and_small_numbers_kept() -> None:
+    text = "NIK: beda satu digit (3310015003100000 ↔ 3310015003100001); lahir 10-03-2010; anggota #123"
+    assert mask_numbers(text) == (
+        "NIK: beda satu digit (3310********0000 ↔ 3310********0001); lahir 10-03-2010; anggota #123")
+    assert mask_numbers("Diusulkan NIK 3310015003100001", MaskPolicy(keep_start=6, keep_end=0, char="x")) == \
+        "Diusulkan NIK 331001xxxxxxxxxx"
+    assert mask_numbers(None) == "" and mask_numbers("") == ""

@@ -271,3 +271,37 @@ def test_double_receipt_per_family_and_per_person(db, admin, registry):
         assert P.programme_names(s) == ["BANSOS_PROVINSI", "PKH"]
         only_person = [P.Rule("PKH", "BANSOS_PROVINSI", "orang")]
         assert P.count_double_receipts(s, only_person) == 1
+
+
+def test_data_view_page_and_family_carry_the_programmes(db, admin, registry):
+    """browse.member_rows (one page of the Data view) and browse.family_detail show who is on which list."""
+    from dtks_desktop.services import browse
+
+    add_list(db, "PKH", [{"no_kk": "3310011606160001", "nama": "SITI AMINAH"}], periode="2026-01")
+    add_list(db, "PKH", [{"no_kk": "3310011606160001", "nama": "SITI AMINAH"}], periode="2026-04")
+    add_list(db, "PBI_JK", [{"nik": "3310015810870001"}], periode=None)
+    add_list(db, "BPNT", [{"no_kk": "3310011701100002", "nama": "SRI SUMARNI"}])  # nobody of that name: the family
+    P.link_programmes(db, admin)
+    siti, hid = registry["Hj. SITI AMINAH"]
+    slamet = registry["SLAMET RIYADI"][0]
+    paidi, hid2 = registry["PAIDI"]
+    warsito = registry["WARSITO"][0]
+    with db.sessions() as s:
+        assert P.family_programmes(s, [hid, hid2]) == {hid2: [("BPNT", "2026-01", "no_kk")]}
+        rows = {r.id: r for r in browse.member_rows(s, [siti, slamet, paidi, warsito])}
+        assert rows[siti].programmes == (("PBI_JK", None, "nik"), ("PKH", "2026-04", "no_kk"),
+                                         ("PKH", "2026-01", "no_kk"))
+        assert rows[siti].programmes_text == "PBI_JK, PKH"
+        assert browse.programme_lines(rows[siti].programmes) == [
+            "PBI_JK (tanpa periode): ditemukan menurut NIK",
+            "PKH periode 2026-04: ditemukan menurut No KK",
+            "PKH periode 2026-01: ditemukan menurut No KK"]
+        assert rows[slamet].programmes == () and rows[slamet].programmes_text == ""  # his wife's, not his
+        assert rows[paidi].programmes == () and rows[paidi].family_programmes == (("BPNT", "2026-01", "no_kk"),)
+        assert rows[paidi].programmes_text == "BPNT (keluarga)"
+        assert rows[warsito].programmes_text == "" and rows[warsito].pemadanan_alasan == ()
+        fam = browse.family_detail(s, hid).programmes
+        assert [(p.label, p.nama, p.via_label) for p in fam] == [
+            ("PBI_JK", "Hj. SITI AMINAH", "NIK"), ("PKH 2026-04", "Hj. SITI AMINAH", "No KK"),
+            ("PKH 2026-01", "Hj. SITI AMINAH", "No KK")]
+        assert [(p.label, p.member_id) for p in browse.family_detail(s, hid2).programmes] == [("BPNT 2026-01", None)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from PySide6.QtCore import QPoint, Qt
 from PySide6.QtWidgets import QMessageBox
+from sqlalchemy import select
 
 from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.services import browse
@@ -287,3 +288,134 @@ def test_empty_database_shows_empty_state_and_demo_button(qtbot, db, admin, make
     view.refresh()
     wait_loaded(qtbot, view)
     assert not view.is_empty_state() and view.model.member_count > 0
+
+
+# --------------------------------------------------------------------------- programmes, matching explanation
+
+
+def _rows_by_name(view: DataView, qtbot) -> dict[str, int]:
+    """Row number of each member name (the first row with that name)."""
+    model = view.model
+    out: dict[str, int] = {}
+    for r in range(model.rowCount()):
+        idx = model.index(r, COL_NAMA)
+        if model.data(idx, ROW_ROLE) is None:
+            qtbot.waitUntil(lambda i=idx: model.data(i, ROW_ROLE) is not None, timeout=WAIT)
+        out.setdefault(model.data(idx, ROW_ROLE).nama, r)
+    return out
+
+
+@pytest.fixture
+def matched_with_programmes(db, admin):
+    """The matching tests' registry and civil-registry snapshot, matched, with two programme lists linked.
+
+    PKH: JOKO HIDAYAT by NIK; the family of BAGUS/DIMAS/NAYLA by No KK under a name nobody in that
+    family has (so the list names the family, not a member). BPNT: JOKO HIDAYAT by NIK, HARTONO (no NIK)
+    by No KK + his name. RATNA SARI (HARTONO's family) and H. AHMAD SUDIRMAN are on no list.
+    """
+    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.programmes import link_programmes
+
+    from ..matching.conftest import load_civil, load_registry
+    from ..programmes.test_programmes import add_list
+
+    load_civil(db)
+    load_registry(db)
+    add_list(db, "PKH", [{"nik": "3310011807820001", "nama": "JOKO HIDAYAT"},
+                         {"no_kk": "3310012710160004", "nama": "SITI MARYAM"}])
+    add_list(db, "BPNT", [{"nik": "3310011807820001", "nama": "JOKO HIDAYAT"},
+                          {"no_kk": "3310012710160011", "nama": "Hartono"}])
+    run_matching(db, admin)
+    summary = link_programmes(db, admin)
+    assert summary.linked == 4
+    return db
+
+
+def test_program_column_shows_who_receives_what(qtbot, db, admin, matched_with_programmes, make_view):
+    from dtks_desktop.views.data_view import COL_PROG
+
+    view = make_view(db, admin)
+    model = view.model
+    assert model.headerData(COL_PROG, Qt.Orientation.Horizontal) == "Program"
+    rows = _rows_by_name(view, qtbot)
+
+    def cell(name, role=Qt.ItemDataRole.DisplayRole):
+        return model.data(model.index(rows[name], COL_PROG), role)
+
+    assert cell("JOKO HIDAYAT") == "BPNT, PKH"
+    tip = cell("JOKO HIDAYAT", Qt.ItemDataRole.ToolTipRole)
+    assert "BPNT periode 2026-01: ditemukan menurut NIK" in tip
+    assert "PKH periode 2026-01: ditemukan menurut NIK" in tip
+    assert cell("HARTONO") == "BPNT"
+    assert "BPNT periode 2026-01: ditemukan menurut No KK" in cell("HARTONO", Qt.ItemDataRole.ToolTipRole)
+    # the PKH list names the family, not a member: every member of it shows it, marked
+    for name in ("BAGUS PRASETYO", "DIMAS ARDIANSYAH", "NAYLA PUTRI"):
+        assert cell(name) == "PKH (keluarga)"
+        assert "untuk seluruh keluarga, ditemukan menurut No KK" in cell(name, Qt.ItemDataRole.ToolTipRole)
+    # on no list: empty, no tooltip
+    for name in ("RATNA SARI", "H. AHMAD SUDIRMAN"):
+        assert cell(name) == "" and cell(name, Qt.ItemDataRole.ToolTipRole) is None
+
+    # the family panel lists who in the family is on which list
+    view.table.selectRow(rows["RATNA SARI"])
+    panel = view.family_panel
+    qtbot.waitUntil(lambda: panel.detail is not None, timeout=WAIT)
+    assert panel.programmes_label.isVisible()
+    assert panel.programmes_label.text() == "BPNT 2026-01 — HARTONO"
+    assert "ditemukan menurut No KK" in panel.programmes_label.toolTip()
+    view.table.selectRow(rows["H. AHMAD SUDIRMAN"])
+    qtbot.waitUntil(lambda: panel.detail is not None and panel.detail.household_id == model.row_at(
+        rows["H. AHMAD SUDIRMAN"]).household_id, timeout=WAIT)
+    assert panel.programmes_label.text() == "Tidak ada di daftar penerima program"
+
+
+def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_programmes, make_view):
+    import re
+
+    from dtks_desktop.db.models import MatchResult
+    from dtks_desktop.services.matching.service import reason_lines
+    from dtks_desktop.views.data_view import COL_MATCH
+
+    with db.sessions() as s:
+        stored = {mid: (status, reasons) for mid, status, reasons in
+                  s.execute(select(MatchResult.member_id, MatchResult.status, MatchResult.reasons))}
+    view = make_view(db, admin)
+    model = view.model
+    rows = _rows_by_name(view, qtbot)
+
+    def tip(name):
+        return model.data(model.index(rows[name], COL_MATCH), Qt.ItemDataRole.ToolTipRole)
+
+    # a spelling difference in the name: the summary and the note of the field that differs
+    assert model.data(model.index(rows["H. AHMAD SUDIRMAN"], COL_MATCH)) == "Padan dengan catatan"
+    t = tip("H. AHMAD SUDIRMAN")
+    assert t.startswith("Hasil pemadanan dengan data Dukcapil: Padan dengan catatan, skor ")
+    assert re.search(r"^NIK ditemukan; ada perbedaan: nama$", t, re.M | re.I)  # the summary, its own line
+    assert re.search(r"^• Nama: .*H\. AHMAD SUDIRMAN ↔ AHMAD SUDIRMAN", t, re.M)
+    assert t.endswith("Rinciannya di halaman Pemadanan.")
+    # every line of the stored explanation is in the tooltip
+    for name, row in rows.items():
+        mid = model.row_at(row).id
+        lines = reason_lines(*stored[mid])
+        assert lines and all(line in tip(name) for line in lines), name
+    assert "Tidak ditemukan di data Dukcapil" in tip("RATNA SARI")
+
+
+def test_pemadanan_tooltip_masks_niks_for_pencetak(qtbot, db, admin, matched_with_programmes, make_view):
+    import re
+
+    from dtks_desktop.views.data_view import COL_MATCH
+
+    with db.transaction() as s:
+        pencetak = create_user(s, "cetak1", "rahasia-cetak-1", "pencetak", by=admin)
+        policy = settings_service.mask_policy(s)
+    tips = {}
+    for actor in (admin, pencetak):
+        view = make_view(db, actor)
+        rows = _rows_by_name(view, qtbot)
+        tips[actor.username] = view.model.data(view.model.index(rows["NAYLA PUTRI"], COL_MATCH),
+                                               Qt.ItemDataRole.ToolTipRole)
+    niks = re.findall(r"\d{16}", tips["admin"])
+    assert niks, tips["admin"]  # the explanation quotes the proposed NIK
+    for nik in niks:
+        assert nik not in tips["cetak1"] and mask_nik(nik, policy) in tips["cetak1"]
