@@ -177,6 +177,7 @@ class MemberRow:
     # True when those notes compare with the nearest civil-registry person, who was not linked
     # (tidak padan): the tooltip must not read as if that were this member.
     alasan_calon_terdekat: bool = False
+    keputusan: str | None = None  # decision on the match result: "diterima", "ditolak", "otomatis"
     programmes: tuple[ProgrammeOf, ...] = ()  # lists that name this person
     family_programmes: tuple[ProgrammeOf, ...] = ()  # lists that name the family, not one member
 
@@ -265,9 +266,22 @@ class TextQuery:
 # --------------------------------------------------------------------------- labels
 
 
-def match_status_label(status: str | None) -> str:
-    """Indonesian label of a matching outcome; "Belum dipadankan" before the first run."""
-    return MATCH_STATUS_LABELS.get(status, status) if status else "Belum dipadankan"
+#: How a decided matching result reads after its status (a clerk's decision or the machine's restoration).
+DECISION_SUFFIX = {"diterima": "diterima", "ditolak": "ditolak", "otomatis": "dipulihkan otomatis"}
+
+
+def match_status_label(status: str | None, decision: str | None = None) -> str:
+    """Indonesian label of a matching outcome; "Belum dipadankan" before the first run.
+
+    A decided correction says so: "Usulan koreksi NIK — diterima" (the NIK was changed),
+    "… — dipulihkan otomatis" (the machine restored a spreadsheet-damaged NIK), "… — ditolak".
+    """
+    if not status:
+        return "Belum dipadankan"
+    label = MATCH_STATUS_LABELS.get(status, status)
+    if decision and status not in ("padan", "padan_catatan"):
+        label += " — " + DECISION_SUFFIX.get(decision, decision)
+    return label
 
 
 def member_status_label(status: str | None) -> str:
@@ -523,7 +537,7 @@ def member_rows(session: Session, ids: Sequence[int]) -> list[MemberRow]:
             _m.c.id, _m.c.household_id, _m.c.nik, _m.c.nik_flags, _m.c.nama, _m.c.jenis_kelamin,
             _m.c.tanggal_lahir, _m.c.hubungan, _m.c.status, _h.c.no_kk, desa.c.nama, kec.c.nama,
             _h.c.rt, _h.c.rw, _h.c.desil, _h.c.desa_kode, _mr.c.status, _mr.c.score, _mr.c.reasons,
-            _mr.c.dukcapil_id,
+            _mr.c.dukcapil_id, _mr.c.decision,
         )
         .select_from(
             _m.join(_h, _h.c.id == _m.c.household_id)
@@ -544,6 +558,7 @@ def member_rows(session: Session, ids: Sequence[int]) -> list[MemberRow]:
             *r[:18],
             pemadanan_alasan=why,
             alasan_calon_terdekat=dukcapil_id is None and len(why) > 1,
+            keputusan=r[20],
             programmes=tuple(own.get(r[0], ())),
             family_programmes=tuple(family.get(r[1], ())),
         )

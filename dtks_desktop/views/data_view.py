@@ -449,7 +449,7 @@ class MemberTableModel(QAbstractTableModel):
         if c == COL_PROG:
             return row.programmes_text
         if c == COL_MATCH:
-            return browse.match_status_label(row.pemadanan)
+            return browse.match_status_label(row.pemadanan, row.keputusan)
         return ""
 
     def _programme_tip(self, row: MemberRow) -> str | None:
@@ -462,7 +462,7 @@ class MemberTableModel(QAbstractTableModel):
         if not row.pemadanan:
             return "Belum dipadankan dengan data Dukcapil. Jalankan pemadanan di halaman Pemadanan."
         skor = "" if row.skor is None else f", skor {row.skor:.1f}".replace(".", ",")
-        lines = [f"Hasil pemadanan dengan data Dukcapil: {browse.match_status_label(row.pemadanan)}{skor}."]
+        lines = [f"Hasil pemadanan dengan data Dukcapil: {browse.match_status_label(row.pemadanan, row.keputusan)}{skor}."]
         # The explanation quotes NIKs and No KKs: masked like the NIK column for this user.
         why = [self.free_text(x) for x in row.pemadanan_alasan]
         if why:

@@ -399,6 +399,9 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
         lines = reason_lines(*stored[mid])
         assert lines and all(line in tip(name) for line in lines), name
     assert "Tidak ditemukan di data Dukcapil" in tip("RATNA SARI")
+    # NAYLA's NIK lost its last digit in a spreadsheet; the machine restored it, and the cell says so
+    assert model.data(model.index(rows["NAYLA PUTRI"], COL_MATCH)) == "Usulan koreksi NIK — dipulihkan otomatis"
+    assert "dipulihkan otomatis menjadi 3310015003100001" in tip("NAYLA PUTRI")
 
 
 def test_pemadanan_tooltip_masks_niks_for_pencetak(qtbot, db, admin, matched_with_programmes, make_view):
