@@ -266,22 +266,27 @@ class TextQuery:
 # --------------------------------------------------------------------------- labels
 
 
-#: How a decided matching result reads after its status (a clerk's decision or the machine's restoration).
+#: How a decided matching result reads (a clerk's decision or the machine's restoration).
 DECISION_SUFFIX = {"diterima": "diterima", "ditolak": "ditolak", "otomatis": "dipulihkan otomatis"}
 
 
 def match_status_label(status: str | None, decision: str | None = None) -> str:
     """Indonesian label of a matching outcome; "Belum dipadankan" before the first run.
 
-    A decided correction says so: "Usulan koreksi NIK — diterima" (the NIK was changed),
-    "… — dipulihkan otomatis" (the machine restored a spreadsheet-damaged NIK), "… — ditolak".
+    A decided correction says what happened, short enough for a table cell: "NIK dikoreksi"
+    (a clerk accepted the proposed NIK), "NIK dipulihkan otomatis" (the machine restored a
+    spreadsheet-damaged NIK), otherwise the status with "(diterima)" / "(ditolak)".
     """
     if not status:
         return "Belum dipadankan"
     label = MATCH_STATUS_LABELS.get(status, status)
-    if decision and status not in ("padan", "padan_catatan"):
-        label += " — " + DECISION_SUFFIX.get(decision, decision)
-    return label
+    if not decision or status in ("padan", "padan_catatan"):
+        return label
+    if decision == "otomatis":
+        return "NIK dipulihkan otomatis"
+    if decision == "diterima" and status in ("usulan_koreksi", "nik_orang_lain"):
+        return "NIK dikoreksi"
+    return f"{label} ({DECISION_SUFFIX.get(decision, decision)})"
 
 
 def member_status_label(status: str | None) -> str:

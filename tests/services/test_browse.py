@@ -389,3 +389,16 @@ def test_empty_registry(db):
         assert browse.count_members(s, BrowseFilter()) == 0
         assert browse.guess_kab_kode(s) is None
         assert browse.member_page(s, BrowseFilter(text="sri"), "no_kk", True, 0, 200) == []
+
+
+def test_match_status_label_says_what_was_decided():
+    from dtks_desktop.services.browse import match_status_label
+
+    assert match_status_label(None) == "Belum dipadankan"
+    assert match_status_label("padan", None) == "Padan"
+    assert match_status_label("usulan_koreksi", None) == "Usulan koreksi NIK"
+    assert match_status_label("usulan_koreksi", "otomatis") == "NIK dipulihkan otomatis"
+    assert match_status_label("usulan_koreksi", "diterima") == "NIK dikoreksi"
+    assert match_status_label("nik_orang_lain", "diterima") == "NIK dikoreksi"
+    assert match_status_label("usulan_koreksi", "ditolak") == "Usulan koreksi NIK (ditolak)"
+    assert match_status_label("ganda", "diterima") == "Ganda (diterima)"

@@ -400,7 +400,7 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
         assert lines and all(line in tip(name) for line in lines), name
     assert "Tidak ditemukan di data Dukcapil" in tip("RATNA SARI")
     # NAYLA's NIK lost its last digit in a spreadsheet; the machine restored it, and the cell says so
-    assert model.data(model.index(rows["NAYLA PUTRI"], COL_MATCH)) == "Usulan koreksi NIK — dipulihkan otomatis"
+    assert model.data(model.index(rows["NAYLA PUTRI"], COL_MATCH)) == "NIK dipulihkan otomatis"
     assert "dipulihkan otomatis menjadi 3310015003100001" in tip("NAYLA PUTRI")
 
 
