@@ -81,6 +81,25 @@ def test_small_dtks_csv_groups_families_and_resolves_regions(db, office, tmp_pat
         assert siti.household_id == hh[0].id and siti.last_batch_id == r.batch_id
 
 
+def test_invalid_no_kk_still_keeps_a_family_together(db, office, tmp_path):
+    """A No KK that went through a spreadsheet ends in 0000 (no valid serial): it is not stored,
+    but the rows that share it at one address remain one family; the same digits at another
+    address are another family."""
+    rows = [list(r) for r in ROWS[:2]]
+    for r in rows:
+        r[9] = "3310011606160000"
+    other = list(ROWS[2])
+    other[9] = "3310011606160000"
+    f = write_csv(tmp_path / "dtks.csv", rows + [other])
+    r = run_import(db, office, f, kind="dtks")
+    assert (r.imported, r.rejected) == (3, 0)
+    with db.sessions() as s:
+        hh = s.execute(select(Household).order_by(Household.id)).scalars().all()
+        assert len(hh) == 2 and all(h.no_kk is None and "kk_urut_nol" in h.no_kk_flags for h in hh)
+        by_id = {m.id_dtks: m.household_id for m in s.execute(select(Member)).scalars()}
+        assert by_id["D001"] == by_id["D002"] != by_id["D003"]
+
+
 def test_same_file_twice_is_refused_and_nothing_changes(db, office, tmp_path):
     f = write_csv(tmp_path / "dtks.csv", ROWS)
     run_import(db, office, f, kind="dtks")

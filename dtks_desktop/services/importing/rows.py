@@ -75,6 +75,9 @@ class PersonRecord:
     program: str | None = None
     periode: str | None = None
     keterangan: str | None = None
+    # The No KK as written (digits) when it is not a valid No KK (e.g. serial 0000 after a
+    # spreadsheet): not stored as the family's KK, but it still tells which rows are one family.
+    kk_ditulis: str | None = None
     problems: list[Problem] = field(default_factory=list)
 
     @property
@@ -256,16 +259,18 @@ class RowProcessor:
             else:
                 self._seen_nik[rec.nik] = rec.source_row
 
-    def _check_kk(self, kk_cell: object) -> tuple[str | None, str | None, tuple[Problem, ...]]:
+    def _check_kk(self, kk_cell: object) -> tuple[str | None, str | None, tuple[Problem, ...], str | None]:
+        """(No KK, flags, problems, the digits as written when the No KK is not valid)."""
         c = clean_id(kk_cell)
         if c.value is None:
-            return None, None, ()
+            return None, None, (), None
         kk = parse_no_kk(c.value, regions=self.regions.codes, excel_damaged=c.excel_damaged)
         flags = ",".join(i.code for i in kk.issues) or None
         if kk.ok:
-            return kk.nk, flags, tuple(Problem(M.NO_KK, i, c.raw) for i in kk.warnings)
+            return kk.nk, flags, tuple(Problem(M.NO_KK, i, c.raw) for i in kk.warnings), None
+        written = c.value if c.value.isdigit() and c.value.strip("0") else None
         return None, flags, (Problem(M.NO_KK, warning(
-            KK_TIDAK_SAH, "No KK tidak sah: " + "; ".join(i.message for i in kk.errors)), c.raw),)
+            KK_TIDAK_SAH, "No KK tidak sah: " + "; ".join(i.message for i in kk.errors)), c.raw),), written
 
     # -- the row -------------------------------------------------------------------------------
     def process(self, rownum: int, values: list) -> PersonRecord:
@@ -343,7 +348,7 @@ class RowProcessor:
         kk_cell = g(values, M.NO_KK)
         if kk_cell is not None:
             # Members of one family share the same No KK cell: check it once.
-            rec.no_kk, rec.no_kk_flags, kk_probs = self._c_kk[kk_cell]
+            rec.no_kk, rec.no_kk_flags, kk_probs, rec.kk_ditulis = self._c_kk[kk_cell]
             if kk_probs:
                 probs.extend(kk_probs)
         if self.kind == "program" and rec.nik is None and rec.no_kk is None and not any(

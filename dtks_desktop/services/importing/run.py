@@ -412,7 +412,8 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
             old = existing_by_nik.get(r.nik)
         if old is not None and old[0] in seen:
             old = None  # two rows of this file claim the same member: keep the second as new
-        fam_key = _family_key(r.no_kk, r.no_kk_flags, r.desa_kode, r.rt, r.rw, r.alamat) or f"baris:{r.source_row}"
+        fam_key = (_family_key(r.no_kk, r.no_kk_flags, r.desa_kode, r.rt, r.rw, r.alamat, r.kk_ditulis)
+                   or f"baris:{r.source_row}")
         hh = hh_by_kk.get(fam_key) if r.no_kk else None
         if old is not None:
             seen.add(old[0])
@@ -486,11 +487,14 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
     return imported, len(member_updates), unchanged, gone
 
 
-def _family_key(no_kk, flags, desa, rt, rw, alamat) -> str | None:
+def _family_key(no_kk, flags, desa, rt, rw, alamat, written=None) -> str | None:
     """Rows of one family share the No KK. A KK damaged by Excel lost its last digit, so
     families registered the same day in the same kecamatan collide: then the address
-    decides as well."""
+    decides as well. A No KK that is not valid (serial 0000 after a spreadsheet, a wrong
+    length) is not stored, but the same digits at the same address are still one family."""
     if not no_kk:
+        if written:
+            return f"tertulis:{written}|{desa}|{rt}|{rw}|{alamat}"
         return None
     if flags and "kk_rusak_excel" in flags:
         return f"{no_kk}|{desa}|{rt}|{rw}|{alamat}"
