@@ -77,7 +77,8 @@ def test_data_view_shows_the_matching_outcome(qtbot, db, admin):
     assert model.data(model.index(0, COL_MATCH)) == "Belum dipadankan"
     summary = run_matching(db, admin)
     view.refresh()
-    labels = {"Padan", "Padan dengan catatan", "Usulan koreksi NIK", "NIK milik orang lain", "Ganda", "Tidak padan"}
+    labels = {"Padan", "Padan dengan catatan", "Usulan koreksi NIK", "NIK milik orang lain", "Ganda", "Tidak padan",
+              "NIK dipulihkan otomatis"}
     qtbot.waitUntil(lambda: model.data(model.index(0, COL_MATCH)) in labels, timeout=20_000)
     shown = {model.data(model.index(r, COL_MATCH)) for r in range(min(model.rowCount(), 150))}
     assert "Padan" in shown and shown <= labels and summary.counts.get("padan", 0) > 0
