@@ -1,12 +1,14 @@
 """Speed and memory of a matching run (docs/matching.md, "Speed").
 
-    python -m dtks_desktop.services.matching.benchmark prepare URL --people 100000 --ratio 3
+    python -m dtks_desktop.services.matching.benchmark prepare URL --people 100000 --ratio 3 [--keep DIR]
     python -m dtks_desktop.services.matching.benchmark measure URL [--full]
 
 ``prepare`` writes a demo dataset (CSV only) and imports it into the database at URL (a new
-SQLite file or an empty PostgreSQL database). ``measure`` runs ``run_matching`` in a child
-process and prints the wall time, the summary and the child's peak RSS
-(``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``).
+SQLite file or an empty PostgreSQL database). The files go to a temporary folder that is deleted
+afterwards, or with ``--keep DIR`` to DIR, where they stay (``DIR/ground_truth.csv`` is what
+``tuning.evaluate`` and ``benchmarks/bench_matching_peer.py`` compare the results with).
+``measure`` runs ``run_matching`` in a child process and prints the wall time, the summary and
+the child's peak RSS (``resource.getrusage(RUSAGE_CHILDREN).ru_maxrss``).
 """
 
 from __future__ import annotations
@@ -21,7 +23,7 @@ import time
 from pathlib import Path
 
 
-def prepare(url: str, people: int, seed: int, ratio: float) -> None:
+def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | None = None) -> None:
     from .. import demo, settings
     from ..database import open_database
     from ..importing.run import run_import
@@ -32,6 +34,9 @@ def prepare(url: str, people: int, seed: int, ratio: float) -> None:
         actor = create_user(s, "admin", "rahasia-admin-1", "admin")
         settings.put(s, actor, settings.KAB_KODE, "33.10")
     with tempfile.TemporaryDirectory(prefix="dtks-bench-") as tmp:
+        if keep is not None:
+            tmp = Path(keep)
+            tmp.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
         files = demo.generate_files(Path(tmp), demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio),
                                     xlsx=False)
@@ -77,9 +82,10 @@ def main(argv=None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--ratio", type=float, default=3.0)
     ap.add_argument("--full", action="store_true")
+    ap.add_argument("--keep", metavar="DIR", help="prepare: keep the generated demo files in DIR")
     args = ap.parse_args(argv)
     if args.what == "prepare":
-        prepare(args.url, args.people, args.seed, args.ratio)
+        prepare(args.url, args.people, args.seed, args.ratio, args.keep)
     elif args.what == "_child":
         _child(args.url, args.full)
     else:
