@@ -203,3 +203,13 @@ def test_rule_with_few_trusted_digits_needs_everything_to_agree():
     flags, st = _restore_flags(CIVIL, [ok, moved, typo])
     assert flags[0] is True
     assert flags[1] is False and flags[2] is False  # a move or a spelling difference: a clerk looks
+
+
+def test_rule_does_not_take_a_twin_with_a_similar_name():
+    """Twins share the first 15 NIK digits, the birth date, the KK and the mother. When the
+    member's own person is missing from the extract, a twin whose name is only 80 % alike must
+    not be taken for them."""
+    twin = civil_row(7, TRUE_NIK, "NAILA PUTRA", date(2010, 3, 10), "P", kk="3310012710160004")
+    civil = [r for r in CIVIL if r[0] != 7] + [twin]
+    flags, st = _restore_flags(civil, [_damaged(1, "NAYLA PUTRI", date(2010, 3, 10))])
+    assert flags == [False]

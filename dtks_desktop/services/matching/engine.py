@@ -985,7 +985,7 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
     extract (checked by the caller); the candidate holds its NIK once in the extract; no other
     plausible candidate comes within twice ``selisih_usulan``; the score reaches ``ambang_pulih``.
     With 15 trusted digits the candidate must then pass what an intact NIK's holder passes to be
-    accepted; with fewer, the normalised name, birth date, sex and desa must agree exactly and the
+    accepted, with a name at least 90 % alike (twins share everything else); with fewer, the normalised name, birth date, sex and desa must agree exactly and the
     No KK and the mother's name must not disagree.
     """
     if civil.dup_nik[c]:
@@ -1005,8 +1005,10 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
         # kecamatan, so this is finding the NIK with its last digit unread. Accept as the holder
         # of an intact NIK would be accepted (padan / padan_catatan: plausible for one person,
         # identity score at least ambang_terima), with the same sex.
+        # The name must say something (at least "mirip90"): twins share the first 15 digits,
+        # the birth date, the KK and the mother, and often have names 80 % alike.
         ident = total - float(weights_nik)
-        return bool(_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1)
+        return bool(_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1 and 1 <= name <= 4)
     # Fewer trusted digits: only the kecamatan or less is left of the NIK. Name (as normalised),
     # birth date, sex and desa must agree exactly, and No KK and mother's name must not disagree
     # (they are often missing or damaged too); ambang_pulih keeps common names out.
