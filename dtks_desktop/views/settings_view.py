@@ -1,6 +1,8 @@
-"""Office settings (administrators only): kabupaten/kota of the office, office name, NIK masking.
+"""Office settings (administrators only): kabupaten/kota of the office, office name, NIK masking,
+and whether the matching restores spreadsheet-damaged NIKs by itself.
 
-Saved through :func:`services.settings.put`, which writes an audit event per change.
+Saved through :func:`services.settings.put` (matching: ``services.matching.settings.save_param``),
+which writes an audit event per change.
 """
 
 from __future__ import annotations
@@ -9,7 +11,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
+    QCheckBox,
     QComboBox,
+    QDoubleSpinBox,
     QCompleter,
     QFormLayout,
     QGroupBox,
@@ -26,6 +30,7 @@ from ..domain.masking import MaskPolicy, mask_nik
 from ..jobs import Job
 from ..services import settings as settings_service
 from ..services.app_info import KabupatenChoice, kabupaten_choices
+from ..services.matching import settings as match_settings
 from .context import AppContext
 from .widgets import ErrorLabel, start_job, user_message
 
@@ -39,6 +44,8 @@ class OfficeSettings:
     office_name: str
     keep_start: int
     keep_end: int
+    pulih_otomatis: bool = True  # matching: restore spreadsheet-damaged NIKs without a clerk
+    ambang_pulih: float = match_settings.DEFAULTS.ambang_pulih
 
 
 def _int(value: str | None, default: int) -> int:
@@ -56,6 +63,9 @@ def load_settings(db) -> tuple[OfficeSettings, list[KabupatenChoice]]:
             keep_start=_int(settings_service.get(s, settings_service.MASK_KEEP_START), 4),
             keep_end=_int(settings_service.get(s, settings_service.MASK_KEEP_END), 4),
         )
+        params = match_settings.load_params(s)
+        current.pulih_otomatis = bool(params.pulih_otomatis)
+        current.ambang_pulih = float(params.ambang_pulih)
         return current, kabupaten_choices(s)
 
 
@@ -74,6 +84,12 @@ def save_settings(db, actor, values: OfficeSettings) -> int:
             # default is not written, and audited, as a change.
             if settings_service.get(s, key) != value:
                 settings_service.put(s, actor, key, value)
+                changed += 1
+        params = match_settings.load_params(s)
+        for name, value in (("pulih_otomatis", int(values.pulih_otomatis)),
+                            ("ambang_pulih", round(float(values.ambang_pulih), 1))):
+            if getattr(params, name) != value:
+                match_settings.save_param(s, actor, name, value)
                 changed += 1
     return changed
 
@@ -141,6 +157,25 @@ class SettingsView(QWidget):
                                "ditampilkan sebagian saja, sesuai pengaturan ini. Paling banyak separuh dari "
                                "16 digit NIK yang ditampilkan; lihat hasilnya pada contoh."))
 
+        # matching
+        self.restore_check = QCheckBox("Pulihkan otomatis NIK yang rusak oleh spreadsheet")
+        self.restore_score = QDoubleSpinBox()
+        self.restore_score.setRange(8.0, 60.0)
+        self.restore_score.setDecimals(1)
+        self.restore_score.setSingleStep(1.0)
+        self.restore_score.setMinimumWidth(110)
+        self.restore_score.setMaximumWidth(140)
+        self.restore_check.toggled.connect(self.restore_score.setEnabled)
+        match_box = QGroupBox("Pemadanan")
+        match_form = QFormLayout(match_box)
+        match_form.addRow(self.restore_check)
+        match_form.addRow("Skor minimal:", self.restore_score)
+        match_form.addRow(_hint("NIK yang kehilangan digit karena Excel (mis. 3310015003100000 atau 3,31002E+15) "
+                                "diganti dengan NIK Dukcapil bila hanya satu orang yang cocok dan skornya "
+                                "mencapai skor minimal. Semuanya tercatat di log audit, dapat dilihat di "
+                                "Pemadanan (status \"Dipulihkan otomatis\") dan dapat ditolak. Bila dimatikan, "
+                                "setiap NIK seperti itu menunggu keputusan petugas."))
+
         # save
         self.save_button = QPushButton("Simpan pengaturan")
         self.save_button.setDefault(True)
@@ -158,6 +193,7 @@ class SettingsView(QWidget):
         column = QVBoxLayout()
         column.addWidget(office_box)
         column.addWidget(mask_box)
+        column.addWidget(match_box)
         column.addLayout(buttons)
         column.addStretch(1)
         holder = QWidget()
@@ -193,6 +229,9 @@ class SettingsView(QWidget):
         self.office_edit.setText(current.office_name)
         self.keep_start.setValue(current.keep_start)
         self.keep_end.setValue(current.keep_end)
+        self.restore_check.setChecked(current.pulih_otomatis)
+        self.restore_score.setValue(current.ambang_pulih)
+        self.restore_score.setEnabled(current.pulih_otomatis)
         self._update_preview()
         self.setEnabled(True)
 
@@ -230,6 +269,8 @@ class SettingsView(QWidget):
             office_name=self.office_edit.text(),
             keep_start=self.keep_start.value(),
             keep_end=self.keep_end.value(),
+            pulih_otomatis=self.restore_check.isChecked(),
+            ambang_pulih=self.restore_score.value(),
         )
 
     # --- saving

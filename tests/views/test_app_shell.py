@@ -586,6 +586,30 @@ def test_settings_page_saves_kabupaten_and_it_is_audited(qtbot, db, admin):
     qtbot.waitUntil(lambda: window.windowTitle() == "DTKS Desktop — Dinas Sosial Kabupaten Klaten", timeout=WAIT)
 
 
+def test_settings_page_switches_off_the_automatic_restoration(qtbot, db, admin):
+    """The office decides whether the matching may restore spreadsheet-damaged NIKs by itself."""
+    from dtks_desktop.services.matching import settings as match_settings
+    from dtks_desktop.views.settings_view import SettingsView
+
+    view = SettingsView(AppContext(db, admin))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.isEnabled() and view.kab_combo.count() > 500, timeout=WAIT)
+    assert view.restore_check.isChecked() and view.restore_score.isEnabled()
+    assert view.restore_score.value() == match_settings.DEFAULTS.ambang_pulih
+    qtbot.mouseClick(view.restore_check, Qt.MouseButton.LeftButton)
+    assert not view.restore_check.isChecked() and not view.restore_score.isEnabled()
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.message.text() == "Pengaturan tersimpan.", timeout=WAIT)
+    with db.sessions() as s:
+        assert match_settings.load_params(s).pulih_otomatis == 0
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+    assert any("match.pulih_otomatis" in (e.summary or "") for e in events)
+    # saving again without a change writes nothing
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.message.text() == "Tidak ada perubahan untuk disimpan.", timeout=WAIT)
+
+
 def test_settings_page_rejects_an_unknown_kabupaten(qtbot, db, admin):
     from dtks_desktop.views.settings_view import SettingsView
 
