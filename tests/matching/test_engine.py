@@ -217,3 +217,24 @@ def test_cancel_raises():
     members, civil = build(CIVIL, [c[1] for c in CASES])
     with pytest.raises(Cancelled):
         E.link(members, civil, cancel=lambda: True)
+
+
+def test_a_patronymic_on_one_side_only_is_the_same_name():
+    """Aceh/Sumatra: "SULAIMAN BIN AHMAD" in DTKS, "SULAIMAN" on the KTP (or the other way round)."""
+    from datetime import date
+
+    from .helpers import build, civil_row, member_row
+
+    civil = [civil_row(1, "1101011505700001", "SULAIMAN", date(1970, 5, 15), kk="1101012710160001", desa="11.01.01.2001"),
+             civil_row(2, "1101015505750001", "SITI AISYAH BINTI YUSUF", date(1975, 5, 15), "P",
+                       kk="1101012710160001", desa="11.01.01.2001")]
+    members = [member_row(1, "1101011505700001", "SULAIMAN BIN AHMAD", date(1970, 5, 15), kk="1101012710160001",
+                          desa="11.01.01.2001"),
+               member_row(2, "1101015505750001", "SITI AISYAH", date(1975, 5, 15), "P", kk="1101012710160001",
+                          desa="11.01.01.2001")]
+    m, c = build(civil, members)
+    res = E.link(m, c, S.DEFAULTS)
+    assert [E.STATUSES[x] for x in res.status] == ["padan_catatan", "padan_catatan"]
+    assert res.name_sim[0] == 1.0 and res.name_sim[1] == 1.0
+    assert E._without_patronymic("SULAIMAN BIN AHMAD") == "SULAIMAN"
+    assert E._without_patronymic("BINTANG SAMUDRA") is None and E._without_patronymic("ABDUL BIN") is None

@@ -193,6 +193,17 @@ class Vocab:
         return vals[inv]
 
 
+_PATRONYMIC = re.compile(r"\s(?:BIN|BINTI|BT|BN)\s.*$")
+
+
+def _without_patronymic(norm: str) -> str | None:
+    """The name before "BIN"/"BINTI" (and its short forms), or None when there is none."""
+    if " B" not in norm:
+        return None
+    stripped = _PATRONYMIC.sub("", norm)
+    return stripped if stripped != norm and stripped else None
+
+
 def _remap(codes: np.ndarray, mapping: np.ndarray) -> np.ndarray:
     out = np.full(len(codes), -1, dtype=np.int64)
     ok = codes >= 0
@@ -499,6 +510,17 @@ class _Comparator:
         s2 = process.cpdist([keys[i] for i in ka.tolist()], [keys[i] for i in kb.tolist()], scorer=fuzz.ratio,
                             workers=-1)
         sim = np.maximum(s1, s2)
+        # A patronymic written on one side only ("SULAIMAN BIN AHMAD" / "SULAIMAN"), common in Aceh,
+        # Sumatra and Kalimantan: compare the names without it as well.
+        stripped = {i: _without_patronymic(names[i]) for i in np.unique(np.concatenate([ua, ub])).tolist()}
+        pa = [stripped[i] for i in ua.tolist()]
+        pb = [stripped[i] for i in ub.tolist()]
+        has = np.fromiter(((x is not None) or (y is not None) for x, y in zip(pa, pb)), dtype=bool, count=len(pa))
+        if has.any():
+            k = np.flatnonzero(has)
+            s4 = process.cpdist([pa[i] or qa[i] for i in k.tolist()], [pb[i] or qb[i] for i in k.tolist()],
+                                scorer=fuzz.ratio, workers=-1)
+            sim[k] = np.maximum(sim[k], s4)
         if raw_pairs is not None:
             # The names as written: old spellings that the normalisation cannot undo (ADITJA = ADITYA,
             # where TJ -> C would give ADICA).
