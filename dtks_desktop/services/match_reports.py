@@ -30,7 +30,7 @@ import xlsxwriter
 from xlsxwriter.exceptions import XlsxFileError
 from reportlab.lib.units import mm
 from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph, Spacer, Table, TableStyle
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
 from ..db.models import Household, MatchResult, MatchRun, Member, Region
@@ -49,7 +49,7 @@ from .matching.engine import STATUS_LABELS, STATUSES
 from .regions import region_name
 
 __all__ = [
-    "STATUSES", "STATUS_LABELS", "STATUS_NOTES", "TITLE_SUMMARY", "TITLE_VILLAGE", "ACTION_FIX", "ACTION_FILL",
+    "STATUSES", "STATUS_LABELS", "STATUS_NOTES", "REPORT_COLUMNS", "REPORT_LABELS", "DIKOREKSI", "TITLE_SUMMARY", "TITLE_VILLAGE", "ACTION_FIX", "ACTION_FILL",
     "KEPALA_NAMA", "KEPALA_NIP", "OFFICE_ALAMAT", "OFFICE_LOGO",
     "ReportError", "ReportFile", "SummaryRow", "KecamatanGroup", "VillageRow",
     "office_letterhead", "summary_rows", "group_summary", "village_list_rows", "action_text",
@@ -65,7 +65,15 @@ STATUS_NOTES = {
     "ganda": "Orang yang sama tercatat lebih dari satu kali di DTKS.",
     "tidak_padan": "Tidak ditemukan pasangan yang cocok di data kependudukan; perlu dicek dengan KTP/KK.",
 }
-PADAN = ("padan", "padan_catatan")
+STATUS_NOTES["dikoreksi"] = ("NIK sudah diganti dengan NIK dari data kependudukan: usulan koreksi yang diterima "
+                              "petugas atau NIK rusak oleh Excel yang dipulihkan otomatis.")
+#: A correction accepted by a clerk or restored by the machine: the member's NIK is now the civil
+#: registry's. Counted in its own column of the summary, not under the status it came from.
+DIKOREKSI = "dikoreksi"
+REPORT_COLUMNS = ("padan", "padan_catatan", DIKOREKSI, "usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
+REPORT_LABELS = {**STATUS_LABELS, DIKOREKSI: "NIK dikoreksi"}
+PADAN = ("padan", "padan_catatan", DIKOREKSI)
+PADAN_FORMULA = "(Padan + Padan dengan catatan + NIK dikoreksi)"
 VILLAGE_STATUSES = ("tidak_padan", "usulan_koreksi")
 
 TITLE_SUMMARY = "REKAPITULASI HASIL PEMADANAN DATA DTKS DENGAN DATA KEPENDUDUKAN"
@@ -145,7 +153,7 @@ class KecamatanGroup:
 
 
 def _sum(rows: Iterable[SummaryRow], kec_kode, kec: str, desa: str) -> SummaryRow:
-    total = SummaryRow(kec_kode, kec, None, desa, {s: 0 for s in STATUSES})
+    total = SummaryRow(kec_kode, kec, None, desa, {s: 0 for s in REPORT_COLUMNS})
     for r in rows:
         for s, n in r.counts.items():
             total.counts[s] = total.counts.get(s, 0) + n
@@ -160,16 +168,18 @@ def summary_rows(session: Session, kab_kode: str | None = None) -> list[SummaryR
     """
     kab = kab_kode or office_kab_kode(session)
     mr, m, h = MatchResult.__table__, Member.__table__, Household.__table__
+    column = case((and_(mr.c.status.in_(("usulan_koreksi", "nik_orang_lain")),
+                        mr.c.decision.in_(("diterima", "otomatis"))), literal(DIKOREKSI)), else_=mr.c.status)
     stmt = (
-        select(h.c.desa_kode, mr.c.status, func.count())
+        select(h.c.desa_kode, column, func.count())
         .select_from(mr.join(m, m.c.id == mr.c.member_id).join(h, h.c.id == m.c.household_id))
-        .group_by(h.c.desa_kode, mr.c.status)
+        .group_by(h.c.desa_kode, column)
     )
     if kab:
         stmt = stmt.where(or_(h.c.desa_kode.like(f"{kab}.%"), h.c.desa_kode.is_(None)))
     by_desa: dict[str | None, dict[str, int]] = {}
     for desa, status, n in session.execute(stmt):
-        by_desa.setdefault(desa, {s: 0 for s in STATUSES})[status] = int(n)
+        by_desa.setdefault(desa, {s: 0 for s in REPORT_COLUMNS})[status] = int(n)
     codes = {c for c in by_desa if c}
     codes |= {c.rsplit(".", 1)[0] for c in codes if c.count(".") == 3}
     names: dict[str, str] = {}
@@ -361,7 +371,7 @@ def _summary_data(db, kab_kode: str | None) -> _SummaryData:
 
 
 def _status_values(r: SummaryRow) -> list:
-    return [r.total] + [r.counts.get(s, 0) for s in STATUSES]
+    return [r.total] + [r.counts.get(s, 0) for s in REPORT_COLUMNS]
 
 
 def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> ReportFile:
@@ -379,7 +389,7 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
         t_text = wb.add_format({"border": 1, "bold": True, "bg_color": "#E7E6E6"})
         t_num = wb.add_format({"border": 1, "bold": True, "bg_color": "#E7E6E6", "num_format": "#,##0"})
         t_pct = wb.add_format({"border": 1, "bold": True, "bg_color": "#E7E6E6", "num_format": "0.0%"})
-        status_heads = ["Jumlah ART"] + [STATUS_LABELS[s] for s in STATUSES] + ["% Padan"]
+        status_heads = ["Jumlah ART"] + [REPORT_LABELS[s] for s in REPORT_COLUMNS] + ["% Padan"]
         where = data.kab_name or "Semua wilayah"
         as_of = f"Dicetak {_printed_at()}" + (f"; pemadanan terakhir {tanggal(data.last_run)}" if data.last_run else "")
 
@@ -387,7 +397,7 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
             ws.write_row(r, 0, first, t_text if total else text)
             c = len(first)
             ws.write_row(r, c, _status_values(row), t_num if total else num)
-            ws.write_number(r, c + 1 + len(STATUSES), row.padan_pct / 100, t_pct if total else pct)
+            ws.write_number(r, c + 1 + len(REPORT_COLUMNS), row.padan_pct / 100, t_pct if total else pct)
 
         ws = wb.add_worksheet("Per desa")
         ws.write(0, 0, TITLE_SUMMARY, title)
@@ -426,9 +436,9 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
         ws3.set_column(0, 0, 24)
         ws3.set_column(1, 1, 90)
         ws3.write_row(0, 0, ["Status", "Arti"], head)
-        for i, s in enumerate(STATUSES, start=1):
-            ws3.write_row(i, 0, [STATUS_LABELS[s], STATUS_NOTES[s]], text)
-        ws3.write(len(STATUSES) + 2, 0, "% Padan = (Padan + Padan dengan catatan) / Jumlah ART")
+        for i, s in enumerate(REPORT_COLUMNS, start=1):
+            ws3.write_row(i, 0, [REPORT_LABELS[s], STATUS_NOTES[s]], text)
+        ws3.write(len(REPORT_COLUMNS) + 2, 0, f"% Padan = {PADAN_FORMULA} / Jumlah ART")
     return ReportFile(target, len(data.rows), sum(1 for r in data.rows if r.desa_kode))
 
 
@@ -436,11 +446,11 @@ _W = frame_size(A4_LANDSCAPE)[0]
 
 
 def _summary_spec(first_title: str, first_width: float) -> TableSpec:
-    n = len(STATUSES) + 2
+    n = len(REPORT_COLUMNS) + 2
     rest = _W - 9 * mm - first_width
     cols = [Column("No", 9 * mm, "CENTER"), Column(first_title, first_width, wrap=True)]
     cols += [Column(t, rest / n, "RIGHT") for t in
-             ["Jumlah ART"] + [STATUS_LABELS[s] for s in STATUSES] + ["% Padan"]]
+             ["Jumlah ART"] + [REPORT_LABELS[s] for s in REPORT_COLUMNS] + ["% Padan"]]
     return TableSpec(cols, font_size=9, head_font_size=8.5, zebra=True)
 
 
@@ -475,7 +485,7 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
         Paragraph(sub, st["subtitle"]), Spacer(1, 5 * mm),
         Paragraph(f"Jumlah anggota keluarga (ART) yang dipadankan: <b>{angka(t.total)}</b> orang di "
                   f"{angka(len(data.groups))} kecamatan dan {angka(len(data.rows))} desa/kelurahan. "
-                  f"Padan (termasuk padan dengan catatan): <b>{angka(t.padan)}</b> orang "
+                  f"Padan (termasuk padan dengan catatan dan NIK yang sudah dikoreksi): <b>{angka(t.padan)}</b> orang "
                   f"(<b>{_pct(t.padan_pct)}</b>). Perlu tindak lanjut desa (tidak padan dan usulan koreksi NIK): "
                   f"<b>{angka(t.counts['tidak_padan'] + t.counts['usulan_koreksi'])}</b> orang.", st["body"]),
         Spacer(1, 4 * mm),
@@ -497,10 +507,10 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
                                _summary_cells("", f"Jumlah Kec. {g.nama}", g.subtotal))
         story += [CondPageBreak(keep), Paragraph(f"Kecamatan {g.nama}", st["heading"]), Spacer(1, 1.5 * mm), table,
                   Spacer(1, 5 * mm)]
-    notes = "<br/>".join(f"<b>{STATUS_LABELS[s]}</b>: {STATUS_NOTES[s]}" for s in STATUSES)
+    notes = "<br/>".join(f"<b>{REPORT_LABELS[s]}</b>: {STATUS_NOTES[s]}" for s in REPORT_COLUMNS)
     story.append(KeepTogether([
         Paragraph("Keterangan", st["heading"]), Spacer(1, 1 * mm),
-        Paragraph(notes + "<br/><b>% Padan</b> = (Padan + Padan dengan catatan) : Jumlah ART.", st["small"]),
+        Paragraph(notes + f"<br/><b>% Padan</b> = {PADAN_FORMULA} : Jumlah ART.", st["small"]),
         Spacer(1, 6 * mm),
         SignatureBlock(data.head, when, _W),
     ]))

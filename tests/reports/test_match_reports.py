@@ -114,6 +114,16 @@ def test_summary_rows_per_desa_with_kecamatan_and_totals(db, matched):
     assert total.total == 20 and total.counts["tidak_padan"] == 4 and total.counts["ganda"] == 1
 
 
+def test_corrected_niks_have_their_own_column_and_count_as_padan(db, office):
+    """A correction accepted by a clerk or restored by the machine is no longer "usulan koreksi"."""
+    make_registry(db, {SENGON: ["padan", "usulan_koreksi", "usulan_koreksi", "usulan_koreksi", "nik_orang_lain"]},
+                  decisions={2: "otomatis", 3: "diterima", 4: "ditolak", 5: "diterima"})
+    with db.sessions() as s:
+        (row,) = R.summary_rows(s, "33.10")
+    assert row.counts[R.DIKOREKSI] == 3 and row.counts["usulan_koreksi"] == 1 and row.counts["nik_orang_lain"] == 0
+    assert row.total == 5 and row.padan == 4 and round(row.padan_pct) == 80
+
+
 def test_summary_xlsx_totals(db, matched, tmp_path):
     res = R.write_summary_xlsx(db, tmp_path / "rekap.xlsx")
     assert res.rows == 4 and res.villages == 4
@@ -123,16 +133,17 @@ def test_summary_xlsx_totals(db, matched, tmp_path):
     assert rows[0][0] == R.TITLE_SUMMARY and rows[1][0] == "Kabupaten Klaten"
     head = rows[4]
     assert head[:4] == ("No", "Kecamatan", "Desa/Kelurahan", "Jumlah ART") and head[-1] == "% Padan"
-    assert list(head[4:10]) == [R.STATUS_LABELS[s] for s in R.STATUSES]
+    assert list(head[4:11]) == [R.REPORT_LABELS[s] for s in R.REPORT_COLUMNS]
+    assert head[6] == "NIK dikoreksi"
     body = {r[2]: r for r in rows[5:]}
-    assert body["Sengon"][3:10] == (9, 5, 1, 1, 0, 0, 2)
+    assert body["Sengon"][3:11] == (9, 5, 1, 0, 1, 0, 0, 2)
     assert body["Jumlah Kecamatan Prambanan"][3] == 15
     total = rows[-1]
-    assert total[2] == "JUMLAH KABUPATEN KLATEN" and total[3] == 20 and total[9] == 4
-    assert abs(total[10] - 12 / 20) < 1e-9  # 11 padan + 1 padan dengan catatan
+    assert total[2] == "JUMLAH KABUPATEN KLATEN" and total[3] == 20 and total[10] == 4
+    assert abs(total[11] - 12 / 20) < 1e-9  # 11 padan + 1 padan dengan catatan
     # The per-desa rows add up to the total in every status column.
     desa_rows = [r for r in rows[5:-1] if isinstance(r[0], int)]
-    for c in range(3, 10):
+    for c in range(3, 11):
         assert sum(r[c] for r in desa_rows) == total[c]
     kec = [r for r in wb["Per kecamatan"].iter_rows(min_row=6, values_only=True)]
     assert [(r[1], r[2], r[3]) for r in kec] == [("Prambanan", 2, 15), ("Gantiwarno", 1, 3),
