@@ -50,7 +50,8 @@ from .users import Actor
 
 __all__ = [
     "VIA_LABELS", "LEVEL_LABELS", "RULES_KEY", "NO_RULES_TEXT",
-    "ProgrammeCount", "LinkSummary", "link_programmes", "link_counts", "programme_names",
+    "ProgrammeCount", "LinkSummary", "link_programmes", "rebuild_links", "has_recipients", "audit_link",
+    "link_counts", "programme_names",
     "ProgrammeOf", "programmes_of_member", "programmes_of_household", "programmes_of_members",
     "family_programmes",
     "ProgrammeError", "Rule", "RuleError", "get_rules", "set_rules", "parse_rules",
@@ -270,11 +271,8 @@ def link_counts(session: Session) -> LinkSummary:
     )
 
 
-def link_programmes(db, actor: Actor, *, progress: Progress | None = None,
-                    cancel: CancelFlag | None = None) -> LinkSummary:
-    """Rebuild every programme link in one transaction. On cancel nothing changes."""
-    if not actor.has_role(*LINK_ROLES):
-        raise ProgrammeError("Peran Anda tidak boleh mencocokkan daftar program (hanya operator, supervisor, admin).")
+def rebuild_links(s: Session, *, progress: Progress | None = None, cancel: CancelFlag | None = None) -> LinkSummary:
+    """Rebuild every programme link inside the caller's transaction (no audit event)."""
     t0 = time.perf_counter()
     steps = [
         ("Menghapus hubungan lama", lambda s: s.execute(delete(ProgrammeLink))),
@@ -283,26 +281,49 @@ def link_programmes(db, actor: Actor, *, progress: Progress | None = None,
         ("Mencocokkan menurut nama dan tanggal lahir", _insert_name_date_links),
     ]
     total = len(steps) + 1
-    with db.transaction() as s:
-        for i, (text, step) in enumerate(steps):
-            check_cancel(cancel)
-            if progress:
-                progress(i, total, text)
-            step(s)
+    for i, (text, step) in enumerate(steps):
         check_cancel(cancel)
         if progress:
-            progress(len(steps), total, "Menghitung hasil")
-        result = link_counts(s)
-        result.seconds = round(time.perf_counter() - t0, 2)
-        check_cancel(cancel)
-        audit.record(s, actor, "programmes.link", entity_type="programme_links",
-                     summary=(f"Pencocokan daftar program: {angka(result.linked)} dari {angka(result.recipients)} "
-                              f"baris ditemukan di DTKS"),
-                     new={"linked": result.linked, "recipients": result.recipients, "by_via": result.by_via,
-                          "programmes": {f"{p.program} {p.periode or ''}".strip(): p.linked
-                                         for p in result.programmes}})
+            progress(i, total, text)
+        step(s)
+    check_cancel(cancel)
     if progress:
-        progress(total, total, "Selesai")
+        progress(len(steps), total, "Menghitung hasil")
+    result = link_counts(s)
+    result.seconds = round(time.perf_counter() - t0, 2)
+    return result
+
+
+def has_recipients(s: Session) -> bool:
+    """Is any programme list imported (so links are worth rebuilding)?"""
+    return s.execute(select(ProgrammeRecipient.id).limit(1)).first() is not None
+
+
+def audit_link(s: Session, actor: Actor, result: LinkSummary, why: str | None = None) -> None:
+    audit.record(s, actor, "programmes.link", entity_type="programme_links",
+                 summary=(f"Pencocokan daftar program: {angka(result.linked)} dari {angka(result.recipients)} "
+                          f"baris ditemukan di DTKS"),
+                 new={"linked": result.linked, "recipients": result.recipients, "by_via": result.by_via,
+                      "programmes": {f"{p.program} {p.periode or ''}".strip(): p.linked
+                                     for p in result.programmes}},
+                 reason=why)
+
+
+def link_programmes(db, actor: Actor, *, progress: Progress | None = None,
+                    cancel: CancelFlag | None = None) -> LinkSummary:
+    """Rebuild every programme link in one transaction. On cancel nothing changes.
+
+    Imports (a programme list, a SIKS-NG export) and matching runs that correct NIKs rebuild the
+    links themselves in their own transaction; this is for an explicit rebuild (CLI).
+    """
+    if not actor.has_role(*LINK_ROLES):
+        raise ProgrammeError("Peran Anda tidak boleh mencocokkan daftar program (hanya operator, supervisor, admin).")
+    with db.transaction() as s:
+        result = rebuild_links(s, progress=progress, cancel=cancel)
+        check_cancel(cancel)
+        audit_link(s, actor, result)
+    if progress:
+        progress(1, 1, "Selesai")
     return result
 
 

@@ -203,6 +203,23 @@ def test_programme_list_with_program_option(db, office, tmp_path):
         assert history(s, kind="program")[0].program == "PKH"
 
 
+def test_programme_list_is_linked_to_the_registry_on_import(db, office, tmp_path):
+    """Who receives what is known as soon as the list is imported (no separate step)."""
+    from dtks_desktop.services.programmes import programmes_of_members
+
+    run_import(db, office, write_csv(tmp_path / "dtks.csv", ROWS), kind="dtks")
+    header = ["NIK", "NO KK", "NAMA PENERIMA"]
+    rows = [["3310011109860001", "3310011606160001", "SLAMET RIYADI"]]
+    r = run_import(db, office, write_csv(tmp_path / "pkh.csv", rows, header), kind="program", program="PKH",
+                   periode="2026-10")
+    assert any("Daftar program dicocokkan ulang" in n and "1 dari 1" in n for n in r.notes)
+    with db.sessions() as s:
+        slamet = s.execute(select(Member.id).where(Member.id_dtks == "D001")).scalar_one()
+        assert [(p.program, p.periode) for p in programmes_of_members(s, [slamet])[slamet]] == [("PKH", "2026-10")]
+        assert s.execute(select(func.count()).select_from(AuditEvent)
+                         .where(AuditEvent.action == "programmes.link")).scalar_one() == 1
+
+
 def test_cancel_mid_import_leaves_database_exactly_as_before(db, office, tmp_path):
     rows = [[f"D{i:05d}", "JAWA TENGAH", "KLATEN", "PRAMBANAN", "SENGON", "", "", "1", "1", f"33100116061{i:05d}",
              f"331001110986{i % 9000 + 1:04d}", f"WARGA {i}", "11-09-1986", "", "L", "", "1"] for i in range(12000)]

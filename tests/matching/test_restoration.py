@@ -213,3 +213,32 @@ def test_rule_does_not_take_a_twin_with_a_similar_name():
     civil = [r for r in CIVIL if r[0] != 7] + [twin]
     flags, st = _restore_flags(civil, [_damaged(1, "NAYLA PUTRI", date(2010, 3, 10))])
     assert flags == [False]
+
+
+def test_programme_links_follow_the_restored_nik(db, admin):
+    """A programme list names NAYLA by her real NIK; once the machine restored it, she is on it."""
+    from dtks_desktop.services.programmes import programmes_of_members
+
+    from ..programmes.test_programmes import add_list
+
+    load_civil(db)
+    load_registry(db)
+    add_list(db, "PKH", [{"nik": TRUE_NIK, "nama": "NAYLA PUTRI"}])
+    from dtks_desktop.services.programmes import link_programmes
+
+    link_programmes(db, admin)
+    with db.sessions() as s:
+        assert programmes_of_members(s, [NAYLA]) == {}  # her file NIK is damaged: not found yet
+    summary = svc.run_matching(db, admin)
+    assert summary.restored_auto == 1 and any("Daftar program dicocokkan ulang" in n for n in summary.notes)
+    with db.sessions() as s:
+        assert [p.program for p in programmes_of_members(s, [NAYLA])[NAYLA]] == ["PKH"]
+    # a clerk's later correction is picked up by the next run as well
+    with db.transaction() as s:
+        S.save_param(s, admin, "pulih_otomatis", 0)
+    svc.decide(db, admin, NAYLA, "tolak")
+    again = svc.run_matching(db, admin)
+    assert any("Daftar program dicocokkan ulang" in n for n in again.notes)
+    with db.sessions() as s:
+        assert programmes_of_members(s, [NAYLA]) == {}
+    assert not any("Daftar program" in n for n in svc.run_matching(db, admin).notes)  # nothing changed since

@@ -30,7 +30,7 @@ from ...domain.formatting import angka
 from ...domain.issues import Severity
 from ...domain.names import search_key
 from ...domain.regions import default_region_codes, region_level, repair_code
-from .. import audit, settings
+from .. import audit, programmes, settings
 from ..common import CancelFlag, Cancelled, Progress, check_cancel
 from ..database import Database
 from ..regions import RegionResolver
@@ -298,6 +298,14 @@ def run_import(
             accepted = [r for r in recs if not r.rejected]
             store = {"dtks": _store_dtks, "dukcapil": _store_dukcapil, "program": _store_program}[kind]
             counts = store(s, actor, batch, accepted, cancel, lambda f, x: say(60 + int(35 * f), 100, x))
+            check_cancel(cancel)
+            if kind in ("program", "dtks") and programmes.has_recipients(s):
+                # Who receives what follows the new list / the new registry in the same transaction.
+                say(95, 100, "Mencocokkan daftar program dengan DTKS")
+                links = programmes.rebuild_links(s, cancel=cancel)
+                programmes.audit_link(s, actor, links, f"Setelah impor {path.name}")
+                notes.append(f"Daftar program dicocokkan ulang dengan DTKS: {angka(links.linked)} dari "
+                             f"{angka(links.recipients)} baris penerima ditemukan.")
             check_cancel(cancel)
             n_problems = bulk_insert(s, "import_problems", PROBLEM_COLUMNS, _problem_rows(batch.id, proc, recs))
             batch.rows_read = len(recs)

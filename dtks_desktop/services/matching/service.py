@@ -33,7 +33,7 @@ from ...db.models import (AuditEvent, DukcapilPerson, Household, IdentityHistory
 from ...domain.formatting import angka
 from ...domain.regions import default_region_codes
 from ...domain.status import Role
-from .. import audit
+from .. import audit, programmes
 from ..common import CancelFlag, Progress, check_cancel
 from ..database import Database
 from ..registry import db_timestamp, update_member
@@ -341,6 +341,12 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
             if upd:
                 bulk_update(s, "match_results", ("status", "ganda_of_member_id", "priority", "reasons"), upd,
                             key="member_id")
+        links = None
+        if (n_auto or _links_stale(s)) and programmes.has_recipients(s):
+            # Restored NIKs may now be found on programme lists: rebuild the links with them.
+            say(0.97, "Mencocokkan daftar program dengan DTKS")
+            links = programmes.rebuild_links(s, cancel=cancel)
+            programmes.audit_link(s, actor, links, "Setelah koreksi NIK (pemadanan)")
         counts = {st: n for st, n in s.execute(select(MatchResult.status, func.count()).group_by(MatchResult.status))}
         counts = {st: int(counts.get(st, 0)) for st in E.STATUSES}
         counts_extra = {"dipulihkan_otomatis": n_auto}
@@ -356,6 +362,9 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         run_id = run.id
     say(1.0, "Selesai")
     notes = []
+    if links is not None:
+        notes.append(f"Daftar program dicocokkan ulang dengan NIK yang dikoreksi: {angka(links.linked)} dari "
+                     f"{angka(links.recipients)} baris penerima ditemukan.")
     if civil.dup_nik.any():
         notes.append(f"Data Dukcapil memuat {angka(int(civil.dup_nik.sum()))} baris dengan NIK ganda; "
                      "keduanya disimpan dan ditandai.")
@@ -369,6 +378,16 @@ RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", 
                   "fingerprint", "dukcapil_batch_id", "ganda_of_member_id", "priority", "version", "decision",
                   "decided_by", "decided_at", "run_id")
 _COL = {c: j for j, c in enumerate(RESULT_COLUMNS)}
+
+
+def _links_stale(s: Session) -> bool:
+    """Has a member's NIK or data changed (a clerk's correction, an edit) since the programme
+    links were last rebuilt?"""
+    def last(actions) -> int:
+        return s.execute(select(func.max(AuditEvent.id)).where(AuditEvent.action.in_(actions))).scalar() or 0
+
+    changed = last(("match.decide", "match.bulk_accept", "match.undo", "member.update"))
+    return changed > last(("programmes.link",))
 
 
 def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: list[tuple], positions: list[int],
