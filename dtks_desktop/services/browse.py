@@ -280,10 +280,10 @@ def match_status_label(status: str | None, decision: str | None = None) -> str:
     if not status:
         return "Belum dipadankan"
     label = MATCH_STATUS_LABELS.get(status, status)
-    if not decision or status in ("padan", "padan_catatan"):
-        return label
     if decision == "otomatis":
         return "NIK dipulihkan otomatis"
+    if not decision or status in ("padan", "padan_catatan"):
+        return label
     if decision == "diterima" and status in ("usulan_koreksi", "nik_orang_lain"):
         return "NIK dikoreksi"
     return f"{label} ({DECISION_SUFFIX.get(decision, decision)})"

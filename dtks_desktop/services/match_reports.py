@@ -168,8 +168,9 @@ def summary_rows(session: Session, kab_kode: str | None = None) -> list[SummaryR
     """
     kab = kab_kode or office_kab_kode(session)
     mr, m, h = MatchResult.__table__, Member.__table__, Household.__table__
-    column = case((and_(mr.c.status.in_(("usulan_koreksi", "nik_orang_lain")),
-                        mr.c.decision.in_(("diterima", "otomatis"))), literal(DIKOREKSI)), else_=mr.c.status)
+    column = case((mr.c.decision == "otomatis", literal(DIKOREKSI)),
+                  (and_(mr.c.status.in_(("usulan_koreksi", "nik_orang_lain")), mr.c.decision == "diterima"),
+                   literal(DIKOREKSI)), else_=mr.c.status)
     stmt = (
         select(h.c.desa_kode, column, func.count())
         .select_from(mr.join(m, m.c.id == mr.c.member_id).join(h, h.c.id == m.c.household_id))

@@ -790,9 +790,11 @@ class ComparisonPanel(QFrame):
     def _fill_proposal(self, item: ReviewItem, cand: CandidateView | None) -> None:
         m = self.masker
         written = item.nik_raw or item.nik
-        if cand is not None and (item.status in ("usulan_koreksi", "nik_orang_lain") or self.picks_other_candidate()):
+        restored = item.decision == matching.AUTO
+        if cand is not None and (item.status in ("usulan_koreksi", "nik_orang_lain") or restored
+                                 or self.picks_other_candidate()):
             heading = "Usulan NIK" if cand.chosen else f"NIK kandidat {self.candidate_index + 1}"
-            if cand.chosen and item.decision == matching.AUTO:
+            if cand.chosen and restored:
                 heading = "NIK dipulihkan otomatis"
             self.proposal.setText(f"{heading}: <span style='color:#bf360c'>{_escape(m.nik(cand.nik))}</span>")
             nik_fc = next((f for f in cand.fields if f.field == "nik"), None)
@@ -1056,7 +1058,7 @@ class SummaryStrip(QLabel):
         restored = int(counts.get(matching.AUTO_COUNT_KEY, 0) or 0)
         for s in STATUS_ORDER:
             extra = ""
-            if s == "usulan_koreksi" and restored:
+            if s == matching.RESTORED_STATUS and restored:
                 extra = f" ({angka(restored)} dipulihkan otomatis)"
             parts.append(f"<span style='white-space:nowrap'><span style='color:{STATUS_COLORS[s]}'>●</span>"
                          f"&nbsp;{STATUS_LABELS[s]}:&nbsp;<b>{angka(self.counts[s])}</b>{extra}</span>")

@@ -49,7 +49,8 @@ def _member(db, member_id):
 
 def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, admin):
     res = _result(restored, NAYLA)
-    assert (res.status, res.decision, res.nik_matched, res.decided_by) == ("usulan_koreksi", svc.AUTO, TRUE_NIK,
+    # with its NIK restored the member is found: "padan dengan catatan", the note being the restoration
+    assert (res.status, res.decision, res.nik_matched, res.decided_by) == ("padan_catatan", svc.AUTO, TRUE_NIK,
                                                                             admin.id)
     reasons = json.loads(res.reasons)
     assert reasons["otomatis"] == {"nik_lama": DAMAGED, "nik_flags_lama": "nik_rusak_excel"}
@@ -76,7 +77,7 @@ def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, a
     # everyone else is matched as before
     with restored.sessions() as s:
         st = dict(s.execute(select(MatchResult.member_id, MatchResult.status)).all())
-    assert st == EXPECTED
+    assert st == {**EXPECTED, NAYLA: "padan_catatan"}
 
 
 def test_rejecting_a_restoration_puts_the_file_nik_back_and_undo_restores_it(restored, admin):
@@ -85,7 +86,7 @@ def test_rejecting_a_restoration_puts_the_file_nik_back_and_undo_restores_it(res
     m = _member(restored, NAYLA)
     assert m.nik == DAMAGED and m.nik_flags == "nik_rusak_excel"
     res = _result(restored, NAYLA)
-    assert res.decision == "ditolak"
+    assert res.decision == "ditolak" and res.status == "usulan_koreksi" and res.priority == 0
     with restored.sessions() as s:
         assert svc.count_queue(s, status=svc.AUTO_FILTER) == 0
         sources = s.execute(select(IdentityHistory.source).where(IdentityHistory.member_id == NAYLA)
@@ -95,7 +96,7 @@ def test_rejecting_a_restoration_puts_the_file_nik_back_and_undo_restores_it(res
     assert svc.undo_last(restored, admin)
     m = _member(restored, NAYLA)
     assert m.nik == TRUE_NIK and not m.nik_flags
-    assert _result(restored, NAYLA).decision == svc.AUTO
+    assert _result(restored, NAYLA).decision == svc.AUTO and _result(restored, NAYLA).status == "padan_catatan"
     # a re-run keeps the rejected-then-undone restoration as the machine left it
     svc.run_matching(restored, admin)
     assert _result(restored, NAYLA).decision == svc.AUTO and _member(restored, NAYLA).nik == TRUE_NIK

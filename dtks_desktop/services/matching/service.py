@@ -58,6 +58,8 @@ ACCEPTED = ("diterima", AUTO)
 #: Review filter listing the machine's restorations (``review_queue(status=AUTO_FILTER)``).
 AUTO_FILTER = "otomatis"
 AUTO_LABEL = "Dipulihkan otomatis"
+#: Status of a restored result (the machine's own status before it was "usulan_koreksi").
+RESTORED_STATUS = "padan_catatan"
 #: Key in ``match_runs.counts_json``: results restored by the machine and not yet decided by a clerk.
 AUTO_COUNT_KEY = "dipulihkan_otomatis"
 DECIDER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
@@ -425,6 +427,10 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
         d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
         col = _COL
         row = list(r)
+        # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
+        # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
+        row[col["status"]] = RESTORED_STATUS
+        row[col["priority"]] = E.priority_of(RESTORED_STATUS, False)
         row[col["reasons"]] = E.json_dumps(d)
         row[col["decision"]] = AUTO
         row[col["decided_by"]] = actor.id
@@ -915,7 +921,8 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
             raise MatchingError("Hasil ini sudah diputuskan; batalkan keputusan itu dulu bila ingin mengubahnya.")
         m = s.get(Member, member_id)
         old = {"status": res.status, "nik_matched": res.nik_matched, "dukcapil_id": res.dukcapil_id,
-               "nik": m.nik, "nik_flags": m.nik_flags, "decision": res.decision, "decided_by": res.decided_by}
+               "nik": m.nik, "nik_flags": m.nik_flags, "decision": res.decision, "decided_by": res.decided_by,
+               "priority": res.priority}
         new_nik = None
         if auto and action == "tolak":
             # The machine's restoration is wrong: the NIK as it was before goes back.
@@ -974,6 +981,9 @@ def _reject_restoration(s: Session, actor: Actor, res: MatchResult, m: Member, r
         raise MatchingError(f"NIK anggota {m.nama} sudah diubah lagi sejak pemulihan otomatis; "
                             "ubah NIK lewat data anggota.")
     back = info.get("nik_lama")
+    # Back to the machine's proposal, now rejected: the village must fix the NIK.
+    res.status = "usulan_koreksi"
+    res.priority = E.priority_of("usulan_koreksi", True)
     if back != m.nik:
         update_member(s, actor, m.id, {"nik": back}, reason=reason or "Pemulihan otomatis NIK ditolak petugas")
         s.add(IdentityHistory(member_id=m.id, field="nik", old_value=res.nik_matched, new_value=back,
@@ -1040,6 +1050,10 @@ def _revert(s: Session, actor: Actor, member_id: int, old: dict, new: dict, bulk
     if not bulk:
         res.nik_matched = old.get("nik_matched")
         res.dukcapil_id = old.get("dukcapil_id")
+        if old.get("status"):
+            res.status = old["status"]
+        if old.get("priority") is not None:
+            res.priority = old["priority"]
     res.decision = old.get("decision")  # None, or "otomatis" when a clerk's verdict on a restoration is undone
     res.decided_by = old.get("decided_by") if res.decision else None
     if res.decision is None:
