@@ -382,6 +382,18 @@ RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", 
 _COL = {c: j for j, c in enumerate(RESULT_COLUMNS)}
 
 
+def _write_nik_changes(s: Session, members: list[tuple], history: list[tuple], audits: list[tuple]) -> None:
+    """Bulk NIK corrections: members (id, nik, nik_flags, updated_at, version), their
+    ``identity_history`` rows and one ``member.update`` audit row each."""
+    if not members:
+        return
+    bulk_update(s, "members", ("nik", "nik_flags", "updated_at", "version"), members)
+    bulk_insert(s, "identity_history", ("member_id", "field", "old_value", "new_value", "source", "user_id", "at"),
+                history)
+    bulk_insert(s, "audit_events", ("at", "user_id", "username", "action", "entity_type", "entity_id", "summary",
+                                    "old_value", "new_value", "reason"), audits)
+
+
 def _links_stale(s: Session) -> bool:
     """Has a member's NIK or data changed (a clerk's correction, an edit) since the programme
     links were last rebuilt?"""
@@ -442,12 +454,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
             audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
                            f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
                            json.dumps({"nik": nik}), json.dumps({"nik": nik_new}), why))
-    if mem_upd:
-        bulk_update(s, "members", ("nik", "nik_flags", "updated_at", "version"), mem_upd)
-        bulk_insert(s, "identity_history", ("member_id", "field", "old_value", "new_value", "source", "user_id",
-                                            "at"), hist)
-        bulk_insert(s, "audit_events", ("at", "user_id", "username", "action", "entity_type", "entity_id",
-                                        "summary", "old_value", "new_value", "reason"), audits)
+    _write_nik_changes(s, mem_upd, hist, audits)
     n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == AUTO)
     audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,
                  summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
@@ -1111,12 +1118,7 @@ def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> in
                 item["nik_new"] = nik_m
             items.append(item)
         bulk_update(s, "match_results", ("decision", "decided_by", "decided_at", "version"), res_upd)
-        if mem_upd:
-            bulk_update(s, "members", ("nik", "nik_flags", "updated_at", "version"), mem_upd)
-            bulk_insert(s, "identity_history", ("member_id", "field", "old_value", "new_value", "source", "user_id",
-                                                "at"), hist)
-            bulk_insert(s, "audit_events", ("at", "user_id", "username", "action", "entity_type", "entity_id",
-                                            "summary", "old_value", "new_value", "reason"), audits)
+        _write_nik_changes(s, mem_upd, hist, audits)
         audit.record(s, actor, "match.bulk_accept", entity_type="match_result", entity_id=None,
                      summary=f"{len(rows)} hasil '{E.STATUS_LABELS[status]}' dengan skor ≥ {min_score} diterima "
                              f"({len(mem_upd)} NIK dikoreksi)",
