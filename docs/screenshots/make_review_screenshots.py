@@ -11,7 +11,8 @@ as a clerk (operator) sees it, and "Jalankan pemadanan" is clicked:
   the civil registry in more than the NIK (differences highlighted, the proposed NIK large);
 - ``review_bulk.png``: the "Terima massal…" dialog with its live count;
 - ``review_restored.png``: the filter "Dipulihkan otomatis" (NIKs the machine restored after
-  spreadsheet damage), one of them selected.
+  spreadsheet damage), one of them selected;
+- ``review_decided.png``: "Sudah diputuskan petugas" after a few decisions, with "Buka kembali (B)".
 """
 
 from __future__ import annotations
@@ -164,6 +165,24 @@ def main(argv: list[str] | None = None) -> int:
     view._select_row(min(2, max(view.model.rowCount() - 1, 0)))
     settle(app, 0.4)
     save(window, "review_restored", args.out)
+
+    # A few decisions, then the list of decided results with "Buka kembali (B)".
+    view.status_combo.setCurrentIndex(0)
+    view.wait_idle()
+    settle(app, 0.3)
+    view.table.setFocus()
+    for _ in range(3):
+        view.accept_current()
+        settle(app, 0.2)
+    view.reject_current()
+    settle(app, 0.2)
+    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.DECIDED_FILTER))
+    view.wait_idle()
+    settle(app, 0.3)
+    view.table.setFocus()
+    view._select_row(1)
+    settle(app, 0.4)
+    save(window, "review_decided", args.out)
 
     window.close()
     db.dispose()

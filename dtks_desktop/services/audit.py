@@ -143,6 +143,7 @@ ACTION_LABELS: dict[str, str] = {
     "match.undo": "Keputusan pemadanan diurungkan",
     "match.bulk_accept": "Terima massal pemadanan",
     "match.auto_accept": "Pemulihan otomatis NIK rusak spreadsheet",
+    "match.reopen": "Keputusan pemadanan dibuka kembali",
     "programmes.link": "Pencocokan program",
     "programmes.rules": "Aturan bantuan ganda diubah",
 }

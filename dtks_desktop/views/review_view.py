@@ -22,7 +22,12 @@ T, Delete          Tolak: reject it
 N, Down            next item (without deciding)
 P, Up              previous item
 Ctrl+Z             Urungkan: undo the user's last decision (``undo_last``)
+B, Backspace       Buka kembali, in "Sudah diputuskan petugas": revert that decision (``reopen``)
 =================  ===========================================================
+
+The status filter also offers "Dipulihkan otomatis" (the machine's restorations of
+spreadsheet-damaged NIKs: Enter confirms, T puts the file's NIK back) and "Sudah diputuskan
+petugas" (decided results, any of which can be reopened).
 
 After a decision the item leaves the queue and the next one is selected. Decisions go through
 ``decide`` (which audits); the view never writes SQL. Short calls (one item, one decision,
@@ -141,6 +146,10 @@ AUTO_TOOLTIP = ("NIK yang hanya kehilangan digit terakhir karena spreadsheet (at
 AUTO_HELP = ("NIK ini dipulihkan otomatis oleh mesin: NIK di berkas rusak oleh spreadsheet dan orang di "
              "Dukcapil ini satu-satunya yang cocok. Terima: pemulihan benar (dikonfirmasi). Tolak: pemulihan "
              "salah, NIK dikembalikan seperti di berkas dan perlu diperiksa ke desa.")
+DECIDED_COLOR = "#455a64"
+DECIDED_TOOLTIP = "Hasil yang sudah diterima atau ditolak petugas; tombol B membuka kembali satu keputusan."
+DECIDED_HELP = ("Sudah diputuskan petugas ({keputusan}). Buka kembali (B): keputusan ini dibatalkan, NIK yang "
+                "diubah karenanya dikembalikan, dan hasil ini kembali ke antrean untuk diputuskan lagi.")
 #: Statuses that "Terima massal…" offers (the score means something for them).
 BULK_STATUSES = ("usulan_koreksi", "padan_catatan", "nik_orang_lain")
 BULK_DEFAULT_SCORE = 25.0
@@ -796,6 +805,10 @@ class ComparisonPanel(QFrame):
             heading = "Usulan NIK" if cand.chosen else f"NIK kandidat {self.candidate_index + 1}"
             if cand.chosen and restored:
                 heading = "NIK dipulihkan otomatis"
+            elif cand.chosen and item.decision == "diterima":
+                heading = "NIK diterima"
+            elif cand.chosen and item.decision == "ditolak":
+                heading = "Usulan NIK (ditolak)"
             self.proposal.setText(f"{heading}: <span style='color:#bf360c'>{_escape(m.nik(cand.nik))}</span>")
             nik_fc = next((f for f in cand.fields if f.field == "nik"), None)
             why = _note_text(nik_fc) if nik_fc is not None else ""
@@ -1111,6 +1124,8 @@ class ReviewView(QWidget):
             self.status_combo.addItem(_dot_icon(STATUS_COLORS[s]), STATUS_LABELS[s], s)
         self.status_combo.addItem(_dot_icon(AUTO_COLOR), matching.AUTO_LABEL, matching.AUTO_FILTER)
         self.status_combo.setItemData(self.status_combo.count() - 1, AUTO_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
+        self.status_combo.addItem(_dot_icon(DECIDED_COLOR), matching.DECIDED_LABEL, matching.DECIDED_FILTER)
+        self.status_combo.setItemData(self.status_combo.count() - 1, DECIDED_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
         self.kecamatan_combo = QComboBox()
         self.kecamatan_combo.setObjectName("kecamatanFilter")
         self.kecamatan_combo.setMinimumContentsLength(12)
@@ -1194,13 +1209,18 @@ class ReviewView(QWidget):
         self.next_button.setObjectName("nextButton")
         self.undo_button = QPushButton("Urungkan (Ctrl+Z)")
         self.undo_button.setObjectName("undoButton")
+        self.reopen_button = QPushButton("Buka kembali (B)")
+        self.reopen_button.setObjectName("reopenButton")
+        self.reopen_button.setToolTip("Batalkan keputusan ini (tidak harus yang terakhir); hasilnya kembali ke antrean")
+        self.reopen_button.hide()
         self.accept_button.setStyleSheet(
             "QPushButton#acceptButton { background: #2e7d32; color: white; font-weight: bold; padding: 6px 14px; }"
             "QPushButton#acceptButton:disabled { background: #a5c8a7; }")
         self.reject_button.setStyleSheet(
             "QPushButton#rejectButton { background: #c62828; color: white; font-weight: bold; padding: 6px 14px; }"
             "QPushButton#rejectButton:disabled { background: #e0a9a9; }")
-        for b in (self.accept_button, self.reject_button, self.prev_button, self.next_button, self.undo_button):
+        for b in (self.accept_button, self.reject_button, self.prev_button, self.next_button, self.undo_button,
+                  self.reopen_button):
             b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # every action has its key; focus stays in the queue
         self.accept_button.setToolTip("Terima usulan/tautan kandidat yang ditampilkan (tombol Enter atau A)")
         self.reject_button.setToolTip("Tolak usulan/tautan ini (tombol T atau Delete)")
@@ -1214,12 +1234,13 @@ class ReviewView(QWidget):
         actions.addWidget(self.prev_button)
         actions.addWidget(self.next_button)
         actions.addStretch(1)
+        actions.addWidget(self.reopen_button)
         actions.addWidget(self.undo_button)
         self.action_help = QLabel()
         self.action_help.setObjectName("actionHelp")
         self.action_help.setWordWrap(True)
         self.key_help = QLabel("Juga: A = Terima · Delete = Tolak · 1, 2, 3 = pilih kandidat · "
-                               "↑ ↓ = pindah baris")
+                               "↑ ↓ = pindah baris · B = buka kembali (di \"Sudah diputuskan petugas\")")
         self.key_help.setStyleSheet(f"color: {MUTED};")
         self.key_help.setWordWrap(True)
         self.feedback = QLabel()
@@ -1259,6 +1280,7 @@ class ReviewView(QWidget):
         self._add_keys("tolak", (Qt.Key.Key_T, Qt.Key.Key_Delete), self.reject_current)
         self._add_keys("berikutnya", (Qt.Key.Key_N, Qt.Key.Key_Down), self.select_next)
         self._add_keys("sebelumnya", (Qt.Key.Key_P, Qt.Key.Key_Up), self.select_previous)
+        self._add_keys("buka", (Qt.Key.Key_B, Qt.Key.Key_Backspace), self.reopen_current)
         self._add_keys("urungkan", (QKeySequence.StandardKey.Undo,), self.undo)
         for n, key in enumerate((Qt.Key.Key_1, Qt.Key.Key_2, Qt.Key.Key_3)):
             self._add_keys(f"kandidat{n + 1}", (key,), lambda i=n: self.choose_candidate(i))
@@ -1271,6 +1293,7 @@ class ReviewView(QWidget):
         self.next_button.clicked.connect(self.select_next)
         self.prev_button.clicked.connect(self.select_previous)
         self.undo_button.clicked.connect(self.undo)
+        self.reopen_button.clicked.connect(self.reopen_current)
         self.status_combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
         self.kecamatan_combo.currentIndexChanged.connect(self._on_kecamatan_changed)
         self.desa_combo.currentIndexChanged.connect(lambda _i: self._apply_filter())
@@ -1400,9 +1423,37 @@ class ReviewView(QWidget):
         self.decided.emit(0)
 
     # ------------------------------------------------------------------ decisions
+    def in_decided_list(self) -> bool:
+        return self.status_combo.currentData() == matching.DECIDED_FILTER
+
+    def reopen_current(self) -> None:
+        """B / Backspace in "Sudah diputuskan petugas": revert that decision (not only the last)."""
+        item = self.comparison.item
+        if item is None or not self.may_decide:
+            return
+        if not self.in_decided_list():
+            self._say(f"Pilih status \"{matching.DECIDED_LABEL}\" untuk membuka kembali keputusan lama; "
+                      "keputusan terakhir dapat diurungkan dengan Ctrl+Z.", "info")
+            return
+        member_id = item.member_id
+        row = self.model.row_of(member_id)
+        try:
+            text = matching.reopen(self.ctx.db, self.ctx.actor, member_id)
+        except Exception as exc:  # noqa: BLE001 - shown to the clerk
+            show_exception(self, exc, "Keputusan tidak dapat dibuka kembali")
+            self.reload_queue(select_row=max(row, 0))
+            return
+        self._say(text, "ok")
+        removed = self.model.remove_member(member_id)
+        self._select_row(removed if removed >= 0 else row)
+        self.decided.emit(member_id)
+
     def accept_current(self) -> None:
         item = self.comparison.item
         if item is None or not self.may_decide:
+            return
+        if self.in_decided_list():
+            self._say("Hasil ini sudah diputuskan. Tekan B untuk membuka kembali keputusannya.", "info")
             return
         if self.comparison.picks_other_candidate():
             self._decide(item.member_id, "pilih", candidate_nik=self.comparison.candidate().nik)
@@ -1412,6 +1463,9 @@ class ReviewView(QWidget):
     def reject_current(self) -> None:
         item = self.comparison.item
         if item is None or not self.may_decide:
+            return
+        if self.in_decided_list():
+            self._say("Hasil ini sudah diputuskan. Tekan B untuk membuka kembali keputusannya.", "info")
             return
         self._decide(item.member_id, "tolak")
 
@@ -1528,7 +1582,10 @@ class ReviewView(QWidget):
             return
         self.comparison.show_item(item)
         auto = item.decision == matching.AUTO
-        self.action_help.setText(AUTO_HELP if auto else STATUS_HELP.get(item.status, ""))
+        if item.decision in ("diterima", "ditolak"):
+            self.action_help.setText(DECIDED_HELP.format(keputusan=item.decision))
+        else:
+            self.action_help.setText(AUTO_HELP if auto else STATUS_HELP.get(item.status, ""))
         self._update_buttons()
 
     def _show_empty(self) -> None:
@@ -1538,6 +1595,8 @@ class ReviewView(QWidget):
             self.comparison.clear("Belum ada hasil pemadanan.\n\nKlik \"Jalankan pemadanan\" di atas untuk "
                                   "mencocokkan data DTKS dengan data Dukcapil. Yang perlu diperiksa akan muncul "
                                   "di daftar sebelah kiri.")
+        elif self.in_decided_list():
+            self.comparison.clear("Belum ada keputusan petugas untuk pilihan wilayah ini.")
         elif self.status_combo.currentData() == matching.AUTO_FILTER:
             self.comparison.clear("Tidak ada NIK yang dipulihkan otomatis (dan belum diperiksa) untuk pilihan "
                                   "wilayah ini.")
@@ -1597,13 +1656,18 @@ class ReviewView(QWidget):
         if total is None:
             self.count_label.setText("Memuat…")
         else:
-            noun = "dipulihkan" if self.status_combo.currentData() == matching.AUTO_FILTER else "menunggu"
+            noun = {matching.AUTO_FILTER: "dipulihkan", matching.DECIDED_FILTER: "diputuskan"}.get(
+                self.status_combo.currentData(), "menunggu")
             self.count_label.setText(f"{angka(total)} {noun}")
 
     def _update_buttons(self) -> None:
         has = self.comparison.item is not None
+        decided_list = self.in_decided_list()
         for b in (self.accept_button, self.reject_button):
-            b.setEnabled(has and self.may_decide)
+            b.setEnabled(has and self.may_decide and not decided_list)
+            b.setVisible(not decided_list)
+        self.reopen_button.setVisible(decided_list)
+        self.reopen_button.setEnabled(has and self.may_decide)
         n = self.model.rowCount()
         row = self.table.currentIndex().row()
         self.next_button.setEnabled(n > 0 and (row < n - 1 or self.model.canFetchMore()))

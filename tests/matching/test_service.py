@@ -311,3 +311,53 @@ def test_new_members_with_unchanged_ones_keep_all_results(loaded, admin):
     assert summary.members_matched == 12 and summary.skipped_unchanged == 9
     st = statuses(loaded)
     assert len(st) == 21 and {k: v for k, v in st.items() if k <= 9} == EXPECTED
+
+
+def test_reopen_an_earlier_decision_not_only_the_last(loaded, admin, operator):
+    """"Buka kembali": a clerk reverts a decision made several decisions ago; the NIK it changed
+    goes back, the result waits in the queue again, and Ctrl+Z never reverts it a second time."""
+    svc.run_matching(loaded, admin)
+    svc.decide(loaded, operator, 5, "terima")  # NAYLA: NIK corrected
+    svc.decide(loaded, operator, 7, "tolak")
+    svc.decide(loaded, operator, 6, "terima")  # HARTONO: NIK filled in
+    with loaded.sessions() as s:
+        decided = [q.member_id for q in svc.review_queue(s, status=svc.DECIDED_FILTER)]
+        assert sorted(decided) == [5, 6, 7] and svc.count_queue(s, status=svc.DECIDED_FILTER) == 3
+        assert 5 not in [q.member_id for q in svc.review_queue(s)]
+    text = svc.reopen(loaded, admin, 5, reason="Salah orang")
+    assert "dibuka kembali" in text
+    with loaded.sessions() as s:
+        m = s.get(Member, 5)
+        assert m.nik == "3310015003100000" and m.nik_flags == "nik_rusak_excel"
+        res = s.execute(select(MatchResult).where(MatchResult.member_id == 5)).scalar_one()
+        assert res.decision is None and res.status == "usulan_koreksi"
+        assert 5 in [q.member_id for q in svc.review_queue(s)]
+        ev = s.execute(select(AuditEvent).where(AuditEvent.action == "match.reopen")).scalar_one()
+        assert ev.username == "admin" and ev.reason == "Salah orang" and ev.entity_id == 5
+    # the operator's Ctrl+Z: HARTONO, then the rejection of 7, then nothing (5 was already reopened)
+    with loaded.transaction() as s:
+        svc.undo_last(s, operator)
+        svc.undo_last(s, operator)
+        assert svc.undo_last(s, operator) is None
+    with loaded.sessions() as s:
+        assert s.get(Member, 5).nik == "3310015003100000"
+        assert svc.count_queue(s, status=svc.DECIDED_FILTER) == 0
+    with pytest.raises(svc.MatchingError, match="Hanya keputusan petugas"):
+        svc.reopen(loaded, admin, 5)
+
+
+def test_reopen_one_member_of_a_bulk_accept(loaded, admin):
+    svc.run_matching(loaded, admin)
+    n = svc.bulk_accept(loaded, admin, "usulan_koreksi", 10)
+    assert n == 2
+    svc.reopen(loaded, admin, 5)
+    with loaded.sessions() as s:
+        assert s.get(Member, 5).nik == "3310015003100000"
+        assert s.get(Member, 6).nik == "3310013108610001"  # the other one stays corrected
+        assert s.execute(select(MatchResult.decision).where(MatchResult.member_id == 5)).scalar_one() is None
+    # undoing the bulk accept now reverts only what is still decided
+    with loaded.transaction() as s:
+        assert "dibatalkan" in svc.undo_last(s, admin)
+    with loaded.sessions() as s:
+        assert s.get(Member, 6).nik is None
+        assert svc.count_queue(s, status=svc.DECIDED_FILTER) == 0

@@ -535,3 +535,30 @@ def test_restored_niks_are_listed_and_can_be_rejected_with_the_keyboard(qtbot, m
     assert again.decision == matching.AUTO and again.nik == before.nik_matched
     assert shown_ids(view) == auto
 
+
+
+def test_reopen_an_earlier_decision_from_the_decided_list(qtbot, matched, operator, make_view):
+    """A clerk accepted a correction, went on, then saw it was wrong: "Sudah diputuskan petugas",
+    select it, B: the NIK is back as it was and the result waits in the queue again."""
+    view = make_view(matched, operator)
+    focus_queue(qtbot, view)
+    queue = queue_ids(matched)
+    first = queue[0]
+    before = item(matched, first)
+    press(qtbot, view, Qt.Key.Key_Return)  # accept the first
+    press(qtbot, view, Qt.Key.Key_T)  # reject the second
+    assert item(matched, first).decision == "diterima"
+    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.DECIDED_FILTER))
+    assert view.wait_idle(WAIT)
+    assert sorted(shown_ids(view)) == sorted(queue[:2]) and view.count_label.text() == "2 diputuskan"
+    assert view.reopen_button.isVisible() and not view.accept_button.isVisible()
+    focus_queue(qtbot, view)
+    view._select_row(shown_ids(view).index(first))
+    assert "Buka kembali (B)" in view.action_help.text()
+    press(qtbot, view, Qt.Key.Key_Return)  # Enter does not decide again here
+    assert item(matched, first).decision == "diterima" and "Tekan B" in view.feedback.text()
+    press(qtbot, view, Qt.Key.Key_B)
+    again = item(matched, first)
+    assert again.decision is None and again.nik == before.nik
+    assert "dibuka kembali" in view.feedback.text() and first not in shown_ids(view)
+    assert first in queue_ids(matched)

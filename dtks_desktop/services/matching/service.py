@@ -58,6 +58,9 @@ ACCEPTED = ("diterima", AUTO)
 #: Review filter listing the machine's restorations (``review_queue(status=AUTO_FILTER)``).
 AUTO_FILTER = "otomatis"
 AUTO_LABEL = "Dipulihkan otomatis"
+#: Review filter listing the results a clerk decided (``review_queue(status=DECIDED_FILTER)``): "Buka kembali".
+DECIDED_FILTER = "diputuskan"
+DECIDED_LABEL = "Sudah diputuskan petugas"
 #: Status of a restored result (the machine's own status before it was "usulan_koreksi").
 RESTORED_STATUS = "padan_catatan"
 #: Key in ``match_runs.counts_json``: results restored by the machine and not yet decided by a clerk.
@@ -666,9 +669,11 @@ class QueueItem:
 def _queue_filter(stmt, status: str | None, desa: str | None):
     if status == AUTO_FILTER:
         stmt = stmt.where(MatchResult.decision == AUTO)
+    elif status == DECIDED_FILTER:
+        stmt = stmt.where(MatchResult.decision.in_(("diterima", "ditolak")))
     else:
         stmt = stmt.where(MatchResult.decision.is_(None))
-    if status == AUTO_FILTER:
+    if status in (AUTO_FILTER, DECIDED_FILTER):
         pass
     elif status:
         stmt = stmt.where(MatchResult.status == status)
@@ -818,8 +823,9 @@ def review_item(session: Session, member_id: int) -> ReviewItem:
     if niks:
         for p in session.execute(select(DukcapilPerson).where(DukcapilPerson.nik.in_(niks))).scalars():
             by_nik.setdefault(p.nik, []).append(p)
-    # A restoration changed the member's NIK after the comparison: show the NIK that was compared.
-    m_nik = (m.nik_raw or m.nik) if res.decision == AUTO else (m.nik or m.nik_raw)
+    # A decision (or a restoration) may have changed the member's NIK after the comparison: show
+    # the NIK that was compared, as the file had it.
+    m_nik = (m.nik_raw or m.nik) if res.decision is not None else (m.nik or m.nik_raw)
     m_vals = {"nik": m_nik, "nama": m.nama, "tanggal_lahir": m.tanggal_lahir,
               "jenis_kelamin": m.jenis_kelamin, "nama_ibu": m.nama_ibu, "no_kk": h.no_kk, "desa": h.desa_kode}
     views = []
@@ -998,10 +1004,11 @@ def _reject_restoration(s: Session, actor: Actor, res: MatchResult, m: Member, r
     m.nik_flags = info.get("nik_flags_lama")
 
 
-def _undone_ids(s: Session, actor: Actor) -> set[int]:
+def _undone_ids(s: Session, actor: Actor | None = None) -> set[int]:
+    """Decision events already reverted (by Ctrl+Z or by "Buka kembali", whoever did it)."""
     out = set()
-    for v in s.execute(select(AuditEvent.new_value).where(AuditEvent.action == "match.undo",
-                                                           AuditEvent.user_id == actor.id)).scalars():
+    for v in s.execute(select(AuditEvent.new_value).where(AuditEvent.action.in_(("match.undo", "match.reopen")))
+                       ).scalars():
         try:
             out.add(int(json.loads(v)["undone_event"]))
         except (ValueError, KeyError, TypeError):
@@ -1016,7 +1023,7 @@ def undo_last(db_or_session, actor: Actor) -> str | None:
     """
     _check_role(actor)
     with _session_of(db_or_session) as s:
-        undone = _undone_ids(s, actor)
+        undone = _undone_ids(s)
         stmt = (select(AuditEvent).where(AuditEvent.user_id == actor.id,
                                          AuditEvent.action.in_(("match.decide", "match.bulk_accept")))
                 .order_by(AuditEvent.id.desc()))
@@ -1033,11 +1040,78 @@ def undo_last(db_or_session, actor: Actor) -> str | None:
             text = f"Keputusan untuk anggota #{ev.entity_id} dibatalkan."
         else:
             items = json.loads(ev.old_value)["items"]
+            reopened = _reopened_members(s, ev.id)
             for it in items:
+                if it["member_id"] in reopened:
+                    continue  # already back in the queue ("Buka kembali")
                 _revert(s, actor, it["member_id"], it, {"nik": it.get("nik_new", it.get("nik"))}, bulk=True)
             text = f"Penerimaan massal ({len(items)} hasil) dibatalkan."
         audit.record(s, actor, "match.undo", entity_type=ev.entity_type, entity_id=ev.entity_id,
                      summary=text, new={"undone_event": ev.id})
+        s.flush()
+        return text
+
+
+def _reopened_members(s: Session, bulk_event_id: int) -> set[int]:
+    out = set()
+    for v in s.execute(select(AuditEvent.new_value).where(AuditEvent.action == "match.reopen")).scalars():
+        try:
+            d = json.loads(v)
+        except (ValueError, TypeError):
+            continue
+        if d.get("bulk_event") == bulk_event_id:
+            out.add(int(d["member_id"]))
+    return out
+
+
+def reopen(db_or_session, actor: Actor, member_id: int, *, reason: str | None = None) -> str:
+    """"Buka kembali": revert one clerk's decision (not only the last one) and its NIK change.
+
+    The result waits in the queue again as the machine left it (a restoration confirmed by a
+    clerk is a restoration again). Works for single decisions and for one member of a bulk
+    accept; audited as ``match.reopen``; Ctrl+Z does not revert the same decision twice.
+    """
+    _check_role(actor)
+    with _session_of(db_or_session) as s:
+        res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
+        m = s.get(Member, member_id)
+        if res is None or m is None:
+            raise MatchingError(f"Belum ada hasil pemadanan untuk anggota #{member_id}.")
+        if res.decision not in ("diterima", "ditolak"):
+            raise MatchingError("Hanya keputusan petugas (diterima/ditolak) yang dapat dibuka kembali; NIK yang "
+                                "dipulihkan otomatis ditolak dengan tombol Tolak.")
+        was = res.decision
+        undone = _undone_ids(s)
+        info: dict = {"member_id": member_id}
+        single = None
+        for ev in s.execute(select(AuditEvent).where(AuditEvent.action == "match.decide",
+                                                     AuditEvent.entity_type == "member",
+                                                     AuditEvent.entity_id == member_id)
+                            .order_by(AuditEvent.id.desc())).scalars():
+            if ev.id not in undone:
+                single = ev
+            break
+        if single is not None and json.loads(single.new_value).get("decision") == was:
+            _revert(s, actor, member_id, json.loads(single.old_value), json.loads(single.new_value))
+            info["undone_event"] = single.id
+        else:
+            found = None
+            for ev in s.execute(select(AuditEvent).where(AuditEvent.action == "match.bulk_accept")
+                                .order_by(AuditEvent.id.desc())).scalars():
+                if ev.id in undone:
+                    continue
+                item = next((it for it in json.loads(ev.old_value)["items"] if it["member_id"] == member_id), None)
+                if item is not None:
+                    found = (ev, item)
+                    break
+            if found is None:
+                raise MatchingError(f"Keputusan untuk {m.nama} tidak tercatat di log; ubah data anggota secara langsung.")
+            ev, item = found
+            _revert(s, actor, member_id, item, {"nik": item.get("nik_new", item.get("nik"))}, bulk=True)
+            info["bulk_event"] = ev.id
+        text = f"Keputusan untuk {m.nama} dibuka kembali; hasilnya kembali ke antrean."
+        audit.record(s, actor, "match.reopen", entity_type="member", entity_id=member_id, summary=text,
+                     old={"decision": was}, new=info, reason=reason)
         s.flush()
         return text
 
