@@ -100,6 +100,26 @@ def test_invalid_no_kk_still_keeps_a_family_together(db, office, tmp_path):
         assert by_id["D001"] == by_id["D002"] != by_id["D003"]
 
 
+def test_header_repeated_inside_the_data_is_skipped(db, office, tmp_path):
+    """Exports printed per page repeat the column titles; those rows are not people."""
+    with open(tmp_path / "dtks.csv", "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, delimiter=";")
+        w.writerow(HEADER)
+        w.writerows(ROWS[:2])
+        w.writerow([h.title() for h in HEADER])  # the next page's header, other case
+        w.writerow(ROWS[2])
+    r = run_import(db, office, tmp_path / "dtks.csv", kind="dtks")
+    assert (r.rows_read, r.imported, r.rejected) == (3, 3, 0)
+    assert any("1 baris judul kolom yang berulang" in n for n in r.notes)
+    from dtks_desktop.services.importing.run import _HeaderEcho
+
+    echo = _HeaderEcho([h.upper() for h in HEADER])
+    assert echo(list(HEADER)) and not echo(ROWS[0])
+    assert echo(HEADER[:11] + ["x"] * 6)  # 11 of 17 titles (65 %) still a header
+    assert not echo(HEADER[:10] + ["x"] * 7)  # 10 of 17 (59 %) is not
+    assert not _HeaderEcho(["NIK", "NAMA", ""])(["NIK", "NAMA", ""])  # too few titles to tell
+
+
 def test_same_file_twice_is_refused_and_nothing_changes(db, office, tmp_path):
     f = write_csv(tmp_path / "dtks.csv", ROWS)
     run_import(db, office, f, kind="dtks")

@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 from collections import OrderedDict
 import json
+import math
 import time
 from collections import Counter
 from dataclasses import asdict, dataclass, field
@@ -258,13 +259,14 @@ def run_import(
         total = max(table.estimated_rows, 1)
         start = match.data_start_row
         header_cells = [str(v).strip().upper() if v is not None else "" for v in _header_values(head, match)]
+        is_header_again = _HeaderEcho(header_cells)
         skipped = [0]
 
         def data_rows():
             for n, values in table.iter_rows():
                 if n < start:
                     continue
-                if header_cells and _is_repeated_header(values, header_cells):
+                if is_header_again(values):
                     skipped[0] += 1
                     continue
                 yield n, values
@@ -348,13 +350,30 @@ def _header_values(head: list, match: M.HeaderMatch) -> list:
     return []
 
 
-def _is_repeated_header(values: list, header_cells: list[str]) -> bool:
-    """A page header repeated inside the data (exports printed per page do that)."""
-    same = 0
-    for a, b in zip(values, header_cells):
-        if b and isinstance(a, str) and a.strip().upper() == b:
-            same += 1
-    return same >= 3 and same >= 0.6 * sum(1 for b in header_cells if b)
+class _HeaderEcho:
+    """Tells a page header repeated inside the data (exports printed per page do that): at least
+    3 and at least 60 % of the named header cells repeated. Called once per data row, so a data
+    row is given up as soon as too many cells differ (usually after a few columns)."""
+
+    def __init__(self, header_cells: list[str]) -> None:
+        self.cells = [(i, b) for i, b in enumerate(header_cells) if b]
+        need = max(3, math.ceil(0.6 * len(self.cells)))
+        self.allowed_misses = len(self.cells) - need  # < 0: too few named cells to ever tell
+
+    def __call__(self, values: list) -> bool:
+        allowed = self.allowed_misses
+        if allowed < 0:
+            return False
+        n = len(values)
+        misses = 0
+        for i, b in self.cells:
+            a = values[i] if i < n else None
+            if a.__class__ is str and a.strip().upper() == b:
+                continue
+            misses += 1
+            if misses > allowed:
+                return False
+        return True
 
 
 # --- storing each kind -----------------------------------------------------------------------------
