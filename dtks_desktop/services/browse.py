@@ -63,7 +63,7 @@ from ..domain.status import (
     MemberStatus,
 )
 from . import settings as settings_service
-from .matching.service import reason_lines
+from .matching.service import AUTO, reason_lines
 from .programmes import VIA_LABELS, ProgrammeOf, family_programmes, programmes_of_members
 
 __all__ = [
@@ -267,7 +267,7 @@ class TextQuery:
 
 
 #: How a decided matching result reads (a clerk's decision or the machine's restoration).
-DECISION_SUFFIX = {"diterima": "diterima", "ditolak": "ditolak", "otomatis": "dipulihkan otomatis"}
+DECISION_SUFFIX = {"diterima": "diterima", "ditolak": "ditolak", AUTO: "dipulihkan otomatis"}
 
 
 def match_status_label(status: str | None, decision: str | None = None) -> str:
@@ -280,7 +280,7 @@ def match_status_label(status: str | None, decision: str | None = None) -> str:
     if not status:
         return "Belum dipadankan"
     label = MATCH_STATUS_LABELS.get(status, status)
-    if decision == "otomatis":
+    if decision == AUTO:
         return "NIK dipulihkan otomatis"
     if not decision or status in ("padan", "padan_catatan"):
         return label

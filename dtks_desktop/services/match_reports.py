@@ -46,6 +46,7 @@ from .browse import office_kab_kode
 from .common import CancelFlag, Progress, check_cancel
 # The matching engine owns the statuses and their Indonesian labels.
 from .matching.engine import STATUS_LABELS, STATUSES
+from .matching.service import ACCEPTED, AUTO
 from .regions import region_name
 
 __all__ = [
@@ -168,7 +169,7 @@ def summary_rows(session: Session, kab_kode: str | None = None) -> list[SummaryR
     """
     kab = kab_kode or office_kab_kode(session)
     mr, m, h = MatchResult.__table__, Member.__table__, Household.__table__
-    column = case((mr.c.decision == "otomatis", literal(DIKOREKSI)),
+    column = case((mr.c.decision == AUTO, literal(DIKOREKSI)),
                   (and_(mr.c.status.in_(("usulan_koreksi", "nik_orang_lain")), mr.c.decision == "diterima"),
                    literal(DIKOREKSI)), else_=mr.c.status)
     stmt = (
@@ -265,7 +266,7 @@ def village_list_rows(session: Session, desa: str | Iterable[str] | None = None)
                      .outerjoin(dr, dr.c.kode == h.c.desa_kode).outerjoin(kr, kr.c.kode == dr.c.parent_kode))
         .where(
             mr.c.status.in_(VILLAGE_STATUSES),
-            ~and_(mr.c.status == "usulan_koreksi", func.coalesce(mr.c.decision, "").in_(("diterima", "otomatis"))),
+            ~and_(mr.c.status == "usulan_koreksi", func.coalesce(mr.c.decision, "").in_(ACCEPTED)),
             h.c.desa_kode.is_not(None),
             m.c.status != "dihapus",
         )

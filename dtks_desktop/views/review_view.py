@@ -80,6 +80,7 @@ from PySide6.QtWidgets import (
 
 from ..domain.formatting import angka
 from ..domain.masking import MaskPolicy, mask_nik, mask_numbers
+from ..domain.status import MATCH_STATUS_LABELS
 from ..jobs import Job
 from ..services import browse
 from ..services import settings as settings_service
@@ -97,15 +98,8 @@ PREVIEW_DEBOUNCE_MS = 150
 
 # --------------------------------------------------------------------------- vocabulary
 
-STATUS_ORDER = ("padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
-STATUS_LABELS: dict[str, str] = {
-    "padan": "Padan",
-    "padan_catatan": "Padan dengan catatan",
-    "usulan_koreksi": "Usulan koreksi NIK",
-    "nik_orang_lain": "NIK milik orang lain",
-    "ganda": "Ganda",
-    "tidak_padan": "Tidak padan",
-}
+STATUS_ORDER = tuple(MATCH_STATUS_LABELS)  # one source: domain/status.py
+STATUS_LABELS: dict[str, str] = MATCH_STATUS_LABELS
 STATUS_COLORS: dict[str, str] = {
     "padan": "#2e7d32",
     "padan_catatan": "#558b2f",

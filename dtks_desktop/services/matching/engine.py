@@ -160,37 +160,33 @@ class Vocab:
     def desa_kec(self) -> np.ndarray:
         return np.asarray(self._desa_kec, dtype=np.int64)
 
-    def written_ids(self, raw_ids: np.ndarray) -> np.ndarray:
-        """Written-form ids for raw-name ids (computed on first use)."""
-        out = np.full(len(raw_ids), -1, dtype=np.int64)
+    @staticmethod
+    def _derived_ids(raw_ids: np.ndarray, cache: dict[int, int], derive: Callable[[int], int]) -> np.ndarray:
+        """Map ids through ``derive`` (computed once per distinct id, kept in ``cache``); -1 stays -1."""
         uniq, inv = np.unique(raw_ids, return_inverse=True)
         vals = np.empty(len(uniq), dtype=np.int64)
         for j, r in enumerate(uniq.tolist()):
             if r < 0:
                 vals[j] = -1
                 continue
-            w = self._written.get(r)
-            if w is None:
-                w = self._written[r] = self._written_pool.add(written_form(self.raw.values[r]))
-            vals[j] = w
-        out[:] = vals[inv]
-        return out
+            v = cache.get(r)
+            if v is None:
+                v = cache[r] = derive(r)
+            vals[j] = v
+        return vals[inv]
+
+    def written_ids(self, raw_ids: np.ndarray) -> np.ndarray:
+        """Written-form ids for raw-name ids (computed on first use)."""
+        return self._derived_ids(raw_ids, self._written,
+                                 lambda r: self._written_pool.add(written_form(self.raw.values[r])))
+
+    def _mother_norm_id(self, r: int) -> int:
+        norm = normalize_name(self.mothers.values[r])
+        return self._add_name(norm) if len(norm.replace(" ", "")) >= 2 else -1
 
     def mother_name_ids(self, raw_ids: np.ndarray) -> np.ndarray:
         """Normalised-name ids of mothers' names (-1 when missing or shorter than 2 letters)."""
-        uniq, inv = np.unique(raw_ids, return_inverse=True)
-        vals = np.empty(len(uniq), dtype=np.int64)
-        for j, r in enumerate(uniq.tolist()):
-            if r < 0:
-                vals[j] = -1
-                continue
-            v = self._mother_norm.get(r)
-            if v is None:
-                norm = normalize_name(self.mothers.values[r])
-                v = self._add_name(norm) if len(norm.replace(" ", "")) >= 2 else -1
-                self._mother_norm[r] = v
-            vals[j] = v
-        return vals[inv]
+        return self._derived_ids(raw_ids, self._mother_norm, self._mother_norm_id)
 
 
 _PATRONYMIC = re.compile(r"\s(?:BIN|BINTI|BT|BN)\s.*$")

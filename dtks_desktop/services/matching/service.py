@@ -440,16 +440,15 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
         d = json.loads(r[5]) if r[5] else {}
         d["otomatis"] = {"nik_lama": nik, "nik_flags_lama": flags}
         d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
-        col = _COL
         row = list(r)
         # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
         # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
-        row[col["status"]] = RESTORED_STATUS
-        row[col["priority"]] = E.priority_of(RESTORED_STATUS, False)
-        row[col["reasons"]] = E.json_dumps(d)
-        row[col["decision"]] = AUTO
-        row[col["decided_by"]] = actor.id
-        row[col["decided_at"]] = ts
+        row[_COL["status"]] = RESTORED_STATUS
+        row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
+        row[_COL["reasons"]] = E.json_dumps(d)
+        row[_COL["decision"]] = AUTO
+        row[_COL["decided_by"]] = actor.id
+        row[_COL["decided_at"]] = ts
         result_rows[k] = tuple(row)
         if nik_new != nik:
             mem_upd.append((mid, nik_new, _cleaned_flags(flags), ts, ver + 1))
