@@ -15,6 +15,7 @@ from sqlalchemy import Engine, create_engine, event, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
+from sqlalchemy.orm.exc import StaleDataError
 
 from ..config import normalize_url
 
@@ -32,6 +33,16 @@ class DatabaseOpenError(Exception):
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return f"{self.message} {self.hint}".strip()
+
+
+class ConcurrentChangeError(Exception):
+    """Another PC (or another window) changed the same row since it was read: nothing was saved."""
+
+    def __init__(self) -> None:
+        self.message = ("Data ini baru saja diubah oleh pengguna lain (mungkin dari komputer lain); "
+                        "perubahan Anda tidak disimpan.")
+        self.hint = "Muat ulang data, periksa perubahan itu, lalu ulangi bila masih perlu."
+        super().__init__(self.message)
 
 
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
@@ -155,6 +166,10 @@ def transaction(engine_or_factory) -> Iterator[Session]:
     try:
         yield session
         session.commit()
+    except StaleDataError:
+        # A version counter did not match: somebody else saved this row first. Never overwrite.
+        session.rollback()
+        raise ConcurrentChangeError() from None
     except BaseException:
         session.rollback()
         raise
@@ -167,6 +182,7 @@ def is_postgres(bind) -> bool:
 
 
 __all__ = [
+    "ConcurrentChangeError",
     "DatabaseOpenError",
     "SQLAlchemyError",
     "make_engine",
