@@ -603,3 +603,17 @@ def test_roles_without_full_nik_access_see_masked_niks(qtbot, monkeypatch, make_
     values = [panel.model.data(panel.model.index(i, PCOL_VALUE)) for i in range(panel.model.rowCount())
               if panel.model.row_at(i).code.startswith("nik") and panel.model.row_at(i).value]
     assert values and all("*" in v for v in values)
+
+
+def test_double_click_and_a_second_enter_on_impor_import_once(qtbot, monkeypatch, view, db, demo_files, messages):
+    """A clerk's double click (or Enter pressed twice) on "Impor" starts one import, not two."""
+    choose_file(qtbot, monkeypatch, view, demo_files["dtks_csv"])
+    qtbot.mouseDClick(view.import_button, Qt.MouseButton.LeftButton)
+    view.start_import()  # the same again from the keyboard while the first runs
+    qtbot.waitUntil(lambda: not view.busy, timeout=WAIT)
+    view.wait_idle(WAIT)
+    assert count(db, ImportBatch) == 1
+    with db.sessions() as s:
+        ids = s.execute(select(Member.id_dtks).where(Member.id_dtks.is_not(None))).scalars().all()
+    assert len(ids) == len(set(ids)) > 0
+    assert not any("sudah pernah diimpor" in m for m in messages)  # the second press never ran
