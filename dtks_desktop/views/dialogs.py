@@ -125,7 +125,8 @@ class FirstAdminDialog(QDialog):
 
         intro = _note(
             "Basis data ini belum memiliki pengguna. Pilih kabupaten/kota kantor dan buat akun administrator. "
-            "Administrator dapat menambah pengguna lain, mengatur peran, dan mengubah pengaturan kantor."
+            "Administrator dapat menambah pengguna lain, mengatur peran, dan mengubah pengaturan kantor "
+            "(termasuk kabupaten/kota)."
         )
         self.kab = KabupatenPicker()
         try:
@@ -146,8 +147,10 @@ class FirstAdminDialog(QDialog):
 
         form = QFormLayout()
         form.addRow("Kabupaten/kota:", self.kab)
-        form.addRow("", _footnote("Berkas impor dari kabupaten/kota lain akan ditolak. "
-                                  "Setelah ini hanya admin yang dapat mengubahnya (Pengaturan)."))
+        kab_note = _footnote("Berkas dari kabupaten/kota lain ditolak saat impor.")
+        kab_note.setWordWrap(False)
+        kab_note.setToolTip("Setelah ini hanya admin yang dapat mengubahnya (Pengaturan).")
+        form.addRow("", kab_note)
         form.addRow("Nama pengguna:", self.username)
         form.addRow("Nama lengkap:", self.full_name)
         form.addRow("Kata sandi:", self.password)
