@@ -674,7 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
     x = sub.add_parser("demo-load", help="isi basis data dengan data contoh (sintetis)", parents=[common])
     x.add_argument("--people", type=int, default=2000)
     x.add_argument("--seed", type=int, default=1)
-    x.add_argument("--kab", default="33.10")
+    x.add_argument("--kab", help="kode kabupaten/kota (bawaan: kabupaten/kota kantor, atau 33.10 Klaten)")
     x.add_argument("--progress", action="store_true")
     x.set_defaults(func=cmd_demo_load)
     return p

@@ -26,6 +26,7 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.formatting import angka
+from ..domain.regions import kabupaten_display
 from ..domain.status import Role
 from ..jobs import Job
 from ..services.app_info import office_title
@@ -212,14 +213,20 @@ class MainWindow(QMainWindow):
         from ..services.demo_loader import load_demo
         from .widgets import ask_yes_no, show_message, start_job
 
+        try:
+            with self.ctx.db.sessions() as s:
+                where = office_kab_label(s) or kabupaten_display("33.10")
+        except Exception:  # noqa: BLE001 - only the question's text
+            where = "kabupaten/kota kantor"
         if not ask_yes_no(
             self, "Buat data contoh",
             f"Isi basis data kosong ini dengan data contoh (fiktif) sebanyak {angka(DEMO_PEOPLE)} orang "
-            "di Kabupaten Klaten?\n\nData contoh hanya untuk mencoba aplikasi; jangan dipakai untuk "
+            f"di {where}?\n\nData contoh hanya untuk mencoba aplikasi; jangan dipakai untuk "
             "basis data kantor yang sebenarnya.",
         ):
             return
-        job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1, kab="33.10")
+        # The office's kabupaten/kota (Klaten while none is set): imports refuse any other one.
+        job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1)
 
         def done(result) -> None:
             self._registry_changed()

@@ -231,3 +231,16 @@ def test_cli_init_rejects_an_unknown_code(db, db_url):
     p = _dtks(db_url, "db", "init", "--admin", "admin", "--kab", "33.99")
     assert p.returncode == 2 and "bukan kode kabupaten/kota" in p.stderr
     assert not db.has_users()
+
+
+def test_demo_data_follow_the_office_kabupaten(db, admin):
+    """"Buat data contoh" on a Makassar database makes Makassar data (Klaten's would be refused)."""
+    from dtks_desktop.services.demo_loader import DemoLoadError, load_demo
+
+    with db.transaction() as s:
+        settings.set_office_kab(s, admin, "73.71")
+    with pytest.raises(DemoLoadError) as err:
+        load_demo(db, admin, people=150, kab="33.10")
+    assert "KOTA MAKASSAR (73.71)" in str(err.value) and count(db, ImportBatch) == 0
+    r = load_demo(db, admin, people=150)
+    assert r.members > 0 and count(db, Household, ~Household.desa_kode.startswith("73.71.")) == 0
