@@ -105,8 +105,16 @@ def _emit(args, data: dict, human: str) -> None:
 # --- commands ----------------------------------------------------------------------------------
 
 def cmd_db_init(args) -> int:
+    from .domain.regions import kabupaten_display
+    from .services import settings as settings_service
     from .services.users import UserError, create_user
 
+    kab = None
+    if args.kab:
+        try:
+            kab = settings_service.check_kab_code(args.kab)
+        except settings_service.OfficeKabError as exc:
+            raise CliError(exc.message, EXIT_USAGE) from None
     db = _open(args)
     try:
         if db.has_users():
@@ -114,11 +122,17 @@ def cmd_db_init(args) -> int:
         password = _password(f"Kata sandi baru untuk {args.admin}: ", confirm=True)
         try:
             with db.transaction() as s:
-                create_user(s, args.admin, password, Role.ADMIN, full_name=args.full_name)
+                actor = create_user(s, args.admin, password, Role.ADMIN, full_name=args.full_name)
+                if kab:
+                    settings_service.set_office_kab(s, actor, kab, reason="Penyiapan basis data (dtks db init)")
+                else:
+                    kab = settings_service.office_kab(s)
         except UserError as exc:
             raise CliError(str(exc), EXIT_USAGE) from None
-        _emit(args, {"database": db.description, "admin": args.admin},
-              f"Basis data siap: {db.description}\nAdministrator: {args.admin}")
+        label = kabupaten_display(kab) if kab else None
+        _emit(args, {"database": db.description, "admin": args.admin, "kab_kode": kab, "kabupaten": label},
+              f"Basis data siap: {db.description}\nAdministrator: {args.admin}\nKabupaten/kota: "
+              + (label or "belum ditetapkan (ditetapkan oleh impor pertama, atau oleh admin di Pengaturan)"))
     finally:
         db.dispose()
     return EXIT_OK
@@ -148,6 +162,33 @@ def cmd_db_info(args) -> int:
         info["database"] = db.description
         human = "\n".join(f"{k}: {v}" for k, v in info.items())
         _emit(args, info, human)
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_db_kab(args) -> int:
+    """Show the office's kabupaten/kota; with a code, set it (a change: admin only, audited)."""
+    from .domain.regions import kabupaten_display
+    from .services import settings as settings_service
+
+    db = _open(args)
+    try:
+        actor = _login(args, db)
+        changed = False
+        if args.kode:
+            try:
+                with db.transaction() as s:
+                    changed = settings_service.set_office_kab(s, actor, args.kode, confirmed=args.force,
+                                                              reason=args.reason)
+            except settings_service.OfficeKabError as exc:
+                extra = " Tambahkan --force untuk tetap menggantinya." if exc.needs_confirmation else ""
+                raise CliError(exc.message + extra, EXIT_USAGE) from None
+        with db.sessions() as s:
+            kab = settings_service.office_kab(s)
+        label = kabupaten_display(kab) if kab else None
+        human = f"Kabupaten/kota kantor: {label or 'belum ditetapkan'}" + (" (diubah)" if changed else "")
+        _emit(args, {"kab_kode": kab, "kabupaten": label, "changed": changed}, human)
     finally:
         db.dispose()
     return EXIT_OK
@@ -514,12 +555,21 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--version", action="version", version=f"DTKS Desktop {__version__}")
     sub = p.add_subparsers(dest="command", metavar="PERINTAH")
 
-    pdb = sub.add_parser("db", help="basis data: init, upgrade, info", parents=[common])
+    pdb = sub.add_parser("db", help="basis data: init, upgrade, info, kab", parents=[common])
     dsub = pdb.add_subparsers(dest="db_command", metavar="SUBPERINTAH")
     x = dsub.add_parser("init", help="buat basis data dan administratornya", parents=[common])
     x.add_argument("--admin", required=True, metavar="NAMA")
     x.add_argument("--full-name", metavar="NAMA_LENGKAP")
+    x.add_argument("--kab", metavar="KODE", help="kode kabupaten/kota kantor, mis. 33.10 (Klaten); tanpa ini "
+                   "impor pertama yang menetapkannya dari berkasnya")
     x.set_defaults(func=cmd_db_init)
+    x = dsub.add_parser("kab", help="tampilkan/ubah kabupaten/kota kantor (mengubah: hanya admin)",
+                        parents=[common])
+    x.add_argument("kode", nargs="?", metavar="KODE", help="kode baru, mis. 33.10")
+    x.add_argument("--force", action="store_true",
+                   help="tetap ganti walaupun basis data sudah berisi data kabupaten/kota yang lama")
+    x.add_argument("--reason", metavar="ALASAN", help="alasan perubahan (dicatat di log audit)")
+    x.set_defaults(func=cmd_db_kab)
     x = dsub.add_parser("upgrade", help="terapkan migrasi skema", parents=[common])
     x.set_defaults(func=cmd_db_upgrade)
     x = dsub.add_parser("info", help="ringkasan isi basis data", parents=[common])
@@ -551,7 +601,8 @@ def build_parser() -> argparse.ArgumentParser:
         x.add_argument("--preset", help="preset kolom (siksng_dtks, siksng_desil, dukcapil, program)")
         x.add_argument("--program", help="nama program bila berkas tidak punya kolom PROGRAM (mis. PKH)")
         x.add_argument("--periode", help="periode bila berkas tidak punya kolom PERIODE (mis. 2026-10)")
-        x.add_argument("--kab", help="kode kabupaten/kota (bawaan: dari Pengaturan)")
+        x.add_argument("--kab", help="kode kabupaten/kota kantor (bawaan: dari Pengaturan; bila belum ditetapkan, "
+                       "impor ini menetapkannya); berkas kabupaten/kota lain ditolak")
         x.add_argument("--column", action="append", metavar="FIELD=JUDUL",
                        help="pilih kolom secara eksplisit, mis. nik=\"NIK ART\" (boleh berulang)")
         x.add_argument("--report-dir", help="folder laporan masalah .xlsx (bawaan: folder data aplikasi)")
@@ -623,7 +674,7 @@ def build_parser() -> argparse.ArgumentParser:
     x = sub.add_parser("demo-load", help="isi basis data dengan data contoh (sintetis)", parents=[common])
     x.add_argument("--people", type=int, default=2000)
     x.add_argument("--seed", type=int, default=1)
-    x.add_argument("--kab", default="33.10")
+    x.add_argument("--kab", help="kode kabupaten/kota (bawaan: kabupaten/kota kantor, atau 33.10 Klaten)")
     x.add_argument("--progress", action="store_true")
     x.set_defaults(func=cmd_demo_load)
     return p

@@ -106,6 +106,7 @@ def main() -> int:
     # First run on an empty database.
     empty = open_database(config.sqlite_url(_TMP / "kosong.sqlite"))
     dlg = FirstAdminDialog(empty)
+    dlg.kab.set_kab("33.10")
     dlg.full_name.setText("Siti Rahmawati, S.Kom")
     dlg.password.setText("rahasia-kantor")
     dlg.password2.setText("rahasia-kantor")

@@ -223,6 +223,33 @@ def kabupaten_label(code: str) -> str:
     return "Kota" if is_kota(code) else "Kabupaten"
 
 
+def kabupaten_display(code: str, codes: "RegionCodes | None" = None) -> str:
+    """``"KAB. KLATEN (33.10)"`` / ``"KOTA MAKASSAR (73.71)"``: how the office's area is shown.
+
+    An unknown code is shown as itself.
+    """
+    codes = codes or default_region_codes()
+    name = codes.name(code)
+    if not name:
+        return code
+    words = name.split(" ", 1)
+    if len(words) == 2 and words[0].lower() in ("kabupaten", "kota", "kab.", "kab"):
+        name = ("KOTA " if words[0].lower() == "kota" else "KAB. ") + words[1].upper()
+    else:
+        name = name.upper()
+    return f"{name} ({code})"
+
+
+def parse_kabupaten_code(text: object) -> str | None:
+    """A kabupaten/kota code as typed (``33.10``, ``3310``, ``33.10 `` ...) -> ``"33.10"``, else None."""
+    if not isinstance(text, str):
+        return None
+    t = text.strip()
+    if t.isascii() and t.isdigit() and len(t) == 4:
+        t = f"{t[:2]}.{t[2:]}"
+    return t if is_region_code(t) and len(t) == 5 else None
+
+
 # --------------------------------------------------------------------------------------------
 # Conversions and repair
 # --------------------------------------------------------------------------------------------

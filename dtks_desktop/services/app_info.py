@@ -11,6 +11,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from ..db.models import Region
+from ..domain.regions import kabupaten_display
 from ..domain.status import ROLE_LABELS, Role
 
 
@@ -21,9 +22,14 @@ class KabupatenChoice:
     provinsi: str
 
     @property
+    def display(self) -> str:
+        """'KAB. KLATEN (33.10)', as the status bar and messages show it."""
+        return kabupaten_display(self.kode)
+
+    @property
     def label(self) -> str:
-        """'Kabupaten Klaten — Jawa Tengah (33.10)': searchable by name, province and code."""
-        return f"{self.nama} — {self.provinsi} ({self.kode})"
+        """'KAB. KLATEN (33.10) — Jawa Tengah': searchable by name, province and code."""
+        return f"{self.display} — {self.provinsi}" if self.provinsi else self.display
 
 
 def kabupaten_choices(session: Session) -> list[KabupatenChoice]:

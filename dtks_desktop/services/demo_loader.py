@@ -18,6 +18,7 @@ from sqlalchemy import func, select
 
 from ..db.models import Member
 from ..domain.formatting import angka
+from ..domain.regions import kabupaten_display, parse_kabupaten_code
 from . import audit, demo, settings
 from .common import CancelFlag, Progress, check_cancel
 from .database import Database
@@ -54,7 +55,7 @@ def load_demo(
     *,
     people: int = 2000,
     seed: int = 1,
-    kab: str = "33.10",
+    kab: str | None = None,
     progress: Progress | None = None,
     cancel: CancelFlag | None = None,
 ) -> DemoLoadResult:
@@ -67,6 +68,13 @@ def load_demo(
     with db.sessions() as s:
         if s.execute(select(func.count()).select_from(Member)).scalar_one():
             raise DemoLoadError("Basis data sudah berisi data; data contoh hanya untuk basis data kosong.")
+        office = settings.office_kab(s)
+    # The demo is of the office's kabupaten/kota (its imports refuse any other one).
+    wanted = (parse_kabupaten_code(kab) or kab) if kab else None
+    if office and wanted and wanted != office:
+        raise DemoLoadError(f"Basis data ini untuk {kabupaten_display(office)}; data contoh hanya dapat dibuat "
+                            f"untuk kabupaten/kota itu (--kab {office}), bukan {kab}.")
+    kab = wanted or office or "33.10"
     say = progress or (lambda d, t, x="": None)
     say(0, 100, "Membuat berkas data contoh")
     try:
@@ -84,8 +92,8 @@ def load_demo(
             raise DemoLoadError(str(exc)) from None
         check_cancel(cancel)
         with db.transaction() as s:
-            if not settings.get(s, settings.KAB_KODE):
-                settings.put(s, actor, settings.KAB_KODE, kab_code)
+            if not settings.office_kab(s):
+                settings.set_office_kab(s, actor, kab_code, reason="Data contoh (fiktif)")
             audit.record(s, actor, "demo.load", summary=f"Data contoh (fiktif) dimuat: {people} orang, seed {seed}",
                          new={"people": people, "seed": seed, "kab": kab_code})
         steps = [("dukcapil", files["dukcapil"], None), ("dtks", files["dtks_csv"], None)]

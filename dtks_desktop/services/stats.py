@@ -13,8 +13,11 @@ def database_summary(session: Session) -> dict:
     def count(model) -> int:
         return session.execute(select(func.count()).select_from(model)).scalar_one()
 
+    from . import settings
+
     return {
         "revision": current_revision(session.get_bind()),
+        "kabupaten": settings.office_kab_label(session) or "belum ditetapkan",
         "regions": count(Region),
         "households": count(Household),
         "members": count(Member),

@@ -38,6 +38,7 @@ from .. import config
 from ..jobs import Job
 from ..services import database as database_service
 from ..services.users import MIN_PASSWORD, UserError
+from .kabupaten_picker import KabupatenPicker
 from .widgets import ErrorLabel, start_job, user_message
 
 APP_TITLE = "DTKS Desktop"
@@ -123,9 +124,19 @@ class FirstAdminDialog(QDialog):
         self.setMinimumWidth(520)
 
         intro = _note(
-            "Basis data ini belum memiliki pengguna. Buat akun administrator terlebih dahulu. "
-            "Administrator dapat menambah pengguna lain, mengatur peran, dan mengubah pengaturan kantor."
+            "Basis data ini belum memiliki pengguna. Pilih kabupaten/kota kantor dan buat akun administrator. "
+            "Administrator dapat menambah pengguna lain, mengatur peran, dan mengubah pengaturan kantor "
+            "(termasuk kabupaten/kota)."
         )
+        self.kab = KabupatenPicker()
+        try:
+            from ..services.app_info import kabupaten_choices
+            from ..services.settings import office_kab
+
+            with db.sessions() as s:
+                self.kab.set_choices(kabupaten_choices(s), office_kab(s))
+        except Exception:  # noqa: BLE001 - the dialog still opens; saving reports the problem
+            pass
         self.username = QLineEdit("admin")
         self.username.setMaxLength(60)
         self.full_name = QLineEdit()
@@ -135,6 +146,11 @@ class FirstAdminDialog(QDialog):
         self.error = ErrorLabel()
 
         form = QFormLayout()
+        form.addRow("Kabupaten/kota:", self.kab)
+        kab_note = _footnote("Berkas dari kabupaten/kota lain ditolak saat impor.")
+        kab_note.setWordWrap(False)
+        kab_note.setToolTip("Setelah ini hanya admin yang dapat mengubahnya (Pengaturan).")
+        form.addRow("", kab_note)
         form.addRow("Nama pengguna:", self.username)
         form.addRow("Nama lengkap:", self.full_name)
         form.addRow("Kata sandi:", self.password)
@@ -156,10 +172,15 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(_footnote(f"Basis data: {db.description}"))
         layout.addWidget(self.buttons)
-        self.full_name.setFocus()
+        (self.full_name if self.kab.selected_or_none() else self.kab).setFocus()
 
     def validate(self) -> str | None:
         """The first problem with the form, in Indonesian, or None."""
+        try:
+            if self.kab.selected() is None:
+                return "Pilih kabupaten/kota kantor: ketik namanya atau kodenya, lalu pilih dari daftar."
+        except ValueError as exc:
+            return str(exc)
         name = self.username.text().strip()
         if not name:
             return "Nama pengguna wajib diisi."
@@ -178,13 +199,14 @@ class FirstAdminDialog(QDialog):
         problem = self.validate()
         if problem:
             self.error.show_error(problem)
-            (self.password if "sandi" in problem else self.username).setFocus()
+            focus = self.kab if "abupaten" in problem else self.password if "sandi" in problem else self.username
+            focus.setFocus()
             return
         self.error.clear_error()
         self.create_button.setEnabled(False)
         job = Job(
             _create_first_admin, self.db, self.username.text().strip(), self.password.text(),
-            self.full_name.text().strip() or None, with_progress=False,
+            self.full_name.text().strip() or None, self.kab.selected(), with_progress=False,
         )
         self.job_handle = start_job(self, job, "Membuat akun administrator", self._done, on_error=self._failed)
 
@@ -198,11 +220,16 @@ class FirstAdminDialog(QDialog):
         self.error.show_error(f"{message} {hint}".strip())
 
 
-def _create_first_admin(db, username: str, password: str, full_name: str | None):
+def _create_first_admin(db, username: str, password: str, full_name: str | None, kab: str | None = None):
+    """The first administrator and the office's kabupaten/kota, in one transaction (audited)."""
+    from ..services.settings import set_office_kab
     from ..services.users import create_user
 
     with db.transaction() as s:
-        return create_user(s, username, password, "admin", full_name=full_name)
+        actor = create_user(s, username, password, "admin", full_name=full_name)
+        if kab:
+            set_office_kab(s, actor, kab, reason="Penyiapan pertama")
+        return actor
 
 
 # --------------------------------------------------------------------------- login

@@ -26,9 +26,11 @@ from PySide6.QtWidgets import (
 )
 
 from ..domain.formatting import angka
+from ..domain.regions import kabupaten_display
 from ..domain.status import Role
 from ..jobs import Job
 from ..services.app_info import office_title
+from ..services.settings import office_kab_label
 from .context import AppContext
 from .dialogs import APP_TITLE, AboutDialog, ConnectionDialog
 
@@ -200,6 +202,7 @@ class MainWindow(QMainWindow):
             self.add_page(KEY_SETTINGS, "Pengaturan", sp.SP_ComputerIcon, settings)
 
     def _registry_changed(self) -> None:
+        self.refresh_title()  # the first import fixes the office's kabupaten/kota
         self.data_view.refresh()
         if hasattr(self, "review_view"):
             self.review_view.refresh()
@@ -210,14 +213,20 @@ class MainWindow(QMainWindow):
         from ..services.demo_loader import load_demo
         from .widgets import ask_yes_no, show_message, start_job
 
+        try:
+            with self.ctx.db.sessions() as s:
+                where = office_kab_label(s) or kabupaten_display("33.10")
+        except Exception:  # noqa: BLE001 - only the question's text
+            where = "kabupaten/kota kantor"
         if not ask_yes_no(
             self, "Buat data contoh",
             f"Isi basis data kosong ini dengan data contoh (fiktif) sebanyak {angka(DEMO_PEOPLE)} orang "
-            "di Kabupaten Klaten?\n\nData contoh hanya untuk mencoba aplikasi; jangan dipakai untuk "
+            f"di {where}?\n\nData contoh hanya untuk mencoba aplikasi; jangan dipakai untuk "
             "basis data kantor yang sebenarnya.",
         ):
             return
-        job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1, kab="33.10")
+        # The office's kabupaten/kota (Klaten while none is set): imports refuse any other one.
+        job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1)
 
         def done(result) -> None:
             self._registry_changed()
@@ -245,20 +254,27 @@ class MainWindow(QMainWindow):
 
     def _build_status_bar(self) -> None:
         actor = self.ctx.actor
+        self.kab_label = QLabel("Kabupaten/kota: …")
+        self.kab_label.setToolTip("Kabupaten/kota kantor: berkas kabupaten/kota lain ditolak saat impor. "
+                                  "Hanya admin yang dapat mengubahnya (Pengaturan).")
         self.db_label = QLabel(f"Basis data: {self.ctx.db.description}")
         self.user_label = QLabel(f"Pengguna: {actor.username} ({actor.role_label})")
-        for label in (self.db_label, self.user_label):
+        for label in (self.kab_label, self.db_label, self.user_label):
             label.setContentsMargins(8, 0, 8, 0)
             self.statusBar().addPermanentWidget(label)
 
     def refresh_title(self) -> None:
+        """Window title (office name) and the office's kabupaten/kota in the status bar."""
+        kab = "?"
         try:
             with self.ctx.db.sessions() as s:
                 office = office_title(s)
+                kab = office_kab_label(s) or "belum ditetapkan (impor pertama menetapkannya)"
         except Exception:  # noqa: BLE001 - only the title
             log.exception("Could not read the office name")
             office = None
         self.setWindowTitle(f"{APP_TITLE} — {office}" if office else APP_TITLE)
+        self.kab_label.setText(f"Kabupaten/kota: {kab}")
 
     def _initial_size(self) -> None:
         width, height = 1280, 800

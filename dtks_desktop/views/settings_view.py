@@ -12,9 +12,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
-    QComboBox,
     QDoubleSpinBox,
-    QCompleter,
     QFormLayout,
     QGroupBox,
     QHBoxLayout,
@@ -32,7 +30,8 @@ from ..services import settings as settings_service
 from ..services.app_info import KabupatenChoice, kabupaten_choices
 from ..services.matching import settings as match_settings
 from .context import AppContext
-from .widgets import ErrorLabel, start_job, user_message
+from .kabupaten_picker import KabupatenPicker
+from .widgets import ErrorLabel, ask_yes_no, start_job, user_message
 
 SAMPLE_NIK = "3310012505870003"
 MAX_KEEP = 8
@@ -69,16 +68,28 @@ def load_settings(db) -> tuple[OfficeSettings, list[KabupatenChoice]]:
         return current, kabupaten_choices(s)
 
 
-def save_settings(db, actor, values: OfficeSettings) -> int:
-    """Store the settings in one transaction; returns how many values changed."""
+def save_settings(db, actor, values: OfficeSettings, confirmed: bool = False) -> int:
+    """Store the settings in one transaction; returns how many values changed.
+
+    The office's kabupaten/kota goes through ``services.settings.set_office_kab``: a change needs
+    an administrator, and ``confirmed`` when data of the current one is stored (it raises
+    ``OfficeKabError`` with ``needs_confirmation`` and nothing is saved)."""
     pairs = [
-        (settings_service.KAB_KODE, values.kab_kode),
         (settings_service.OFFICE_NAME, values.office_name.strip() or None),
         (settings_service.MASK_KEEP_START, str(values.keep_start)),
         (settings_service.MASK_KEEP_END, str(values.keep_end)),
     ]
     changed = 0
     with db.transaction() as s:
+        current_kab = settings_service.office_kab(s)
+        if values.kab_kode != current_kab:
+            if values.kab_kode is None:
+                raise settings_service.OfficeKabError(
+                    f"Kabupaten/kota kantor ({settings_service.office_kab_label(s)}) tidak dapat dikosongkan; "
+                    "pilih kabupaten/kota lain bila memang salah.")
+            settings_service.set_office_kab(s, actor, values.kab_kode, confirmed=confirmed,
+                                            reason="Diubah admin di Pengaturan")
+            changed += 1
         for key, value in pairs:
             # Compare with the effective value (defaults included) so that an untouched
             # default is not written, and audited, as a change.
@@ -111,18 +122,7 @@ class SettingsView(QWidget):
         self.choices: list[KabupatenChoice] = []
 
         # office
-        self.kab_combo = QComboBox()
-        self.kab_combo.setEditable(True)
-        self.kab_combo.setInsertPolicy(QComboBox.InsertPolicy.NoInsert)
-        self.kab_combo.setMinimumContentsLength(40)
-        self.kab_combo.setMaxVisibleItems(20)
-        self.kab_combo.lineEdit().setPlaceholderText("Ketik nama kabupaten/kota atau kodenya, mis. Klaten")
-        completer = QCompleter(self.kab_combo.model(), self.kab_combo)
-        completer.setFilterMode(Qt.MatchFlag.MatchContains)
-        completer.setCaseSensitivity(Qt.CaseSensitivity.CaseInsensitive)
-        completer.setCompletionMode(QCompleter.CompletionMode.PopupCompletion)
-        completer.setMaxVisibleItems(15)
-        self.kab_combo.setCompleter(completer)
+        self.kab_combo = KabupatenPicker()
         self.office_edit = QLineEdit()
         self.office_edit.setMaxLength(200)
         self.office_edit.setPlaceholderText("contoh: Dinas Sosial Kabupaten Klaten")
@@ -132,7 +132,9 @@ class SettingsView(QWidget):
         office_form.addRow("Kabupaten/kota:", self.kab_combo)
         office_form.addRow("Nama kantor:", self.office_edit)
         office_form.addRow(_hint("Nama kantor dipakai di judul jendela dan kop surat. "
-                                 "Kabupaten/kota menentukan wilayah kecamatan dan desa yang dikenali saat impor."))
+                                 "Kabupaten/kota menentukan wilayah kecamatan dan desa yang dikenali saat impor; "
+                                 "berkas kabupaten/kota lain ditolak. Setelah ada data, ganti hanya bila "
+                                 "kabupaten/kota kantor memang salah dipilih."))
 
         # masking
         self.keep_start = QSpinBox()
@@ -215,17 +217,7 @@ class SettingsView(QWidget):
     def _loaded(self, result) -> None:
         current, choices = result
         self.choices = choices
-        self.kab_combo.blockSignals(True)
-        self.kab_combo.clear()
-        self.kab_combo.addItem("(belum dipilih)", None)
-        for c in choices:
-            self.kab_combo.addItem(c.label, c.kode)
-        i = self.kab_combo.findData(current.kab_kode) if current.kab_kode else 0
-        if i < 0:  # a code no longer in the reference list: keep it visible
-            self.kab_combo.addItem(f"{current.kab_kode} (tidak ada di data wilayah)", current.kab_kode)
-            i = self.kab_combo.count() - 1
-        self.kab_combo.setCurrentIndex(i)
-        self.kab_combo.blockSignals(False)
+        self.kab_combo.set_choices(choices, current.kab_kode)
         self.office_edit.setText(current.office_name)
         self.keep_start.setValue(current.keep_start)
         self.keep_end.setValue(current.keep_end)
@@ -247,21 +239,10 @@ class SettingsView(QWidget):
     # --- choosing
     def selected_kab(self) -> str | None:
         """The chosen code; the typed text must match an item (by label, name or code)."""
-        text = self.kab_combo.currentText().strip()
-        i = self.kab_combo.findText(text, Qt.MatchFlag.MatchFixedString)
-        if i < 0 and text:
-            low = text.lower()
-            hits = [c for c in self.choices if low in (c.nama.lower(), c.kode, c.label.lower())]
-            if len(hits) == 1:
-                return hits[0].kode
-            raise ValueError(f"Kabupaten/kota '{text}' tidak dikenal. Pilih dari daftar yang muncul saat mengetik.")
-        return self.kab_combo.itemData(i) if i >= 0 else None
+        return self.kab_combo.selected()
 
     def set_kab(self, kode: str) -> bool:
-        i = self.kab_combo.findData(kode)
-        if i >= 0:
-            self.kab_combo.setCurrentIndex(i)
-        return i >= 0
+        return self.kab_combo.set_kab(kode)
 
     def values(self) -> OfficeSettings:
         return OfficeSettings(
@@ -274,7 +255,7 @@ class SettingsView(QWidget):
         )
 
     # --- saving
-    def save(self) -> None:
+    def save(self, confirmed: bool = False) -> None:
         try:
             values = self.values()
         except ValueError as exc:
@@ -282,8 +263,13 @@ class SettingsView(QWidget):
             self.kab_combo.setFocus()
             return
         self.save_button.setEnabled(False)
-        job = Job(save_settings, self.ctx.db, self.ctx.actor, values, with_progress=False)
+        self._pending = values
+        job = Job(save_settings, self.ctx.db, self.ctx.actor, values, confirmed, with_progress=False)
         self.handle = start_job(self, job, "Menyimpan pengaturan", self._saved, on_error=self._save_failed)
+
+    def confirm_kab_change(self, message: str) -> bool:
+        """Ask the administrator before changing the kabupaten of a database that holds its data."""
+        return ask_yes_no(self, "Ganti kabupaten/kota kantor", message + "\n\nTetap ganti kabupaten/kota kantor?")
 
     def _saved(self, changed: int) -> None:
         self.save_button.setEnabled(True)
@@ -292,6 +278,13 @@ class SettingsView(QWidget):
 
     def _save_failed(self, exc: BaseException) -> None:
         self.save_button.setEnabled(True)
+        if isinstance(exc, settings_service.OfficeKabError):
+            if exc.needs_confirmation and self.confirm_kab_change(exc.message):
+                self.save(confirmed=True)
+                return
+            self.message.show_error(exc.message if not exc.needs_confirmation else
+                                    "Kabupaten/kota kantor tidak diganti; pengaturan tidak disimpan.")
+            return
         message, hint = user_message(exc)
         self.message.show_error(f"Pengaturan tidak tersimpan: {message} {hint}".strip())
 

@@ -101,7 +101,20 @@ def test_first_admin_dialog_validates_then_creates_the_admin(qtbot, db):
     dlg = FirstAdminDialog(db)
     qtbot.addWidget(dlg)
     dlg.show()
+    assert dlg.kab.count() == 515  # 514 kabupaten/kota and "(belum dipilih)"
+    assert "KAB. KLATEN (33.10) — Jawa Tengah" in [dlg.kab.itemText(i) for i in range(dlg.kab.count())]
     qtbot.keyClicks(dlg.full_name, "Siti Rahmawati")
+    dlg.password.setText("rahasia-kantor-1")
+    dlg.password2.setText("rahasia-kantor-1")
+    qtbot.mouseClick(dlg.create_button, Qt.MouseButton.LeftButton)
+    assert "Pilih kabupaten/kota kantor" in dlg.error.text() and not db.has_users()
+    qtbot.keyClicks(dlg.kab.lineEdit(), "Bandung")
+    qtbot.mouseClick(dlg.create_button, Qt.MouseButton.LeftButton)
+    assert "beberapa kabupaten/kota" in dlg.error.text() and not db.has_users()
+    dlg.kab.lineEdit().clear()
+    qtbot.keyClicks(dlg.kab.lineEdit(), "klaten")
+    dlg.password.clear()
+    dlg.password2.clear()
 
     qtbot.keyClicks(dlg.password, "pendek")
     qtbot.keyClicks(dlg.password2, "pendek")
@@ -128,6 +141,11 @@ def test_first_admin_dialog_validates_then_creates_the_admin(qtbot, db):
     assert dlg.actor.username == "admin" and dlg.actor.role == "admin"
     assert db.has_users()
     assert login(db, "admin", "rahasia-kantor-1").full_name == "Siti Rahmawati"
+    # The office's kabupaten/kota is set with the first admin, audited as theirs.
+    with db.sessions() as s:
+        assert settings_service.office_kab(s) == "33.10"
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+    assert [(e.username, e.reason) for e in events] == [("admin", "Penyiapan pertama")]
 
 
 def test_login_dialog_refuses_wrong_and_accepts_right_password(qtbot, db, admin):
@@ -561,7 +579,7 @@ def test_settings_page_saves_kabupaten_and_it_is_audited(qtbot, db, admin):
     view = window.page("settings")
     window.show_page("settings")
     qtbot.waitUntil(lambda: view.isEnabled() and view.kab_combo.count() > 500, timeout=WAIT)
-    assert "Klaten" in " ".join(view.kab_combo.itemText(i) for i in range(view.kab_combo.count()))
+    assert "KAB. KLATEN (33.10)" in " ".join(view.kab_combo.itemText(i) for i in range(view.kab_combo.count()))
 
     line = view.kab_combo.lineEdit()
     line.selectAll()
@@ -608,6 +626,37 @@ def test_settings_page_switches_off_the_automatic_restoration(qtbot, db, admin):
     # saving again without a change writes nothing
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: view.message.text() == "Tidak ada perubahan untuk disimpan.", timeout=WAIT)
+
+
+def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_data(qtbot, db, admin, tmp_path):
+    """A change of the office's kabupaten on a database holding its data: the admin must confirm;
+    declining saves nothing; the status bar follows the saved value."""
+    from tests.importing.test_run_import import ROWS, write_csv
+
+    from dtks_desktop.services.importing.run import run_import
+
+    run_import(db, admin, write_csv(tmp_path / "dtks.csv", ROWS), kind="dtks")  # fixes 33.10
+    window = _window(qtbot, db, admin)
+    assert window.kab_label.text() == "Kabupaten/kota: KAB. KLATEN (33.10)"
+    view = window.page("settings")
+    qtbot.waitUntil(lambda: view.isEnabled() and view.kab_combo.count() > 500, timeout=WAIT)
+    asked: list[str] = []
+    answers = [False, True]
+    view.confirm_kab_change = lambda message: asked.append(message) or answers.pop(0)
+    assert view.set_kab("73.71")
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "tidak diganti" in view.message.text(), timeout=WAIT)
+    assert "2 keluarga" in asked[0] and "KAB. KLATEN (33.10)" in asked[0]
+    with db.sessions() as s:
+        assert settings_service.office_kab(s) == "33.10"
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.message.text() == "Pengaturan tersimpan.", timeout=WAIT)
+    assert len(asked) == 2
+    with db.sessions() as s:
+        assert settings_service.office_kab(s) == "73.71"
+        last = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))[0]
+    assert last.username == "admin" and "73.71" in last.summary and last.reason == "Diubah admin di Pengaturan"
+    assert window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)"
 
 
 def test_settings_page_rejects_an_unknown_kabupaten(qtbot, db, admin):
@@ -659,6 +708,7 @@ def test_full_start_first_run_login_main_window_and_switch_database(qtbot, tmp_p
             if len([s for s in seen if s == "FirstAdminDialog"]) == 2:
                 return QDialog.DialogCode.Rejected  # second database: the user quits here
             dialog.full_name.setText("Admin Kantor")
+            dialog.kab.lineEdit().setText("33.10")
             dialog.password.setText("rahasia-kantor-1")
             dialog.password2.setText("rahasia-kantor-1")
             qtbot.mouseClick(dialog.create_button, Qt.MouseButton.LeftButton)
@@ -684,7 +734,7 @@ def test_full_start_first_run_login_main_window_and_switch_database(qtbot, tmp_p
             return  # still starting up; look again on the next tick
         poll.stop()
         windows.append(window)
-        facts.append((window.user_label.text(), window.db_label.text()))
+        facts.append((window.user_label.text(), window.db_label.text(), window.kab_label.text()))
         window.switch_database_requested.emit(second_url)  # as after saving the connection dialog
 
     poll = QTimer()
@@ -704,5 +754,6 @@ def test_full_start_first_run_login_main_window_and_switch_database(qtbot, tmp_p
     assert seen == ["FirstAdminDialog", "LoginDialog", "FirstAdminDialog"]
     assert facts[0][0] == "Pengguna: admin (Administrator)"
     assert "pertama.sqlite" in facts[0][1]
+    assert facts[0][2] == "Kabupaten/kota: KAB. KLATEN (33.10)"
     assert len(windows) == 1
     assert controller.url == second_url

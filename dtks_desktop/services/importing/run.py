@@ -30,7 +30,7 @@ from ...db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, 
 from ...domain.formatting import angka
 from ...domain.issues import Severity
 from ...domain.names import search_key
-from ...domain.regions import default_region_codes, region_level, repair_code
+from ...domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
 from .. import audit, programmes, settings
 from ..common import CancelFlag, Cancelled, Progress, check_cancel
 from ..database import Database
@@ -38,6 +38,7 @@ from ..regions import RegionResolver
 from ..registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
 from ..users import Actor
 from . import mapping as M
+from .origin import FileOrigin, tally
 from .parallel import check_rows
 from .readers import ImportFileError, Table, open_table
 from .rows import PersonRecord, RegionContext, RowProcessor
@@ -66,6 +67,7 @@ class ImportResult:
     report: str | None
     seconds: float
     notes: list[str] = field(default_factory=list)
+    kab_kode: str | None = None  # the office's kabupaten/kota the file was checked against
 
     def as_dict(self) -> dict:
         return asdict(self)
@@ -179,6 +181,91 @@ def _guess_kab(head_rows: list, match: M.HeaderMatch) -> str | None:
     return votes.most_common(1)[0][0] if votes else None
 
 
+def _no_data_rows(path: Path) -> ImportFileError:
+    return ImportFileError(f'Berkas "{path.name}" tidak berisi baris data di bawah judul kolom',
+                           code="kosong", path=path)
+
+
+def _office_mismatch(path: Path, office: str, other: str) -> ImportFileError:
+    return ImportFileError(
+        f'Berkas "{path.name}" tidak diimpor: basis data ini untuk {kabupaten_display(office)}, bukan '
+        f"{kabupaten_display(other)}. Impor berkas kabupaten/kota lain di basis data kabupaten/kota itu; "
+        "bila kabupaten/kota kantor salah dipilih, admin dapat mengubahnya di Pengaturan.",
+        code="kabupaten_lain", path=path)
+
+
+def _file_kab(path: Path, head: list, match: M.HeaderMatch, office: str | None,
+              kab: str | None) -> tuple[str, str]:
+    """The kabupaten/kota to check a file against, and where it came from: ``"kantor"`` (the
+    office's setting), ``"pilihan"`` (``kab`` given while the office's is not set yet) or
+    ``"berkas"`` (guessed from the file's first rows while not set). The last two fix the
+    office's kabupaten/kota when the import succeeds."""
+    chosen = None
+    if kab:
+        chosen = parse_kabupaten_code(kab)
+        if chosen is None or chosen not in default_region_codes():
+            raise ImportFileError(f"Kode kabupaten/kota '{kab}' tidak dikenal (contoh: 33.10 untuk Kabupaten "
+                                  f'Klaten); berkas "{path.name}" tidak diimpor', code="kabupaten_tidak_dikenal",
+                                  path=path)
+    if office:
+        if chosen and chosen != office:
+            raise _office_mismatch(path, office, chosen)
+        return office, "kantor"
+    if chosen:
+        return chosen, "pilihan"
+    guess = _guess_kab(head, match)
+    if guess and region_level(guess) == 2:
+        return guess, "berkas"
+    if not any(n >= match.data_start_row and any(v not in (None, "") for v in values) for n, values in head):
+        raise _no_data_rows(path)
+    raise ImportFileError(
+        f'Kabupaten/kota untuk berkas "{path.name}" tidak dapat ditentukan dari isinya; tetapkan kabupaten/kota '
+        "kantor di Pengaturan (baris perintah: --kab KODE) terlebih dahulu", code="kabupaten_tidak_diketahui",
+        path=path)
+
+
+def _other_kabupaten(path: Path, origin: FileOrigin, source: str, codes) -> ImportFileError:
+    main = origin.main_kab or ""
+    row, col, value = origin.example.get(main, (0, None, None))
+    where = f"baris {row}" + (f", kolom {col}" if col else "") + (f": {value}" if value else "")
+    counts = (f"{angka(origin.elsewhere)} dari {angka(origin.evidence)} baris menunjuk ke kabupaten/kota lain "
+              f"({origin.describe_others(codes)}; mis. {where})")
+    office = kabupaten_display(origin.office, codes)
+    if source == "berkas":
+        return ImportFileError(
+            f'Kabupaten/kota berkas "{path.name}" tidak dapat ditentukan dengan pasti: baris-baris pertamanya '
+            f"menunjuk ke {office}, tetapi {counts}. Tidak ada yang diimpor. Tetapkan kabupaten/kota kantor di "
+            "Pengaturan (baris perintah: --kab KODE) lalu impor lagi.", code="kabupaten_tidak_diketahui", path=path,
+            row=row or None)
+    whose = "basis data ini" if source == "kantor" else "yang dipilih dengan --kab"
+    return ImportFileError(
+        f'Berkas "{path.name}" berisi data {kabupaten_display(main, codes)}, bukan {office} (kabupaten/kota '
+        f"{whose}): {counts}. Tidak ada yang diimpor. Impor berkas ini di basis data kabupaten/kota itu; bila "
+        "kabupaten/kota kantor salah dipilih, admin dapat mengubahnya di Pengaturan.",
+        code="kabupaten_lain", path=path, row=row or None)
+
+
+def _all_rejected(path: Path, recs: list[PersonRecord], proc: RowProcessor) -> ImportFileError:
+    """Every row has an error: nothing to import. Name the commonest reasons with a first row each."""
+    by_code: Counter[str] = Counter()
+    first: dict[str, tuple[int, str | None, str]] = {}
+    for r in recs:
+        for p in r.problems:
+            if p.issue.severity is Severity.ERROR:
+                by_code[p.issue.code] += 1
+                first.setdefault(p.issue.code, (r.source_row, proc.column_label(p.field), p.issue.message))
+                break  # one reason per row
+    reasons = []
+    for code, n in by_code.most_common(3):
+        row, col, message = first[code]
+        reasons.append(f"{message} ({angka(n)} baris; pertama di baris {row}" + (f", kolom {col}" if col else "")
+                       + ")")
+    return ImportFileError(
+        f'Semua {angka(len(recs))} baris berkas "{path.name}" ditolak; tidak ada yang diimpor dan basis data '
+        f"tidak berubah. Penyebab: {'; '.join(reasons)}. Periksa isi berkas dan pemetaan kolomnya.",
+        code="semua_ditolak", path=path, row=first[by_code.most_common(1)[0][0]][0] if by_code else None)
+
+
 def _problem_rows(batch_id: int, proc: RowProcessor, recs: list[PersonRecord]):
     for r in recs:
         for p in r.problems:
@@ -245,11 +332,8 @@ def run_import(
                     f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
                     f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",
                     code="sudah_diimpor", path=path)
-            kab_kode = kab or settings.get(s, settings.KAB_KODE) or _guess_kab(head, match)
-            if not kab_kode or region_level(kab_kode) != 2:
-                raise ImportFileError(
-                    f'Kabupaten/kota untuk berkas "{path.name}" tidak dapat ditentukan; pilih kabupaten kantor '
-                    "di Pengaturan terlebih dahulu", path=path)
+            office = settings.office_kab(s)
+            kab_kode, kab_source = _file_kab(path, head, match, office, kab)
             resolver = RegionResolver.from_db(s, kab_kode)
         proc = RowProcessor(kind, match, RegionContext(kab_kode, resolver, default_region_codes()),
                             program=program, periode=periode)
@@ -279,8 +363,16 @@ def run_import(
                 say(min(60, int(60 * rec.source_row / total)), 100, f"Memeriksa baris {angka(rec.source_row)}")
         skipped_headers = skipped[0]
         if not recs:
-            raise ImportFileError(f'Berkas "{path.name}" tidak berisi baris data di bawah judul kolom',
-                                  code="kosong", path=path)
+            raise _no_data_rows(path)
+        # The whole checked file, before anything is written: another kabupaten's file, or a
+        # file none of whose rows can be imported, is refused (no batch, nothing replaced).
+        codes = default_region_codes()
+        origin = tally(recs, kab_kode, codes, proc.column_label)
+        if origin.belongs_elsewhere():
+            raise _other_kabupaten(path, origin, kab_source, codes)
+        accepted = [r for r in recs if not r.rejected]
+        if not accepted:
+            raise _all_rejected(path, recs, proc)
         notes = list(table.notes)
         if table.decode_warning():
             notes.append(table.decode_warning())
@@ -291,13 +383,24 @@ def run_import(
 
         # 2. Store everything in one transaction.
         with db.transaction() as s:
+            if kab_source != "kantor":
+                # The first import fixes the office's kabupaten/kota (audited) and says so.
+                current = settings.office_kab(s)
+                if current is None:
+                    how = "dari --kab" if kab_source == "pilihan" else "dari isi berkas ini"
+                    settings.set_office_kab(s, actor, kab_kode,
+                                            reason=f"Ditetapkan pada impor pertama ({path.name}, {how})")
+                    notes.append(f"Kabupaten/kota kantor ditetapkan: {kabupaten_display(kab_kode)}, {how} "
+                                 "(impor pertama). Berkas kabupaten/kota lain akan ditolak; admin dapat "
+                                 "mengubahnya di Pengaturan.")
+                elif current != kab_kode:  # set meanwhile from another PC
+                    raise _office_mismatch(path, current, kab_kode)
             batch = ImportBatch(kind=kind, preset=p.name, program=program, file_name=path.name, file_sha256=sha,
                                 file_size=path.stat().st_size, user_id=actor.id, username=actor.username,
                                 kab_kode=kab_kode, mapping_json=json.dumps(
                                     {f: match.column_label(i) for f, i in match.columns.items()}, ensure_ascii=False))
             s.add(batch)
             s.flush()
-            accepted = [r for r in recs if not r.rejected]
             store = {"dtks": _store_dtks, "dukcapil": _store_dukcapil, "program": _store_program}[kind]
             counts = store(s, actor, batch, accepted, cancel, lambda f, x: say(60 + int(35 * f), 100, x))
             check_cancel(cancel)
@@ -324,7 +427,7 @@ def run_import(
             check_cancel(cancel)
             result = ImportResult(batch.id, kind, path.name, batch.rows_read, batch.imported, batch.updated,
                                   batch.unchanged, batch.gone, batch.rejected, batch.warnings, n_problems, None, 0.0,
-                                  notes)
+                                  notes, kab_kode)
     finally:
         table.close()
     if result.problems and (write_report_file or report_dir):
