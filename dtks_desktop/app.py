@@ -78,9 +78,13 @@ def _install_excepthook(log_path: str | None) -> None:
 class AppController:
     """Runs the start-up flow; reusable from tests with the dialogs' ``exec`` replaced."""
 
-    def __init__(self, url: str | None = None) -> None:
+    def __init__(self, url: str | None = None, *, create: bool = False) -> None:
         # ``url`` is what to open; None means the configured default (env, saved, local).
         self.url = config.resolve_database_url(url)
+        # A SQLite file that does not exist is created only when the user chose it in a dialog
+        # (or it is the default database in the data folder); a mistyped --db path, the
+        # environment variable or a saved connection to a file that went missing says so.
+        self.may_create = create
         self.save_on_success = False  # True when the user chose the database in a dialog
         self.db = None
         self.window = None
@@ -96,7 +100,7 @@ class AppController:
         from .jobs import Job
         from .views.widgets import run_with_progress
 
-        job = Job(_open_database_job, url, with_progress=True)
+        job = Job(_open_database_job, url, self.may_create, with_progress=True)
         db = run_with_progress(None, job, "Membuka basis data", show_errors=False)
         if db is not None:
             return db
@@ -136,11 +140,13 @@ class AppController:
                     return None
                 if dialog.choice in ("file", "default") and dialog.chosen_url:
                     self.url = dialog.chosen_url
+                    self.may_create = True  # "Pilih berkas lain…" also takes a new file name
                     self.save_on_success = True
                 elif dialog.choice == "connection":
                     conn = ConnectionDialog(self.url, prefer_server=True)
                     if self.exec_dialog(conn) and conn.saved_url:
                         self.url = conn.saved_url  # already saved by the dialog
+                        self.may_create = True
                         self.save_on_success = False
                 continue
             if self.save_on_success:
@@ -193,6 +199,7 @@ class AppController:
                 conn = ConnectionDialog(db.url)
                 if self.exec_dialog(conn) and conn.saved_url:
                     self.url = conn.saved_url
+                    self.may_create = True
                 db.dispose()
                 continue
             if result != QDialog.DialogCode.Accepted or login.actor is None:
@@ -212,6 +219,7 @@ class AppController:
             if self._switch_to is None:
                 return 0
             self.url = self._switch_to
+            self.may_create = True  # saved in the connection dialog
 
     def _request_switch(self, url: str) -> None:
         self._switch_to = url
@@ -219,14 +227,14 @@ class AppController:
             self.window.close()
 
 
-def _open_database_job(url: str, progress=None, cancel=None):
+def _open_database_job(url: str, create: bool = False, progress=None, cancel=None):
     """Worker: open (connect, migrate, load regions); honour a cancel that came meanwhile."""
     from .services.common import Cancelled
     from .services.database import open_database
 
     if progress:
         progress(0, 0, "Membuka basis data…")
-    db = open_database(url)
+    db = open_database(url, create=create)
     if cancel is not None and cancel():
         db.dispose()
         raise Cancelled()

@@ -29,6 +29,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
+EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool whose reader went away
 
 
 class CliError(Exception):
@@ -53,13 +54,18 @@ def _password(prompt: str, *, confirm: bool = False) -> str:
     return pw
 
 
-def _open(args):
+def _open(args, *, create: bool = False):
+    """Open the database of ``--db`` / DTKS_DATABASE_URL. Only ``create=True`` (db init) makes a
+    SQLite file that does not exist; elsewhere a mistyped path is an error, not a new database."""
     from .services.database import open_database
 
     try:
-        return open_database(args.db)
+        return open_database(args.db, create=create)
     except DatabaseOpenError as exc:
-        raise CliError(f"{exc.message} {exc.hint}".strip()) from None
+        hint = exc.hint
+        if exc.kind == "missing":
+            hint += " Basis data baru dibuat dengan: dtks --db BERKAS db init --admin NAMA."
+        raise CliError(f"{exc.message} {hint}".strip()) from None
 
 
 def _login(args, db):
@@ -115,7 +121,7 @@ def cmd_db_init(args) -> int:
             kab = settings_service.check_kab_code(args.kab)
         except settings_service.OfficeKabError as exc:
             raise CliError(exc.message, EXIT_USAGE) from None
-    db = _open(args)
+    db = _open(args, create=True)
     try:
         if db.has_users():
             raise CliError(f"Basis data {db.description} sudah punya pengguna; tidak dibuat ulang.")
@@ -270,7 +276,11 @@ def cmd_demo_load(args) -> int:
     try:
         actor = _login(args, db)
         progress = _ProgressPrinter(sys.stderr.isatty() or args.progress)
-        result = demo_loader.load_demo(db, actor, people=args.people, seed=args.seed, kab=args.kab, progress=progress)
+        try:
+            result = demo_loader.load_demo(db, actor, people=args.people, seed=args.seed, kab=args.kab,
+                                           progress=progress)
+        except demo_loader.DemoLoadError as exc:
+            raise CliError(str(exc)) from None
         _emit(args, result.as_dict(), result.summary_text())
     finally:
         db.dispose()
@@ -682,14 +692,23 @@ def build_parser() -> argparse.ArgumentParser:
 
 def main(argv: Sequence[str] | None = None) -> int:
     multiprocessing.freeze_support()  # import workers in the frozen Windows build
-    parser = build_parser()
-    args = parser.parse_args(argv)
-    func: Callable | None = getattr(args, "func", None)
-    if func is None:
-        parser.print_help()
-        return EXIT_USAGE
     try:
-        return func(args)
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        func: Callable | None = getattr(args, "func", None)
+        if func is None:
+            parser.print_help()
+            code = EXIT_USAGE
+        else:
+            code = func(args)
+        if sys.stdout is not None:
+            sys.stdout.flush()  # a reader that went away shows here, not at interpreter exit
+        return code
+    except BrokenPipeError:
+        # `dtks ... | head`: the reader has what it wanted. Stop quietly like other Unix tools;
+        # commands print after their transaction, so only output is lost.
+        _silence_stdout()
+        return EXIT_PIPE
     except CliError as exc:
         print(f"Galat: {exc.message}", file=sys.stderr)
         return exc.code
@@ -699,6 +718,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     except KeyboardInterrupt:
         print("\nDibatalkan.", file=sys.stderr)
         return 130
+
+
+def _silence_stdout() -> None:
+    """Point stdout at the null device so that the flush at exit does not fail again."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        os.close(devnull)
+    except (OSError, ValueError, AttributeError):  # no real stdout (pythonw, captured)
+        pass
 
 
 if __name__ == "__main__":  # pragma: no cover

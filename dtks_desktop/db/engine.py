@@ -29,7 +29,7 @@ class DatabaseOpenError(Exception):
         super().__init__(message)
         self.message = message
         self.hint = hint
-        self.kind = kind  # "not_sqlite" | "corrupt" | "unreachable" | "auth" | "too_new" | "open"
+        self.kind = kind  # "not_sqlite" | "missing" | "corrupt" | "unreachable" | "auth" | "too_new" | "open"
 
     def __str__(self) -> str:  # pragma: no cover - trivial
         return f"{self.message} {self.hint}".strip()
@@ -55,8 +55,16 @@ def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur.close()
 
 
-def _check_sqlite_file(path: Path) -> None:
+def _check_sqlite_file(path: Path, create: bool) -> None:
     if not path.exists():
+        if not create:
+            # A mistyped --db path must not silently become a new, empty database (whose
+            # login then fails with "wrong password").
+            raise DatabaseOpenError(
+                f"Berkas basis data '{path}' tidak ada.",
+                "Periksa nama berkas dan foldernya, atau pilih basis data yang lain.",
+                "missing",
+            )
         path.parent.mkdir(parents=True, exist_ok=True)
         return
     if path.is_dir():
@@ -77,14 +85,18 @@ def _check_sqlite_file(path: Path) -> None:
         )
 
 
-def make_engine(url: str, *, echo: bool = False) -> Engine:
-    """Create an engine and prove that it connects. Raises DatabaseOpenError."""
+def make_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
+    """Create an engine and prove that it connects. Raises DatabaseOpenError.
+
+    ``create``: a SQLite file that does not exist may be created (with its folders); when
+    False it is an error of kind ``"missing"`` and nothing is created.
+    """
     url = normalize_url(url)
     u = make_url(url)
     backend = u.get_backend_name()
     if backend == "sqlite":
         if u.database and u.database != ":memory:":
-            _check_sqlite_file(Path(u.database))
+            _check_sqlite_file(Path(u.database), create)
         engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
         event.listen(engine, "connect", _sqlite_pragmas)
         try:

@@ -1,4 +1,5 @@
-"""Cleaning of values read from spreadsheets (DOMAIN.md section 2.5).
+"""Cleaning of values read from spreadsheets (DOMAIN.md section 2.5), and the one rule for
+text written to spreadsheets that leave the office (formula injection, see the end).
 
 Excel keeps only 15 significant digits: a 16-digit NIK or No KK that became a number has lost
 its last digit (Excel writes 0 there; LibreOffice rounds, so the 15th digit may also be off by
@@ -22,6 +23,9 @@ __all__ = [
     "clean_rt_rw",
     "clean_text",
     "EXCEL_SIGNIFICANT_DIGITS",
+    "FORMULA_TRIGGERS",
+    "looks_like_formula",
+    "csv_safe",
 ]
 
 #: Significant digits that Excel keeps in a number.
@@ -258,3 +262,34 @@ def clean_text(raw: object) -> str | None:
     if s.lower() in _TEXT_NULLS:
         return None
     return s
+
+
+# --- text written to .xlsx/.csv for people outside the office --------------------------------
+#
+# A name or address typed as ``=HYPERLINK("http://…","Klik")`` or ``=1+1`` must not become a live
+# formula in a report opened in Excel or LibreOffice (CSV/formula injection, OWASP). Text that
+# starts with one of these characters is escaped; a value that is a plain number ("-5",
+# "+62812…" without spaces, "0.95") is left alone: a spreadsheet reads it as a number, never as
+# a formula.
+
+#: First characters that make a spreadsheet treat a cell as a formula (or a DDE command).
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+_PLAIN_NUMBER_RE = re.compile(r"[+-]?(?:\d+(?:[.,]\d+)*|[.,]\d+)(?:[eE][+-]?\d+)?", re.ASCII)
+
+
+def looks_like_formula(text: str) -> bool:
+    """True when a spreadsheet could read ``text`` as a formula (it is then to be escaped)."""
+    return bool(text) and text.startswith(FORMULA_TRIGGERS) and not _PLAIN_NUMBER_RE.fullmatch(text)
+
+
+def csv_safe(value: object) -> object:
+    """A CSV cell that no spreadsheet runs: text that looks like a formula gets a leading
+    apostrophe (OWASP); numbers and other text are returned unchanged.
+
+    Every .csv written for people outside the office passes its cells through this. An .xlsx
+    writes such text as a string cell instead (``documents.sheets.SafeSheets``).
+    """
+    if isinstance(value, str) and looks_like_formula(value):
+        return "'" + value
+    return value

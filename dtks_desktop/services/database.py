@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import describe_url, resolve_database_url
+from ..config import default_sqlite_path, describe_url, resolve_database_url, sqlite_url
 from ..db.engine import DatabaseOpenError, make_engine, session_factory, transaction
 from ..db.migrate import upgrade
 from . import regions as regions_service
@@ -43,10 +43,19 @@ class Database:
         self.engine.dispose()
 
 
-def open_database(url: str | None = None, *, migrate: bool = True) -> Database:
-    """Open (and if needed create and upgrade) the database. Raises DatabaseOpenError."""
+def open_database(url: str | None = None, *, migrate: bool = True, create: bool = True) -> Database:
+    """Open (and if needed create and upgrade) the database. Raises DatabaseOpenError.
+
+    ``create=False``: a SQLite file that does not exist is an error (kind ``"missing"``), not
+    a new empty database, except the default database in the data folder, which is created
+    on first use. Entry points pass False for a location the user typed (``--db``,
+    ``DTKS_DATABASE_URL``, a saved connection) and True only where creating is the point
+    (``dtks db init``, a new database chosen in the GUI).
+    """
     resolved = resolve_database_url(url)
-    engine = make_engine(resolved)
+    if not create and resolved == sqlite_url(default_sqlite_path()):
+        create = True
+    engine = make_engine(resolved, create=create)
     try:
         if migrate:
             upgrade(engine)

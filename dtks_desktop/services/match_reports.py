@@ -37,6 +37,7 @@ from ..db.models import Household, MatchResult, MatchRun, Member, Region
 from ..documents.layout import (
     A4_LANDSCAPE, TOTAL_BG, Column, SectionStart, TableSpec, build_pdf, frame_size, measure, paged_tables, styles,
 )
+from ..documents.sheets import SafeSheets
 from ..documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory, make_letterhead
 from ..domain.formatting import angka, tanggal
 from ..domain.masking import MaskPolicy, mask_nik
@@ -381,14 +382,15 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
     data = _summary_data(db, kab_kode)
     target = Path(path)
     with _workbook(target) as wb:
+        sw = SafeSheets(wb)  # region names are data: never a formula
         title = wb.add_format({"bold": True, "font_size": 13})
-        bold = wb.add_format({"bold": True})
+        bold = sw.format({"bold": True})
         head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
                               "align": "center", "valign": "vcenter"})
-        text = wb.add_format({"border": 1})
+        text = sw.format({"border": 1})
         num = wb.add_format({"border": 1, "num_format": "#,##0"})
         pct = wb.add_format({"border": 1, "num_format": "0.0%"})
-        t_text = wb.add_format({"border": 1, "bold": True, "bg_color": "#E7E6E6"})
+        t_text = sw.format({"border": 1, "bold": True, "bg_color": "#E7E6E6"})
         t_num = wb.add_format({"border": 1, "bold": True, "bg_color": "#E7E6E6", "num_format": "#,##0"})
         t_pct = wb.add_format({"border": 1, "bold": True, "bg_color": "#E7E6E6", "num_format": "0.0%"})
         status_heads = ["Jumlah ART"] + [REPORT_LABELS[s] for s in REPORT_COLUMNS] + ["% Padan"]
@@ -396,14 +398,14 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
         as_of = f"Dicetak {_printed_at()}" + (f"; pemadanan terakhir {tanggal(data.last_run)}" if data.last_run else "")
 
         def values(ws, r, first: list, row: SummaryRow, total: bool) -> None:
-            ws.write_row(r, 0, first, t_text if total else text)
+            sw.write_row(ws, r, 0, first, t_text if total else text)
             c = len(first)
             ws.write_row(r, c, _status_values(row), t_num if total else num)
             ws.write_number(r, c + 1 + len(REPORT_COLUMNS), row.padan_pct / 100, t_pct if total else pct)
 
         ws = wb.add_worksheet("Per desa")
         ws.write(0, 0, TITLE_SUMMARY, title)
-        ws.write(1, 0, where, bold)
+        sw.write(ws, 1, 0, where, bold)
         ws.write(2, 0, as_of)
         heads = ["No", "Kecamatan", "Desa/Kelurahan"] + status_heads
         ws.write_row(4, 0, heads, head)
@@ -423,7 +425,7 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
 
         ws2 = wb.add_worksheet("Per kecamatan")
         ws2.write(0, 0, TITLE_SUMMARY, title)
-        ws2.write(1, 0, where, bold)
+        sw.write(ws2, 1, 0, where, bold)
         ws2.write(2, 0, as_of)
         ws2.write_row(4, 0, ["No", "Kecamatan", "Jumlah desa"] + status_heads, head)
         ws2.set_row(4, 32)
@@ -657,18 +659,19 @@ def write_village_lists_xlsx(db, path: str | Path, desa: str | Iterable[str] | N
     target = Path(path)
     n = 0
     with _workbook(target, constant_memory=True) as wb:
+        sw = SafeSheets(wb)  # names and addresses are data: never a formula
         title = wb.add_format({"bold": True, "font_size": 13})
-        bold = wb.add_format({"bold": True})
+        bold = sw.format({"bold": True})
         head = wb.add_format({"bold": True, "bg_color": "#D9D9D9", "border": 1, "text_wrap": True,
                               "valign": "vcenter"})
-        cell = wb.add_format({"border": 1, "valign": "top"})
-        wrap = wb.add_format({"border": 1, "valign": "top", "text_wrap": True})
+        cell = sw.format({"border": 1, "valign": "top"})
+        wrap = sw.format({"border": 1, "valign": "top", "text_wrap": True})
         ws = wb.add_worksheet("Daftar perbaikan NIK")
         ws.write(0, 0, TITLE_VILLAGE, title)
         where = kab_name or ""
         if len(villages) == 1:
             where = f"{village_terms(villages[0].kode).unit} {villages[0].nama}, Kecamatan {villages[0].kecamatan}"
-        ws.write(1, 0, where, bold)
+        sw.write(ws, 1, 0, where, bold)
         ws.write(2, 0, f"Dicetak {_printed_at()}. {MASK_NOTE} Isi kolom terakhir dengan NIK yang benar "
                        "atau catatan, lalu kirim kembali ke Dinas Sosial.")
         heads = ["No", "Kecamatan", "Desa/Kelurahan", "Nama", "NIK", "Tgl lahir", "No KK", "Alamat", "RT/RW",
@@ -683,9 +686,9 @@ def write_village_lists_xlsx(db, path: str | Path, desa: str | Iterable[str] | N
         for v in villages:
             for i, row in enumerate(v.rows, start=1):
                 cells = _cells(i, row, policy)
-                ws.write_row(r, 0, [i, v.kecamatan, v.nama], cell)
-                ws.write_row(r, 3, cells[1:8], cell)
-                ws.write_string(r, 10, cells[8], wrap)
+                sw.write_row(ws, r, 0, [i, v.kecamatan, v.nama], cell)
+                sw.write_row(ws, r, 3, cells[1:8], cell)
+                sw.write(ws, r, 10, cells[8], wrap)
                 ws.write_string(r, 11, "", cell)
                 r += 1
                 n += 1

@@ -650,6 +650,19 @@ def test_csv_unclosed_quote_names_the_line(tmp_path):
     assert 'Berkas "kutip.csv", baris 3: tanda kutip' in info.value.message
 
 
+@pytest.mark.parametrize("cell", ["B" * 10_000_000, '"' + "B" * 200_000 + '"'])
+def test_csv_enormous_cell_is_called_too_long_not_an_open_quote(tmp_path, cell):
+    # Issue 8: a 10 MB field on a line with no quote was reported as "tanda kutip tidak ditutup".
+    text = "NIK;NAMA;ALAMAT\n3310011109860001;Siti;Jl. A\n3310011109860002;" + cell + ";Jl. B\n" + "3;x;y\n" * 10
+    path = write_csv(tmp_path / "panjang.csv", text)
+    with open_table(path) as table, pytest.raises(ImportFileError) as info:
+        list(table.iter_rows())
+    err = info.value
+    assert (err.code, err.row, err.column) == ("sel_terlalu_panjang", 3, 1)
+    assert err.message.startswith('Berkas "panjang.csv", baris 3, kolom B: isi sel terlalu panjang')
+    assert "kutip" not in err.message
+
+
 def test_csv_sep_line_title_lines_and_comma_in_text(tmp_path):
     text = "sep=;\nDAFTAR PENERIMA, TAHAP 1\nNIK;NAMA;ALAMAT\n1;Siti;Jl. A, RT 1\n2;Ani;Jl. B\n"
     path = write_csv(tmp_path / "sep.csv", text)

@@ -722,7 +722,7 @@ def test_full_start_first_run_login_main_window_and_switch_database(qtbot, tmp_p
             return dialog.result()
         raise AssertionError(f"unexpected dialog {dialog!r}")
 
-    controller = AppController(first_url)
+    controller = AppController(first_url, create=True)  # a new database, chosen as such
     controller.exec_dialog = drive
     windows = []
 

@@ -9,12 +9,18 @@ starting workers costs about a second.
 Workers are started with the "spawn" method on every platform: it is what
 Windows does anyway, and forking a process that holds database connections or a
 Qt event loop is unsafe.
+
+Workers die with their parent: each one watches the process that started it and
+exits as soon as that process is gone, even when it was killed without a chance to
+stop them (Task Manager, SIGKILL, a crash). Otherwise two idle workers (~150 MB each)
+and multiprocessing's resource tracker would stay behind.
 """
 
 from __future__ import annotations
 
 import multiprocessing as mp
 import os
+import threading
 from collections import deque
 from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
@@ -41,9 +47,31 @@ def worker_count() -> int:
     return max(1, min(2, (os.cpu_count() or 1)))
 
 
+def _exit_with_parent() -> None:
+    """In a worker: exit as soon as the parent process is gone.
+
+    ``multiprocessing.parent_process().sentinel`` is what the spawn start method gives every
+    child on every platform: on Windows a handle of the parent process, signalled when it
+    exits; elsewhere the read end of a pipe whose write end only the parent holds, so it
+    reads end-of-file when the parent dies, however it died. A daemon thread waits on it and
+    ends the process: the worker's main thread may be blocked on the task queue, which a dead
+    parent never closes.
+    """
+    parent = mp.parent_process()
+    if parent is None:  # not started by multiprocessing (a test calling _init directly)
+        return
+
+    def watch() -> None:
+        parent.join()  # returns only when the sentinel is ready: the parent has exited
+        os._exit(1)
+
+    threading.Thread(target=watch, name="dtks-parent-watch", daemon=True).start()
+
+
 def _init(kind: str, match: M.HeaderMatch, kab_kode: str, regions: list[tuple[str, str]], program: str | None,
           periode: str | None) -> None:
     global _worker
+    _exit_with_parent()
     resolver = RegionResolver(kab_kode, regions)
     _worker = RowProcessor(kind, match, RegionContext(kab_kode, resolver, default_region_codes()),
                            program=program, periode=periode)

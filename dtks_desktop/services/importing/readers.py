@@ -369,7 +369,8 @@ def open_table(
     ``kosong``, ``bukan_lembar_kerja`` (PDF, Word, image... renamed), ``html`` (a web page saved
     as .xls), ``xml_2003`` (XML Spreadsheet 2003), ``kata_sandi`` (password protected),
     ``rusak`` (corrupt), ``terlalu_besar`` (too big for memory), ``lembar_tidak_ada``
-    (no such sheet), ``berkas_sementara`` (an Excel lock file ``~$...``).
+    (no such sheet), ``berkas_sementara`` (an Excel lock file ``~$...``); while reading a CSV
+    also ``sel_terlalu_panjang`` (one cell longer than ``csv.field_size_limit()``).
     """
     p = Path(path)
     try:
@@ -1176,10 +1177,62 @@ def _lines_cp1252(f: io.BufferedReader, table: Table, base: int) -> Iterator[str
             yield s
 
 
+_QUOTED_RE = re.compile(r'"[^"]*(?:""[^"]*)*"?')
+
+
+def _long_field(text: str, delimiter: str, limit: int) -> tuple[int, int] | None:
+    """(0-based column, length) of the first field of one CSV line longer than ``limit``."""
+    text = text.rstrip("\r\n")
+    pos, col, n = 0, 0, len(text)
+    while pos <= n:
+        start = _QUOTED_RE.match(text, pos).end() if text.startswith('"', pos) else pos
+        end = text.find(delimiter, start)
+        if end < 0:
+            end = n
+        if end - pos > limit:
+            return col, end - pos
+        pos, col = end + 1, col + 1
+    return None
+
+
+def _physical_line(path: Path, line_no: int, encoding: str) -> str | None:
+    """Line ``line_no`` (1-based) of a byte-oriented text file, decoded leniently."""
+    try:
+        with open(path, "rb") as f:
+            for n, raw in enumerate(f, start=1):
+                if n == line_no:
+                    return raw.decode("cp1252" if encoding == "cp1252" else "utf-8", "replace")
+    except OSError:
+        return None
+    return None
+
+
+def _too_long_error(path: Path, line: int, delimiter: str, encoding: str | None) -> ImportFileError:
+    """One physical line holds a cell over the csv module's limit: say so, with its column."""
+    limit = csv.field_size_limit()
+    found = None
+    if encoding is not None:
+        text = _physical_line(path, line, encoding)
+        found = _long_field(text, delimiter, limit) if text is not None else None
+    where = describe_location(path, line, found[0] if found else None)
+    size = f"{found[1]:,}".replace(",", ".") + " karakter" if found else None
+    msg = (f"{where}: isi sel terlalu panjang ({size}; paling banyak " if size else
+           f"{where}: ada sel yang terlalu panjang (paling banyak ")
+    msg += (f"{limit:,}".replace(",", ".") + " karakter). Berkas ini tampaknya rusak atau bukan hasil ekspor "
+            "yang benar: periksa baris itu, perbaiki atau kosongkan sel tersebut, lalu impor lagi")
+    return ImportFileError(msg, code="sel_terlalu_panjang", path=path, row=line,
+                           column=found[0] if found else None)
+
+
 def _csv_records(
-    lines: Iterator[str], delimiter: str, base: int, state: list[int], path: Path
+    lines: Iterator[str], delimiter: str, base: int, state: list[int], path: Path, encoding: str | None = None
 ) -> Iterator[Row]:
-    """Records of ``lines`` as (start line, fields); ``state[0]`` = last line consumed."""
+    """Records of ``lines`` as (start line, fields); ``state[0]`` = last line consumed.
+
+    ``encoding``: how the file's bytes are decoded when ``lines`` are its physical lines
+    (None when they are not, e.g. CR-only line ends or UTF-16): used to find the column of a
+    cell that is too long.
+    """
     reader = csv.reader(lines, delimiter=delimiter, quotechar='"', strict=False)
     prev = base
     try:
@@ -1194,6 +1247,10 @@ def _csv_records(
             yield start, row
     except csv.Error as exc:
         line = prev + 1
+        if "field larger than field limit" in str(exc) and base + reader.line_num <= line:
+            # The limit was reached within the record's first line: a record spans lines only
+            # inside quotes, so this is one enormous cell, not a quote left open.
+            raise _too_long_error(path, line, delimiter, encoding) from None
         if "field larger than field limit" in str(exc):
             msg = (
                 f"Berkas {_q(path)}, baris {line}: tanda kutip (\") tidak ditutup, sehingga sisa "
@@ -1236,7 +1293,7 @@ def _iter_csv(table: Table, plan: _CsvPlan) -> Iterator[Row]:
             # Fast path: strict UTF-8 decoding in C. At the first line that is not UTF-8,
             # restart after the last complete record with the line-by-line fallback.
             try:
-                yield from _csv_records(map(bytes.decode, fb), plan.delimiter, base, state, p)
+                yield from _csv_records(map(bytes.decode, fb), plan.delimiter, base, state, p, plan.encoding)
                 return
             except UnicodeDecodeError:
                 pass
@@ -1246,9 +1303,9 @@ def _iter_csv(table: Table, plan: _CsvPlan) -> Iterator[Row]:
                     break
             base = state[0]
             lines = _lines_fallback(fb, table, base)
-            yield from _csv_records(lines, plan.delimiter, base, state, p)
+            yield from _csv_records(lines, plan.delimiter, base, state, p, plan.encoding)
         else:
-            yield from _csv_records(_lines_cp1252(fb, table, base), plan.delimiter, base, state, p)
+            yield from _csv_records(_lines_cp1252(fb, table, base), plan.delimiter, base, state, p, plan.encoding)
     except OSError as exc:
         raise _open_error(p, exc) from exc
     finally:

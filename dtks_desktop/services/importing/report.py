@@ -14,6 +14,7 @@ from sqlalchemy import select
 
 from ...config import data_dir
 from ...db.models import ImportBatch, ImportProblem
+from ...documents.sheets import SafeSheets
 from ...domain.formatting import angka
 from ...domain.masking import mask_nik
 from .. import settings
@@ -47,11 +48,12 @@ def write_report(db: Database, batch_id: int, target: Path) -> Path:
     tmp = target.with_suffix(".tmp.xlsx")
     wb = xlsxwriter.Workbook(str(tmp), {"constant_memory": True})
     try:
+        sw = SafeSheets(wb)  # values, names and headers come from the village's file: never a formula
         bold = wb.add_format({"bold": True})
         title = wb.add_format({"bold": True, "font_size": 13})
         head = wb.add_format({"bold": True, "bg_color": "#D9E1F2", "border": 1, "text_wrap": True, "valign": "top"})
-        err = wb.add_format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "border": 1})
-        warn = wb.add_format({"font_color": "#7F6000", "bg_color": "#FFEB9C", "border": 1})
+        err = sw.format({"font_color": "#9C0006", "bg_color": "#FFC7CE", "border": 1})
+        warn = sw.format({"font_color": "#7F6000", "bg_color": "#FFEB9C", "border": 1})
         ws = wb.add_worksheet("Masalah")
         ws.write(0, 0, f"Laporan impor: {info[0]}", title)
         ws.write(1, 0, f"Batch #{batch_id}, diimpor {info[1].astimezone().strftime('%d-%m-%Y %H:%M')} oleh "
@@ -73,13 +75,9 @@ def write_report(db: Database, batch_id: int, target: Path) -> Path:
             if value and fld in ("nik", "no_kk"):
                 digits = re.sub(r"\D", "", value)
                 value = mask_nik(digits, policy) if len(digits) >= 10 else value
-            ws.write_row(r, 0, (i, row, column or ""))
+            sw.write_row(ws, r, 0, (i, row, column))
             ws.write_string(r, 3, SEVERITY_LABEL.get(sev, sev), err if sev == "error" else warn)
-            ws.write_string(r, 4, message)
-            ws.write_string(r, 5, value or "")
-            ws.write_string(r, 6, idd or "")
-            ws.write_string(r, 7, nama or "")
-            ws.write_string(r, 8, code)
+            sw.write_row(ws, r, 4, (message, value, idd, nama, code))
         if problems:
             ws.autofilter(4, 0, 4 + len(problems), len(headers) - 1)
     finally:

@@ -33,6 +33,7 @@ from ...db.models import (AuditEvent, DukcapilPerson, Household, IdentityHistory
 from ...domain.formatting import angka
 from ...domain.regions import default_region_codes
 from ...domain.status import Role
+from ...domain.spreadsheet import csv_safe
 from .. import audit, programmes
 from ..common import CancelFlag, Progress, check_cancel
 from ..database import Database
@@ -1244,8 +1245,11 @@ def export_csv(session: Session, path: str | Path, *, progress: Progress | None 
                     session.execute(stmt.execution_options(yield_per=20000)):
                 if decision == "ditolak":
                     nik_m = None
-                w.writerow((id_dtks or "", nik_raw if nik_raw is not None else (nik or ""), nik_m or "",
-                            status or "", "" if score is None else f"{score:.2f}", _reasons_text(status, reasons)))
+                # Text from the files (the NIK as written, names in the reasons) must not run as a
+                # formula in the spreadsheet this file is opened in.
+                w.writerow((csv_safe(id_dtks or ""), csv_safe(nik_raw if nik_raw is not None else (nik or "")),
+                            csv_safe(nik_m or ""), status or "", "" if score is None else f"{score:.2f}",
+                            csv_safe(_reasons_text(status, reasons))))
                 n += 1
                 if n % 20000 == 0:
                     check_cancel(cancel)
