@@ -12,7 +12,7 @@ import pytest
 import xlsxwriter
 from sqlalchemy import func, select
 
-from dtks_desktop.db.models import DukcapilPerson, Household, ImportProblem, Member
+from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member
 from dtks_desktop.services import demo
 from dtks_desktop.services.importing.run import run_import
 
@@ -195,9 +195,7 @@ def test_exact_repeats_are_stored_once_and_a_nik_twice_with_other_data_is_flagge
 @pytest.mark.slow
 def test_a_civil_registry_extract_appended_to_itself_matches_like_the_single_one(db, office, tmp_path):
     """Doubled, the extract was 2 persons per NIK and matching found no 'padan' at all."""
-    from dtks_desktop.db.models import (
-        AuditEvent, IdentityHistory, ImportBatch, MatchResult, MatchRun, ProgrammeLink,
-    )
+    from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, MatchRun, ProgrammeLink
     from dtks_desktop.services.matching.service import run_matching
 
     files = demo.generate_files(tmp_path / "demo", demo.DemoConfig(people=800, seed=3), xlsx=False)
@@ -222,3 +220,37 @@ def test_a_civil_registry_extract_appended_to_itself_matches_like_the_single_one
     assert imp_doubled.imported == imp_single.imported
     assert imp_doubled.rejected == imp_single.rejected + imp_single.rows_read
     assert any("lebih dari sekali" in n for n in imp_doubled.notes)
+
+
+def test_error_cells_and_repeats_survive_the_worker_processes(db, office, tmp_path, monkeypatch):
+    """Big files are checked in spawned workers (rows pickled in, records back in wire form):
+    error cells, length checks and repeats come out as in one process."""
+    from dtks_desktop.services.importing import parallel
+
+    rows = [list(r) for r in ROWS]
+    rows[0][NIK_COL], rows[1][IBU_COL], rows[2][NAMA_COL] = "#REF!", "=C3&D3", "X" * 250
+    path = write_csv(tmp_path / "galat.csv", rows + rows[:2])
+
+    def outcome():
+        r = run_import(db, office, path, kind="dtks")
+        with db.sessions() as s:
+            q = select(ImportProblem.source_row, ImportProblem.column, ImportProblem.code, ImportProblem.severity,
+                       ImportProblem.value).where(ImportProblem.batch_id == r.batch_id)
+            got = sorted((tuple(x) for x in s.execute(q)), key=repr)
+        return (r.rows_read, r.imported, r.rejected, r.warnings), got
+
+    monkeypatch.setattr(parallel, "PARALLEL_FROM_ROWS", 1)
+    monkeypatch.setattr(parallel, "CHUNK", 2)
+    monkeypatch.setenv("DTKS_IMPORT_WORKERS", "2")
+    par = outcome()
+    monkeypatch.setenv("DTKS_IMPORT_WORKERS", "1")
+    with db.transaction() as s:  # the same file again, into a clean registry
+        for model in (ImportProblem, Member, Household, ImportBatch):
+            s.query(model).delete()
+    assert outcome() == par
+    counts, got = par
+    assert counts == (5, 2, 3, 2)
+    assert (2, "K (NOMOR NIK)", "sel_galat", "warning", "#REF!") in got
+    assert (3, "P (NAMA IBU KANDUNG)", "sel_galat", "warning", "=C3&D3") in got
+    assert (4, "L (NAMA)", "isi_terlalu_panjang", "error", "X" * 250) in got
+    assert (5, None, "baris_sama_persis", "error", None) in got

@@ -1013,6 +1013,7 @@ def _iter_calamine(sheet, errors: dict[tuple[int, int], CellError] | None = None
 # --------------------------------------------------------------------------------------------
 
 _SCAN_CHUNK = 1 << 22
+_TAG_END = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what follows a tag name
 _SHEETDATA_RE = re.compile(rb"<(\w+:)?sheetData[\s>/]")
 _REF_RE = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
 _T_RE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
@@ -1045,7 +1046,7 @@ def _xlsx_cell_errors(p: Path, sheet_name: str) -> dict[tuple[int, int], CellErr
 def _cell_bounds(data: bytes, at: int, c_open: bytes, c_close: bytes) -> tuple[int, int, int] | None:
     """(start of the <c tag, end of that tag, end of the cell) around position ``at``."""
     start = data.rfind(c_open, 0, at)
-    while start >= 0 and data[start + len(c_open): start + len(c_open) + 1] not in (b" ", b">", b"/", b"\t", b"\n", b"\r"):
+    while start >= 0 and data[start + len(c_open): start + len(c_open) + 1] not in _TAG_END:
         start = data.rfind(c_open, 0, start)
     if start < 0:
         return None
@@ -1099,7 +1100,7 @@ def _scan_sheet_xml(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], Cel
             i = data.find(f_open)
             while i >= 0:
                 nxt = data[i + len(f_open): i + len(f_open) + 1]
-                if nxt in (b">", b" ", b"/", b"\t", b"\n", b"\r"):
+                if nxt in _TAG_END:
                     b = _cell_bounds(data, i, c_open, c_close)
                     if b is not None and b[0] not in found:
                         found[b[0]] = b
