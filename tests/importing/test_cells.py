@@ -254,3 +254,22 @@ def test_error_cells_and_repeats_survive_the_worker_processes(db, office, tmp_pa
     assert (3, "P (NAMA IBU KANDUNG)", "sel_galat", "warning", "=C3&D3") in got
     assert (4, "L (NAMA)", "isi_terlalu_panjang", "error", "X" * 250) in got
     assert (5, None, "baris_sama_persis", "error", None) in got
+
+
+def test_error_cells_in_a_newer_civil_registry_extract_keep_what_the_previous_one_said(db, office, tmp_path):
+    """The extract is a snapshot that replaces the previous one; a cell that lost its value
+    still does not erase what the previous extract said about that NIK."""
+    r1 = run_import(db, office, write_csv(tmp_path / "dk1.csv", DK_ROWS, DK_HEADER, delimiter=","), kind="dukcapil")
+    newer = [list(r) for r in DK_ROWS]
+    newer[0][4], newer[0][6], newer[1][11] = "#REF!", "=VLOOKUP(A2,IBU!A:B,2,0)", "#N/A"
+    r2 = run_import(db, office, write_csv(tmp_path / "dk2.csv", newer, DK_HEADER, delimiter=","), kind="dukcapil")
+    assert (r2.rejected, r2.updated, r2.unchanged, r2.gone) == (0, 0, 2, 0)
+    with db.sessions() as s:
+        got = {p.nik: (str(p.tanggal_lahir), p.nama_ibu, p.desa_kode) for p in s.execute(select(DukcapilPerson))
+               .scalars()}
+        assert set(s.execute(select(DukcapilPerson.batch_id)).scalars()) == {r2.batch_id} != {r1.batch_id}
+    assert got == {"3310011109860001": ("1986-09-11", "SUKIYEM", "33.10.01.2001"),
+                   "3310015810870001": ("1987-10-18", "PAINEM", "33.10.01.2001")}
+    p = problems(db, r2.batch_id)
+    assert p[(3, "sel_galat")].column == "L (KEL_NAME)" and p[(3, "sel_galat")].value == "#N/A"
+    assert (3, "desa_tidak_ditemukan") not in p  # not "Desa/kelurahan kosong"

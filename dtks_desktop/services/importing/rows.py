@@ -477,6 +477,12 @@ class RowProcessor:
             pass
         else:
             rec.desa_kode, p = self._desa(values)
+            if p is not None and p.value is None and any(
+                    q.issue.code == SEL_GALAT and q.field in _REGION_FIELDS for q in probs):
+                # "Desa kosong" because its cell lost its value: the error cell says it better.
+                if p.issue.severity is Severity.ERROR and self.kind == "dtks":
+                    _require(probs, *_REGION_FIELDS)
+                p = None
             if p is not None:
                 # An unknown desa in a civil-registry extract is still a person: keep, flag.
                 if self.kind in ("dukcapil", "program") and p.issue.severity is Severity.ERROR:
@@ -524,6 +530,7 @@ class RowProcessor:
                 rec.problems.append(Problem(col, issue, v[:300]))
 
 
+_REGION_FIELDS = (M.DESA, M.KODE_DESA, M.KECAMATAN, M.KABUPATEN)
 _GALAT_KEEP = "; sel ini tidak dipakai dan tidak mengubah data yang sudah tersimpan"
 _GALAT_REQUIRED = "; kolom ini wajib diisi, baris ditolak"
 

@@ -605,6 +605,11 @@ def _audit_row(now, actor: Actor, member_id: int, nama: str | None, old: dict, n
             f"{nama}: {', '.join(old)} diperbarui dari impor"[:300], dump(old), dump(new), reason)
 
 
+# The fields of a civil-registry person an error cell can leave without a value (not the NIK).
+_DUKCAPIL_CARRY = ("no_kk", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "alamat",
+                   "dusun", "rt", "rw", "desa_kode")
+_DUKCAPIL_CARRY_SET = frozenset(_DUKCAPIL_CARRY)
+
 DUKCAPIL_COLUMNS = ("batch_id", "source_row", "nik", "nik_flags", "no_kk", "nama", "nama_key", "tempat_lahir",
                     "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "alamat", "dusun", "rt", "rw",
                     "desa_kode")
@@ -613,6 +618,8 @@ DUKCAPIL_COLUMNS = ("batch_id", "source_row", "nik", "nik_flags", "no_kk", "nama
 def _store_dukcapil(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonRecord], cancel, say) -> tuple:
     """A civil-registry extract is a snapshot: it replaces the previous one; counts compare by NIK."""
     prev_ids = list(s.execute(select(DukcapilPerson.batch_id).distinct()).scalars())
+    if prev_ids:
+        _keep_previous_for_error_cells(s, prev_ids, recs)
     say(0.1, "Menyimpan data Dukcapil")
     bulk_insert(s, "dukcapil_persons", DUKCAPIL_COLUMNS, (
         (batch.id, r.source_row, r.nik, r.nik_flags, r.no_kk, r.nama or "", r.nama_key or "", r.tempat_lahir,
@@ -637,6 +644,33 @@ def _store_dukcapil(s: Session, actor: Actor, batch: ImportBatch, recs: list[Per
     say(0.8, "Menghapus data Dukcapil lama")
     s.execute(delete(DukcapilPerson).where(DukcapilPerson.batch_id.in_(prev_ids)))
     return n_new, changed, max(len(recs) - n_new - changed, 0), gone
+
+
+# Where a field of the civil-registry snapshot comes from, when the problem names another column.
+_GALAT_ATTR = {M.DESA: "desa_kode", M.KODE_DESA: "desa_kode", M.KECAMATAN: "desa_kode", M.KABUPATEN: "desa_kode"}
+
+
+def _keep_previous_for_error_cells(s: Session, prev_ids: list[int], recs: list[PersonRecord]) -> None:
+    """A cell that lost its value (``sel_galat``) does not erase what the previous extract said
+    about the same NIK: the new snapshot takes that field from the previous one."""
+    wanted: dict[str, list[tuple[PersonRecord, set[str]]]] = {}
+    for r in recs:
+        if r.nik and r.problems:
+            attrs = {_GALAT_ATTR.get(p.field, p.field) for p in r.problems if p.issue.code == SEL_GALAT}
+            attrs &= _DUKCAPIL_CARRY_SET
+            if attrs:
+                wanted.setdefault(r.nik, []).append((r, attrs))
+    if not wanted:
+        return
+    cols = [DukcapilPerson.nik] + [getattr(DukcapilPerson, a) for a in _DUKCAPIL_CARRY]
+    niks = list(wanted)
+    for k in range(0, len(niks), 500):
+        q = select(*cols).where(DukcapilPerson.batch_id.in_(prev_ids), DukcapilPerson.nik.in_(niks[k:k + 500]))
+        for row in s.execute(q.order_by(DukcapilPerson.id)):
+            for r, attrs in wanted.pop(row[0], ()):
+                for a, v in zip(_DUKCAPIL_CARRY, row[1:]):
+                    if a in attrs and getattr(r, a) is None:
+                        setattr(r, a, v)
 
 
 PROGRAM_COLUMNS = ("batch_id", "source_row", "program", "periode", "nik", "nik_flags", "no_kk", "nama", "nama_key",
