@@ -18,6 +18,9 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 
 __all__ = [
+    "CellError",
+    "EXCEL_ERROR_TEXTS",
+    "cell_error_of_text",
     "CleanId",
     "clean_id",
     "clean_rt_rw",
@@ -44,6 +47,71 @@ _SCI_RE = re.compile(r"([+-]?)(\d+)(?:[.,](\d*))?[eE]([+-]?\d+)", re.ASCII)
 _FLOAT_TAIL_RE = re.compile(r"(\d+)[.,]0{1,2}", re.ASCII)
 _THOUSANDS_RE = re.compile(r"\d{1,3}([.,])\d{3}(?:\1\d{3})+", re.ASCII)
 _RT_PREFIX_RE = re.compile(r"^(?:RT|RW)\s*[.:/\-]?\s*", re.IGNORECASE)
+
+
+#: What Excel (and LibreOffice) show in a cell whose formula failed. A CSV saved from such a
+#: sheet holds these texts literally.
+EXCEL_ERROR_TEXTS = frozenset({
+    "#NULL!", "#DIV/0!", "#VALUE!", "#REF!", "#NAME?", "#NUM!", "#N/A", "#GETTING_DATA", "#SPILL!",
+    "#CALC!", "#FIELD!", "#BLOCKED!", "#CONNECT!", "#BUSY!", "#UNKNOWN!", "#EXTERNAL!", "#PYTHON!",
+})
+_LIBREOFFICE_ERROR_RE = re.compile(r"Err:\d{3}", re.ASCII)
+# ="3310011109860001": the usual trick to keep a long number as text in a CSV for Excel.
+_TEXT_FORMULA_RE = re.compile(r'=\s*"([^"]*)"\s*')
+
+
+@dataclass(frozen=True, slots=True)
+class CellError:
+    """A spreadsheet cell that holds no value: an error (``#REF!``, ``#N/A``...) or a formula
+    saved without its computed value (written by a program and never recalculated).
+
+    Readers yield it in place of the value so that it is never taken for an empty cell (an
+    empty cell may mean "nothing to say"; an error cell means "the value was lost"). ``text``
+    is what the cell shows: the error text, or the formula (``=A2&B2``) when ``formula``.
+    It is deliberately not a ``str``: code that expects text does not read it by accident.
+    """
+
+    text: str
+    formula: bool = False
+
+    def __str__(self) -> str:
+        return self.text
+
+    @property
+    def message(self) -> str:
+        """Indonesian description for the import report (the location is added by the caller)."""
+        if self.formula:
+            shown = self.text if len(self.text) <= 60 else self.text[:57] + "..."
+            return (f"Sel berisi rumus tanpa nilai tersimpan ({shown}): nilainya belum pernah dihitung "
+                    "(buka berkas di Excel dan simpan ulang)")
+        return f"Sel berisi galat Excel {self.text} (rumus yang gagal), bukan data"
+
+
+def cell_error_of_text(text: str) -> CellError | str:
+    """A text cell as read from a CSV: an Excel error text or a formula becomes a :class:`CellError`.
+
+    ``="3310011109860001"`` (a constant in a formula, written to keep the digits as text) gives
+    the constant itself; any other text is returned unchanged.
+    """
+    s = text.strip()
+    if not s:
+        return text
+    c = s[0]
+    if c == "#":
+        up = s.upper()
+        if up in EXCEL_ERROR_TEXTS:
+            return CellError(up)
+        return text
+    if c == "=":
+        if len(s) == 1:
+            return text
+        m = _TEXT_FORMULA_RE.fullmatch(s)
+        if m:
+            return m.group(1)
+        return CellError(s, formula=True)
+    if c == "E" and _LIBREOFFICE_ERROR_RE.fullmatch(s):
+        return CellError(s)
+    return text
 
 
 @dataclass(frozen=True)

@@ -17,7 +17,7 @@ import openpyxl
 import pytest
 import xlsxwriter
 
-from dtks_desktop.domain.spreadsheet import clean_id
+from dtks_desktop.domain.spreadsheet import CellError, clean_id
 from dtks_desktop.services.importing import readers
 from dtks_desktop.services.importing.readers import (
     ImportFileError,
@@ -233,7 +233,10 @@ def test_xlsx_values_types_and_row_numbers(tmp_path):
     assert r6[5] == 3.0  # formula: cached value
 
 
-def test_xlsx_error_cells_are_none(tmp_path):
+def test_xlsx_error_cells_are_their_own_kind_of_value(tmp_path):
+    """calamine gives an error cell as "": the reader finds it in the sheet XML and yields a
+    CellError with the error text, never None. A row of nothing but error cells is skipped and
+    reported (a formula filled down past the data)."""
     path = tmp_path / "galat.xlsx"
     wb = xlsxwriter.Workbook(str(path))
     ws = wb.add_worksheet()
@@ -241,8 +244,29 @@ def test_xlsx_error_cells_are_none(tmp_path):
     ws.write_row("A2", [NIK, "Siti"])
     ws.write_formula("C2", "=NA()", None, "#N/A")
     ws.write_formula("C3", "=1/0", None, "#DIV/0!")
+    ws.write_formula("A4", "=#REF!", None, "#REF!")
+    ws.write_row("B4", ["Budi", "=1+1"])  # a formula with xlsxwriter's cached 0
     wb.close()
-    assert rows_of(path) == [(1, ["NIK", "NAMA", "HASIL"]), (2, [NIK, "Siti", None])]
+    with open_table(path) as table:
+        rows = list(table.iter_rows())
+        note = table.error_rows_note()
+    assert rows == [(1, ["NIK", "NAMA", "HASIL"]), (2, [NIK, "Siti", CellError("#N/A")]),
+                    (4, [CellError("#REF!"), "Budi", 0.0])]
+    assert note is not None and "baris 3" in note and "galat.xlsx" in note
+
+
+def test_csv_error_texts_and_formula_texts_are_cell_errors(tmp_path):
+    """What Excel's "Save as CSV" writes for an error cell, and formula texts, are not data;
+    ="digits" (the trick that keeps a NIK as text) is the text inside."""
+    path = tmp_path / "galat.csv"
+    path.write_text(f'NIK;NAMA;X\n#REF!;=A1&B1;="{NIK}"\n#N/A;Ani;a=b #1\n=NA();#VALUE!;\n', encoding="utf-8")
+    with open_table(path) as table:
+        rows = list(table.iter_rows())
+        note = table.error_rows_note()
+    assert rows == [(1, ["NIK", "NAMA", "X"]),
+                    (2, [CellError("#REF!"), CellError("=A1&B1", formula=True), NIK]),
+                    (3, [CellError("#N/A"), "Ani", "a=b #1"])]
+    assert note is not None and "baris 4" in note
 
 
 def test_xlsx_merged_title_ranges(tmp_path):
@@ -265,7 +289,7 @@ def test_xlsx_formula_without_cached_value_and_offset_columns(tmp_path):
     rows = rows_of(path)
     assert [n for n, _ in rows] == [3, 4, 5]
     assert rows[0][1] == [None, None, "NIK", "NAMA", "JUMLAH"]
-    assert rows[1][1] == [None, None, NIK, "Ani", None]  # no cached value -> None
+    assert rows[1][1] == [None, None, NIK, "Ani", CellError("=1+1", formula=True)]  # no cached value
     assert rows[2][1][2:4] == ["TRUE", "08:30:00"]
 
 

@@ -12,9 +12,18 @@ Values in a row (see DOMAIN.md section 2.5, why the type matters):
 - ``datetime.date`` / ``datetime.datetime``: a cell formatted as a date. A date cell that
   calamine cannot recognise as a date (unusual number format) arrives as a number, the Excel
   serial; :func:`dtks_desktop.services.importing.dates.parse_date` handles it.
-- ``None``: an empty cell. Formula cells arrive with their cached value; a formula saved
-  without a cached value (written by a program, never recalculated) and error cells
-  (``#N/A``, ``#REF!``) arrive as None.
+- ``None``: an empty cell. Formula cells arrive with their cached value.
+- :class:`~dtks_desktop.domain.spreadsheet.CellError`: a cell that lost its value, never taken
+  for an empty one. In an .xlsx: an error cell (``#REF!``, ``#N/A``, ``#VALUE!``...) or a
+  formula saved without a cached value (written by a program, never recalculated). calamine
+  gives both as an empty string, so the sheet's XML is scanned for them once (a byte search
+  for ``t="e"`` and ``<f``, about 1 s per 100 MB of XML). In a CSV: a text that is exactly an
+  Excel error (what "Save as CSV" writes for an error cell) or a formula text (``=A2&B2``);
+  ``="3310011109860001"`` (the trick that keeps digits as text) gives the text inside.
+  Not recognised (calamine gives no way to tell, they arrive as None): error cells of .xls,
+  .xlsb and .ods files.
+  A row whose only values are such cells (a formula filled down past the data) is not
+  yielded; :meth:`Table.error_rows_note` reports those rows.
 - Rare cell types are turned into text: booleans into ``"TRUE"``/``"FALSE"``, times into
   ``"HH:MM:SS"``, durations into their ``str()``.
 
@@ -60,6 +69,8 @@ from datetime import date, datetime, timedelta
 from datetime import time as dtime
 from pathlib import Path
 from xml.etree import ElementTree
+
+from ...domain.spreadsheet import CellError, cell_error_of_text
 
 __all__ = [
     "ImportFileError",
@@ -268,7 +279,10 @@ class Table:
     decode_fallback_lines: list[int] = field(default_factory=list)
     decode_fallback_count: int = 0
     merged_ranges: list[tuple[int, int, int, int]] = field(default_factory=list)
+    error_rows: list[int] = field(default_factory=list)
+    error_row_count: int = 0
     # --- private ---
+    _cell_errors: dict[tuple[int, int], CellError] = field(default_factory=dict, repr=False)
     _sheet: object = field(default=None, repr=False)
     _workbook: object = field(default=None, repr=False)
     _csv: _CsvPlan | None = field(default=None, repr=False)
@@ -286,10 +300,12 @@ class Table:
                     code="ditutup",
                     path=self.path,
                 )
-            return _iter_calamine(self._sheet)
+            self.error_rows, self.error_row_count = [], 0
+            return _iter_calamine(self._sheet, self._cell_errors, self)
         assert self._csv is not None
         self.decode_fallback_lines = []
         self.decode_fallback_count = 0
+        self.error_rows, self.error_row_count = [], 0
         return _iter_csv(self, self._csv)
 
     def head(self, n: int = 30) -> list[Row]:
@@ -327,6 +343,20 @@ class Table:
             f"pengodean {other} (berkas ini campuran), yaitu baris {lines}. Huruf seperti é atau "
             "ñ pada baris itu sudah dibaca sebaik mungkin; mohon periksa ejaan nama dan alamatnya"
         )
+
+    def error_rows_note(self) -> str | None:
+        """Indonesian note about rows skipped because they held only error/formula cells, or None.
+
+        Call it after iterating.
+        """
+        if not self.error_row_count:
+            return None
+        shown = ", ".join(str(n) for n in self.error_rows[:10])
+        more = self.error_row_count - min(len(self.error_rows), 10)
+        if more > 0:
+            shown += f" dan {more} baris lainnya"
+        return (f"Berkas {_q(self.path)}: {self.error_row_count} baris hanya berisi galat Excel atau rumus "
+                f"tanpa nilai (tanpa data lain) dan dilewati, yaitu baris {shown}")
 
     def close(self) -> None:
         """Free the loaded sheet (Excel). The table cannot be iterated afterwards."""
@@ -862,6 +892,7 @@ def _open_calamine(
     except Exception:  # noqa: BLE001 - merged ranges are informative only
         merged = []
     end = chosen.end
+    cell_errors = _xlsx_cell_errors(p, names[chosen_index]) if kind == "xlsx" else {}
     return Table(
         path=p,
         kind=kind,
@@ -870,6 +901,7 @@ def _open_calamine(
         estimated_rows=(end[0] + 1) if end else 0,
         notes=notes,
         merged_ranges=merged,
+        _cell_errors=cell_errors,
         _sheet=chosen,
         _workbook=wb,
     )
@@ -909,13 +941,38 @@ def _convert_rare(v: object) -> object:
     return str(v)
 
 
-def _iter_calamine(sheet) -> Iterator[Row]:
+def _only_cell_errors(vals: list) -> bool:
+    """True when every non-blank value of a row is a CellError (and there is one)."""
+    seen = False
+    for v in vals:
+        if v is None:
+            continue
+        if v.__class__ is CellError:
+            seen = True
+        elif v.__class__ is not str or (v and not v.isspace()):
+            return False
+    return seen
+
+
+def _record_error_row(table: Table | None, row_no: int) -> None:
+    if table is None:
+        return
+    table.error_row_count += 1
+    if len(table.error_rows) < DECODE_FALLBACK_KEEP:
+        table.error_rows.append(row_no)
+
+
+def _iter_calamine(sheet, errors: dict[tuple[int, int], CellError] | None = None,
+                   table: Table | None = None) -> Iterator[Row]:
     start = sheet.start
     if start is None:
         return
     r0, c0 = start
     pad = [None] * c0
     plain = _PLAIN_TYPES
+    by_row: dict[int, list[tuple[int, CellError]]] = {}
+    for (r, c), ce in (errors or {}).items():
+        by_row.setdefault(r, []).append((c, ce))
     # python-calamine 0.9 yields rows from row 0 (leading empty rows included) but columns
     # only from the first used column. If a version yields from the first used row instead,
     # that row is not empty: detect it on the first row and shift the numbering.
@@ -928,14 +985,203 @@ def _iter_calamine(sheet) -> Iterator[Row]:
             if r0 > 0 and any(v != "" for v in raw):
                 row_no = r0 + 1
         vals = [None if v == "" else (v if type(v) in plain else _convert_rare(v)) for v in raw]
+        if c0:
+            vals = pad + vals
+        cells = by_row.get(row_no) if by_row else None
+        if cells:
+            for c, ce in cells:
+                if c >= len(vals):
+                    vals.extend([None] * (c + 1 - len(vals)))
+                if vals[c] is None:  # calamine gives errors as "": never replace a real value
+                    vals[c] = ce
+            if _only_cell_errors(vals):
+                _record_error_row(table, row_no)
+                continue
         for v in vals:
             if v is not None and (v.__class__ is not str or not v.isspace()):
                 break
         else:
             continue  # blank row
-        if c0:
-            vals = pad + vals
         yield row_no, vals
+    # calamine's range ends at the last cell with a value: rows below it held only formulas
+    # without a value.
+    for r in sorted(r for r in by_row if r > row_no):
+        _record_error_row(table, r)
+
+
+# --------------------------------------------------------------------------------------------
+# Error cells and formulas without a cached value in an .xlsx sheet (calamine hides them)
+# --------------------------------------------------------------------------------------------
+
+_SCAN_CHUNK = 1 << 22
+_TAG_END = (b" ", b">", b"/", b"\t", b"\n", b"\r")  # what follows a tag name
+_SHEETDATA_RE = re.compile(rb"<(\w+:)?sheetData[\s>/]")
+_REF_RE = re.compile(rb"""\sr\s*=\s*["']([A-Z]{1,3})(\d+)["']""")
+_T_RE = re.compile(rb"""\st\s*=\s*["'](\w+)["']""")
+
+
+def _xml_unescape(b: bytes) -> str:
+    t = b.decode("utf-8", "replace")
+    if "&" in t:
+        t = (t.replace("&lt;", "<").replace("&gt;", ">").replace("&quot;", '"').replace("&apos;", "'")
+             .replace("&amp;", "&"))
+    return t
+
+
+def _xlsx_cell_errors(p: Path, sheet_name: str) -> dict[tuple[int, int], CellError]:
+    """(Excel row number, 0-based column) -> CellError for the error cells and the formula cells
+    without a cached value of one sheet of an .xlsx. {} when the sheet XML cannot be found."""
+    try:
+        with zipfile.ZipFile(p) as zf:
+            part = _xlsx_sheet_parts(zf).get(sheet_name)
+            if part is None:
+                return {}
+            out = _scan_sheet_xml(zf, part)
+            if out is None:  # cells without an "r" reference: count them instead (slower, rare)
+                out = _scan_sheet_xml_counting(zf, part)
+            return out
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError, KeyError, ElementTree.ParseError):
+        return {}
+
+
+def _cell_bounds(data: bytes, at: int, c_open: bytes, c_close: bytes) -> tuple[int, int, int] | None:
+    """(start of the <c tag, end of that tag, end of the cell) around position ``at``."""
+    start = data.rfind(c_open, 0, at)
+    while start >= 0 and data[start + len(c_open): start + len(c_open) + 1] not in _TAG_END:
+        start = data.rfind(c_open, 0, start)
+    if start < 0:
+        return None
+    tag_end = data.find(b">", start)
+    if tag_end < 0:
+        return None
+    if data[tag_end - 1: tag_end] == b"/":
+        return start, tag_end + 1, tag_end + 1
+    end = data.find(c_close, tag_end)
+    if end < 0:
+        return None
+    return start, tag_end + 1, end + len(c_close)
+
+
+def _scan_sheet_xml(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], CellError] | None:
+    out: dict[tuple[int, int], CellError] = {}
+    prefix = None
+    rest = b""
+    with zf.open(part) as fh:
+        while True:
+            chunk = fh.read(_SCAN_CHUNK)
+            data = rest + chunk
+            if prefix is None:
+                m = _SHEETDATA_RE.search(data)
+                if m is None:
+                    if not chunk:
+                        return out
+                    rest = data
+                    continue
+                prefix = m.group(1) or b""
+                c_open, c_close = b"<" + prefix + b"c", b"</" + prefix + b"c>"
+                f_open, v_open = b"<" + prefix + b"f", b"<" + prefix + b"v"
+                row_close = b"</" + prefix + b"row>"
+            if chunk:
+                cut = data.rfind(row_close)
+                if cut < 0:
+                    cut = data.rfind(c_close)
+                if cut < 0:
+                    rest = data
+                    continue
+                cut = data.find(b">", cut) + 1
+                data, rest = data[:cut], data[cut:]
+            found: dict[int, tuple[int, int, int]] = {}
+            for needle in (b't="e"', b"t='e'"):
+                i = data.find(needle)
+                while i >= 0:
+                    b = _cell_bounds(data, i, c_open, c_close)
+                    if b is not None and data.find(b">", b[0]) >= i:  # the attribute is on a <c> tag
+                        found[b[0]] = b
+                    i = data.find(needle, i + 5)
+            i = data.find(f_open)
+            while i >= 0:
+                nxt = data[i + len(f_open): i + len(f_open) + 1]
+                if nxt in _TAG_END:
+                    b = _cell_bounds(data, i, c_open, c_close)
+                    if b is not None and b[0] not in found:
+                        found[b[0]] = b
+                i = data.find(f_open, i + 2)
+            for start, tag_end, end in found.values():
+                tag = data[start:tag_end]
+                ref = _REF_RE.search(tag)
+                if ref is None:
+                    return None
+                ce = _cell_error_of_xml(tag, data[tag_end:end], f_open, v_open, prefix)
+                if ce is not None:
+                    col = column_index(ref.group(1).decode())
+                    out[(int(ref.group(2)), col)] = ce
+            if not chunk:
+                return out
+
+
+def _cell_error_of_xml(tag: bytes, body: bytes, f_open: bytes, v_open: bytes, prefix: bytes) -> CellError | None:
+    t = _T_RE.search(tag)
+    typ = t.group(1) if t else b"n"
+    v = None
+    vi = body.find(v_open)
+    if vi >= 0 and body[vi + len(v_open): vi + len(v_open) + 1] in (b">", b" ", b"/"):
+        close = body.find(b">", vi)
+        if body[close - 1: close] != b"/":
+            v_end = body.find(b"</" + prefix + b"v>", close)
+            v = body[close + 1: v_end if v_end >= 0 else len(body)]
+    if typ == b"e":
+        return CellError(_xml_unescape(v).strip() if v else "#GALAT")
+    if typ == b"str" or typ == b"inlineStr":
+        return None  # a formula whose result is text, possibly "" (a computed empty cell)
+    if v is not None and v.strip():
+        return None  # cached value present
+    fi = body.find(f_open)
+    if fi < 0:
+        return None
+    close = body.find(b">", fi)
+    if body[close - 1: close] == b"/":
+        formula = ""  # shared formula continued from another cell
+    else:
+        f_end = body.find(b"</" + prefix + b"f>", close)
+        formula = _xml_unescape(body[close + 1: f_end if f_end >= 0 else len(body)])
+    return CellError("=" + formula if formula else "=(rumus bersama)", formula=True)
+
+
+def _scan_sheet_xml_counting(zf: zipfile.ZipFile, part: str) -> dict[tuple[int, int], CellError]:
+    """Same as :func:`_scan_sheet_xml` for sheets whose cells carry no "r" reference."""
+    out: dict[tuple[int, int], CellError] = {}
+    row = 0
+    col = -1
+    with zf.open(part) as fh:
+        for ev, el in ElementTree.iterparse(fh, events=("start", "end")):
+            name = el.tag.rsplit("}", 1)[-1]
+            if ev == "start":
+                if name == "row":
+                    r = el.get("r")
+                    row = int(r) if r and r.isdigit() else row + 1
+                    col = -1
+                elif name == "c":
+                    r = el.get("r")
+                    m = re.fullmatch(r"([A-Z]{1,3})(\d+)", r or "")
+                    col = column_index(m.group(1)) if m else col + 1
+                continue
+            if name == "c":
+                typ = el.get("t", "n")
+                f = v = None
+                for child in el:
+                    cname = child.tag.rsplit("}", 1)[-1]
+                    if cname == "f":
+                        f = child.text or ""
+                    elif cname == "v":
+                        v = child.text or ""
+                if typ == "e":
+                    out[(row, col)] = CellError((v or "").strip() or "#GALAT")
+                elif f is not None and typ not in ("str", "inlineStr") and not (v or "").strip():
+                    out[(row, col)] = CellError("=" + f if f else "=(rumus bersama)", formula=True)
+                el.clear()
+            elif name == "row":
+                el.clear()
+    return out
 
 
 # --------------------------------------------------------------------------------------------
@@ -1225,7 +1471,8 @@ def _too_long_error(path: Path, line: int, delimiter: str, encoding: str | None)
 
 
 def _csv_records(
-    lines: Iterator[str], delimiter: str, base: int, state: list[int], path: Path, encoding: str | None = None
+    lines: Iterator[str], delimiter: str, base: int, state: list[int], path: Path, encoding: str | None = None,
+    table: Table | None = None,
 ) -> Iterator[Row]:
     """Records of ``lines`` as (start line, fields); ``state[0]`` = last line consumed.
 
@@ -1244,6 +1491,12 @@ def _csv_records(
                     break
             else:
                 continue  # blank line, or only delimiters
+            joined = "".join(row)
+            if "#" in joined or "=" in joined or "Err:" in joined:
+                row = [cell_error_of_text(v) if ("#" in v or "=" in v or "Err:" in v) else v for v in row]
+                if table is not None and _only_cell_errors(row):
+                    _record_error_row(table, start)
+                    continue
             yield start, row
     except csv.Error as exc:
         line = prev + 1
@@ -1283,7 +1536,7 @@ def _iter_csv(table: Table, plan: _CsvPlan) -> Iterator[Row]:
             )
             for _ in range(plan.skip_lines):
                 text.readline()
-            yield from _csv_records(text, plan.delimiter, plan.skip_lines, [0], p)
+            yield from _csv_records(text, plan.delimiter, plan.skip_lines, [0], p, None, table)
             return
         for _ in range(plan.skip_lines):
             fb.readline()
@@ -1293,7 +1546,8 @@ def _iter_csv(table: Table, plan: _CsvPlan) -> Iterator[Row]:
             # Fast path: strict UTF-8 decoding in C. At the first line that is not UTF-8,
             # restart after the last complete record with the line-by-line fallback.
             try:
-                yield from _csv_records(map(bytes.decode, fb), plan.delimiter, base, state, p, plan.encoding)
+                yield from _csv_records(map(bytes.decode, fb), plan.delimiter, base, state, p, plan.encoding,
+                                        table)
                 return
             except UnicodeDecodeError:
                 pass
@@ -1303,9 +1557,10 @@ def _iter_csv(table: Table, plan: _CsvPlan) -> Iterator[Row]:
                     break
             base = state[0]
             lines = _lines_fallback(fb, table, base)
-            yield from _csv_records(lines, plan.delimiter, base, state, p, plan.encoding)
+            yield from _csv_records(lines, plan.delimiter, base, state, p, plan.encoding, table)
         else:
-            yield from _csv_records(_lines_cp1252(fb, table, base), plan.delimiter, base, state, p, plan.encoding)
+            yield from _csv_records(_lines_cp1252(fb, table, base), plan.delimiter, base, state, p, plan.encoding,
+                                    table)
     except OSError as exc:
         raise _open_error(p, exc) from exc
     finally:

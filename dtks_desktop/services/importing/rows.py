@@ -4,12 +4,29 @@ The rules come from the domain layer (NIK, No KK, spreadsheet damage, names,
 relationships, regions) and from :mod:`.dates`; this module only decides, per
 kind of file, which problems reject a row (errors) and which import it with a
 flag (warnings), and names the column of each problem.
+
+Three checks concern the row as a whole:
+
+- A cell that lost its value (an Excel error such as ``#REF!``, a formula without a cached
+  value: :class:`~dtks_desktop.domain.spreadsheet.CellError` from the readers) is reported
+  with its text (``sel_galat``) and read as "no value". It rejects the row only when the
+  field is required (the NIK of a civil-registry row, the name, the only identifier of a
+  registry row); an update never blanks a stored value (see ``run._store_dtks``).
+- Every value is checked against the length of the database column it is stored in
+  (:data:`FIELD_LIMITS`, derived from ``db.models``), so an over-long value rejects the row
+  with its row and column on SQLite as on PostgreSQL (which would otherwise abort the whole
+  import, while SQLite stored anything).
+- A row equal to an earlier row of the file in every imported field (an extract appended to
+  itself) is not stored twice (``baris_sama_persis``, counted in
+  :attr:`RowProcessor.exact_repeats`); the same NIK or ID DTKS with other data stays a
+  flagged problem.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
+from operator import attrgetter
 
 from ...domain.family import parse_hubungan
 from ...domain.issues import Issue, Severity, error, warning
@@ -17,7 +34,7 @@ from ...domain.names import display_name, has_digits, search_key
 from ...domain.nik import NIK_RUSAK_EXCEL, normalize_sex, parse_nik
 from ...domain.nokk import parse_no_kk
 from ...domain.regions import RegionCodes, repair_code
-from ...domain.spreadsheet import clean_id, clean_rt_rw, clean_text
+from ...domain.spreadsheet import CellError, clean_id, clean_rt_rw, clean_text
 from ..regions import RegionNotFound, RegionResolver
 from . import mapping as M
 from .dates import TANGGAL_BULAN_DULU, parse_date
@@ -39,6 +56,9 @@ NIK_GANDA_DI_BERKAS = "nik_ganda_di_berkas"
 KK_TIDAK_SAH = "kk_tidak_sah"
 PROGRAM_KOSONG = "program_kosong"
 TANPA_NIK_DAN_KK = "tanpa_nik_dan_kk"
+SEL_GALAT = "sel_galat"
+TERLALU_PANJANG = "isi_terlalu_panjang"
+BARIS_SAMA_PERSIS = "baris_sama_persis"
 
 
 @dataclass(slots=True)
@@ -83,6 +103,37 @@ class PersonRecord:
     @property
     def rejected(self) -> bool:
         return any(p.issue.severity is Severity.ERROR for p in self.problems)
+
+
+def _column_limits() -> dict[str, int]:
+    """Longest value each record field may hold: the shortest ``String(n)`` column it is stored
+    in (members, households, civil-registry persons, programme recipients). One place, read
+    from the models, so that the row checks and the schema cannot disagree."""
+    from ...db.models import DukcapilPerson, Household, Member, ProgrammeRecipient
+
+    names = set(PersonRecord.__dataclass_fields__)
+    out: dict[str, int] = {}
+    for model in (Member, Household, DukcapilPerson, ProgrammeRecipient):
+        for col in model.__table__.columns:
+            n = getattr(col.type, "length", None)
+            if col.key in names and isinstance(n, int):
+                out[col.key] = min(n, out.get(col.key, n))
+    return out
+
+
+#: record field -> maximum length (characters), from the database columns.
+FIELD_LIMITS: dict[str, int] = _column_limits()
+# Fields computed from another column: a problem is reported on the column they come from.
+_LIMIT_COLUMN = {"nama_key": M.NAMA, "nik_raw": M.NIK, "nik_flags": M.NIK, "no_kk_flags": M.NO_KK}
+# Over-long values of these fields reject the row; of the others, they are left out (warning).
+_LIMIT_REJECTS = frozenset({"id_dtks", "nik", "nama", "nama_key", "no_kk", "program"})
+_LIMITED = tuple(FIELD_LIMITS)
+_get_limited = attrgetter(*_LIMITED)
+# What makes two rows "the same": every imported field except where it was and how the
+# identifiers were written (flags and the raw NIK text follow from the values).
+_SAME_FIELDS = tuple(f for f in PersonRecord.__dataclass_fields__
+                     if f not in ("source_row", "problems", "nik_raw", "nik_flags", "no_kk_flags"))
+_get_same = attrgetter(*_SAME_FIELDS)
 
 
 _NULL_TEXT = frozenset({"", "-", "--", "nan", "null", "#n/a", "NAN", "NULL", "#N/A", "Nan", "Null"})
@@ -159,8 +210,12 @@ class RowProcessor:
         self.regions = regions
         self.program = program
         self.periode = periode
-        self._seen_id_dtks: dict[str, int] = {}
-        self._seen_nik: dict[str, int] = {}
+        self._seen_id_dtks: dict[str, PersonRecord] = {}
+        self._seen_nik: dict[str, PersonRecord] = {}
+        self._seen_program: dict[tuple, PersonRecord] = {}
+        self._variants: dict[tuple, list[PersonRecord]] = {}
+        #: rows rejected by :meth:`mark_duplicates` as exact repeats of an earlier row
+        self.exact_repeats = 0
         self._region_cache: dict[tuple, tuple[str | None, Problem | None]] = {}
         # Every field gets an index; unmapped ones point at a trailing None (see process()).
         self.width = max(self.cols.values(), default=-1) + 1
@@ -238,26 +293,52 @@ class RowProcessor:
         return m.kode, None
 
     def mark_duplicates(self, rec: PersonRecord) -> None:
-        """Flag a row whose ID DTKS or NIK appeared earlier in the same file.
+        """Flag a row whose ID DTKS or NIK appeared earlier in the same file, and reject a row
+        that repeats an earlier one in every imported field (an extract appended to itself):
+        storing it twice would make one person two.
 
         Called in file order after :meth:`process` (which may run in another process).
         """
         idd = rec.id_dtks
+        nik = rec.nik
+        # Rows equal in every field share the key: the ID DTKS, else the NIK, else (programme
+        # lists) NIK + No KK. Compare with the first row of that key and with the rows of that
+        # key that differed from it (few, kept only then).
+        if idd:
+            key, first = ("i", idd), self._seen_id_dtks.get(idd)
+        elif self.kind != "program":
+            key, first = ("n", nik), self._seen_nik.get(nik) if nik else None
+        else:
+            key, first = ("p", nik, rec.no_kk), self._seen_program.get((nik, rec.no_kk))
+        if first is not None:
+            same = _get_same(rec)
+            for earlier in (first, *self._variants.get(key, ())):
+                if _get_same(earlier) == same:
+                    self.exact_repeats += 1
+                    rec.problems.append(Problem(None, error(
+                        BARIS_SAMA_PERSIS,
+                        f"Baris ini sama persis dengan baris {earlier.source_row}; tidak disimpan dua kali"), None))
+                    return
+            self._variants.setdefault(key, []).append(rec)
         if idd:
             first = self._seen_id_dtks.get(idd)
             if first is not None:
                 rec.problems.append(Problem(M.ID_DTKS, error(
-                    ID_DTKS_GANDA, f"ID DTKS {idd} sudah ada di baris {first}; baris ini dilewati"), idd))
+                    ID_DTKS_GANDA, f"ID DTKS {idd} sudah ada di baris {first.source_row} dengan isi berbeda; "
+                                   "baris ini dilewati"), idd))
             else:
-                self._seen_id_dtks[idd] = rec.source_row
-        if rec.nik and self.kind != "program":
-            first = self._seen_nik.get(rec.nik)
+                self._seen_id_dtks[idd] = rec
+        if nik and self.kind != "program":
+            first = self._seen_nik.get(nik)
             if first is not None:
                 rec.problems.append(Problem(M.NIK, warning(
-                    NIK_GANDA_DI_BERKAS, f"NIK sama dengan baris {first} (kemungkinan data ganda)"), rec.nik_raw))
+                    NIK_GANDA_DI_BERKAS, f"NIK sama dengan baris {first.source_row} dengan isi berbeda "
+                                         "(kemungkinan data ganda)"), rec.nik_raw))
                 rec.nik_flags = ",".join(filter(None, [rec.nik_flags, NIK_GANDA_DI_BERKAS]))
             else:
-                self._seen_nik[rec.nik] = rec.source_row
+                self._seen_nik[nik] = rec
+        elif self.kind == "program" and (nik or rec.no_kk):
+            self._seen_program.setdefault((nik, rec.no_kk), rec)
 
     def _check_kk(self, kk_cell: object) -> tuple[str | None, str | None, tuple[Problem, ...], str | None]:
         """(No KK, flags, problems, the digits as written when the No KK is not valid)."""
@@ -287,6 +368,14 @@ class RowProcessor:
             return None if v == "" else v
 
         probs: list[Problem] = []
+        if CellError in map(type, values):
+            # Cells that lost their value: reported with their text, then read as "no value".
+            values = list(values)
+            for fld, i in self.cols.items():
+                v = values[i] if i < len(values) else None
+                if v.__class__ is CellError:
+                    probs.append(Problem(fld, warning(SEL_GALAT, v.message + _GALAT_KEEP), v.text))
+                    values[i] = None
         nama_raw = g(values, M.NAMA)
         nama, nkey = self._c_name[nama_raw] if nama_raw is not None else (None, None)
         rec = PersonRecord(source_row=rownum, nama=nama, nama_key=nkey, problems=probs)
@@ -338,12 +427,16 @@ class RowProcessor:
                     flags = [NIK_TIDAK_SAH] + flags
                 rec.nik_flags = ",".join(dict.fromkeys(flags)) or None
         if self.kind == "dtks":
-            if not idd and rec.nik is None and not any(p.field == M.NIK for p in probs):
-                probs.append(Problem(M.NIK, error(TANPA_IDENTITAS, "Baris tanpa NIK dan tanpa ID DTKS"), rec.nik_raw))
+            if not idd and rec.nik is None:
+                # Neither identifier: an error cell in either column says why.
+                if not _require(probs, M.NIK, M.ID_DTKS) and not any(p.field == M.NIK for p in probs):
+                    probs.append(Problem(M.NIK, error(TANPA_IDENTITAS, "Baris tanpa NIK dan tanpa ID DTKS"),
+                                         rec.nik_raw))
             elif rec.nik is None and not any(p.field == M.NIK for p in probs):
                 probs.append(Problem(M.NIK, warning(TANPA_NIK, "NIK kosong; dicatat dengan ID DTKS saja"), None))
-        elif self.kind == "dukcapil" and rec.nik is None and not any(p.field == M.NIK for p in probs):
-            probs.append(Problem(M.NIK, error("nik_kosong", "NIK kosong"), rec.nik_raw))
+        elif self.kind == "dukcapil" and rec.nik is None:
+            if not _require(probs, M.NIK) and not any(p.field == M.NIK for p in probs):
+                probs.append(Problem(M.NIK, error("nik_kosong", "NIK kosong"), rec.nik_raw))
 
         kk_cell = g(values, M.NO_KK)
         if kk_cell is not None:
@@ -352,13 +445,14 @@ class RowProcessor:
             if kk_probs:
                 probs.extend(kk_probs)
         if self.kind == "program" and rec.nik is None and rec.no_kk is None and not any(
-                p.issue.severity is Severity.ERROR for p in probs):
+                p.issue.severity is Severity.ERROR for p in probs) and not _require(probs, M.NIK, M.NO_KK):
             probs.append(Problem(M.NIK, error(TANPA_NIK_DAN_KK, "Baris tanpa NIK dan tanpa No KK"), rec.nik_raw))
 
         # Name.
         if not nama:
             if self.kind != "program" or (rec.nik is None and rec.no_kk is None):
-                probs.append(Problem(M.NAMA, error(NAMA_KOSONG, "Nama kosong"), None))
+                if not _require(probs, M.NAMA):
+                    probs.append(Problem(M.NAMA, error(NAMA_KOSONG, "Nama kosong"), None))
         elif has_digits(nama):
             probs.append(Problem(M.NAMA, warning(NAMA_ADA_ANGKA, f"Nama '{nama}' mengandung angka"), nama))
 
@@ -383,6 +477,12 @@ class RowProcessor:
             pass
         else:
             rec.desa_kode, p = self._desa(values)
+            if p is not None and p.value is None and any(
+                    q.issue.code == SEL_GALAT and q.field in _REGION_FIELDS for q in probs):
+                # "Desa kosong" because its cell lost its value: the error cell says it better.
+                if p.issue.severity is Severity.ERROR and self.kind == "dtks":
+                    _require(probs, *_REGION_FIELDS)
+                p = None
             if p is not None:
                 # An unknown desa in a civil-registry extract is still a person: keep, flag.
                 if self.kind in ("dukcapil", "program") and p.issue.severity is Severity.ERROR:
@@ -407,7 +507,43 @@ class RowProcessor:
                 probs.append(Problem(M.PROGRAM, error(PROGRAM_KOSONG,
                                                       "Nama program kosong; isi kolom PROGRAM atau pilih programnya"),
                                      None))
+        self._check_lengths(rec)
         return rec
+
+    def _check_lengths(self, rec: PersonRecord) -> None:
+        """A value longer than its database column is never cut, and behaves the same on SQLite
+        and PostgreSQL: the row is rejected when the value tells who the person is (name,
+        identifiers, programme), otherwise the value is left out with a warning."""
+        for fld, v in zip(_LIMITED, _get_limited(rec)):
+            if v is not None and len(v) > FIELD_LIMITS[fld]:
+                col = _LIMIT_COLUMN.get(fld, fld)
+                if fld == "desa_kode":
+                    col = M.KODE_DESA if M.KODE_DESA in self.cols else M.DESA
+                head = f"Isi terlalu panjang: {len(v)} huruf, paling banyak {FIELD_LIMITS[fld]}"
+                if fld in _LIMIT_REJECTS:
+                    issue = error(TERLALU_PANJANG, head + "; baris ditolak. Periksa apakah isi sel bergeser atau "
+                                                          "beberapa sel tergabung")
+                else:
+                    issue = warning(TERLALU_PANJANG, head + "; isi kolom ini tidak disimpan (data yang sudah "
+                                                            "tersimpan tidak diubah)")
+                    setattr(rec, fld, None)
+                rec.problems.append(Problem(col, issue, v[:300]))
+
+
+_REGION_FIELDS = (M.DESA, M.KODE_DESA, M.KECAMATAN, M.KABUPATEN)
+_GALAT_KEEP = "; sel ini tidak dipakai dan tidak mengubah data yang sudah tersimpan"
+_GALAT_REQUIRED = "; kolom ini wajib diisi, baris ditolak"
+
+
+def _require(probs: list[Problem], *fields: str) -> bool:
+    """A required field is missing: its error cells (if any) now reject the row. True if any."""
+    hit = False
+    for k, p in enumerate(probs):
+        if p.field in fields and p.issue.code == SEL_GALAT and p.issue.severity is not Severity.ERROR:
+            msg = p.issue.message.removesuffix(_GALAT_KEEP) + _GALAT_REQUIRED
+            probs[k] = Problem(p.field, error(SEL_GALAT, msg), p.value)
+            hit = True
+    return hit
 
 
 # --- a compact form for sending records between processes (pickling dataclasses is slow) ------

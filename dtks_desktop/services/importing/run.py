@@ -28,7 +28,7 @@ from ...config import data_dir
 from ...db.bulk import bulk_insert, bulk_update
 from ...db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
 from ...domain.formatting import angka
-from ...domain.issues import Severity
+from ...domain.issues import Severity, warning
 from ...domain.names import search_key
 from ...domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
 from .. import audit, programmes, settings
@@ -41,7 +41,9 @@ from . import mapping as M
 from .origin import FileOrigin, tally
 from .parallel import check_rows
 from .readers import ImportFileError, Table, open_table
-from .rows import PersonRecord, RegionContext, RowProcessor
+from .rows import SEL_GALAT, TANPA_NIK, PersonRecord, Problem, RegionContext, RowProcessor
+
+NIK_TERSIMPAN_DIPERTAHANKAN = "nik_tersimpan_dipertahankan"
 
 KINDS = {"dtks": "Data DTKS (SIKS-NG)", "dukcapil": "Data Dukcapil", "program": "Daftar penerima program"}
 DEFAULT_PRESET = {"dtks": "siksng_dtks", "dukcapil": "dukcapil", "program": "program"}
@@ -267,11 +269,21 @@ def _all_rejected(path: Path, recs: list[PersonRecord], proc: RowProcessor) -> I
 
 
 def _problem_rows(batch_id: int, proc: RowProcessor, recs: list[PersonRecord]):
+    lim = _PROBLEM_LIMITS
     for r in recs:
         for p in r.problems:
-            yield (batch_id, r.source_row, proc.column_label(p.field), p.field, str(p.issue.severity), p.issue.code,
-                   p.issue.message, (p.value or "")[:300] or None, r.id_dtks, (r.nama or "")[:200] or None)
+            yield (batch_id, r.source_row, (proc.column_label(p.field) or "")[:lim["column"]] or None, p.field,
+                   str(p.issue.severity), p.issue.code, p.issue.message, (p.value or "")[:lim["value"]] or None,
+                   (r.id_dtks or "")[:lim["id_dtks"]] or None, (r.nama or "")[:lim["nama"]] or None)
 
+
+# The problem list quotes the values as read, cut to its columns (the row itself was checked).
+_PROBLEM_LIMITS = {c.key: c.type.length for c in ImportProblem.__table__.columns
+                   if c.key in ("column", "value", "id_dtks", "nama")}
+
+
+_BATCH_LIMITS = {c.key: c.type.length for c in ImportBatch.__table__.columns
+                 if c.key in ("preset", "program", "file_name")}
 
 PROBLEM_COLUMNS = ("batch_id", "source_row", "column", "field", "severity", "code", "message", "value", "id_dtks", "nama")
 
@@ -378,6 +390,16 @@ def run_import(
             notes.append(table.decode_warning())
         if skipped_headers:
             notes.append(f"{skipped_headers} baris judul kolom yang berulang di tengah berkas dilewati")
+        if table.error_rows_note():
+            notes.append(table.error_rows_note())
+        if proc.exact_repeats:
+            note = (f"{angka(proc.exact_repeats)} baris sama persis dengan baris sebelumnya di berkas ini (semua "
+                    "kolom yang diimpor sama) dan tidak disimpan dua kali")
+            if proc.exact_repeats * 10 >= len(recs) * 3:
+                note += (f". Itu {round(100 * proc.exact_repeats / len(recs))} % dari berkas: berkas ini tampaknya "
+                         "berisi data yang sama lebih dari sekali (misalnya disalin dua kali ke satu berkas); "
+                         "periksa berkas aslinya")
+            notes.append(note)
         check_cancel(cancel)
         say(60, 100, "Menyimpan")
 
@@ -395,7 +417,9 @@ def run_import(
                                  "mengubahnya di Pengaturan.")
                 elif current != kab_kode:  # set meanwhile from another PC
                     raise _office_mismatch(path, current, kab_kode)
-            batch = ImportBatch(kind=kind, preset=p.name, program=program, file_name=path.name, file_sha256=sha,
+            batch = ImportBatch(kind=kind, preset=p.name[:_BATCH_LIMITS["preset"]],
+                                program=(program or "")[:_BATCH_LIMITS["program"]] or None,
+                                file_name=path.name[:_BATCH_LIMITS["file_name"]], file_sha256=sha,
                                 file_size=path.stat().st_size, user_id=actor.id, username=actor.username,
                                 kab_kode=kab_kode, mapping_json=json.dumps(
                                     {f: match.column_label(i) for f, i in match.columns.items()}, ensure_ascii=False))
@@ -491,6 +515,34 @@ def _member_values(r: PersonRecord) -> tuple:
             r.hubungan)
 
 
+# An update never blanks a stored value. A cell that lost its value (an Excel error, a formula
+# without a cached value) says nothing about the person; neither, in a SIKS-NG export, does an
+# empty cell (a column left out of this export, a cell cleared by mistake) nor a value that
+# cannot be read (an unknown sex, an impossible date): each is reported with its row and
+# column and the stored value stays. A value is removed on purpose by editing the member in
+# the application, which is audited. The NIK travels with how it was written and its flags.
+_NIK_PART = 3  # nik, nik_raw, nik_flags
+
+
+def _merge_member(r: PersonRecord, old_vals: tuple) -> tuple:
+    """The member's values after this row: new values over the stored ones, None never erasing."""
+    new = _member_values(r)
+    if new[0] is None and old_vals[0] is not None:
+        head = old_vals[:_NIK_PART]
+        # Say that the stored NIK was kept (an error cell's message says it already).
+        if not any(p.field == M.NIK and p.issue.code == SEL_GALAT for p in r.problems):
+            empty = r.nik_raw is None
+            r.problems[:] = [p for p in r.problems if p.issue.code != TANPA_NIK]
+            r.problems.append(Problem(M.NIK, warning(
+                NIK_TERSIMPAN_DIPERTAHANKAN,
+                ("NIK kosong di berkas ini" if empty else "NIK di berkas ini tidak dapat dipakai")
+                + "; NIK yang sudah tersimpan dipertahankan"), r.nik_raw))
+    else:
+        head = new[:_NIK_PART]
+    tail = tuple(n if n is not None else o for n, o in zip(new[_NIK_PART:], old_vals[_NIK_PART:]))
+    return head + tail
+
+
 def _identity(vals: tuple) -> tuple:
     """The member fields whose change counts as an update (not how the NIK cell was written)."""
     return (vals[0],) + vals[3:]
@@ -547,8 +599,8 @@ def _store_dtks(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonR
         hh = hh_by_kk.get(fam_key) if r.no_kk else None
         if old is not None:
             seen.add(old[0])
-            new_vals = _member_values(r)
             old_vals = old[3:]
+            new_vals = _merge_member(r, old_vals)
             household_id = hh[0] if hh is not None else old[1]
             if hh is None and r.no_kk and fam_key in new_families:
                 household_id = None  # moves to a family that is new in this file
@@ -656,6 +708,11 @@ def _audit_row(now, actor: Actor, member_id: int, nama: str | None, old: dict, n
             f"{nama}: {', '.join(old)} diperbarui dari impor"[:300], dump(old), dump(new), reason)
 
 
+# The fields of a civil-registry person an error cell can leave without a value (not the NIK).
+_DUKCAPIL_CARRY = ("no_kk", "tempat_lahir", "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "alamat",
+                   "dusun", "rt", "rw", "desa_kode")
+_DUKCAPIL_CARRY_SET = frozenset(_DUKCAPIL_CARRY)
+
 DUKCAPIL_COLUMNS = ("batch_id", "source_row", "nik", "nik_flags", "no_kk", "nama", "nama_key", "tempat_lahir",
                     "tanggal_lahir", "jenis_kelamin", "nama_ibu", "hubungan", "alamat", "dusun", "rt", "rw",
                     "desa_kode")
@@ -664,6 +721,8 @@ DUKCAPIL_COLUMNS = ("batch_id", "source_row", "nik", "nik_flags", "no_kk", "nama
 def _store_dukcapil(s: Session, actor: Actor, batch: ImportBatch, recs: list[PersonRecord], cancel, say) -> tuple:
     """A civil-registry extract is a snapshot: it replaces the previous one; counts compare by NIK."""
     prev_ids = list(s.execute(select(DukcapilPerson.batch_id).distinct()).scalars())
+    if prev_ids:
+        _keep_previous_for_error_cells(s, prev_ids, recs)
     say(0.1, "Menyimpan data Dukcapil")
     bulk_insert(s, "dukcapil_persons", DUKCAPIL_COLUMNS, (
         (batch.id, r.source_row, r.nik, r.nik_flags, r.no_kk, r.nama or "", r.nama_key or "", r.tempat_lahir,
@@ -688,6 +747,33 @@ def _store_dukcapil(s: Session, actor: Actor, batch: ImportBatch, recs: list[Per
     say(0.8, "Menghapus data Dukcapil lama")
     s.execute(delete(DukcapilPerson).where(DukcapilPerson.batch_id.in_(prev_ids)))
     return n_new, changed, max(len(recs) - n_new - changed, 0), gone
+
+
+# Where a field of the civil-registry snapshot comes from, when the problem names another column.
+_GALAT_ATTR = {M.DESA: "desa_kode", M.KODE_DESA: "desa_kode", M.KECAMATAN: "desa_kode", M.KABUPATEN: "desa_kode"}
+
+
+def _keep_previous_for_error_cells(s: Session, prev_ids: list[int], recs: list[PersonRecord]) -> None:
+    """A cell that lost its value (``sel_galat``) does not erase what the previous extract said
+    about the same NIK: the new snapshot takes that field from the previous one."""
+    wanted: dict[str, list[tuple[PersonRecord, set[str]]]] = {}
+    for r in recs:
+        if r.nik and r.problems:
+            attrs = {_GALAT_ATTR.get(p.field, p.field) for p in r.problems if p.issue.code == SEL_GALAT}
+            attrs &= _DUKCAPIL_CARRY_SET
+            if attrs:
+                wanted.setdefault(r.nik, []).append((r, attrs))
+    if not wanted:
+        return
+    cols = [DukcapilPerson.nik] + [getattr(DukcapilPerson, a) for a in _DUKCAPIL_CARRY]
+    niks = list(wanted)
+    for k in range(0, len(niks), 500):
+        q = select(*cols).where(DukcapilPerson.batch_id.in_(prev_ids), DukcapilPerson.nik.in_(niks[k:k + 500]))
+        for row in s.execute(q.order_by(DukcapilPerson.id)):
+            for r, attrs in wanted.pop(row[0], ()):
+                for a, v in zip(_DUKCAPIL_CARRY, row[1:]):
+                    if a in attrs and getattr(r, a) is None:
+                        setattr(r, a, v)
 
 
 PROGRAM_COLUMNS = ("batch_id", "source_row", "program", "periode", "nik", "nik_flags", "no_kk", "nama", "nama_key",
