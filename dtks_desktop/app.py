@@ -119,6 +119,14 @@ class AppController:
             try:
                 db = self.open_database(self.url)
             except Exception as exc:  # noqa: BLE001 - every failure becomes the choices dialog
+                if self._password_missing(exc):
+                    # The server password is not kept on this computer (no keyring): ask for it.
+                    conn = ConnectionDialog(self.url, prefer_server=True, ask_password=True)
+                    self.last_password_prompt = conn
+                    if self.exec_dialog(conn) and conn.saved_url:
+                        self.url = conn.saved_url  # with the password, for this session only
+                        self.save_on_success = False
+                        continue
                 if not hasattr(exc, "hint"):
                     log.error("Opening %s failed", config.describe_url(self.url) if "://" in self.url else "?",
                               exc_info=exc)
@@ -151,6 +159,15 @@ class AppController:
                     log.warning("Could not save the chosen database", exc_info=True)
                 self.save_on_success = False
             return db
+
+    def _password_missing(self, exc: BaseException) -> bool:
+        """The server refused us and we gave it no password (none in the URL, none in the keyring)."""
+        if getattr(exc, "kind", None) != "auth" or not self.url.startswith("postgresql"):
+            return False
+        try:
+            return not config.has_password(self.url)
+        except Exception:  # noqa: BLE001 - a URL we cannot parse: the normal error dialog
+            return False
 
     def first_run(self, db) -> str | None:
         """Create the first administrator if the database has no user. Returns a username to prefill."""
