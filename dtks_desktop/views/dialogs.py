@@ -293,8 +293,17 @@ class LoginDialog(QDialog):
             message, hint = user_message(exc)
             text = f"{message} {hint}".strip()
         self.error.show_error(text)
+        self._fit_height()
         self.password.clear()
         self.password.setFocus()
+
+    def _fit_height(self) -> None:
+        """Grow to show a message that wraps over several lines (a dialog does not do it by itself)."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
 
 # --------------------------------------------------------------------------- database problems
