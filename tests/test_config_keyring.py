@@ -71,9 +71,10 @@ def _file_text(config_dir) -> str:
 
 
 def test_saved_server_password_goes_to_the_keyring_not_the_file(config_dir, memory_keyring):
-    assert config.save_database_url(SERVER) is True
+    stored = config.save_database_url(SERVER)
     text = _file_text(config_dir)
-    assert SECRET not in text and "p%40ss" not in text
+    assert SECRET not in text and "p%40ss" not in text, "the server password was written to config.json"
+    assert stored is True
     assert json.loads(text)["database_url"] == BARE
     assert memory_keyring.items == {("DTKS Desktop", KEY): SECRET}
     # Read back: the URL with its password, for this session only.
@@ -82,10 +83,10 @@ def test_saved_server_password_goes_to_the_keyring_not_the_file(config_dir, memo
 
 
 def test_without_a_keyring_the_password_is_kept_nowhere(config_dir, no_keyring):
-    assert not config.keyring_available()
-    assert config.save_database_url(SERVER) is False
+    stored = config.save_database_url(SERVER)
     text = _file_text(config_dir)
-    assert SECRET not in text and "p%40ss" not in text
+    assert SECRET not in text and "p%40ss" not in text, "the server password was written to config.json"
+    assert stored is False and not config.keyring_available()
     assert config.saved_database_url() == BARE  # the app asks for the password at start
 
 
