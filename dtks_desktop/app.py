@@ -80,6 +80,7 @@ class AppController:
 
     def __init__(self, url: str | None = None) -> None:
         # ``url`` is what to open; None means the configured default (env, saved, local).
+        config.migrate_saved_password()
         self.url = config.resolve_database_url(url)
         self.save_on_success = False  # True when the user chose the database in a dialog
         self.db = None

@@ -57,6 +57,7 @@ def _open(args):
     from . import config
     from .services.database import open_database
 
+    config.migrate_saved_password()
     url = resolve_database_url(args.db)
     try:
         return open_database(url)

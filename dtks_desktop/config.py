@@ -206,6 +206,15 @@ def _migrate_plain_password(cfg: dict) -> dict:
     return cfg
 
 
+def migrate_saved_password() -> None:
+    """Take a plain password of an older version out of config.json (called at every start,
+    also when ``--db`` or ``DTKS_DATABASE_URL`` means the saved connection is not used)."""
+    try:
+        _migrate_plain_password(load_config())
+    except OSError:
+        log.warning("config.json could not be cleaned of its server password", exc_info=True)
+
+
 def saved_database_url() -> str | None:
     """The saved connection, with its password from the keyring when there is one."""
     cfg = _migrate_plain_password(load_config())

@@ -192,3 +192,12 @@ def test_cli_without_a_terminal_says_where_to_give_the_server_password(config_di
     assert main(["db", "upgrade"]) == 3
     err = capsys.readouterr().err
     assert "DTKS_DATABASE_URL" in err and "PGPASSWORD" in err and "Traceback" not in err
+
+
+def test_a_plain_password_is_removed_at_start_even_when_another_database_is_given(config_dir, no_keyring, tmp_path):
+    from dtks_desktop.app import AppController
+
+    config_dir.mkdir(parents=True, exist_ok=True)
+    (config_dir / "config.json").write_text(json.dumps({"database_url": SERVER}), encoding="utf-8")
+    AppController(config.sqlite_url(tmp_path / "lain.sqlite"))  # started with --db
+    assert SECRET not in _file_text(config_dir) and "p%40ss" not in _file_text(config_dir)
