@@ -96,6 +96,7 @@ def test_help_lists_commands(capsys):
     assert "demo-data" in capsys.readouterr().out
 
 
+@pytest.mark.slow
 def test_locked_user_gets_a_clear_message_and_admin_unlocks(capsys, monkeypatch, url):
     """After repeated wrong passwords the CLI refuses even the right one (exit 3, 'dikunci sampai'),
     like the GUI; `dtks user unlock` by an admin lets the user in again."""
