@@ -80,6 +80,7 @@ class AppController:
 
     def __init__(self, url: str | None = None, *, create: bool = False) -> None:
         # ``url`` is what to open; None means the configured default (env, saved, local).
+        config.migrate_saved_password()
         self.url = config.resolve_database_url(url)
         # A SQLite file that does not exist is created only when the user chose it in a dialog
         # (or it is the default database in the data folder); a mistyped --db path, the
@@ -123,6 +124,14 @@ class AppController:
             try:
                 db = self.open_database(self.url)
             except Exception as exc:  # noqa: BLE001 - every failure becomes the choices dialog
+                if self._password_missing(exc):
+                    # The server password is not kept on this computer (no keyring): ask for it.
+                    conn = ConnectionDialog(self.url, prefer_server=True, ask_password=True)
+                    self.last_password_prompt = conn
+                    if self.exec_dialog(conn) and conn.saved_url:
+                        self.url = conn.saved_url  # with the password, for this session only
+                        self.save_on_success = False
+                        continue
                 if not hasattr(exc, "hint"):
                     log.error("Opening %s failed", config.describe_url(self.url) if "://" in self.url else "?",
                               exc_info=exc)
@@ -157,6 +166,15 @@ class AppController:
                     log.warning("Could not save the chosen database", exc_info=True)
                 self.save_on_success = False
             return db
+
+    def _password_missing(self, exc: BaseException) -> bool:
+        """The server refused us and we gave it no password (none in the URL, none in the keyring)."""
+        if getattr(exc, "kind", None) != "auth" or not self.url.startswith("postgresql"):
+            return False
+        try:
+            return not config.has_password(self.url)
+        except Exception:  # noqa: BLE001 - a URL we cannot parse: the normal error dialog
+            return False
 
     def first_run(self, db) -> str | None:
         """Create the first administrator if the database has no user. Returns a username to prefill."""

@@ -56,16 +56,32 @@ def _password(prompt: str, *, confirm: bool = False) -> str:
 
 def _open(args, *, create: bool = False):
     """Open the database of ``--db`` / DTKS_DATABASE_URL. Only ``create=True`` (db init) makes a
-    SQLite file that does not exist; elsewhere a mistyped path is an error, not a new database."""
+    SQLite file that does not exist; elsewhere a mistyped path is an error, not a new database.
+    A server whose password is kept nowhere on this computer (no keyring) asks for it."""
+    from . import config
     from .services.database import open_database
 
+    config.migrate_saved_password()
+    url = resolve_database_url(args.db)
     try:
-        return open_database(args.db, create=create)
+        return open_database(url, create=create)
     except DatabaseOpenError as exc:
-        hint = exc.hint
-        if exc.kind == "missing":
-            hint += " Basis data baru dibuat dengan: dtks --db BERKAS db init --admin NAMA."
-        raise CliError(f"{exc.message} {hint}".strip()) from None
+        if exc.kind != "auth" or not url.startswith("postgresql") or config.has_password(url):
+            hint = exc.hint
+            if exc.kind == "missing":
+                hint += " Basis data baru dibuat dengan: dtks --db BERKAS db init --admin NAMA."
+            raise CliError(f"{exc.message} {hint}".strip()) from None
+        # The saved connection has no password (no keyring on this computer): ask for it.
+        if not sys.stdin or not sys.stdin.isatty():
+            raise CliError(
+                f"{exc.message} Kata sandi server tidak tersimpan di komputer ini: tuliskan di --db atau "
+                f"{config.ENV_DATABASE_URL} (postgresql://nama:sandi@server/dtks), atau isi PGPASSWORD.",
+                EXIT_AUTH) from None
+    password = getpass.getpass(f"Kata sandi server PostgreSQL ({config.credential_key(url)}): ")
+    try:
+        return open_database(config.with_password(url, password), create=create)
+    except DatabaseOpenError as exc:
+        raise CliError(f"{exc.message} {exc.hint}".strip(), EXIT_AUTH if exc.kind == "auth" else EXIT_ERROR) from None
 
 
 def _login(args, db):
@@ -227,9 +243,35 @@ def cmd_user_list(args) -> int:
         _login(args, db)
         with db.sessions() as s:
             users = list_users(s)
-        data = [{"username": u.username, "full_name": u.full_name, "role": u.role, "active": u.active} for u in users]
-        human = "\n".join(f"{u.username:20} {u.role:12} {'aktif' if u.active else 'nonaktif'}" for u in users)
-        _emit(args, {"users": data}, human)
+        data = [{"username": u.username, "full_name": u.full_name, "role": u.role, "active": u.active,
+                 "locked_until": u.locked_until} for u in users]
+
+        def line(u) -> str:
+            state = "aktif" if u.active else "nonaktif"
+            if u.locked_until is not None:
+                state += f", dikunci sampai {u.locked_until.astimezone().strftime('%H:%M')}"
+            return f"{u.username:20} {u.role:12} {state}"
+
+        _emit(args, {"users": data}, "\n".join(line(u) for u in users))
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
+def cmd_user_unlock(args) -> int:
+    from .services.users import UserError, unlock_user
+
+    db = _open(args)
+    try:
+        actor = _login(args, db)
+        try:
+            with db.transaction() as s:
+                cleared = unlock_user(s, actor, args.name)
+        except UserError as exc:
+            raise CliError(str(exc), EXIT_USAGE) from None
+        human = (f"Kunci {args.name} dibuka; hitungan gagal masuk dikosongkan." if cleared
+                 else f"{args.name} tidak sedang dikunci.")
+        _emit(args, {"username": args.name, "unlocked": cleared}, human)
     finally:
         db.dispose()
     return EXIT_OK
@@ -585,7 +627,7 @@ def build_parser() -> argparse.ArgumentParser:
     x = dsub.add_parser("info", help="ringkasan isi basis data", parents=[common])
     x.set_defaults(func=cmd_db_info)
 
-    pu = sub.add_parser("user", help="pengguna: add, list", parents=[common])
+    pu = sub.add_parser("user", help="pengguna: add, list, unlock", parents=[common])
     usub = pu.add_subparsers(dest="user_command", metavar="SUBPERINTAH")
     x = usub.add_parser("add", help="tambah pengguna (kata sandinya dari DTKS_NEW_PASSWORD atau ditanya)",
                         parents=[common])
@@ -595,6 +637,10 @@ def build_parser() -> argparse.ArgumentParser:
     x.set_defaults(func=cmd_user_add)
     x = usub.add_parser("list", help="daftar pengguna", parents=[common])
     x.set_defaults(func=cmd_user_list)
+    x = usub.add_parser("unlock", help="buka kunci pengguna yang terkunci karena gagal masuk berulang",
+                        parents=[common])
+    x.add_argument("name", metavar="NAMA")
+    x.set_defaults(func=cmd_user_unlock)
 
     x = sub.add_parser("audit", help="tampilkan log audit terbaru", parents=[common])
     x.add_argument("--by", metavar="NAMA", help="hanya kejadian oleh pengguna ini")

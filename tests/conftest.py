@@ -18,6 +18,11 @@ _TMP_HOME = tempfile.mkdtemp(prefix="dtks-test-home-")
 os.environ["DTKS_DATA_DIR"] = str(Path(_TMP_HOME) / "data")
 os.environ["DTKS_CONFIG_DIR"] = str(Path(_TMP_HOME) / "config")
 os.environ.pop("DTKS_DATABASE_URL", None)
+# Nor a real keyring (Windows Credential Manager...): tests that need one install their own.
+import keyring  # noqa: E402
+from keyring.backends import fail as _fail_keyring  # noqa: E402
+
+keyring.set_keyring(_fail_keyring.Keyring())
 
 import pytest  # noqa: E402
 from sqlalchemy import text  # noqa: E402

@@ -94,3 +94,60 @@ def test_help_lists_commands(capsys):
         main(["--help"])
     assert exc.value.code == 0
     assert "demo-data" in capsys.readouterr().out
+
+
+@pytest.mark.slow
+def test_locked_user_gets_a_clear_message_and_admin_unlocks(capsys, monkeypatch, url):
+    """After repeated wrong passwords the CLI refuses even the right one (exit 3, 'dikunci sampai'),
+    like the GUI; `dtks user unlock` by an admin lets the user in again."""
+    import re
+
+    run(capsys, "--db", url, "db", "init", "--admin", "kadis", password="rahasia-kadis", monkeypatch=monkeypatch)
+    monkeypatch.setenv("DTKS_NEW_PASSWORD", "rahasia-operator")
+    run(capsys, "--db", url, "--user", "kadis", "user", "add", "sri", "--role", "operator",
+        password="rahasia-kadis", monkeypatch=monkeypatch)
+    for _ in range(20):
+        code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="tebak-tebakan",
+                           monkeypatch=monkeypatch)
+        assert code == 3 and "Traceback" not in err
+    code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="rahasia-operator",
+                       monkeypatch=monkeypatch)
+    assert code == 3, "the right password was accepted right after 20 failures"
+    assert re.search(r"Coba lagi dalam \d+ detik", err)
+
+    # Waiting out each delay, the wrong tries go on until the lock (5th failure by default).
+    from .services.test_login_throttle import _time_passes
+
+    from dtks_desktop.services.database import open_database
+
+    db = open_database(url)
+    try:
+        for _ in range(5):
+            _time_passes(db, "sri", 300)
+            code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="tebak-tebakan",
+                               monkeypatch=monkeypatch)
+            if "dikunci" in err:
+                break
+    finally:
+        db.dispose()
+    code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="rahasia-operator",
+                       monkeypatch=monkeypatch)
+    assert code == 3 and re.search(r"Akun dikunci sampai \d\d:\d\d", err)
+
+    code, out, _ = run(capsys, "--db", url, "--user", "kadis", "--json", "user", "list", password="rahasia-kadis",
+                       monkeypatch=monkeypatch)
+    listed = {u["username"]: u for u in json.loads(out)["users"]}
+    assert code == 0 and listed["sri"]["locked_until"] and listed["kadis"]["locked_until"] is None
+
+    code, _, err = run(capsys, "--db", url, "--user", "sri", "user", "unlock", "sri", password="rahasia-operator",
+                       monkeypatch=monkeypatch)
+    assert code == 3  # still locked: cannot even log in to try
+    code, out, _ = run(capsys, "--db", url, "--user", "kadis", "user", "unlock", "sri", password="rahasia-kadis",
+                       monkeypatch=monkeypatch)
+    assert code == 0 and "dibuka" in out
+    code, _, _ = run(capsys, "--db", url, "--user", "sri", "db", "info", password="rahasia-operator",
+                     monkeypatch=monkeypatch)
+    assert code == 0
+    code, out, _ = run(capsys, "--db", url, "--user", "kadis", "audit", "--action", "user.unlock",
+                       password="rahasia-kadis", monkeypatch=monkeypatch)
+    assert code == 0 and "sri" in out

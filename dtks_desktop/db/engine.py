@@ -136,7 +136,7 @@ def make_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
         except (OperationalError, DBAPIError) as exc:
             engine.dispose()
             msg = _short(exc)
-            if "password authentication failed" in msg or "authentication" in msg:
+            if "authentication" in msg or "no password supplied" in msg:
                 raise DatabaseOpenError(
                     f"Server PostgreSQL menolak nama pengguna atau kata sandi ({u.username}@{u.host}).",
                     "Periksa pengaturan koneksi.",

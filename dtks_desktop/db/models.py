@@ -160,6 +160,21 @@ class User(Base):
     last_login_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
+class LoginThrottle(Base):
+    """Consecutive failed logins per typed username (known or not) and the lock they led to.
+
+    Keyed by the lower-cased name as typed, so an unknown name is slowed down exactly like
+    a real one and the answer never tells whether a user exists. Times are the database's.
+    """
+
+    __tablename__ = "login_throttle"
+
+    username_key: Mapped[str] = mapped_column(String(60), primary_key=True)
+    failed_logins: Mapped[int] = mapped_column(Integer, default=0)
+    last_failed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    locked_until: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+
 class StatusHistory(Base):
     """Every status change of a member or household, in order."""
 

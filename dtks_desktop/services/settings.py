@@ -17,11 +17,19 @@ KAB_KODE = "office.kab_kode"
 OFFICE_NAME = "office.name"
 MASK_KEEP_START = "mask.keep_start"
 MASK_KEEP_END = "mask.keep_end"
+LOGIN_MAX_FAILURES = "login.max_failures"  # consecutive failed logins that lock the name
+LOGIN_LOCK_MINUTES = "login.lock_minutes"  # how long such a lock lasts
 
 DEFAULTS: dict[str, str] = {
     MASK_KEEP_START: "4",
     MASK_KEEP_END: "4",
+    LOGIN_MAX_FAILURES: "5",
+    LOGIN_LOCK_MINUTES: "15",
 }
+
+# Accepted ranges of the login settings (the settings page offers the same).
+MAX_FAILURES_RANGE = (3, 50)
+LOCK_MINUTES_RANGE = (1, 1440)
 
 
 def get(session: Session, key: str, default: str | None = None) -> str | None:
@@ -132,3 +140,19 @@ def set_office_kab(session: Session, actor: Actor | None, text: str | None, *, c
     put(session, actor, KAB_KODE, kode, reason=reason or (
         "Penetapan pertama" if old is None else "Diubah oleh admin"))
     return True
+
+
+def _int_setting(session: Session, key: str, bounds: tuple[int, int]) -> int:
+    try:
+        value = int(get(session, key) or DEFAULTS[key])
+    except ValueError:
+        value = int(DEFAULTS[key])
+    return max(bounds[0], min(bounds[1], value))
+
+
+def login_max_failures(session: Session) -> int:
+    return _int_setting(session, LOGIN_MAX_FAILURES, MAX_FAILURES_RANGE)
+
+
+def login_lock_minutes(session: Session) -> int:
+    return _int_setting(session, LOGIN_LOCK_MINUTES, LOCK_MINUTES_RANGE)

@@ -311,16 +311,26 @@ class LoginDialog(QDialog):
     def _failed(self, exc: BaseException) -> None:
         self.login_button.setEnabled(True)
         if isinstance(exc, UserError):
+            # The service's message: wrong password, wait N seconds, or locked until HH:MM.
             self.failures += 1
-            text = self.WRONG
-            if self.failures >= 3:
+            text = str(exc) or self.WRONG
+            if self.failures >= 3 and "administrator" not in text:
                 text += " Jika lupa kata sandi, minta administrator untuk mengatur ulang kata sandi Anda."
         else:
             message, hint = user_message(exc)
             text = f"{message} {hint}".strip()
         self.error.show_error(text)
+        self._fit_height()
         self.password.clear()
         self.password.setFocus()
+
+    def _fit_height(self) -> None:
+        """Grow to show a message that wraps over several lines (a dialog does not do it by itself)."""
+        layout = self.layout()
+        layout.activate()
+        need = layout.totalHeightForWidth(self.width()) if layout.hasHeightForWidth() else layout.sizeHint().height()
+        if need > self.height():
+            self.resize(self.width(), need)
 
 
 # --------------------------------------------------------------------------- database problems
@@ -451,16 +461,23 @@ def _test_connection(url: str) -> str:
 class ConnectionDialog(QDialog):
     """Choose the database: a local SQLite file or the office's PostgreSQL server.
 
-    "Simpan dan sambungkan" stores the URL with :func:`config.save_database_url`;
-    the caller then reconnects with :meth:`url`.
+    "Simpan dan sambungkan" stores the URL with :func:`config.save_database_url` (the
+    server password in the OS keyring, never in the file); the caller then reconnects
+    with :attr:`saved_url`, which still holds the password for this session.
+
+    ``ask_password=True`` is the start-up prompt: the saved connection has no password
+    (no keyring on this computer), so the dialog says so and waits for it.
     """
 
-    def __init__(self, current_url: str | None = None, parent: QWidget | None = None, *, prefer_server: bool = False) -> None:
+    def __init__(self, current_url: str | None = None, parent: QWidget | None = None, *,
+                 prefer_server: bool = False, ask_password: bool = False) -> None:
         super().__init__(parent)
         self.setWindowTitle(f"{APP_TITLE} — Pengaturan koneksi basis data")
         self.setMinimumWidth(560)
         self.saved_url: str | None = None
+        self.password_kept = True  # False: typed, but there was no keyring to keep it in
         self.test_handle = None
+        self.keyring = config.keyring_available()
 
         self.local_radio = QRadioButton("Basis data lokal (SQLite) — satu komputer")
         self.server_radio = QRadioButton("Server PostgreSQL — dipakai bersama di kantor")
@@ -498,6 +515,13 @@ class ConnectionDialog(QDialog):
         server_form.addRow("Nama basis data:", self.dbname_edit)
         server_form.addRow("Nama pengguna:", self.user_edit)
         server_form.addRow("Kata sandi:", self.password_edit)
+        if self.keyring:
+            where = "Kata sandi disimpan di brankas kata sandi sistem (Windows: Credential Manager), bukan di berkas."
+        else:
+            where = ("Komputer ini tidak punya brankas kata sandi sistem: kata sandi tidak disimpan dan "
+                     "akan ditanyakan setiap kali aplikasi dibuka.")
+        self.password_note = _footnote(where)
+        server_form.addRow(self.password_note)
 
         self.test_button = QPushButton("Uji koneksi")
         self.test_button.setAutoDefault(False)
@@ -517,6 +541,12 @@ class ConnectionDialog(QDialog):
         self.cancel_button.clicked.connect(self.reject)
 
         layout = QVBoxLayout(self)
+        self.prompt_label = _note(
+            "Masukkan kata sandi server PostgreSQL untuk membuka basis data kantor. "
+            "Kata sandi tidak tersimpan di komputer ini."
+        )
+        self.prompt_label.setVisible(ask_password)
+        layout.addWidget(self.prompt_label)
         layout.addWidget(self.local_radio)
         layout.addWidget(self.local_box)
         layout.addWidget(self.server_radio)
@@ -525,8 +555,11 @@ class ConnectionDialog(QDialog):
         layout.addWidget(self.buttons)
 
         self.local_radio.toggled.connect(self._sync_enabled)
-        self._load(current_url, prefer_server)
+        self._load(current_url, prefer_server or ask_password)
         self._sync_enabled()
+        if ask_password:
+            self.setWindowTitle(f"{APP_TITLE} — Kata sandi server")
+            self.password_edit.setFocus()
 
     def _load(self, url: str | None, prefer_server: bool) -> None:
         server = prefer_server
@@ -612,7 +645,7 @@ class ConnectionDialog(QDialog):
             return
         url = self.url()
         try:
-            config.save_database_url(url)
+            self.password_kept = config.save_database_url(url)
         except OSError as exc:
             self.test_result.show_error(f"Pengaturan tidak dapat disimpan ({exc.strerror or exc}).")
             return
@@ -636,6 +669,7 @@ LIBRARIES: list[tuple[str, str, str]] = [
     ("RapidFuzz", "rapidfuzz", "MIT"),
     ("argon2-cffi", "argon2-cffi", "MIT"),
     ("platformdirs", "platformdirs", "MIT"),
+    ("keyring", "keyring", "MIT"),
 ]
 
 

@@ -1,5 +1,6 @@
 """Office settings (administrators only): kabupaten/kota of the office, office name, NIK masking,
-and whether the matching restores spreadsheet-damaged NIKs by itself.
+whether the matching restores spreadsheet-damaged NIKs by itself, and the login lock
+(failed tries before a lock, and how long it lasts).
 
 Saved through :func:`services.settings.put` (matching: ``services.matching.settings.save_param``),
 which writes an audit event per change.
@@ -45,6 +46,8 @@ class OfficeSettings:
     keep_end: int
     pulih_otomatis: bool = True  # matching: restore spreadsheet-damaged NIKs without a clerk
     ambang_pulih: float = match_settings.DEFAULTS.ambang_pulih
+    max_failures: int = int(settings_service.DEFAULTS[settings_service.LOGIN_MAX_FAILURES])
+    lock_minutes: int = int(settings_service.DEFAULTS[settings_service.LOGIN_LOCK_MINUTES])
 
 
 def _int(value: str | None, default: int) -> int:
@@ -61,6 +64,8 @@ def load_settings(db) -> tuple[OfficeSettings, list[KabupatenChoice]]:
             office_name=settings_service.get(s, settings_service.OFFICE_NAME) or "",
             keep_start=_int(settings_service.get(s, settings_service.MASK_KEEP_START), 4),
             keep_end=_int(settings_service.get(s, settings_service.MASK_KEEP_END), 4),
+            max_failures=settings_service.login_max_failures(s),
+            lock_minutes=settings_service.login_lock_minutes(s),
         )
         params = match_settings.load_params(s)
         current.pulih_otomatis = bool(params.pulih_otomatis)
@@ -78,6 +83,8 @@ def save_settings(db, actor, values: OfficeSettings, confirmed: bool = False) ->
         (settings_service.OFFICE_NAME, values.office_name.strip() or None),
         (settings_service.MASK_KEEP_START, str(values.keep_start)),
         (settings_service.MASK_KEEP_END, str(values.keep_end)),
+        (settings_service.LOGIN_MAX_FAILURES, str(values.max_failures)),
+        (settings_service.LOGIN_LOCK_MINUTES, str(values.lock_minutes)),
     ]
     changed = 0
     with db.transaction() as s:
@@ -178,6 +185,27 @@ class SettingsView(QWidget):
                                 "Pemadanan (status \"Dipulihkan otomatis\") dan dapat ditolak. Bila dimatikan, "
                                 "setiap NIK seperti itu menunggu keputusan petugas."))
 
+        # login security
+        self.max_failures = QSpinBox()
+        self.max_failures.setRange(*settings_service.MAX_FAILURES_RANGE)
+        self.max_failures.setSuffix(" kali")
+        self.lock_minutes = QSpinBox()
+        self.lock_minutes.setRange(*settings_service.LOCK_MINUTES_RANGE)
+        self.lock_minutes.setSuffix(" menit")
+        for spin in (self.max_failures, self.lock_minutes):
+            spin.setMinimumWidth(110)
+            spin.setMaximumWidth(140)
+        login_box = QGroupBox("Keamanan masuk")
+        login_form = QFormLayout(login_box)
+        login_form.addRow("Kunci akun setelah gagal:", self.max_failures)
+        login_form.addRow("Lama penguncian:", self.lock_minutes)
+        login_form.addRow(_hint("Mulai kegagalan ketiga berturut-turut, setiap percobaan berikutnya harus menunggu "
+                                "2, 4, 8 … detik. Setelah jumlah kegagalan di atas, akun dikunci selama waktu di "
+                                "atas; administrator dapat membukanya di halaman Pengguna. Berlaku untuk semua "
+                                "komputer dan baris perintah, dan tercatat di log audit. Kata sandi server "
+                                "PostgreSQL disimpan di brankas kata sandi Windows (Credential Manager), tidak "
+                                "di berkas."))
+
         # save
         self.save_button = QPushButton("Simpan pengaturan")
         self.save_button.setDefault(True)
@@ -196,6 +224,7 @@ class SettingsView(QWidget):
         column.addWidget(office_box)
         column.addWidget(mask_box)
         column.addWidget(match_box)
+        column.addWidget(login_box)
         column.addLayout(buttons)
         column.addStretch(1)
         holder = QWidget()
@@ -224,6 +253,8 @@ class SettingsView(QWidget):
         self.restore_check.setChecked(current.pulih_otomatis)
         self.restore_score.setValue(current.ambang_pulih)
         self.restore_score.setEnabled(current.pulih_otomatis)
+        self.max_failures.setValue(current.max_failures)
+        self.lock_minutes.setValue(current.lock_minutes)
         self._update_preview()
         self.setEnabled(True)
 
@@ -252,6 +283,8 @@ class SettingsView(QWidget):
             keep_end=self.keep_end.value(),
             pulih_otomatis=self.restore_check.isChecked(),
             ambang_pulih=self.restore_score.value(),
+            max_failures=self.max_failures.value(),
+            lock_minutes=self.lock_minutes.value(),
         )
 
     # --- saving

@@ -1,4 +1,5 @@
-"""User management (administrators only): list, add, change role, (de)activate, reset password."""
+"""User management (administrators only): list, add, change role, (de)activate, reset password,
+unlock a login locked after repeated failures."""
 
 from __future__ import annotations
 
@@ -199,6 +200,13 @@ class ResetPasswordDialog(_JobDialog):
         return fn
 
 
+def _status_text(u: UserInfo) -> str:
+    text = "Aktif" if u.active else "Nonaktif"
+    if u.locked_until is not None:
+        text += f", dikunci sampai {u.locked_until.astimezone().strftime('%H:%M')}"
+    return text
+
+
 def _list_users(db) -> list[UserInfo]:
     with db.sessions() as s:
         return users_service.list_users(s)
@@ -221,15 +229,18 @@ class UsersView(QWidget):
         self.role_button = QPushButton("Ubah peran…")
         self.active_button = QPushButton("Nonaktifkan")
         self.password_button = QPushButton("Atur ulang kata sandi…")
+        self.unlock_button = QPushButton("Buka kunci")
+        self.unlock_button.setToolTip("Izinkan pengguna yang terkunci karena gagal masuk berulang untuk mencoba lagi.")
         self.reload_button = QPushButton(style.standardIcon(QStyle.StandardPixmap.SP_BrowserReload), "Muat ulang")
         self.add_button.clicked.connect(self.open_add_dialog)
         self.role_button.clicked.connect(self.open_role_dialog)
         self.active_button.clicked.connect(self.toggle_active)
         self.password_button.clicked.connect(self.open_password_dialog)
+        self.unlock_button.clicked.connect(self.unlock)
         self.reload_button.clicked.connect(self.reload)
 
         bar = QHBoxLayout()
-        for b in (self.add_button, self.role_button, self.active_button, self.password_button):
+        for b in (self.add_button, self.role_button, self.active_button, self.password_button, self.unlock_button):
             bar.addWidget(b)
         bar.addStretch(1)
         bar.addWidget(self.reload_button)
@@ -253,7 +264,8 @@ class UsersView(QWidget):
             "Setiap petugas memakai akunnya sendiri. Peran menentukan apa yang boleh dilakukan: "
             "Operator mengolah data, Operator cetak mencetak dokumen, Supervisor menyetujui usulan, "
             "Administrator mengatur pengguna dan pengaturan kantor. Pengguna yang dinonaktifkan tidak "
-            "dapat masuk, tetapi riwayatnya tetap tersimpan."
+            "dapat masuk, tetapi riwayatnya tetap tersimpan. Setelah beberapa kali salah kata sandi "
+            "berturut-turut, akun dikunci sementara (lihat Pengaturan); Buka kunci mengizinkannya mencoba lagi."
         )
         intro.setWordWrap(True)
 
@@ -281,7 +293,7 @@ class UsersView(QWidget):
                 QTableWidgetItem(u.username),
                 QTableWidgetItem(u.full_name or ""),
                 QTableWidgetItem(_role_label(u.role)),
-                QTableWidgetItem("Aktif" if u.active else "Nonaktif"),
+                QTableWidgetItem(_status_text(u)),
             ]
             for col, item in enumerate(items):
                 if not u.active:
@@ -313,6 +325,7 @@ class UsersView(QWidget):
         u = self.selected_user()
         for b in (self.role_button, self.active_button, self.password_button):
             b.setEnabled(u is not None)
+        self.unlock_button.setEnabled(u is not None and u.locked_until is not None)
         self.active_button.setText("Aktifkan" if u is not None and not u.active else "Nonaktifkan")
 
     # --- actions
@@ -359,4 +372,14 @@ class UsersView(QWidget):
 
         self.handle = start_job(self, Job(fn, with_progress=False), "Menyimpan", lambda _r: self._after_change())
 
+    def unlock(self) -> None:
+        u = self.selected_user()
+        if u is None:
+            return
+        db, actor, username = self.ctx.db, self.ctx.actor, u.username
 
+        def fn():
+            with db.transaction() as s:
+                return users_service.unlock_user(s, actor, username)
+
+        self.handle = start_job(self, Job(fn, with_progress=False), "Membuka kunci", lambda _r: self._after_change())

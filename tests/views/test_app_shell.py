@@ -184,8 +184,36 @@ def test_login_dialog_keeps_asking_after_many_failures(qtbot, db, admin):
         qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
         qtbot.waitUntil(lambda a=attempt: dlg.failures == a and dlg.login_button.isEnabled(), timeout=WAIT)
     assert dlg.isVisible()
-    assert dlg.error.text().startswith("Nama pengguna atau kata sandi salah.")
+    # From the third failure on, the service makes each try wait; the dialog says how long.
+    assert "Coba lagi dalam" in dlg.error.text()
     assert "administrator" in dlg.error.text()
+
+
+def test_login_dialog_says_until_when_the_account_is_locked(qtbot, db, admin, tmp_path):
+    """The right password is refused during a lock, with the time to come back (rendered to a PNG)."""
+    import re
+
+    from dtks_desktop.views.dialogs import LoginDialog
+
+    from ..services.test_login_throttle import _fail_until_locked
+
+    _fail_until_locked(db, "admin")
+    dlg = LoginDialog(db, "admin")
+    qtbot.addWidget(dlg)
+    dlg.show()
+    qtbot.keyClicks(dlg.password, ADMIN_PASSWORD)
+    qtbot.mouseClick(dlg.login_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: dlg.error.isVisible() and dlg.login_button.isEnabled(), timeout=WAIT)
+    assert dlg.actor is None and dlg.isVisible()
+    assert re.match(r"Akun dikunci sampai \d\d:\d\d \(sekitar 15 menit lagi\)", dlg.error.text())
+    assert "administrator" in dlg.error.text()
+    qtbot.wait(50)
+    # The whole message is shown (the dialog grows for the wrapped lines).
+    assert dlg.error.height() >= dlg.error.heightForWidth(dlg.error.width())
+    shot = tmp_path / "login-terkunci.png"
+    assert dlg.grab().save(str(shot))
+    if os.environ.get("DTKS_SCREENSHOT_DIR"):
+        dlg.grab().save(os.path.join(os.environ["DTKS_SCREENSHOT_DIR"], "login-terkunci.png"))
 
 
 # --------------------------------------------------------------------------- database problems
@@ -564,6 +592,28 @@ def test_users_page_changes_role_deactivates_and_resets_password(qtbot, db, admi
         assert {u.username: u.active for u in list_users(s)}["operator1"] is False
 
 
+def test_users_page_shows_a_locked_user_and_unlocks_it(qtbot, db, admin, operator):
+    from ..services.test_login_throttle import _fail_until_locked
+
+    _fail_until_locked(db, "operator1")
+    view = _users(qtbot, db, admin)
+    qtbot.waitUntil(lambda: len(_cell_texts(view, 0)) == 2, timeout=WAIT)
+    status = dict(zip(_cell_texts(view, 0), _cell_texts(view, 3)))
+    assert status["admin"] == "Aktif"
+    assert status["operator1"].startswith("Aktif, dikunci sampai ")
+    view.select_user("admin")
+    assert not view.unlock_button.isEnabled()
+    view.select_user("operator1")
+    assert view.unlock_button.isEnabled()
+    qtbot.mouseClick(view.unlock_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: "Aktif" == dict(zip(_cell_texts(view, 0), _cell_texts(view, 3)))["operator1"],
+                    timeout=WAIT)
+    assert login(db, "operator1", "rahasia-operator").username == "operator1"
+    with db.sessions() as s:
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="user.unlock"))
+    assert len(events) == 1 and events[0].username == "admin"
+
+
 def test_admin_cannot_deactivate_own_account(qtbot, db, admin, messages):
     view = _users(qtbot, db, admin)
     view.select_user("admin")
@@ -657,6 +707,31 @@ def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_dat
         last = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))[0]
     assert last.username == "admin" and "73.71" in last.summary and last.reason == "Diubah admin di Pengaturan"
     assert window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)"
+
+
+def test_settings_page_sets_the_login_lock(qtbot, db, admin):
+    from dtks_desktop.views.settings_view import SettingsView
+
+    view = SettingsView(AppContext(db, admin))
+    qtbot.addWidget(view)
+    view.show()
+    qtbot.waitUntil(lambda: view.isEnabled() and view.kab_combo.count() > 500, timeout=WAIT)
+    assert (view.max_failures.value(), view.lock_minutes.value()) == (5, 15)
+    view.max_failures.setValue(3)
+    view.lock_minutes.setValue(60)
+    qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
+    qtbot.waitUntil(lambda: view.message.text() == "Pengaturan tersimpan.", timeout=WAIT)
+    with db.sessions() as s:
+        assert settings_service.login_max_failures(s) == 3
+        assert settings_service.login_lock_minutes(s) == 60
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+    assert {e.summary.split(":")[0] for e in events} == {"login.max_failures", "login.lock_minutes"}
+    from dtks_desktop.services.users import LoginError
+
+    for attempt in range(3):
+        with pytest.raises(LoginError) as info:
+            login(db, "admin", f"salah-{attempt}")
+    assert "sekitar 60 menit lagi" in str(info.value)  # locked at the 3rd failure, for an hour
 
 
 def test_settings_page_rejects_an_unknown_kabupaten(qtbot, db, admin):
