@@ -20,10 +20,11 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .config import ENV_PASSWORD, describe_url, resolve_database_url
-from .db.engine import DatabaseOpenError
+from .db.engine import DatabaseOpenError, busy_message
 from .domain.formatting import angka
 from .domain.status import ROLE_LABELS, Role
 from .services.common import Cancelled
+from .services.locks import LockBusy
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -645,9 +646,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Cancelled as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR
+    except LockBusy as exc:
+        print(f"Galat: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("\nDibatalkan.", file=sys.stderr)
         return 130
+    except Exception as exc:  # SQLite still locked after the busy timeout: a message, not a traceback
+        busy = busy_message(exc)
+        if busy is None:
+            raise
+        print(f"Galat: {busy[0]} {busy[1]}", file=sys.stderr)
+        return EXIT_ERROR
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -31,7 +31,7 @@ from ...domain.formatting import angka
 from ...domain.issues import Severity
 from ...domain.names import search_key
 from ...domain.regions import default_region_codes, region_level, repair_code
-from .. import audit, programmes, settings
+from .. import audit, locks, programmes, settings
 from ..common import CancelFlag, Cancelled, Progress, check_cancel
 from ..database import Database
 from ..regions import RegionResolver
@@ -189,6 +189,26 @@ def _problem_rows(batch_id: int, proc: RowProcessor, recs: list[PersonRecord]):
 PROBLEM_COLUMNS = ("batch_id", "source_row", "column", "field", "severity", "code", "message", "value", "id_dtks", "nama")
 
 
+# The locks (services/locks.py) each kind takes for its store transaction: a SIKS-NG export
+# writes the registry and rebuilds the programme links, a programme list writes the lists and
+# the links, a civil-registry extract only its snapshot.
+STORE_LOCKS = {"dtks": (locks.REGISTRY, locks.PROGRAMMES), "dukcapil": (locks.DUKCAPIL,),
+               "program": (locks.PROGRAMMES,)}
+KIND_SHORT = {"dtks": "DTKS", "dukcapil": "Dukcapil", "program": "daftar program"}
+
+
+def _refuse_if_imported(s: Session, sha: str, kind: str, path: Path) -> None:
+    prev = s.execute(
+        select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.kind == kind).order_by(ImportBatch.id)
+    ).scalars().first()
+    if prev is not None:
+        when = prev.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
+        raise AlreadyImported(
+            f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
+            f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",
+            code="sudah_diimpor", path=path)
+
+
 def run_import(
     db: Database,
     actor: Actor,
@@ -235,16 +255,8 @@ def run_import(
         match = M.validate_mapping(M.detect_header(head, p, file_name=path, choices=choices), p)
 
         with db.sessions() as s:
-            prev = s.execute(
-                select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.kind == kind)
-                .order_by(ImportBatch.id)
-            ).scalars().first()
-            if prev is not None:
-                when = prev.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
-                raise AlreadyImported(
-                    f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
-                    f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",
-                    code="sudah_diimpor", path=path)
+            # Early, to spare reading the file; checked again under the lock before storing.
+            _refuse_if_imported(s, sha, kind, path)
             kab_kode = kab or settings.get(s, settings.KAB_KODE) or _guess_kab(head, match)
             if not kab_kode or region_level(kab_kode) != 2:
                 raise ImportFileError(
@@ -289,8 +301,13 @@ def run_import(
         check_cancel(cancel)
         say(60, 100, "Menyimpan")
 
-        # 2. Store everything in one transaction.
-        with db.transaction() as s:
+        # 2. Store everything in one transaction, holding the lock of the data this kind writes from
+        # before it reads anything: an import started at the same moment elsewhere waits here,
+        # then finds this one's batch (same file) or its members (another file).
+        with db.transaction() as s, locks.hold(
+                s, STORE_LOCKS[kind], actor.username, f"impor {KIND_SHORT[kind]}, {path.name}",
+                waiting=lambda text: say(60, 100, text), cancel=cancel):
+            _refuse_if_imported(s, sha, kind, path)
             batch = ImportBatch(kind=kind, preset=p.name, program=program, file_name=path.name, file_sha256=sha,
                                 file_size=path.stat().st_size, user_id=actor.id, username=actor.username,
                                 kab_kode=kab_kode, mapping_json=json.dumps(
