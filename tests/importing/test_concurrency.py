@@ -258,3 +258,24 @@ def test_sqlite_login_waits_for_a_running_import_instead_of_failing(db, db_url, 
     rc, out, err = _wait(info)[0]
     assert rc == 0, err
     assert "Traceback" not in err
+
+
+def test_database_still_locked_gives_an_indonesian_message(monkeypatch, capsys):
+    """When SQLite stays locked past the busy timeout, the CLI and the GUI say so in Indonesian
+    (no raw ``sqlite3.OperationalError: database is locked`` traceback)."""
+    from sqlalchemy.exc import OperationalError
+
+    from dtks_desktop import cli
+    from dtks_desktop.views.widgets import user_message
+
+    exc = OperationalError("INSERT INTO audit_events ...", {}, sqlite3.OperationalError("database is locked"))
+
+    def locked(_args):
+        raise exc
+
+    monkeypatch.setattr(cli, "cmd_db_info", locked)
+    assert cli.main(["db", "info", "--db", "sqlite:///x.sqlite"]) == cli.EXIT_ERROR
+    err = capsys.readouterr().err
+    assert "Basis data sedang dipakai" in err and "coba lagi" in err and "Traceback" not in err
+    message, hint = user_message(exc)
+    assert "Basis data sedang dipakai" in message and "coba lagi" in hint
