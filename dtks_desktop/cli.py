@@ -20,10 +20,11 @@ from typing import Callable, Sequence
 
 from . import __version__
 from .config import ENV_PASSWORD, describe_url, resolve_database_url
-from .db.engine import DatabaseOpenError
+from .db.engine import DatabaseOpenError, busy_message
 from .domain.formatting import angka
 from .domain.status import ROLE_LABELS, Role
 from .services.common import Cancelled
+from .services.locks import LockBusy
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -761,9 +762,29 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Cancelled as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR
+    except LockBusy as exc:
+        print(f"Galat: {exc.message} {exc.hint}".rstrip(), file=sys.stderr)
+        return EXIT_ERROR
     except KeyboardInterrupt:
         print("\nDibatalkan.", file=sys.stderr)
         return 130
+    except Exception as exc:  # never a traceback for the user (DTKS_DEBUG=1 shows it)
+        if os.environ.get("DTKS_DEBUG"):
+            raise
+        busy = busy_message(exc)  # SQLite still locked after the busy timeout
+        if busy is not None:
+            print(f"Galat: {busy[0]} {busy[1]}", file=sys.stderr)
+            return EXIT_ERROR
+        message = getattr(exc, "message", None)
+        if isinstance(message, str) and message and type(exc).__module__.startswith("dtks_desktop"):
+            hint = getattr(exc, "hint", "") or ""
+            print(f"Galat: {message} {hint}".rstrip(), file=sys.stderr)  # e.g. a row another PC changed first
+            return EXIT_ERROR
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else ""
+        print(f"Galat tak terduga ({type(exc).__name__}{': ' + first[:300] if first else ''}). Tidak ada "
+              "perubahan yang setengah jadi: setiap perintah menulis dalam satu transaksi. Ulangi perintahnya; "
+              "bila terjadi lagi, jalankan dengan DTKS_DEBUG=1 dan kirim keluarannya ke admin.", file=sys.stderr)
+        return EXIT_ERROR
 
 
 def _silence_stdout() -> None:

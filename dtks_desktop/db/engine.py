@@ -45,10 +45,34 @@ class ConcurrentChangeError(Exception):
         super().__init__(self.message)
 
 
+# How long a write waits for SQLite's single write lock. An import holds it for its whole store
+# transaction (a minute or two for 1,000,000 rows), and everything else -- a login's audit row, a
+# clerk's edit -- must wait for that, not fail after a few seconds.
+BUSY_TIMEOUT_SECONDS = 300
+
+BUSY_MESSAGE = "Basis data sedang dipakai oleh proses lain (misalnya impor yang sedang menyimpan data)."
+BUSY_HINT = "Tunggu sampai proses itu selesai, lalu coba lagi."
+
+
+def busy_message(exc: BaseException | None) -> tuple[str, str] | None:
+    """(message, hint) in Indonesian when ``exc`` (or what caused it) is SQLite's "database is
+    locked" after the busy timeout; ``None`` for any other error."""
+    seen = 0
+    while exc is not None and seen < 5:
+        orig = getattr(exc, "orig", None)
+        for e in (exc, orig):
+            if isinstance(e, sqlite3.OperationalError) and (
+                    "database is locked" in str(e) or "database is busy" in str(e)):
+                return BUSY_MESSAGE, BUSY_HINT
+        exc = exc.__cause__ or exc.__context__
+        seen += 1
+    return None
+
+
 def _sqlite_pragmas(dbapi_conn, _record) -> None:
     cur = dbapi_conn.cursor()
     cur.execute("PRAGMA foreign_keys=ON")
-    cur.execute("PRAGMA busy_timeout=10000")
+    cur.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_SECONDS * 1000}")
     cur.execute("PRAGMA synchronous=NORMAL")
     cur.execute("PRAGMA cache_size=-65536")  # 64 MB page cache
     cur.execute("PRAGMA temp_store=MEMORY")
@@ -97,7 +121,7 @@ def make_engine(url: str, *, echo: bool = False, create: bool = True) -> Engine:
     if backend == "sqlite":
         if u.database and u.database != ":memory:":
             _check_sqlite_file(Path(u.database), create)
-        engine = create_engine(url, echo=echo, connect_args={"timeout": 30})
+        engine = create_engine(url, echo=echo, connect_args={"timeout": BUSY_TIMEOUT_SECONDS})
         event.listen(engine, "connect", _sqlite_pragmas)
         try:
             with engine.connect() as conn:
@@ -196,6 +220,8 @@ def is_postgres(bind) -> bool:
 __all__ = [
     "ConcurrentChangeError",
     "DatabaseOpenError",
+    "BUSY_TIMEOUT_SECONDS",
+    "busy_message",
     "SQLAlchemyError",
     "make_engine",
     "session_factory",

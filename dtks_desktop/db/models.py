@@ -274,9 +274,12 @@ class DukcapilPerson(Base):
     """A person in the civil-registry extract (the latest imported snapshot)."""
 
     __tablename__ = "dukcapil_persons"
+    # (batch_id, nik): comparing a new extract with the previous one looks each NIK up in the
+    # other batch; with batch_id alone SQLite walked the whole previous batch per person.
+    __table_args__ = (Index("ix_dukcapil_persons_batch_id_nik", "batch_id", "nik"),)
 
     id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
-    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"), index=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("import_batches.id", ondelete="CASCADE"))
     source_row: Mapped[int] = mapped_column(Integer)
     nik: Mapped[str | None] = mapped_column(Code(20), index=True)
     nik_flags: Mapped[str | None] = mapped_column(String(200))

@@ -44,7 +44,7 @@ from ..domain.formatting import angka
 from ..domain.nik import NIK_RUSAK_EXCEL
 from ..domain.nokk import KK_RUSAK_EXCEL
 from ..domain.status import Role
-from . import audit, settings
+from . import audit, locks, settings
 from .common import CancelFlag, Progress, check_cancel
 from .users import Actor
 
@@ -318,7 +318,9 @@ def link_programmes(db, actor: Actor, *, progress: Progress | None = None,
     """
     if not actor.has_role(*LINK_ROLES):
         raise ProgrammeError("Peran Anda tidak boleh mencocokkan daftar program (hanya operator, supervisor, admin).")
-    with db.transaction() as s:
+    waiting = (lambda text: progress(0, 1, text)) if progress else None
+    with db.transaction() as s, locks.hold(s, (locks.PROGRAMMES,), actor.username, "pencocokan daftar program",
+                                           waiting=waiting, cancel=cancel):
         result = rebuild_links(s, progress=progress, cancel=cancel)
         check_cancel(cancel)
         audit_link(s, actor, result)

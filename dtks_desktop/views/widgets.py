@@ -32,6 +32,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from ..db.engine import busy_message
 from ..jobs import Job, JobRunner
 
 log = logging.getLogger(__name__)
@@ -70,6 +71,9 @@ def fmt_duration(seconds: float) -> str:
 
 def user_message(exc: BaseException) -> tuple[str, str]:
     """(message, hint) in Indonesian for any exception; never a traceback."""
+    busy = busy_message(exc)  # SQLite still locked by another PC's import after the busy timeout
+    if busy is not None:
+        return busy
     message = getattr(exc, "message", None)
     hint = getattr(exc, "hint", "") or ""
     if isinstance(message, str) and message:

@@ -21,7 +21,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 from typing import Mapping
 
-from sqlalchemy import delete, func, select, update
+from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
 from ...config import data_dir
@@ -31,7 +31,7 @@ from ...domain.formatting import angka
 from ...domain.issues import Severity, warning
 from ...domain.names import search_key
 from ...domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
-from .. import audit, programmes, settings
+from .. import audit, locks, programmes, settings
 from ..common import CancelFlag, Cancelled, Progress, check_cancel
 from ..database import Database
 from ..regions import RegionResolver
@@ -288,6 +288,26 @@ _BATCH_LIMITS = {c.key: c.type.length for c in ImportBatch.__table__.columns
 PROBLEM_COLUMNS = ("batch_id", "source_row", "column", "field", "severity", "code", "message", "value", "id_dtks", "nama")
 
 
+# The locks (services/locks.py) each kind takes for its store transaction: a SIKS-NG export
+# writes the registry and rebuilds the programme links, a programme list writes the lists and
+# the links, a civil-registry extract only its snapshot.
+STORE_LOCKS = {"dtks": (locks.REGISTRY, locks.PROGRAMMES), "dukcapil": (locks.DUKCAPIL,),
+               "program": (locks.PROGRAMMES,)}
+KIND_SHORT = {"dtks": "DTKS", "dukcapil": "Dukcapil", "program": "daftar program"}
+
+
+def _refuse_if_imported(s: Session, sha: str, kind: str, path: Path) -> None:
+    prev = s.execute(
+        select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.kind == kind).order_by(ImportBatch.id)
+    ).scalars().first()
+    if prev is not None:
+        when = prev.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
+        raise AlreadyImported(
+            f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
+            f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",
+            code="sudah_diimpor", path=path)
+
+
 def run_import(
     db: Database,
     actor: Actor,
@@ -334,16 +354,8 @@ def run_import(
         match = M.validate_mapping(M.detect_header(head, p, file_name=path, choices=choices), p)
 
         with db.sessions() as s:
-            prev = s.execute(
-                select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.kind == kind)
-                .order_by(ImportBatch.id)
-            ).scalars().first()
-            if prev is not None:
-                when = prev.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
-                raise AlreadyImported(
-                    f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
-                    f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",
-                    code="sudah_diimpor", path=path)
+            # Early, to spare reading the file; checked again under the lock before storing.
+            _refuse_if_imported(s, sha, kind, path)
             office = settings.office_kab(s)
             kab_kode, kab_source = _file_kab(path, head, match, office, kab)
             resolver = RegionResolver.from_db(s, kab_kode)
@@ -403,8 +415,13 @@ def run_import(
         check_cancel(cancel)
         say(60, 100, "Menyimpan")
 
-        # 2. Store everything in one transaction.
-        with db.transaction() as s:
+        # 2. Store everything in one transaction, holding the lock of the data this kind writes from
+        # before it reads anything: an import started at the same moment elsewhere waits here,
+        # then finds this one's batch (same file) or its members (another file).
+        with db.transaction() as s, locks.hold(
+                s, STORE_LOCKS[kind], actor.username, f"impor {KIND_SHORT[kind]}, {path.name}",
+                waiting=lambda text: say(60, 100, text), cancel=cancel):
+            _refuse_if_imported(s, sha, kind, path)
             if kab_source != "kantor":
                 # The first import fixes the office's kabupaten/kota (audited) and says so.
                 current = settings.office_kab(s)
@@ -731,6 +748,10 @@ def _store_dukcapil(s: Session, actor: Actor, batch: ImportBatch, recs: list[Per
     check_cancel(cancel)
     if not prev_ids:
         return len(recs), 0, 0, 0
+    if s.get_bind().dialect.name == "postgresql":
+        # Statistics that still describe an empty table (or the previous extract alone) make the
+        # planner pick nested loops over both batches: quadratic again. A sample is ~0.1 s.
+        s.execute(text("ANALYZE dukcapil_persons"))
     say(0.6, "Membandingkan dengan data Dukcapil sebelumnya")
     old = DukcapilPerson.__table__.alias("old")
     new = DukcapilPerson.__table__.alias("new")

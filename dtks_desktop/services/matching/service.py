@@ -28,13 +28,14 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from ...db.bulk import bulk_insert, bulk_update
-from ...db.models import (AuditEvent, DukcapilPerson, Household, IdentityHistory, MatchResult, MatchRun, Member,
+from ...db.models import (AuditEvent, DukcapilPerson, Household, IdentityHistory, ImportBatch, MatchResult, MatchRun,
+                          Member,
                           User)
 from ...domain.formatting import angka
 from ...domain.regions import default_region_codes
 from ...domain.status import Role
 from ...domain.spreadsheet import csv_safe
-from .. import audit, programmes
+from .. import audit, locks, programmes
 from ..common import CancelFlag, Progress, check_cancel
 from ..database import Database
 from ..registry import db_timestamp, update_member
@@ -149,6 +150,19 @@ def _snapshot_batch(session: Session) -> tuple[int | None, int]:
     return row[0], int(row[1])
 
 
+# A matching run writes results, restores members' NIKs and rebuilds the programme links, all
+# computed from the registry and the civil-registry snapshot: its write transaction takes the
+# locks of all three (services/locks.py), so it never interleaves with an import.
+MATCH_LOCKS = (locks.REGISTRY, locks.DUKCAPIL, locks.PROGRAMMES)
+
+
+def _last_imports(session: Session) -> tuple:
+    """The newest SIKS-NG and civil-registry batch ids (each kind's imports are serialised by its
+    lock, so a newer import of a kind always has a larger id)."""
+    return tuple(session.execute(select(func.max(ImportBatch.id)).where(ImportBatch.kind == k)).scalar()
+                 for k in ("dtks", "dukcapil"))
+
+
 def _load_existing(session: Session) -> dict[int, tuple]:
     out: dict[int, tuple] = {}
     sql = ("SELECT member_id, fingerprint, dukcapil_batch_id, decision, status, dukcapil_id, nik_matched, score, "
@@ -175,6 +189,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     check_cancel(cancel)
     say(0.0, "Menyiapkan pemadanan")
     with db.sessions() as rs:
+        imports_seen = _last_imports(rs)  # before anything is read: what the run is computed from
         params = S.load_params(rs)
         batch_id, n_civil = _snapshot_batch(rs)
         if n_civil == 0:
@@ -322,7 +337,14 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     # 6. Write: one transaction.
     check_cancel(cancel)
     say(0.88, "Menyimpan hasil")
-    with db.transaction() as s:
+    waiting = (lambda text: progress(880, 1000, text)) if progress else None
+    with db.transaction() as s, locks.hold(s, MATCH_LOCKS, actor.username, "pemadanan", waiting=waiting,
+                                           cancel=cancel):
+        if _last_imports(s) != imports_seen:
+            # An import committed while this run read and linked: its results would be computed
+            # from data that is no longer there (or miss what is new). Nothing is written.
+            raise MatchingError("Data DTKS atau Dukcapil diimpor ulang selama pemadanan berjalan; hasil pemadanan "
+                                "ini tidak disimpan. Jalankan pemadanan sekali lagi.")
         run = MatchRun(user_id=actor.id, username=actor.username, dukcapil_batch_id=batch_id,
                        members_matched=members.n, params_json=params.as_json())
         s.add(run)
