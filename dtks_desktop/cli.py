@@ -18,13 +18,13 @@ import time
 from pathlib import Path
 from typing import Callable, Sequence
 
-from . import __version__
-from .config import ENV_PASSWORD, describe_url, resolve_database_url
-from .db.engine import DatabaseOpenError, busy_message
-from .domain.formatting import angka
-from .domain.status import ROLE_LABELS, Role
-from .services.common import Cancelled
-from .services.locks import LockBusy
+from dtks_desktop import __version__
+from dtks_desktop.config import ENV_PASSWORD, describe_url, resolve_database_url
+from dtks_desktop.db.engine import DatabaseOpenError, busy_message
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.status import ROLE_LABELS, Role
+from dtks_desktop.services.common import Cancelled
+from dtks_desktop.services.locks import LockBusy
 
 EXIT_OK = 0
 EXIT_ERROR = 1
@@ -59,8 +59,8 @@ def _open(args, *, create: bool = False):
     """Open the database of ``--db`` / DTKS_DATABASE_URL. Only ``create=True`` (db init) makes a
     SQLite file that does not exist; elsewhere a mistyped path is an error, not a new database.
     A server whose password is kept nowhere on this computer (no keyring) asks for it."""
-    from . import config
-    from .services.database import open_database
+    from dtks_desktop import config
+    from dtks_desktop.services.database import open_database
 
     config.migrate_saved_password()
     url = resolve_database_url(args.db)
@@ -86,8 +86,8 @@ def _open(args, *, create: bool = False):
 
 
 def _login(args, db):
-    from .services.database import login
-    from .services.users import LoginError
+    from dtks_desktop.services.database import login
+    from dtks_desktop.services.users import LoginError
 
     if not args.user:
         raise CliError("Perintah ini perlu pengguna: tambahkan --user NAMA (kata sandi dari DTKS_PASSWORD).",
@@ -128,9 +128,9 @@ def _emit(args, data: dict, human: str) -> None:
 # --- commands ----------------------------------------------------------------------------------
 
 def cmd_db_init(args) -> int:
-    from .domain.regions import kabupaten_display
-    from .services import settings as settings_service
-    from .services.users import UserError, create_user
+    from dtks_desktop.domain.regions import kabupaten_display
+    from dtks_desktop.services import settings as settings_service
+    from dtks_desktop.services.users import UserError, create_user
 
     kab = None
     if args.kab:
@@ -162,7 +162,7 @@ def cmd_db_init(args) -> int:
 
 
 def cmd_db_upgrade(args) -> int:
-    from .db.migrate import current_revision, head_revision
+    from dtks_desktop.db.migrate import current_revision, head_revision
 
     db = _open(args)  # open_database migrates
     try:
@@ -175,7 +175,7 @@ def cmd_db_upgrade(args) -> int:
 
 
 def cmd_db_info(args) -> int:
-    from .services.stats import database_summary
+    from dtks_desktop.services.stats import database_summary
 
     db = _open(args)
     try:
@@ -192,8 +192,8 @@ def cmd_db_info(args) -> int:
 
 def cmd_db_kab(args) -> int:
     """Show the office's kabupaten/kota; with a code, set it (a change: admin only, audited)."""
-    from .domain.regions import kabupaten_display
-    from .services import settings as settings_service
+    from dtks_desktop.domain.regions import kabupaten_display
+    from dtks_desktop.services import settings as settings_service
 
     db = _open(args)
     try:
@@ -218,7 +218,7 @@ def cmd_db_kab(args) -> int:
 
 
 def cmd_user_add(args) -> int:
-    from .services.users import UserError, create_user
+    from dtks_desktop.services.users import UserError, create_user
 
     db = _open(args)
     try:
@@ -237,7 +237,7 @@ def cmd_user_add(args) -> int:
 
 
 def cmd_user_list(args) -> int:
-    from .services.users import list_users
+    from dtks_desktop.services.users import list_users
 
     db = _open(args)
     try:
@@ -260,7 +260,7 @@ def cmd_user_list(args) -> int:
 
 
 def cmd_user_unlock(args) -> int:
-    from .services.users import UserError, unlock_user
+    from dtks_desktop.services.users import UserError, unlock_user
 
     db = _open(args)
     try:
@@ -279,7 +279,7 @@ def cmd_user_unlock(args) -> int:
 
 
 def cmd_audit(args) -> int:
-    from .services.audit import AuditFilter, list_events
+    from dtks_desktop.services.audit import AuditFilter, list_events
 
     db = _open(args)
     try:
@@ -296,7 +296,7 @@ def cmd_audit(args) -> int:
 
 
 def cmd_demo_data(args) -> int:
-    from .services import demo
+    from dtks_desktop.services import demo
 
     cfg = demo.DemoConfig(people=args.people, seed=args.seed, kab=args.kab, dukcapil_ratio=args.dukcapil_ratio)
     progress = _ProgressPrinter(sys.stderr.isatty() or args.progress)
@@ -313,7 +313,7 @@ def cmd_demo_data(args) -> int:
 
 
 def cmd_demo_load(args) -> int:
-    from .services import demo_loader
+    from dtks_desktop.services import demo_loader
 
     db = _open(args)
     try:
@@ -331,9 +331,9 @@ def cmd_demo_load(args) -> int:
 
 
 def cmd_import(args) -> int:
-    from .services.importing.mapping import MappingError
-    from .services.importing.readers import ImportFileError
-    from .services.importing.run import run_import
+    from dtks_desktop.services.importing.mapping import MappingError
+    from dtks_desktop.services.importing.readers import ImportFileError
+    from dtks_desktop.services.importing.run import run_import
 
     db = _open(args)
     try:
@@ -361,7 +361,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_import_history(args) -> int:
-    from .services.importing.run import history
+    from dtks_desktop.services.importing.run import history
 
     db = _open(args)
     try:
@@ -380,7 +380,7 @@ def cmd_import_history(args) -> int:
 
 
 def cmd_match_run(args) -> int:
-    from .services.matching.service import MatchingError, run_matching
+    from dtks_desktop.services.matching.service import MatchingError, run_matching
 
     db = _open(args)
     try:
@@ -397,7 +397,7 @@ def cmd_match_run(args) -> int:
 
 
 def cmd_match_export(args) -> int:
-    from .services.matching.service import export_csv
+    from dtks_desktop.services.matching.service import export_csv
 
     db = _open(args)
     try:
@@ -415,7 +415,7 @@ def cmd_match_export(args) -> int:
 
 
 def cmd_match_accept(args) -> int:
-    from .services.matching.service import MatchingError, bulk_accept, bulk_accept_preview
+    from dtks_desktop.services.matching.service import MatchingError, bulk_accept, bulk_accept_preview
 
     db = _open(args)
     try:
@@ -441,8 +441,8 @@ def cmd_match_settings(args) -> int:
     """Show the matching thresholds; ``NAME=VALUE`` changes one (admin or supervisor; audited)."""
     from dataclasses import fields as dc_fields
 
-    from .domain.status import Role
-    from .services.matching import settings as match_settings
+    from dtks_desktop.domain.status import Role
+    from dtks_desktop.services.matching import settings as match_settings
 
     db = _open(args)
     try:
@@ -475,7 +475,7 @@ def cmd_match_settings(args) -> int:
 
 
 def _write_report(fn, db, out: str, **kw):
-    from .services.match_reports import ReportError
+    from dtks_desktop.services.match_reports import ReportError
 
     try:
         return fn(db, Path(out), **kw)
@@ -486,7 +486,7 @@ def _write_report(fn, db, out: str, **kw):
 
 
 def cmd_match_report(args) -> int:
-    from .services import match_reports as R
+    from dtks_desktop.services import match_reports as R
 
     suffix = Path(args.out).suffix.lower()
     if suffix not in (".pdf", ".xlsx"):
@@ -513,7 +513,7 @@ def cmd_match_report(args) -> int:
 
 
 def cmd_programmes_link(args) -> int:
-    from .services.programmes import ProgrammeError, link_programmes
+    from dtks_desktop.services.programmes import ProgrammeError, link_programmes
 
     db = _open(args)
     try:
@@ -530,7 +530,7 @@ def cmd_programmes_link(args) -> int:
 
 
 def cmd_programmes_rules(args) -> int:
-    from .services.programmes import LEVEL_LABELS, NO_RULES_TEXT, ProgrammeError, get_rules, set_rules
+    from dtks_desktop.services.programmes import LEVEL_LABELS, NO_RULES_TEXT, ProgrammeError, get_rules, set_rules
 
     db = _open(args)
     try:
@@ -558,9 +558,9 @@ def cmd_programmes_rules(args) -> int:
 
 
 def cmd_programmes_double(args) -> int:
-    from .domain.masking import mask_nik
-    from .services import settings as settings_service
-    from .services.programmes import NO_RULES_TEXT, count_double_receipts, double_receipts, get_rules
+    from dtks_desktop.domain.masking import mask_nik
+    from dtks_desktop.services import settings as settings_service
+    from dtks_desktop.services.programmes import NO_RULES_TEXT, count_double_receipts, double_receipts, get_rules
 
     db = _open(args)
     try:

@@ -17,7 +17,7 @@ from sqlalchemy.exc import DBAPIError, OperationalError, SQLAlchemyError
 from sqlalchemy.orm import Session, sessionmaker
 from sqlalchemy.orm.exc import StaleDataError
 
-from ..config import normalize_url
+from dtks_desktop.config import normalize_url
 
 SQLITE_MAGIC = b"SQLite format 3\x00"
 

@@ -10,7 +10,7 @@ from alembic.runtime.migration import MigrationContext
 from alembic.script import ScriptDirectory
 from sqlalchemy import Engine
 
-from .engine import DatabaseOpenError
+from dtks_desktop.db.engine import DatabaseOpenError
 
 MIGRATIONS_DIR = Path(__file__).resolve().parent / "migrations"
 

@@ -28,7 +28,7 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Table, TableStyle
 
-from .letterhead import FONT, FONT_BOLD
+from dtks_desktop.documents.letterhead import FONT, FONT_BOLD
 
 __all__ = [
     "A4_LANDSCAPE", "MARGIN", "FOOTER_SPACE", "styles", "SectionStart", "NumberedCanvas", "Column", "TableSpec",

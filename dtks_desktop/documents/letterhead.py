@@ -18,7 +18,7 @@ from reportlab.lib.units import mm
 from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.platypus import Flowable
 
-from ..domain.formatting import tanggal
+from dtks_desktop.domain.formatting import tanggal
 
 __all__ = ["Letterhead", "make_letterhead", "KopSurat", "Signatory", "kepala_dinas", "SignatureBlock", "FONT",
            "FONT_BOLD"]

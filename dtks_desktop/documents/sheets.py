@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from datetime import date, datetime, time
 from decimal import Decimal
 
-from ..domain.spreadsheet import looks_like_formula
+from dtks_desktop.domain.spreadsheet import looks_like_formula
 
 
 class SafeSheets:

@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ..db.models import Region
-from ..domain.regions import kabupaten_display
-from ..domain.status import ROLE_LABELS, Role
+from dtks_desktop.db.models import Region
+from dtks_desktop.domain.regions import kabupaten_display
+from dtks_desktop.domain.status import ROLE_LABELS, Role
 
 
 @dataclass(frozen=True)
@@ -43,7 +43,7 @@ def kabupaten_choices(session: Session) -> list[KabupatenChoice]:
 
 def office_title(session: Session) -> str | None:
     """The office name if set, else the name of the office's kabupaten/kota, else None."""
-    from . import settings
+    from dtks_desktop.services import settings
 
     name = (settings.get(session, settings.OFFICE_NAME) or "").strip()
     if name:

@@ -10,8 +10,8 @@ from typing import Any
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import AuditEvent
-from .users import Actor
+from dtks_desktop.db.models import AuditEvent
+from dtks_desktop.services.users import Actor
 
 
 def _json(value: Any) -> str | None:

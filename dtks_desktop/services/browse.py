@@ -40,9 +40,9 @@ from typing import Sequence
 from sqlalchemy import ColumnElement, and_, func, or_, select, union_all
 from sqlalchemy.orm import Session, aliased
 
-from ..db.models import Household, MatchResult, Member, Region
-from ..domain.names import search_key
-from ..domain.nik import (
+from dtks_desktop.db.models import Household, MatchResult, Member, Region
+from dtks_desktop.domain.names import search_key
+from dtks_desktop.domain.nik import (
     NIK_BUKAN_16_DIGIT,
     NIK_BULAN_TIDAK_VALID,
     NIK_JENIS_KELAMIN_BEDA,
@@ -55,16 +55,16 @@ from ..domain.nik import (
     NIK_URUT_NOL,
     NIK_WILAYAH_TIDAK_DIKENAL,
 )
-from ..domain.status import (
+from dtks_desktop.domain.status import (
     MATCH_STATUS_LABELS,
     HOUSEHOLD_STATUS_LABELS,
     MEMBER_STATUS_LABELS,
     HouseholdStatus,
     MemberStatus,
 )
-from . import settings as settings_service
-from .matching.service import AUTO, reason_lines
-from .programmes import VIA_LABELS, ProgrammeOf, family_programmes, programmes_of_members
+from dtks_desktop.services import settings as settings_service
+from dtks_desktop.services.matching.service import AUTO, reason_lines
+from dtks_desktop.services.programmes import VIA_LABELS, ProgrammeOf, family_programmes, programmes_of_members
 
 __all__ = [
     "BrowseFilter",

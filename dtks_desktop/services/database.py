@@ -11,11 +11,11 @@ from dataclasses import dataclass, field
 from sqlalchemy import Engine
 from sqlalchemy.orm import Session, sessionmaker
 
-from ..config import default_sqlite_path, describe_url, resolve_database_url, sqlite_url
-from ..db.engine import DatabaseOpenError, make_engine, session_factory, transaction
-from ..db.migrate import upgrade
-from . import regions as regions_service
-from .users import Actor, LoginError, authenticate, has_users
+from dtks_desktop.config import default_sqlite_path, describe_url, resolve_database_url, sqlite_url
+from dtks_desktop.db.engine import DatabaseOpenError, make_engine, session_factory, transaction
+from dtks_desktop.db.migrate import upgrade
+from dtks_desktop.services import regions as regions_service
+from dtks_desktop.services.users import Actor, LoginError, authenticate, has_users
 
 
 @dataclass

@@ -42,7 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
-from .common import Cancelled
+from dtks_desktop.services.common import Cancelled
 
 __all__ = [
     "REFERENCE_DATE",

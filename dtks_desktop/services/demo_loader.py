@@ -16,14 +16,14 @@ from pathlib import Path
 
 from sqlalchemy import func, select
 
-from ..db.models import Member
-from ..domain.formatting import angka
-from ..domain.regions import kabupaten_display, parse_kabupaten_code
-from . import audit, demo, settings
-from .common import CancelFlag, Progress, check_cancel
-from .database import Database
-from .importing.run import run_import
-from .users import Actor
+from dtks_desktop.db.models import Member
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.regions import kabupaten_display, parse_kabupaten_code
+from dtks_desktop.services import audit, demo, settings
+from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.database import Database
+from dtks_desktop.services.importing.run import run_import
+from dtks_desktop.services.users import Actor
 
 
 class DemoLoadError(Exception):
@@ -111,7 +111,7 @@ def load_demo(
             if kind == "dtks":
                 members, rejected = r.imported, r.rejected
     with db.sessions() as s:
-        from ..db.models import Household
+        from dtks_desktop.db.models import Household
 
         households = s.execute(select(func.count()).select_from(Household)).scalar_one()
     say(100, 100, "Selesai")

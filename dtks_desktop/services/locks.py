@@ -48,7 +48,7 @@ from sqlalchemy import text
 from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
-from .common import CancelFlag, check_cancel
+from dtks_desktop.services.common import CancelFlag, check_cancel
 
 REGISTRY = "registry"
 DUKCAPIL = "dukcapil"

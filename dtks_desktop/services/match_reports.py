@@ -33,22 +33,22 @@ from reportlab.platypus import CondPageBreak, KeepTogether, PageBreak, Paragraph
 from sqlalchemy import and_, case, func, literal, or_, select
 from sqlalchemy.orm import Session, aliased
 
-from ..db.models import Household, MatchResult, MatchRun, Member, Region
-from ..documents.layout import (
+from dtks_desktop.db.models import Household, MatchResult, MatchRun, Member, Region
+from dtks_desktop.documents.layout import (
     A4_LANDSCAPE, TOTAL_BG, Column, SectionStart, TableSpec, build_pdf, frame_size, measure, paged_tables, styles,
 )
-from ..documents.sheets import SafeSheets
-from ..documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory, make_letterhead
-from ..domain.formatting import angka, tanggal
-from ..domain.masking import MaskPolicy, mask_nik
-from ..domain.regions import is_region_code, region_level, village_terms
-from . import settings
-from .browse import office_kab_kode
-from .common import CancelFlag, Progress, check_cancel
+from dtks_desktop.documents.sheets import SafeSheets
+from dtks_desktop.documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory, make_letterhead
+from dtks_desktop.domain.formatting import angka, tanggal
+from dtks_desktop.domain.masking import MaskPolicy, mask_nik
+from dtks_desktop.domain.regions import is_region_code, region_level, village_terms
+from dtks_desktop.services import settings
+from dtks_desktop.services.browse import office_kab_kode
+from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
 # The matching engine owns the statuses and their Indonesian labels.
-from .matching.engine import STATUS_LABELS, STATUSES
-from .matching.service import ACCEPTED, AUTO
-from .regions import region_name
+from dtks_desktop.services.matching.engine import STATUS_LABELS, STATUSES
+from dtks_desktop.services.matching.service import ACCEPTED, AUTO
+from dtks_desktop.services.regions import region_name
 
 __all__ = [
     "STATUSES", "STATUS_LABELS", "STATUS_NOTES", "REPORT_COLUMNS", "REPORT_LABELS", "DIKOREKSI", "TITLE_SUMMARY", "TITLE_VILLAGE", "ACTION_FIX", "ACTION_FILL",

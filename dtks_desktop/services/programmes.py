@@ -39,14 +39,14 @@ from sqlalchemy import (
 )
 from sqlalchemy.orm import Session, aliased
 
-from ..db.models import Household, Member, ProgrammeLink, ProgrammeRecipient, Region
-from ..domain.formatting import angka
-from ..domain.nik import NIK_RUSAK_EXCEL
-from ..domain.nokk import KK_RUSAK_EXCEL
-from ..domain.status import Role
-from . import audit, locks, settings
-from .common import CancelFlag, Progress, check_cancel
-from .users import Actor
+from dtks_desktop.db.models import Household, Member, ProgrammeLink, ProgrammeRecipient, Region
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.nik import NIK_RUSAK_EXCEL
+from dtks_desktop.domain.nokk import KK_RUSAK_EXCEL
+from dtks_desktop.domain.status import Role
+from dtks_desktop.services import audit, locks, settings
+from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.users import Actor
 
 __all__ = [
     "VIA_LABELS", "LEVEL_LABELS", "RULES_KEY", "NO_RULES_TEXT",

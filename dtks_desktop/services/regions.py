@@ -14,9 +14,9 @@ from rapidfuzz import fuzz, process
 from sqlalchemy import Connection, Engine, func, select
 from sqlalchemy.orm import Session
 
-from ..db.bulk import bulk_insert
-from ..db.models import Region
-from ..domain.regions import default_region_codes, normalize_region_name, region_level
+from dtks_desktop.db.bulk import bulk_insert
+from dtks_desktop.db.models import Region
+from dtks_desktop.domain.regions import default_region_codes, normalize_region_name, region_level
 ATTRIBUTION = (
     "Kode wilayah Kemendagri (Kepmendagri No. 300.2.2-2138 Tahun 2025) dari repositori publik "
     "cahyadsn/wilayah, Lisensi MIT, hak cipta (c) 2017-2025 Cahya DSN."

@@ -15,12 +15,12 @@ from typing import Iterable, Iterator
 
 from sqlalchemy.orm import Session
 
-from ..db.bulk import bulk_insert, next_ids
-from ..db.models import Household, Member
-from ..domain.names import search_key
-from . import audit
-from .common import CancelFlag, Progress, check_cancel
-from .users import Actor
+from dtks_desktop.db.bulk import bulk_insert, next_ids
+from dtks_desktop.db.models import Household, Member
+from dtks_desktop.domain.names import search_key
+from dtks_desktop.services import audit
+from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.users import Actor
 
 
 @dataclass

@@ -5,13 +5,13 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.models import DukcapilPerson, Household, ImportBatch, Setting
-from ..domain.formatting import angka
-from ..domain.masking import MaskPolicy
-from ..domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code
-from ..domain.status import Role
-from . import audit
-from .users import Actor
+from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, Setting
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.masking import MaskPolicy
+from dtks_desktop.domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code
+from dtks_desktop.domain.status import Role
+from dtks_desktop.services import audit
+from dtks_desktop.services.users import Actor
 
 KAB_KODE = "office.kab_kode"
 OFFICE_NAME = "office.name"

@@ -5,15 +5,15 @@ from __future__ import annotations
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from ..db.migrate import current_revision
-from ..db.models import AuditEvent, Household, Member, Region, User
+from dtks_desktop.db.migrate import current_revision
+from dtks_desktop.db.models import AuditEvent, Household, Member, Region, User
 
 
 def database_summary(session: Session) -> dict:
     def count(model) -> int:
         return session.execute(select(func.count()).select_from(model)).scalar_one()
 
-    from . import settings
+    from dtks_desktop.services import settings
 
     return {
         "revision": current_revision(session.get_bind()),

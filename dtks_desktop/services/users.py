@@ -20,8 +20,8 @@ from argon2.exceptions import InvalidHashError, VerificationError, VerifyMismatc
 from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
-from ..db.models import LoginThrottle, User, utcnow
-from ..domain.status import ROLE_LABELS, ROLES_FULL_NIK, Role
+from dtks_desktop.db.models import LoginThrottle, User, utcnow
+from dtks_desktop.domain.status import ROLE_LABELS, ROLES_FULL_NIK, Role
 
 _hasher = PasswordHasher()
 
@@ -181,7 +181,7 @@ def create_user(
     by: Actor | None = None,
 ) -> Actor:
     """Create a user. The first user of a database may only be an admin; later ones need an admin."""
-    from . import audit
+    from dtks_desktop.services import audit
 
     name = _validate_username(username)
     try:
@@ -213,8 +213,8 @@ def authenticate(session: Session, username: str, password: str) -> Actor:
     Throttled as described in the module docstring; the caller commits also on LoginError so
     that the count and the audit events stay (``services.database.login``).
     """
-    from . import audit
-    from . import settings as settings_service
+    from dtks_desktop.services import audit
+    from dtks_desktop.services import settings as settings_service
 
     typed = (username or "").strip()
     key = _throttle_key(typed)
@@ -285,7 +285,7 @@ def _forget_old_failures(session: Session, now: datetime) -> None:
 
 def unlock_user(session: Session, actor: Actor, username: str) -> bool:
     """Clear a user's failed logins and lock (admin). Returns False when there was nothing to clear."""
-    from . import audit
+    from dtks_desktop.services import audit
 
     if actor.role != Role.ADMIN:
         raise UserError("Hanya administrator yang boleh membuka kunci pengguna.")
@@ -311,7 +311,7 @@ _DUMMY = _hasher.hash("dtks-desktop-dummy-password")
 
 
 def change_password(session: Session, actor: Actor, username: str, new_password: str, *, old_password: str | None = None) -> None:
-    from . import audit
+    from dtks_desktop.services import audit
 
     user = _get(session, username)
     if actor.role != Role.ADMIN:
@@ -330,7 +330,7 @@ def change_password(session: Session, actor: Actor, username: str, new_password:
 
 
 def set_role(session: Session, actor: Actor, username: str, role: Role | str) -> None:
-    from . import audit
+    from dtks_desktop.services import audit
 
     if actor.role != Role.ADMIN:
         raise UserError("Hanya administrator yang boleh mengubah peran.")
@@ -345,7 +345,7 @@ def set_role(session: Session, actor: Actor, username: str, role: Role | str) ->
 
 
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
-    from . import audit
+    from dtks_desktop.services import audit
 
     if actor.role != Role.ADMIN:
         raise UserError("Hanya administrator yang boleh menonaktifkan pengguna.")

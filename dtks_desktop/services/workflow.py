@@ -8,10 +8,10 @@ from __future__ import annotations
 
 from sqlalchemy.orm import Session
 
-from ..db.models import Household, Member, StatusHistory
-from ..domain.status import HOUSEHOLD_STATUS_LABELS, MEMBER_STATUS_LABELS, TransitionError, check_transition
-from . import audit
-from .users import Actor
+from dtks_desktop.db.models import Household, Member, StatusHistory
+from dtks_desktop.domain.status import HOUSEHOLD_STATUS_LABELS, MEMBER_STATUS_LABELS, TransitionError, check_transition
+from dtks_desktop.services import audit
+from dtks_desktop.services.users import Actor
 
 
 class NotFound(LookupError):

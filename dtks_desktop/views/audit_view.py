@@ -29,11 +29,11 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..jobs import Job
-from ..services import audit as audit_service
-from ..services.audit import ACTION_LABELS, AuditFilter, AuditRow
-from .context import AppContext
-from .widgets import fmt_int, show_exception, start_job
+from dtks_desktop.jobs import Job
+from dtks_desktop.services import audit as audit_service
+from dtks_desktop.services.audit import ACTION_LABELS, AuditFilter, AuditRow
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.widgets import fmt_int, show_exception, start_job
 
 PAGE_SIZE = 200
 

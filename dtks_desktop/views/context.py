@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from ..services.database import Database
-from ..services.users import Actor
+from dtks_desktop.services.database import Database
+from dtks_desktop.services.users import Actor
 
 
 @dataclass

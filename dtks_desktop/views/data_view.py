@@ -59,16 +59,16 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.masking import MaskPolicy, mask_nik, mask_no_kk, mask_numbers
-from ..domain.status import MEMBER_STATUS_LABELS, MemberStatus
-from ..jobs import Job, JobRunner
-from ..services import browse
-from ..services import settings as settings_service
-from ..services.browse import BrowseFilter, FamilyDetail, MemberRow
-from ..services.database import Database
-from ..services.users import Actor
-from .context import AppContext
-from .widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_no_kk, mask_numbers
+from dtks_desktop.domain.status import MEMBER_STATUS_LABELS, MemberStatus
+from dtks_desktop.jobs import Job, JobRunner
+from dtks_desktop.services import browse
+from dtks_desktop.services import settings as settings_service
+from dtks_desktop.services.browse import BrowseFilter, FamilyDetail, MemberRow
+from dtks_desktop.services.database import Database
+from dtks_desktop.services.users import Actor
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
 
 log = logging.getLogger(__name__)
 

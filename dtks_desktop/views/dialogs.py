@@ -33,13 +33,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from .. import __version__
-from .. import config
-from ..jobs import Job
-from ..services import database as database_service
-from ..services.users import MIN_PASSWORD, UserError
-from .kabupaten_picker import KabupatenPicker
-from .widgets import ErrorLabel, start_job, user_message
+from dtks_desktop import __version__
+from dtks_desktop import config
+from dtks_desktop.jobs import Job
+from dtks_desktop.services import database as database_service
+from dtks_desktop.services.users import MIN_PASSWORD, UserError
+from dtks_desktop.views.kabupaten_picker import KabupatenPicker
+from dtks_desktop.views.widgets import ErrorLabel, start_job, user_message
 
 APP_TITLE = "DTKS Desktop"
 SQLITE_FILTER = "Basis data DTKS (*.sqlite *.sqlite3 *.db);;Semua berkas (*)"
@@ -130,8 +130,8 @@ class FirstAdminDialog(QDialog):
         )
         self.kab = KabupatenPicker()
         try:
-            from ..services.app_info import kabupaten_choices
-            from ..services.settings import office_kab
+            from dtks_desktop.services.app_info import kabupaten_choices
+            from dtks_desktop.services.settings import office_kab
 
             with db.sessions() as s:
                 self.kab.set_choices(kabupaten_choices(s), office_kab(s))
@@ -222,8 +222,8 @@ class FirstAdminDialog(QDialog):
 
 def _create_first_admin(db, username: str, password: str, full_name: str | None, kab: str | None = None):
     """The first administrator and the office's kabupaten/kota, in one transaction (audited)."""
-    from ..services.settings import set_office_kab
-    from ..services.users import create_user
+    from dtks_desktop.services.settings import set_office_kab
+    from dtks_desktop.services.users import create_user
 
     with db.transaction() as s:
         actor = create_user(s, username, password, "admin", full_name=full_name)
@@ -683,7 +683,7 @@ def _dist_version(name: str) -> str:
 class AboutDialog(QDialog):
     def __init__(self, parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        from ..services.regions import ATTRIBUTION
+        from dtks_desktop.services.regions import ATTRIBUTION
 
         self.setWindowTitle("Tentang DTKS Desktop")
         self.setMinimumSize(600, 640)

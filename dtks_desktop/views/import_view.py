@@ -63,15 +63,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.masking import MaskPolicy, mask_nik
-from ..jobs import Job
-from ..services import settings as settings_service
-from ..services.importing import mapping as M
-from ..services.importing.mapping import FIELD_LABELS, MappingProblem, Preset
-from ..services.importing.presets import list_presets, save_preset
-from ..services.importing.readers import ImportFileError
-from ..services.importing.report import default_report_path, write_report
-from ..services.importing.run import (
+from dtks_desktop.domain.masking import MaskPolicy, mask_nik
+from dtks_desktop.jobs import Job
+from dtks_desktop.services import settings as settings_service
+from dtks_desktop.services.importing import mapping as M
+from dtks_desktop.services.importing.mapping import FIELD_LABELS, MappingProblem, Preset
+from dtks_desktop.services.importing.presets import list_presets, save_preset
+from dtks_desktop.services.importing.readers import ImportFileError
+from dtks_desktop.services.importing.report import default_report_path, write_report
+from dtks_desktop.services.importing.run import (
     DEFAULT_PRESET,
     KINDS,
     BatchInfo,
@@ -84,9 +84,9 @@ from ..services.importing.run import (
     preview,
     run_import,
 )
-from .audit_view import local_time
-from .context import AppContext
-from .widgets import ask_yes_no, fmt_int, job_runner, show_error, show_exception, show_message, start_job
+from dtks_desktop.views.audit_view import local_time
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.widgets import ask_yes_no, fmt_int, job_runner, show_error, show_exception, show_message, start_job
 
 log = logging.getLogger(__name__)
 

@@ -9,8 +9,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QComboBox, QCompleter, QWidget
 
-from ..domain.regions import parse_kabupaten_code
-from ..services.app_info import KabupatenChoice
+from dtks_desktop.domain.regions import parse_kabupaten_code
+from dtks_desktop.services.app_info import KabupatenChoice
 
 EMPTY_TEXT = "(belum dipilih)"
 

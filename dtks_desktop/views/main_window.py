@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.formatting import angka
-from ..domain.regions import kabupaten_display
-from ..domain.status import Role
-from ..jobs import Job
-from ..services.app_info import office_title
-from ..services.settings import office_kab_label
-from .context import AppContext
-from .dialogs import APP_TITLE, AboutDialog, ConnectionDialog
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.regions import kabupaten_display
+from dtks_desktop.domain.status import Role
+from dtks_desktop.jobs import Job
+from dtks_desktop.services.app_info import office_title
+from dtks_desktop.services.settings import office_kab_label
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.dialogs import APP_TITLE, AboutDialog, ConnectionDialog
 
 log = logging.getLogger(__name__)
 
@@ -168,33 +168,33 @@ class MainWindow(QMainWindow):
         self._data_refresh.setSingleShot(True)
         self._data_refresh.setInterval(800)
         self._data_refresh.timeout.connect(lambda: self.data_view.refresh())
-        from .data_view import DataView
+        from dtks_desktop.views.data_view import DataView
 
         self.data_view = DataView(self.ctx)
         self.data_view.demoRequested.connect(self.load_demo_data)
         self.add_page(KEY_DATA, "Data Keluarga & Anggota", sp.SP_FileDialogDetailedView, self.data_view)
         if actor.has_role(*IMPORT_ROLES):
             try:
-                from .import_view import ImportView
+                from dtks_desktop.views.import_view import ImportView
             except ImportError as exc:  # pragma: no cover - only while the view is being written
                 log.warning("Import view not available: %s", exc)
             else:
                 self.import_view = ImportView(self.ctx)
                 self.import_view.imported.connect(lambda _batch: self._registry_changed())
                 self.add_page(KEY_IMPORT, "Impor Data", sp.SP_DialogOpenButton, self.import_view)
-        from .review_view import ReviewView
+        from dtks_desktop.views.review_view import ReviewView
 
         self.review_view = ReviewView(self.ctx)
         self.review_view.decided.connect(lambda _member: self._data_refresh.start())
         self.review_view.matchingFinished.connect(self._data_refresh.start)
         self.add_page(KEY_REVIEW, "Pemadanan", sp.SP_FileDialogListView, self.review_view)
         if actor.has_role(*AUDIT_ROLES):
-            from .audit_view import AuditView
+            from dtks_desktop.views.audit_view import AuditView
 
             self.add_page(KEY_AUDIT, "Log Audit", sp.SP_FileDialogContentsView, AuditView(self.ctx))
         if actor.has_role(Role.ADMIN):
-            from .settings_view import SettingsView
-            from .users_view import UsersView
+            from dtks_desktop.views.settings_view import SettingsView
+            from dtks_desktop.views.users_view import UsersView
 
             self.add_page(KEY_USERS, "Pengguna", sp.SP_DirHomeIcon, UsersView(self.ctx))
             settings = SettingsView(self.ctx)
@@ -210,8 +210,8 @@ class MainWindow(QMainWindow):
     # ------------------------------------------------------------------ demo data
     def load_demo_data(self) -> None:
         """"Buat data contoh": fill an empty database with a synthetic kabupaten, off the GUI thread."""
-        from ..services.demo_loader import load_demo
-        from .widgets import ask_yes_no, show_message, start_job
+        from dtks_desktop.services.demo_loader import load_demo
+        from dtks_desktop.views.widgets import ask_yes_no, show_message, start_job
 
         try:
             with self.ctx.db.sessions() as s:

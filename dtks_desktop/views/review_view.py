@@ -78,18 +78,18 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.formatting import angka
-from ..domain.masking import MaskPolicy, mask_nik, mask_numbers
-from ..domain.status import MATCH_STATUS_LABELS
-from ..jobs import Job
-from ..services import browse
-from ..services import settings as settings_service
-from ..services.database import Database
-from ..services.matching import service as matching
-from ..services.matching.service import CandidateView, FieldComparison, MatchSummary, QueueItem, ReviewItem
-from .audit_view import local_time
-from .context import AppContext
-from .widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
+from dtks_desktop.domain.status import MATCH_STATUS_LABELS
+from dtks_desktop.jobs import Job
+from dtks_desktop.services import browse
+from dtks_desktop.services import settings as settings_service
+from dtks_desktop.services.database import Database
+from dtks_desktop.services.matching import service as matching
+from dtks_desktop.services.matching.service import CandidateView, FieldComparison, MatchSummary, QueueItem, ReviewItem
+from dtks_desktop.views.audit_view import local_time
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
 
 log = logging.getLogger(__name__)
 

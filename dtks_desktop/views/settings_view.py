@@ -25,14 +25,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.masking import MaskPolicy, mask_nik
-from ..jobs import Job
-from ..services import settings as settings_service
-from ..services.app_info import KabupatenChoice, kabupaten_choices
-from ..services.matching import settings as match_settings
-from .context import AppContext
-from .kabupaten_picker import KabupatenPicker
-from .widgets import ErrorLabel, ask_yes_no, start_job, user_message
+from dtks_desktop.domain.masking import MaskPolicy, mask_nik
+from dtks_desktop.jobs import Job
+from dtks_desktop.services import settings as settings_service
+from dtks_desktop.services.app_info import KabupatenChoice, kabupaten_choices
+from dtks_desktop.services.matching import settings as match_settings
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.kabupaten_picker import KabupatenPicker
+from dtks_desktop.views.widgets import ErrorLabel, ask_yes_no, start_job, user_message
 
 SAMPLE_NIK = "3310012505870003"
 MAX_KEEP = 8

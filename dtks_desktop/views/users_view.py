@@ -25,13 +25,13 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..domain.status import ROLE_LABELS, Role
-from ..jobs import Job
-from ..services import users as users_service
-from ..services.app_info import role_choices
-from ..services.users import MIN_PASSWORD, UserInfo
-from .context import AppContext
-from .widgets import ErrorLabel, ask_yes_no, show_exception, start_job, user_message
+from dtks_desktop.domain.status import ROLE_LABELS, Role
+from dtks_desktop.jobs import Job
+from dtks_desktop.services import users as users_service
+from dtks_desktop.services.app_info import role_choices
+from dtks_desktop.services.users import MIN_PASSWORD, UserInfo
+from dtks_desktop.views.context import AppContext
+from dtks_desktop.views.widgets import ErrorLabel, ask_yes_no, show_exception, start_job, user_message
 
 COLUMNS = ["Nama pengguna", "Nama lengkap", "Peran", "Status"]
 

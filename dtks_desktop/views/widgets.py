@@ -32,8 +32,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from ..db.engine import busy_message
-from ..jobs import Job, JobRunner
+from dtks_desktop.db.engine import busy_message
+from dtks_desktop.jobs import Job, JobRunner
 
 log = logging.getLogger(__name__)
 
@@ -365,7 +365,7 @@ def fill_desa_combo(db, kecamatan_combo, desa_combo) -> None:
     Shared by every page with a Kecamatan + Desa/Kel filter pair. Item data is the region code;
     the first item ("Semua desa/kelurahan") carries None. No signal fires while refilling.
     """
-    from ..services import browse
+    from dtks_desktop.services import browse
 
     kec = kecamatan_combo.currentData()
     desa_combo.blockSignals(True)

@@ -18,9 +18,9 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 
-from ...domain.formatting import angka
-from ...domain.regions import RegionCodes, kabupaten_display, repair_code
-from .rows import WILAYAH_LUAR_KABUPATEN, PersonRecord
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.regions import RegionCodes, kabupaten_display, repair_code
+from dtks_desktop.services.importing.rows import WILAYAH_LUAR_KABUPATEN, PersonRecord
 
 @dataclass
 class FileOrigin:

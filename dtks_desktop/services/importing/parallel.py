@@ -26,11 +26,11 @@ from concurrent.futures import ProcessPoolExecutor
 from itertools import islice
 from typing import Iterable, Iterator
 
-from ...domain.regions import default_region_codes
-from ..common import CancelFlag, Cancelled
-from ..regions import RegionResolver
-from . import mapping as M
-from .rows import PersonRecord, RegionContext, RowProcessor, from_wire, to_wire
+from dtks_desktop.domain.regions import default_region_codes
+from dtks_desktop.services.common import CancelFlag, Cancelled
+from dtks_desktop.services.regions import RegionResolver
+from dtks_desktop.services.importing import mapping as M
+from dtks_desktop.services.importing.rows import PersonRecord, RegionContext, RowProcessor, from_wire, to_wire
 
 PARALLEL_FROM_ROWS = 40_000
 CHUNK = 4_000

@@ -9,11 +9,11 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db.models import Setting
-from .. import settings
-from ..users import Actor
-from . import mapping as M
-from .readers import ImportFileError
+from dtks_desktop.db.models import Setting
+from dtks_desktop.services import settings
+from dtks_desktop.services.users import Actor
+from dtks_desktop.services.importing import mapping as M
+from dtks_desktop.services.importing.readers import ImportFileError
 
 PREFIX = "import.preset."
 

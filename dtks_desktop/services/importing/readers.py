@@ -70,7 +70,7 @@ from datetime import time as dtime
 from pathlib import Path
 from xml.etree import ElementTree
 
-from ...domain.spreadsheet import CellError, cell_error_of_text
+from dtks_desktop.domain.spreadsheet import CellError, cell_error_of_text
 
 __all__ = [
     "ImportFileError",

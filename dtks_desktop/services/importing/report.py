@@ -12,13 +12,13 @@ from pathlib import Path
 import xlsxwriter
 from sqlalchemy import select
 
-from ...config import data_dir
-from ...db.models import ImportBatch, ImportProblem
-from ...documents.sheets import SafeSheets
-from ...domain.formatting import angka
-from ...domain.masking import mask_nik
-from .. import settings
-from ..database import Database
+from dtks_desktop.config import data_dir
+from dtks_desktop.db.models import ImportBatch, ImportProblem
+from dtks_desktop.documents.sheets import SafeSheets
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.masking import mask_nik
+from dtks_desktop.services import settings
+from dtks_desktop.services.database import Database
 
 SEVERITY_LABEL = {"error": "Ditolak", "warning": "Peringatan"}
 

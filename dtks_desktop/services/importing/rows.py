@@ -28,16 +28,16 @@ from dataclasses import dataclass, field
 from datetime import date
 from operator import attrgetter
 
-from ...domain.family import parse_hubungan
-from ...domain.issues import Issue, Severity, error, warning
-from ...domain.names import display_name, has_digits, search_key
-from ...domain.nik import NIK_RUSAK_EXCEL, normalize_sex, parse_nik
-from ...domain.nokk import parse_no_kk
-from ...domain.regions import RegionCodes, repair_code
-from ...domain.spreadsheet import CellError, clean_id, clean_rt_rw, clean_text
-from ..regions import RegionNotFound, RegionResolver
-from . import mapping as M
-from .dates import TANGGAL_BULAN_DULU, parse_date
+from dtks_desktop.domain.family import parse_hubungan
+from dtks_desktop.domain.issues import Issue, Severity, error, warning
+from dtks_desktop.domain.names import display_name, has_digits, search_key
+from dtks_desktop.domain.nik import NIK_RUSAK_EXCEL, normalize_sex, parse_nik
+from dtks_desktop.domain.nokk import parse_no_kk
+from dtks_desktop.domain.regions import RegionCodes, repair_code
+from dtks_desktop.domain.spreadsheet import CellError, clean_id, clean_rt_rw, clean_text
+from dtks_desktop.services.regions import RegionNotFound, RegionResolver
+from dtks_desktop.services.importing import mapping as M
+from dtks_desktop.services.importing.dates import TANGGAL_BULAN_DULU, parse_date
 
 # Problem codes that this module adds to the domain's.
 TANPA_IDENTITAS = "tanpa_nik_dan_id_dtks"
@@ -109,7 +109,7 @@ def _column_limits() -> dict[str, int]:
     """Longest value each record field may hold: the shortest ``String(n)`` column it is stored
     in (members, households, civil-registry persons, programme recipients). One place, read
     from the models, so that the row checks and the schema cannot disagree."""
-    from ...db.models import DukcapilPerson, Household, Member, ProgrammeRecipient
+    from dtks_desktop.db.models import DukcapilPerson, Household, Member, ProgrammeRecipient
 
     names = set(PersonRecord.__dataclass_fields__)
     out: dict[str, int] = {}

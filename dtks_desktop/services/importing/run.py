@@ -24,24 +24,24 @@ from typing import Mapping
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from ...config import data_dir
-from ...db.bulk import bulk_insert, bulk_update
-from ...db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
-from ...domain.formatting import angka
-from ...domain.issues import Severity, warning
-from ...domain.names import search_key
-from ...domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
-from .. import audit, locks, programmes, settings
-from ..common import CancelFlag, Cancelled, Progress, check_cancel
-from ..database import Database
-from ..regions import RegionResolver
-from ..registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
-from ..users import Actor
-from . import mapping as M
-from .origin import FileOrigin, tally
-from .parallel import check_rows
-from .readers import ImportFileError, Table, open_table
-from .rows import SEL_GALAT, TANPA_NIK, PersonRecord, Problem, RegionContext, RowProcessor
+from dtks_desktop.config import data_dir
+from dtks_desktop.db.bulk import bulk_insert, bulk_update
+from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.issues import Severity, warning
+from dtks_desktop.domain.names import search_key
+from dtks_desktop.domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
+from dtks_desktop.services import audit, locks, programmes, settings
+from dtks_desktop.services.common import CancelFlag, Cancelled, Progress, check_cancel
+from dtks_desktop.services.database import Database
+from dtks_desktop.services.regions import RegionResolver
+from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
+from dtks_desktop.services.users import Actor
+from dtks_desktop.services.importing import mapping as M
+from dtks_desktop.services.importing.origin import FileOrigin, tally
+from dtks_desktop.services.importing.parallel import check_rows
+from dtks_desktop.services.importing.readers import ImportFileError, Table, open_table
+from dtks_desktop.services.importing.rows import SEL_GALAT, TANPA_NIK, PersonRecord, Problem, RegionContext, RowProcessor
 
 NIK_TERSIMPAN_DIPERTAHANKAN = "nik_tersimpan_dipertahankan"
 
@@ -336,7 +336,7 @@ def run_import(
     say = progress or (lambda d, t, x="": None)
     say(0, 100, "Memeriksa berkas")
     if isinstance(preset, str) and preset not in M.PRESETS:
-        from .presets import get as get_saved_preset
+        from dtks_desktop.services.importing.presets import get as get_saved_preset
 
         with db.sessions() as s:
             preset = get_saved_preset(s, preset)
@@ -473,7 +473,7 @@ def run_import(
         table.close()
     if result.problems and (write_report_file or report_dir):
         say(96, 100, "Menulis laporan")
-        from .report import default_report_path, write_report
+        from dtks_desktop.services.importing.report import default_report_path, write_report
 
         out = Path(report_dir) if report_dir else None
         target = default_report_path(result.batch_id, path.name, out)

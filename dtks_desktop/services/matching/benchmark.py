@@ -24,10 +24,10 @@ from pathlib import Path
 
 
 def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | None = None) -> None:
-    from .. import demo, settings
-    from ..database import open_database
-    from ..importing.run import run_import
-    from ..users import create_user
+    from dtks_desktop.services import demo, settings
+    from dtks_desktop.services.database import open_database
+    from dtks_desktop.services.importing.run import run_import
+    from dtks_desktop.services.users import create_user
 
     db = open_database(url)
     with db.transaction() as s:
@@ -49,8 +49,8 @@ def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | N
 
 
 def _child(url: str, full: bool) -> None:
-    from ..database import login, open_database
-    from .service import run_matching
+    from dtks_desktop.services.database import login, open_database
+    from dtks_desktop.services.matching.service import run_matching
 
     db = open_database(url)
     actor = login(db, "admin", "rahasia-admin-1")

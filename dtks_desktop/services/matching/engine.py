@@ -35,11 +35,11 @@ import numpy as np
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from ...domain.names import normalize_name
-from ...domain.status import MATCH_STATUS_LABELS
-from ...domain.spreadsheet import clean_id
-from ..common import CancelFlag, Progress, check_cancel
-from . import settings as S
+from dtks_desktop.domain.names import normalize_name
+from dtks_desktop.domain.status import MATCH_STATUS_LABELS
+from dtks_desktop.domain.spreadsheet import clean_id
+from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.matching import settings as S
 
 __all__ = [
     "STATUSES", "PADAN", "PADAN_CATATAN", "USULAN_KOREKSI", "NIK_ORANG_LAIN", "GANDA", "TIDAK_PADAN",
@@ -1094,7 +1094,7 @@ _MUHAMMAD_WORDS = frozenset({"M", "MOH", "MUH", "MOCH", "MUCH", "MHD", "MOHAMAD"
 
 def _name_difference(a: str, b: str) -> str:
     """What kind of writing difference two names with the same normalised form have."""
-    from ...domain.names import modernize_spelling
+    from dtks_desktop.domain.names import modernize_spelling
 
     wa, wb = set(written_form(a).split()), set(written_form(b).split())
     only = (wa - wb) | (wb - wa)

@@ -27,21 +27,21 @@ import numpy as np
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from ...db.bulk import bulk_insert, bulk_update
-from ...db.models import (AuditEvent, DukcapilPerson, Household, IdentityHistory, ImportBatch, MatchResult, MatchRun,
+from dtks_desktop.db.bulk import bulk_insert, bulk_update
+from dtks_desktop.db.models import (AuditEvent, DukcapilPerson, Household, IdentityHistory, ImportBatch, MatchResult, MatchRun,
                           Member,
                           User)
-from ...domain.formatting import angka
-from ...domain.regions import default_region_codes
-from ...domain.status import Role
-from ...domain.spreadsheet import csv_safe
-from .. import audit, locks, programmes
-from ..common import CancelFlag, Progress, check_cancel
-from ..database import Database
-from ..registry import db_timestamp, update_member
-from ..users import Actor
-from . import engine as E
-from . import settings as S
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.regions import default_region_codes
+from dtks_desktop.domain.status import Role
+from dtks_desktop.domain.spreadsheet import csv_safe
+from dtks_desktop.services import audit, locks, programmes
+from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.database import Database
+from dtks_desktop.services.registry import db_timestamp, update_member
+from dtks_desktop.services.users import Actor
+from dtks_desktop.services.matching import engine as E
+from dtks_desktop.services.matching import settings as S
 
 __all__ = [
     "MatchingError", "MatchSummary", "run_matching", "QueueItem", "FieldComparison", "CandidateView",

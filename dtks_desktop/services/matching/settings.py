@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy.orm import Session
 
-from ...services import settings as office_settings
-from ...services.users import Actor
+from dtks_desktop.services import settings as office_settings
+from dtks_desktop.services.users import Actor
 
 # --- comparison levels -------------------------------------------------------------------------
 # Every field has level 0 = "not comparable" (missing on one side), weight 0.

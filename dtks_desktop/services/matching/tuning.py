@@ -29,8 +29,8 @@ from pathlib import Path
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
-from ...db.models import Member, MatchResult
-from . import service as svc
+from dtks_desktop.db.models import Member, MatchResult
+from dtks_desktop.services.matching import service as svc
 
 
 @dataclass
@@ -129,8 +129,8 @@ def proposal_line(q: Quality, thresholds=(10, 15, 20, 25)) -> str:
 
 def load_demo(db, actor, outdir: Path, people: int, seed: int, ratio: float = 2.0, kab: str = "33.10") -> dict:
     """Generate a demo dataset of kabupaten/kota ``kab`` and import its civil registry and SIKS-NG export."""
-    from .. import demo, settings
-    from ..importing.run import run_import
+    from dtks_desktop.services import demo, settings
+    from dtks_desktop.services.importing.run import run_import
 
     files = demo.generate_files(outdir, demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio, kab=kab),
                                 xlsx=False)
@@ -143,7 +143,7 @@ def load_demo(db, actor, outdir: Path, people: int, seed: int, ratio: float = 2.
 
 def estimate_mu(db, ground_truth: Path) -> dict:
     """m/u per field level among the candidate pairs the engine produced (JSON ``candidates``)."""
-    from . import settings as S
+    from dtks_desktop.services.matching import settings as S
 
     truth = {}
     with open(ground_truth, newline="", encoding="utf-8") as fh:
@@ -176,9 +176,9 @@ def estimate_mu(db, ground_truth: Path) -> dict:
 
 
 def main(argv=None) -> int:
-    from ...config import sqlite_url
-    from ..database import open_database
-    from ..users import create_user
+    from dtks_desktop.config import sqlite_url
+    from dtks_desktop.services.database import open_database
+    from dtks_desktop.services.users import create_user
 
     ap = argparse.ArgumentParser(description="Kualitas pemadanan pada data contoh (ground truth)")
     ap.add_argument("--people", type=int, default=3000)
@@ -199,7 +199,7 @@ def main(argv=None) -> int:
                 with db.transaction() as s:
                     actor = create_user(s, "admin", "rahasia-admin-1", "admin")
                     if args.no_restore:
-                        from .settings import save_param
+                        from dtks_desktop.services.matching.settings import save_param
                         save_param(s, actor, "pulih_otomatis", 0)
                 files = load_demo(db, actor, tmp / "demo", args.people, seed, args.ratio, args.kab)
                 t0 = time.perf_counter()
