@@ -49,8 +49,8 @@ from sqlalchemy import func, select, text  # noqa: E402
 from dtks_desktop.config import sqlite_url  # noqa: E402
 from dtks_desktop.db.bulk import bulk_insert  # noqa: E402
 from dtks_desktop.db.models import Household, ImportBatch, MatchResult, Member, ProgrammeLink, Region  # noqa: E402
-from dtks_desktop.services.database import Database, open_database  # noqa: E402
-from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families  # noqa: E402
+from dtks_desktop.services.core.database import Database, open_database  # noqa: E402
+from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families  # noqa: E402
 
 KAB = "33.10"  # Kabupaten Klaten
 
@@ -262,9 +262,9 @@ def has_links(db: Database) -> bool:
 def demo_reasons(people: int = 1500) -> dict[str, list[tuple[float, str]]]:
     """Real (score, reasons) of the matching engine per status: the demo kabupaten through the
     importer and ``run_matching``, in a throw-away SQLite database."""
-    from dtks_desktop.services.demo_loader import load_demo
+    from dtks_desktop.demo.loader import load_demo
     from dtks_desktop.services.matching.service import run_matching
-    from dtks_desktop.services.users import create_user
+    from dtks_desktop.services.core.users import create_user
 
     with tempfile.TemporaryDirectory(prefix="dtks-bench-reasons-") as tmp:
         db = open_database(sqlite_url(Path(tmp) / "demo.sqlite"))
@@ -282,8 +282,8 @@ def demo_reasons(people: int = 1500) -> dict[str, list[tuple[float, str]]]:
 
 def add_programmes_and_outcomes(db: Database, *, seed: int = 5, log: Callable[[str], None] = print) -> None:
     """Programme lists (linked by the real service) and a matching outcome for every member."""
-    from dtks_desktop.services.programmes import link_programmes
-    from dtks_desktop.services.users import create_user
+    from dtks_desktop.services.matching.programmes import link_programmes
+    from dtks_desktop.services.core.users import create_user
 
     t0 = time.perf_counter()
     rng = random.Random(seed)
@@ -368,7 +368,7 @@ class Bench:
     def __init__(self, db: Database, repeat: int = 3) -> None:
         from PySide6.QtWidgets import QApplication
 
-        from dtks_desktop.services.users import Actor
+        from dtks_desktop.services.core.users import Actor
 
         self.app = QApplication.instance() or QApplication([])
         self.db = db
@@ -421,9 +421,9 @@ class Bench:
     def run(self) -> dict[str, float]:
         from PySide6.QtCore import Qt
 
-        from dtks_desktop.services.browse import BrowseFilter
-        from dtks_desktop.views.context import AppContext
-        from dtks_desktop.views.data_view import COLUMNS, DataView
+        from dtks_desktop.services.core.browse import BrowseFilter
+        from dtks_desktop.views.common.context import AppContext
+        from dtks_desktop.views.core.data_view import COLUMNS, DataView
 
         ctx = AppContext(self.db, self.actor)
         first, counted = [], []
@@ -553,7 +553,7 @@ def region_load_seconds(url: str) -> float:
 
     from dtks_desktop.db.engine import make_engine
     from dtks_desktop.db.migrate import upgrade
-    from dtks_desktop.services.regions import ensure_regions_loaded
+    from dtks_desktop.services.core.regions import ensure_regions_loaded
 
     u = make_url(url)
     if u.get_backend_name() == "sqlite":

@@ -36,7 +36,7 @@ PG_DB = "dtks_bench_conc"
 
 
 def extracts(persons: int, seed: int) -> tuple[Path, Path]:
-    from dtks_desktop.services import demo
+    from dtks_desktop.demo import generator as demo
 
     out = CACHE / f"dukcapil_reimport_{persons}_s{seed}"
     first, later = out / "dukcapil_3310.csv", out / "dukcapil_later.csv"
@@ -60,9 +60,9 @@ def extracts(persons: int, seed: int) -> tuple[Path, Path]:
 
 
 def run(url: str, first: Path, later: Path) -> list[tuple]:
-    from dtks_desktop.services.database import open_database
+    from dtks_desktop.services.core.database import open_database
     from dtks_desktop.services.importing.run import run_import
-    from dtks_desktop.services.users import create_user
+    from dtks_desktop.services.core.users import create_user
 
     db = open_database(url)
     try:

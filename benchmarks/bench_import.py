@@ -230,7 +230,7 @@ class Phases:
 # --------------------------------------------------------------------------- child: generate
 
 def child_generate(people: int, seed: int, outdir: Path, xlsx: bool) -> dict:
-    from dtks_desktop.services import demo
+    from dtks_desktop.demo import generator as demo
 
     t0 = time.perf_counter()
     demo.generate_files(outdir, demo.DemoConfig(people=people, seed=seed, kab=KAB, dukcapil_ratio=1.0), xlsx=xlsx)
@@ -277,8 +277,8 @@ def child_import(url: str, path: Path, workdir: Path, profile: str | None, with_
     from sqlalchemy import func, select
 
     from dtks_desktop.db.models import Household, ImportProblem, Member
-    from dtks_desktop.services import settings, users
-    from dtks_desktop.services.database import open_database
+    from dtks_desktop.services.core import settings, users
+    from dtks_desktop.services.core.database import open_database
     from dtks_desktop.services.importing.run import run_import
 
     load0 = os.getloadavg()[0]

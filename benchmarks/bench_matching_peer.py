@@ -10,7 +10,7 @@ Two ways to run it:
     python benchmarks/bench_matching_peer.py --people 3000 --seeds 1 2
 
     # an existing database prepared with the matching benchmark, e.g. 1M people on PostgreSQL
-    python -m dtks_desktop.services.matching.benchmark prepare postgresql+psycopg://postgres@127.0.0.1/db \\
+    python -m dtks_desktop.demo.benchmark prepare postgresql+psycopg://postgres@127.0.0.1/db \\
         --people 1000000 --ratio 3 --keep /data/demo_1m
     python benchmarks/bench_matching_peer.py --url postgresql+psycopg://postgres@127.0.0.1/db \\
         --truth /data/demo_1m/ground_truth.csv --label PostgreSQL
@@ -100,7 +100,7 @@ def _rss_now_gb() -> float:
 
 
 def child_ours(url: str) -> dict:
-    from dtks_desktop.services.database import login, open_database
+    from dtks_desktop.services.core.database import login, open_database
     from dtks_desktop.services.matching.service import run_matching
 
     db = open_database(url)
@@ -449,8 +449,8 @@ def score_links(member_ids, niks, keys: dict, truth: dict) -> dict:
 
 
 def compare(url: str, truth_csv: str | Path, label: str, peers: list[str], opts, log, workdir: Path) -> dict:
-    from dtks_desktop.services.database import open_database
-    from dtks_desktop.services.matching.tuning import evaluate
+    from dtks_desktop.services.core.database import open_database
+    from dtks_desktop.demo.tuning import evaluate
 
     row: dict = {"database": label, "state_before": db_state(url)}
     if row["state_before"]["match_results"] or row["state_before"]["nik_history"]:
@@ -575,9 +575,9 @@ def main(argv=None) -> int:
         return 0
 
     from dtks_desktop.config import sqlite_url
-    from dtks_desktop.services.database import open_database
-    from dtks_desktop.services.matching.tuning import load_demo
-    from dtks_desktop.services.users import create_user
+    from dtks_desktop.services.core.database import open_database
+    from dtks_desktop.demo.tuning import load_demo
+    from dtks_desktop.services.core.users import create_user
 
     for seed in args.seeds:
         tmp = Path(tempfile.mkdtemp(prefix=f"seed{seed}-", dir=base))

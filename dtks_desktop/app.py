@@ -64,7 +64,7 @@ def _install_excepthook(log_path: str | None) -> None:
         if issubclass(exc_type, KeyboardInterrupt):
             return
         try:
-            from dtks_desktop.views.widgets import show_error
+            from dtks_desktop.views.common.widgets import show_error
 
             where = f" Rincian teknis tersimpan di: {log_path}" if log_path else ""
             show_error(None, "Terjadi kesalahan yang tidak terduga. Pekerjaan yang sedang berjalan mungkin belum tersimpan.",
@@ -99,7 +99,7 @@ class AppController:
     def open_database(self, url: str):
         """Open ``url`` in a job with a progress dialog. Returns the Database or raises."""
         from dtks_desktop.jobs import Job
-        from dtks_desktop.views.widgets import run_with_progress
+        from dtks_desktop.views.common.widgets import run_with_progress
 
         job = Job(_open_database_job, url, self.may_create, with_progress=True)
         db = run_with_progress(None, job, "Membuka basis data", show_errors=False)
@@ -118,7 +118,7 @@ class AppController:
 
     def open_loop(self):
         """Open the database, asking the user what to do while it fails. None = quit."""
-        from dtks_desktop.views.dialogs import ConnectionDialog, DatabaseErrorDialog
+        from dtks_desktop.views.shell.dialogs import ConnectionDialog, DatabaseErrorDialog
 
         while True:
             try:
@@ -178,7 +178,7 @@ class AppController:
 
     def first_run(self, db) -> str | None:
         """Create the first administrator if the database has no user. Returns a username to prefill."""
-        from dtks_desktop.views.dialogs import FirstAdminDialog
+        from dtks_desktop.views.shell.dialogs import FirstAdminDialog
 
         if db.has_users():
             return ""
@@ -190,10 +190,10 @@ class AppController:
     def run(self) -> int:
         from PySide6.QtWidgets import QApplication, QDialog
 
-        from dtks_desktop.views.context import AppContext
-        from dtks_desktop.views.dialogs import ConnectionDialog, LoginDialog
-        from dtks_desktop.views.main_window import MainWindow
-        from dtks_desktop.views.widgets import show_exception
+        from dtks_desktop.views.common.context import AppContext
+        from dtks_desktop.views.shell.dialogs import ConnectionDialog, LoginDialog
+        from dtks_desktop.views.shell.main_window import MainWindow
+        from dtks_desktop.views.common.widgets import show_exception
 
         app = QApplication.instance()
         while True:
@@ -247,8 +247,8 @@ class AppController:
 
 def _open_database_job(url: str, create: bool = False, progress=None, cancel=None):
     """Worker: open (connect, migrate, load regions); honour a cancel that came meanwhile."""
-    from dtks_desktop.services.common import Cancelled
-    from dtks_desktop.services.database import open_database
+    from dtks_desktop.services.core.common import Cancelled
+    from dtks_desktop.services.core.database import open_database
 
     if progress:
         progress(0, 0, "Membuka basis data…")
@@ -293,7 +293,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     except Exception as exc:  # noqa: BLE001 - last line of defence: a message, never a traceback
         log.exception("Fatal error")
         try:
-            from dtks_desktop.views.widgets import show_exception
+            from dtks_desktop.views.common.widgets import show_exception
 
             show_exception(None, exc, "DTKS Desktop harus ditutup")
         except Exception:  # noqa: BLE001

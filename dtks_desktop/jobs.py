@@ -17,7 +17,7 @@ from typing import Any, Callable
 
 from PySide6.QtCore import QObject, QRunnable, QThreadPool, Signal
 
-from dtks_desktop.services.common import Cancelled
+from dtks_desktop.services.core.common import Cancelled
 
 
 class _Signals(QObject):

@@ -29,8 +29,8 @@ from sqlalchemy import text  # noqa: E402
 
 from dtks_desktop.config import sqlite_url  # noqa: E402
 from dtks_desktop.db.models import Base  # noqa: E402
-from dtks_desktop.services.database import Database, open_database  # noqa: E402
-from dtks_desktop.services.users import create_user  # noqa: E402
+from dtks_desktop.services.core.database import Database, open_database  # noqa: E402
+from dtks_desktop.services.core.users import create_user  # noqa: E402
 
 PG_URL = os.environ.get("DTKS_TEST_DATABASE_URL")
 KEEP_TABLES = {"regions", "alembic_version"}

@@ -116,9 +116,9 @@ def test_locked_user_gets_a_clear_message_and_admin_unlocks(capsys, monkeypatch,
     assert re.search(r"Coba lagi dalam \d+ detik", err)
 
     # Waiting out each delay, the wrong tries go on until the lock (5th failure by default).
-    from .services.test_login_throttle import _time_passes
+    from .core.test_login_throttle import _time_passes
 
-    from dtks_desktop.services.database import open_database
+    from dtks_desktop.services.core.database import open_database
 
     db = open_database(url)
     try:

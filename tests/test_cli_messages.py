@@ -18,7 +18,7 @@ import pytest
 
 from dtks_desktop.cli import main
 from dtks_desktop.config import sqlite_url
-from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families
+from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families
 from tests.conftest import ADMIN_PASSWORD
 
 REPO = Path(__file__).resolve().parents[1]

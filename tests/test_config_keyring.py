@@ -120,7 +120,7 @@ def test_old_config_with_a_plain_password_is_migrated(config_dir, with_keyring):
 
 
 def test_connection_dialog_saves_the_password_in_the_keyring(qtbot, config_dir, memory_keyring):
-    from dtks_desktop.views.dialogs import ConnectionDialog
+    from dtks_desktop.views.shell.dialogs import ConnectionDialog
 
     dlg = ConnectionDialog(None)
     qtbot.addWidget(dlg)
@@ -146,7 +146,7 @@ def test_start_asks_for_the_server_password_when_none_is_kept(qtbot, config_dir,
 
     from dtks_desktop.app import AppController
     from dtks_desktop.db.engine import DatabaseOpenError
-    from dtks_desktop.views.dialogs import ConnectionDialog
+    from dtks_desktop.views.shell.dialogs import ConnectionDialog
 
     config.save_database_url(SERVER)
     tried: list[str] = []
@@ -180,7 +180,7 @@ def test_start_asks_for_the_server_password_when_none_is_kept(qtbot, config_dir,
 def test_cli_without_a_terminal_says_where_to_give_the_server_password(config_dir, no_keyring, monkeypatch, capsys):
     from dtks_desktop.cli import main
     from dtks_desktop.db.engine import DatabaseOpenError
-    from dtks_desktop.services import database as database_service
+    from dtks_desktop.services.core import database as database_service
 
     config.save_database_url(SERVER)
 

@@ -36,12 +36,12 @@ from PySide6.QtGui import QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QToolTip, QWidget  # noqa: E402
 
 from dtks_desktop.config import sqlite_url  # noqa: E402
-from dtks_desktop.services.database import Database, open_database  # noqa: E402
-from dtks_desktop.services.demo_loader import load_demo  # noqa: E402
+from dtks_desktop.services.core.database import Database, open_database  # noqa: E402
+from dtks_desktop.demo.loader import load_demo  # noqa: E402
 from dtks_desktop.services.matching.service import run_matching  # noqa: E402
-from dtks_desktop.services.programmes import link_programmes  # noqa: E402
-from dtks_desktop.services.users import create_user  # noqa: E402
-from dtks_desktop.views.context import AppContext  # noqa: E402
+from dtks_desktop.services.matching.programmes import link_programmes  # noqa: E402
+from dtks_desktop.services.core.users import create_user  # noqa: E402
+from dtks_desktop.views.common.context import AppContext  # noqa: E402
 
 
 def build(path: Path, people: int, seed: int):
@@ -91,7 +91,7 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")
-    from dtks_desktop.views.data_view import COL_MATCH, COL_NAMA, COL_PROG, DataView
+    from dtks_desktop.views.core.data_view import COL_MATCH, COL_NAMA, COL_PROG, DataView
 
     db: Database
     db, operator = build(_TMP / "data_view.sqlite", args.people, args.seed)

@@ -37,11 +37,12 @@ from PySide6.QtGui import QColor, QPainter, QPixmap  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox, QStyle, QWidget  # noqa: E402
 
 from dtks_desktop import config  # noqa: E402
-from dtks_desktop.services import demo, settings  # noqa: E402
-from dtks_desktop.services.database import open_database  # noqa: E402
+from dtks_desktop.demo import generator as demo  # noqa: E402
+from dtks_desktop.services.core import settings
+from dtks_desktop.services.core.database import open_database  # noqa: E402
 from dtks_desktop.services.importing import run as import_run  # noqa: E402
-from dtks_desktop.services.users import create_user  # noqa: E402
-from dtks_desktop.views.context import AppContext  # noqa: E402
+from dtks_desktop.services.core.users import create_user  # noqa: E402
+from dtks_desktop.views.common.context import AppContext  # noqa: E402
 
 
 def settle(app: QApplication, seconds: float = 0.3, until=None, timeout: float = 120) -> None:
@@ -103,8 +104,8 @@ def main(argv: list[str] | None = None) -> int:
     app.setStyle("Fusion")
     QMessageBox.exec = lambda box: print(f"  (pesan) {box.text()}") or QMessageBox.StandardButton.Ok
     from dtks_desktop.services.matching import service as matching
-    from dtks_desktop.views.main_window import MainWindow
-    from dtks_desktop.views.review_view import ReviewView
+    from dtks_desktop.views.shell.main_window import MainWindow
+    from dtks_desktop.views.matching.review_view import ReviewView
 
     print("Demo files and a sample database…")
     files = demo.generate_files(_TMP / "berkas", demo.DemoConfig(people=args.people, seed=args.seed), xlsx=False)

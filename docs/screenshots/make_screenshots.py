@@ -28,11 +28,11 @@ from PySide6.QtWidgets import QApplication, QWidget  # noqa: E402
 
 from dtks_desktop import config  # noqa: E402
 from dtks_desktop.jobs import Job  # noqa: E402
-from dtks_desktop.services import audit, settings  # noqa: E402
-from dtks_desktop.services.database import DatabaseOpenError, login, open_database  # noqa: E402
-from dtks_desktop.services.users import create_user, set_role  # noqa: E402
-from dtks_desktop.views.context import AppContext  # noqa: E402
-from dtks_desktop.views.widgets import job_runner, start_job  # noqa: E402
+from dtks_desktop.services.core import audit, settings  # noqa: E402
+from dtks_desktop.services.core.database import DatabaseOpenError, login, open_database  # noqa: E402
+from dtks_desktop.services.core.users import create_user, set_role  # noqa: E402
+from dtks_desktop.views.common.context import AppContext  # noqa: E402
+from dtks_desktop.views.common.widgets import job_runner, start_job  # noqa: E402
 
 
 def settle(app: QApplication, seconds: float = 0.3, until=None) -> None:
@@ -89,7 +89,7 @@ def build_database():
 
 def main() -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
-    from dtks_desktop.views.dialogs import (
+    from dtks_desktop.views.shell.dialogs import (
         AboutDialog,
         ConnectionDialog,
         DatabaseErrorDialog,
@@ -97,7 +97,7 @@ def main() -> int:
         LoginDialog,
         postgres_url,
     )
-    from dtks_desktop.views.main_window import MainWindow
+    from dtks_desktop.views.shell.main_window import MainWindow
 
     print("Building a sample database…")
     db, admin = build_database()

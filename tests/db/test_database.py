@@ -10,8 +10,8 @@ from sqlalchemy import text
 from dtks_desktop.config import normalize_url, resolve_database_url, sqlite_url
 from dtks_desktop.db.engine import DatabaseOpenError
 from dtks_desktop.db.migrate import current_revision, head_revision
-from dtks_desktop.services.database import open_database
-from dtks_desktop.services.regions import ensure_regions_loaded
+from dtks_desktop.services.core.database import open_database
+from dtks_desktop.services.core.regions import ensure_regions_loaded
 
 
 def test_new_database_is_migrated_and_has_all_regions(db):

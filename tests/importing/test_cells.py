@@ -13,7 +13,7 @@ import xlsxwriter
 from sqlalchemy import func, select
 
 from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member
-from dtks_desktop.services import demo
+from dtks_desktop.demo import generator as demo
 from dtks_desktop.services.importing.run import run_import
 
 from .test_run_import import HEADER, ROWS, office, write_csv  # noqa: F401 - office is a fixture

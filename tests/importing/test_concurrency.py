@@ -20,8 +20,8 @@ import pytest
 from sqlalchemy import func, select, text
 
 from dtks_desktop.db.models import AuditEvent, Base, Household, ImportBatch, Member
-from dtks_desktop.services import demo
-from dtks_desktop.services.users import create_user
+from dtks_desktop.demo import generator as demo
+from dtks_desktop.services.core.users import create_user
 from tests.conftest import ADMIN_PASSWORD, KEEP_TABLES, PG_URL, _truncate_pg
 
 REPO = Path(__file__).resolve().parents[2]
@@ -147,8 +147,8 @@ def test_two_files_at_once_give_the_registry_of_one_after_the_other(db, db_url, 
 
 _HOLDER = r"""
 import sys
-from dtks_desktop.services import locks
-from dtks_desktop.services.database import open_database
+from dtks_desktop.services.core import locks
+from dtks_desktop.services.core.database import open_database
 db = open_database(sys.argv[1])
 print("ready", flush=True)
 sys.stdin.readline()
@@ -266,14 +266,15 @@ def test_database_still_locked_gives_an_indonesian_message(monkeypatch, capsys):
     from sqlalchemy.exc import OperationalError
 
     from dtks_desktop import cli
-    from dtks_desktop.views.widgets import user_message
+    from dtks_desktop.cli import core as cli_core
+    from dtks_desktop.views.common.widgets import user_message
 
     exc = OperationalError("INSERT INTO audit_events ...", {}, sqlite3.OperationalError("database is locked"))
 
     def locked(_args):
         raise exc
 
-    monkeypatch.setattr(cli, "cmd_db_info", locked)
+    monkeypatch.setattr(cli_core, "cmd_db_info", locked)
     assert cli.main(["db", "info", "--db", "sqlite:///x.sqlite"]) == cli.EXIT_ERROR
     err = capsys.readouterr().err
     assert "Basis data sedang dipakai" in err and "coba lagi" in err and "Traceback" not in err

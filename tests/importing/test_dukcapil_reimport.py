@@ -13,7 +13,7 @@ from pathlib import Path
 from sqlalchemy import func, select
 
 from dtks_desktop.db.models import DukcapilPerson
-from dtks_desktop.services import demo
+from dtks_desktop.demo import generator as demo
 from dtks_desktop.services.importing.run import run_import
 
 

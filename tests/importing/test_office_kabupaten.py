@@ -18,10 +18,11 @@ import pytest
 from sqlalchemy import func, select
 
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, Household, ImportBatch, Member, ProgrammeRecipient
-from dtks_desktop.services import demo, settings
+from dtks_desktop.demo import generator as demo
+from dtks_desktop.services.core import settings
 from dtks_desktop.services.importing.readers import ImportFileError
 from dtks_desktop.services.importing.run import run_import
-from dtks_desktop.services.users import create_user
+from dtks_desktop.services.core.users import create_user
 
 from .test_run_import import HEADER, ROWS, snapshot, write_csv
 
@@ -235,7 +236,7 @@ def test_cli_init_rejects_an_unknown_code(db, db_url):
 
 def test_demo_data_follow_the_office_kabupaten(db, admin):
     """"Buat data contoh" on a Makassar database makes Makassar data (Klaten's would be refused)."""
-    from dtks_desktop.services.demo_loader import DemoLoadError, load_demo
+    from dtks_desktop.demo.loader import DemoLoadError, load_demo
 
     with db.transaction() as s:
         settings.set_office_kab(s, admin, "73.71")

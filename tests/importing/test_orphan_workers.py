@@ -21,7 +21,7 @@ from pathlib import Path
 
 import pytest
 
-from dtks_desktop.services import settings
+from dtks_desktop.services.core import settings
 from tests.conftest import ADMIN_PASSWORD
 
 REPO = Path(__file__).resolve().parents[2]

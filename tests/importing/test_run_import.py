@@ -17,8 +17,9 @@ from sqlalchemy import func, select
 from dtks_desktop.db.models import (
     AuditEvent, DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient,
 )
-from dtks_desktop.services import demo, settings
-from dtks_desktop.services.common import Cancelled
+from dtks_desktop.demo import generator as demo
+from dtks_desktop.services.core import settings
+from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.importing.mapping import MappingError
 from dtks_desktop.services.importing.readers import ImportFileError
 from dtks_desktop.services.importing.run import AlreadyImported, history, preview, run_import
@@ -225,7 +226,7 @@ def test_programme_list_with_program_option(db, office, tmp_path):
 
 def test_programme_list_is_linked_to_the_registry_on_import(db, office, tmp_path):
     """Who receives what is known as soon as the list is imported (no separate step)."""
-    from dtks_desktop.services.programmes import programmes_of_members
+    from dtks_desktop.services.matching.programmes import programmes_of_members
 
     run_import(db, office, write_csv(tmp_path / "dtks.csv", ROWS), kind="dtks")
     header = ["NIK", "NO KK", "NAMA PENERIMA"]

@@ -9,7 +9,7 @@ import pytest
 from dtks_desktop.db.bulk import bulk_insert
 from dtks_desktop.db.models import ImportBatch
 from dtks_desktop.domain.names import search_key
-from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families
+from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families
 
 from .helpers import CIVIL, DESA, DESA_OTHER_KEC
 

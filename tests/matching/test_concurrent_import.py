@@ -1,7 +1,7 @@
 """A matching run and an import at the same time never interleave (issue 8, item 1).
 
 The run reads the registry and the civil-registry snapshot, links for a while without the
-database, then writes under the locks of both (services/locks.py). An import that committed
+database, then writes under the locks of both (services/core/locks.py). An import that committed
 in between makes the run refuse to write results computed from data that is gone.
 """
 

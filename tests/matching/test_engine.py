@@ -212,7 +212,7 @@ def test_empty_inputs():
 
 
 def test_cancel_raises():
-    from dtks_desktop.services.common import Cancelled
+    from dtks_desktop.services.core.common import Cancelled
 
     members, civil = build(CIVIL, [c[1] for c in CASES])
     with pytest.raises(Cancelled):

@@ -13,7 +13,7 @@ from __future__ import annotations
 
 import pytest
 from dtks_desktop.services.matching import service as svc
-from dtks_desktop.services.matching.tuning import evaluate, load_demo
+from dtks_desktop.demo.tuning import evaluate, load_demo
 
 BULK_SCORE = 15
 

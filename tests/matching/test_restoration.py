@@ -15,7 +15,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, Member
-from dtks_desktop.services.common import Cancelled
+from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.matching import engine as E
 from dtks_desktop.services.matching import service as svc
 from dtks_desktop.services.matching import settings as S
@@ -218,14 +218,14 @@ def test_rule_does_not_take_a_twin_with_a_similar_name():
 
 def test_programme_links_follow_the_restored_nik(db, admin):
     """A programme list names NAYLA by her real NIK; once the machine restored it, she is on it."""
-    from dtks_desktop.services.programmes import programmes_of_members
+    from dtks_desktop.services.matching.programmes import programmes_of_members
 
-    from ..programmes.test_programmes import add_list
+    from ..matching.test_programmes import add_list
 
     load_civil(db)
     load_registry(db)
     add_list(db, "PKH", [{"nik": TRUE_NIK, "nama": "NAYLA PUTRI"}])
-    from dtks_desktop.services.programmes import link_programmes
+    from dtks_desktop.services.matching.programmes import link_programmes
 
     link_programmes(db, admin)
     with db.sessions() as s:

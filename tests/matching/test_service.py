@@ -10,10 +10,10 @@ import pytest
 from sqlalchemy import func, select
 
 from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, MatchRun, Member
-from dtks_desktop.services.common import Cancelled
+from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.matching import service as svc
-from dtks_desktop.services.registry import update_member
-from dtks_desktop.services.users import create_user
+from dtks_desktop.services.core.registry import update_member
+from dtks_desktop.services.core.users import create_user
 
 from .conftest import EXPECTED, load_civil, load_registry
 
@@ -157,7 +157,7 @@ def test_interrupted_write_leaves_previous_results(loaded, admin, monkeypatch):
 
 def test_civil_registry_with_duplicate_nik(db, admin):
     load_civil(db)
-    from dtks_desktop.services.registry import FamilyRecord
+    from dtks_desktop.services.core.registry import FamilyRecord
 
     from .conftest import M
 
@@ -299,7 +299,7 @@ def test_export_csv(loaded, admin, tmp_path):
 
 def test_new_members_with_unchanged_ones_keep_all_results(loaded, admin):
     """More new members than existing results must not wipe the unchanged results."""
-    from dtks_desktop.services.registry import FamilyRecord
+    from dtks_desktop.services.core.registry import FamilyRecord
 
     from .conftest import M
 

@@ -10,9 +10,9 @@ from sqlalchemy import func, select
 
 from dtks_desktop.db.engine import ConcurrentChangeError
 from dtks_desktop.db.models import AuditEvent, Member
-from dtks_desktop.services.database import open_database
-from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families, update_member
-from dtks_desktop.views.widgets import user_message
+from dtks_desktop.services.core.database import open_database
+from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families, update_member
+from dtks_desktop.views.common.widgets import user_message
 
 
 @pytest.fixture

@@ -21,7 +21,8 @@ from sqlalchemy import create_engine, func, select, text
 from dtks_desktop.db.models import (
     AuditEvent, DukcapilPerson, Household, ImportBatch, ImportProblem, Member, MatchResult, MatchRun,
 )
-from dtks_desktop.services import demo, settings
+from dtks_desktop.demo import generator as demo
+from dtks_desktop.services.core import settings
 from dtks_desktop.services.importing.run import run_import
 
 from ..conftest import ADMIN_PASSWORD

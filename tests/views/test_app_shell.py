@@ -14,12 +14,12 @@ from PySide6.QtWidgets import QDialog, QLabel, QMessageBox
 from dtks_desktop import config
 from dtks_desktop.db.engine import DatabaseOpenError
 from dtks_desktop.jobs import Job
-from dtks_desktop.services import audit as audit_service
-from dtks_desktop.services import settings as settings_service
-from dtks_desktop.services.database import login, open_database
-from dtks_desktop.services.users import list_users
-from dtks_desktop.views.context import AppContext
-from dtks_desktop.views.widgets import job_runner, run_with_progress, start_job
+from dtks_desktop.services.core import audit as audit_service
+from dtks_desktop.services.core import settings as settings_service
+from dtks_desktop.services.core.database import login, open_database
+from dtks_desktop.services.core.users import list_users
+from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.common.widgets import job_runner, run_with_progress, start_job
 
 from ..conftest import ADMIN_PASSWORD
 
@@ -60,7 +60,7 @@ def _garbage_sqlite(tmp_path):
 def _counting(n: int, progress=None, cancel=None):
     for i in range(n):
         if cancel and cancel():
-            from dtks_desktop.services.common import Cancelled
+            from dtks_desktop.services.core.common import Cancelled
 
             raise Cancelled()
         time.sleep(0.01)
@@ -95,7 +95,7 @@ def test_failed_job_becomes_an_indonesian_message(qtbot, messages):
 
 
 def test_first_admin_dialog_validates_then_creates_the_admin(qtbot, db):
-    from dtks_desktop.views.dialogs import FirstAdminDialog
+    from dtks_desktop.views.shell.dialogs import FirstAdminDialog
 
     assert not db.has_users()
     dlg = FirstAdminDialog(db)
@@ -149,7 +149,7 @@ def test_first_admin_dialog_validates_then_creates_the_admin(qtbot, db):
 
 
 def test_login_dialog_refuses_wrong_and_accepts_right_password(qtbot, db, admin):
-    from dtks_desktop.views.dialogs import LoginDialog
+    from dtks_desktop.views.shell.dialogs import LoginDialog
 
     dlg = LoginDialog(db)
     qtbot.addWidget(dlg)
@@ -174,7 +174,7 @@ def test_login_dialog_refuses_wrong_and_accepts_right_password(qtbot, db, admin)
 
 
 def test_login_dialog_keeps_asking_after_many_failures(qtbot, db, admin):
-    from dtks_desktop.views.dialogs import LoginDialog
+    from dtks_desktop.views.shell.dialogs import LoginDialog
 
     dlg = LoginDialog(db, "admin")
     qtbot.addWidget(dlg)
@@ -193,9 +193,9 @@ def test_login_dialog_says_until_when_the_account_is_locked(qtbot, db, admin, tm
     """The right password is refused during a lock, with the time to come back (rendered to a PNG)."""
     import re
 
-    from dtks_desktop.views.dialogs import LoginDialog
+    from dtks_desktop.views.shell.dialogs import LoginDialog
 
-    from ..services.test_login_throttle import _fail_until_locked
+    from ..core.test_login_throttle import _fail_until_locked
 
     _fail_until_locked(db, "admin")
     dlg = LoginDialog(db, "admin")
@@ -220,7 +220,7 @@ def test_login_dialog_says_until_when_the_account_is_locked(qtbot, db, admin, tm
 
 
 def test_database_error_dialog_for_a_file_that_is_not_sqlite(qtbot, tmp_path):
-    from dtks_desktop.views.dialogs import DatabaseErrorDialog
+    from dtks_desktop.views.shell.dialogs import DatabaseErrorDialog
 
     url = _garbage_sqlite(tmp_path)
     with pytest.raises(DatabaseOpenError) as info:
@@ -242,7 +242,7 @@ def test_database_error_dialog_for_a_file_that_is_not_sqlite(qtbot, tmp_path):
 
 def test_startup_loop_on_a_broken_file_offers_choices_and_never_raises(qtbot, tmp_path):
     from dtks_desktop.app import AppController
-    from dtks_desktop.views.dialogs import DatabaseErrorDialog
+    from dtks_desktop.views.shell.dialogs import DatabaseErrorDialog
 
     url = _garbage_sqlite(tmp_path)
     new_file = tmp_path / "baru.sqlite"
@@ -280,7 +280,7 @@ def test_startup_loop_quit_returns_none(qtbot, tmp_path):
 
 def test_unreachable_postgresql_shows_the_dialog_and_the_app_does_not_raise(qtbot, monkeypatch):
     from dtks_desktop import app as app_module
-    from dtks_desktop.views.dialogs import DatabaseErrorDialog
+    from dtks_desktop.views.shell.dialogs import DatabaseErrorDialog
 
     with pytest.raises(DatabaseOpenError) as info:
         open_database(UNREACHABLE_PG)
@@ -302,14 +302,14 @@ def test_unreachable_postgresql_shows_the_dialog_and_the_app_does_not_raise(qtbo
 
 def test_main_with_a_broken_file_does_not_raise(qtbot, monkeypatch, tmp_path):
     from dtks_desktop import app as app_module
-    from dtks_desktop.views.dialogs import DatabaseErrorDialog
+    from dtks_desktop.views.shell.dialogs import DatabaseErrorDialog
 
     monkeypatch.setattr(DatabaseErrorDialog, "exec", lambda d: d.reject() or 0)
     assert app_module.main(["--db", _garbage_sqlite(tmp_path)]) == 0
 
 
 def test_connection_dialog_tests_and_saves_the_connection(qtbot, tmp_path):
-    from dtks_desktop.views.dialogs import ConnectionDialog
+    from dtks_desktop.views.shell.dialogs import ConnectionDialog
 
     dlg = ConnectionDialog(None)
     qtbot.addWidget(dlg)
@@ -341,7 +341,7 @@ def test_connection_dialog_tests_and_saves_the_connection(qtbot, tmp_path):
 
 
 def test_connection_dialog_round_trips_a_server_url(qtbot):
-    from dtks_desktop.views.dialogs import ConnectionDialog, postgres_url
+    from dtks_desktop.views.shell.dialogs import ConnectionDialog, postgres_url
 
     url = postgres_url("db.dinsos.local", 5433, "dtks", "petugas", "p@ss:w/rd")
     dlg = ConnectionDialog(url)
@@ -355,8 +355,8 @@ def test_connection_dialog_round_trips_a_server_url(qtbot):
 
 def test_about_dialog_names_the_data_source_and_licences(qtbot):
     from dtks_desktop import __version__
-    from dtks_desktop.services.regions import ATTRIBUTION
-    from dtks_desktop.views.dialogs import AboutDialog
+    from dtks_desktop.services.core.regions import ATTRIBUTION
+    from dtks_desktop.views.shell.dialogs import AboutDialog
 
     dlg = AboutDialog()
     qtbot.addWidget(dlg)
@@ -372,7 +372,7 @@ def test_about_dialog_names_the_data_source_and_licences(qtbot):
 
 
 def _window(qtbot, db, actor):
-    from dtks_desktop.views.main_window import MainWindow
+    from dtks_desktop.views.shell.main_window import MainWindow
 
     window = MainWindow(AppContext(db, actor))
     qtbot.addWidget(window)
@@ -422,7 +422,7 @@ def test_non_admin_gets_no_users_or_settings_page(qtbot, db, operator, superviso
 
 
 def _audit(qtbot, db, actor):
-    from dtks_desktop.views.audit_view import AuditView
+    from dtks_desktop.views.core.audit_view import AuditView
 
     view = AuditView(AppContext(db, actor))
     qtbot.addWidget(view)
@@ -510,7 +510,7 @@ def test_audit_model_pages_rows_200_at_a_time(qtbot, db, admin):
 
 
 def _users(qtbot, db, actor):
-    from dtks_desktop.views.users_view import UsersView
+    from dtks_desktop.views.core.users_view import UsersView
 
     view = UsersView(AppContext(db, actor))
     qtbot.addWidget(view)
@@ -564,7 +564,7 @@ def test_users_page_refuses_a_duplicate_name_inline(qtbot, db, admin, operator):
 
 
 def test_users_page_changes_role_deactivates_and_resets_password(qtbot, db, admin, operator, monkeypatch):
-    from dtks_desktop.views import users_view
+    from dtks_desktop.views.core import users_view
 
     view = _users(qtbot, db, admin)
     assert view.select_user("operator1")
@@ -593,7 +593,7 @@ def test_users_page_changes_role_deactivates_and_resets_password(qtbot, db, admi
 
 
 def test_users_page_shows_a_locked_user_and_unlocks_it(qtbot, db, admin, operator):
-    from ..services.test_login_throttle import _fail_until_locked
+    from ..core.test_login_throttle import _fail_until_locked
 
     _fail_until_locked(db, "operator1")
     view = _users(qtbot, db, admin)
@@ -657,7 +657,7 @@ def test_settings_page_saves_kabupaten_and_it_is_audited(qtbot, db, admin):
 def test_settings_page_switches_off_the_automatic_restoration(qtbot, db, admin):
     """The office decides whether the matching may restore spreadsheet-damaged NIKs by itself."""
     from dtks_desktop.services.matching import settings as match_settings
-    from dtks_desktop.views.settings_view import SettingsView
+    from dtks_desktop.views.core.settings_view import SettingsView
 
     view = SettingsView(AppContext(db, admin))
     qtbot.addWidget(view)
@@ -710,7 +710,7 @@ def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_dat
 
 
 def test_settings_page_sets_the_login_lock(qtbot, db, admin):
-    from dtks_desktop.views.settings_view import SettingsView
+    from dtks_desktop.views.core.settings_view import SettingsView
 
     view = SettingsView(AppContext(db, admin))
     qtbot.addWidget(view)
@@ -726,7 +726,7 @@ def test_settings_page_sets_the_login_lock(qtbot, db, admin):
         assert settings_service.login_lock_minutes(s) == 60
         events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
     assert {e.summary.split(":")[0] for e in events} == {"login.max_failures", "login.lock_minutes"}
-    from dtks_desktop.services.users import LoginError
+    from dtks_desktop.services.core.users import LoginError
 
     for attempt in range(3):
         with pytest.raises(LoginError) as info:
@@ -735,7 +735,7 @@ def test_settings_page_sets_the_login_lock(qtbot, db, admin):
 
 
 def test_settings_page_rejects_an_unknown_kabupaten(qtbot, db, admin):
-    from dtks_desktop.views.settings_view import SettingsView
+    from dtks_desktop.views.core.settings_view import SettingsView
 
     view = SettingsView(AppContext(db, admin))
     qtbot.addWidget(view)
@@ -770,7 +770,7 @@ def test_full_start_first_run_login_main_window_and_switch_database(qtbot, tmp_p
     from PySide6.QtWidgets import QApplication
 
     from dtks_desktop.app import AppController
-    from dtks_desktop.views.dialogs import FirstAdminDialog, LoginDialog
+    from dtks_desktop.views.shell.dialogs import FirstAdminDialog, LoginDialog
 
     first_url = config.sqlite_url(tmp_path / "pertama.sqlite")
     second_url = config.sqlite_url(tmp_path / "kedua.sqlite")

@@ -8,13 +8,13 @@ from PySide6.QtWidgets import QMessageBox
 from sqlalchemy import select
 
 from dtks_desktop.domain.masking import mask_nik
-from dtks_desktop.services import browse
-from dtks_desktop.services import settings as settings_service
-from dtks_desktop.services.browse import BrowseFilter
-from dtks_desktop.services.users import create_user
-from dtks_desktop.views import data_view
-from dtks_desktop.views.context import AppContext
-from dtks_desktop.views.data_view import (
+from dtks_desktop.services.core import browse
+from dtks_desktop.services.core import settings as settings_service
+from dtks_desktop.services.core.browse import BrowseFilter
+from dtks_desktop.services.core.users import create_user
+from dtks_desktop.views.core import data_view
+from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.core.data_view import (
     COL_KK,
     COL_NAMA,
     COL_NIK,
@@ -25,9 +25,9 @@ from dtks_desktop.views.data_view import (
     DataView,
     MemberTableModel,
 )
-from dtks_desktop.views.widgets import job_runner
+from dtks_desktop.views.common.widgets import job_runner
 
-from ..services.test_browse import KEC_A, expected_order, fill_registry
+from ..core.test_browse import KEC_A, expected_order, fill_registry
 
 WAIT = 15_000
 
@@ -314,10 +314,10 @@ def matched_with_programmes(db, admin):
     by No KK + his name. RATNA SARI (HARTONO's family) and H. AHMAD SUDIRMAN are on no list.
     """
     from dtks_desktop.services.matching.service import run_matching
-    from dtks_desktop.services.programmes import link_programmes
+    from dtks_desktop.services.matching.programmes import link_programmes
 
     from ..matching.conftest import load_civil, load_registry
-    from ..programmes.test_programmes import add_list
+    from ..matching.test_programmes import add_list
 
     load_civil(db)
     load_registry(db)
@@ -332,7 +332,7 @@ def matched_with_programmes(db, admin):
 
 
 def test_program_column_shows_who_receives_what(qtbot, db, admin, matched_with_programmes, make_view):
-    from dtks_desktop.views.data_view import COL_PROG
+    from dtks_desktop.views.core.data_view import COL_PROG
 
     view = make_view(db, admin)
     model = view.model
@@ -374,7 +374,7 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
 
     from dtks_desktop.db.models import MatchResult
     from dtks_desktop.services.matching.service import reason_lines
-    from dtks_desktop.views.data_view import COL_MATCH
+    from dtks_desktop.views.core.data_view import COL_MATCH
 
     with db.sessions() as s:
         stored = {mid: (status, reasons) for mid, status, reasons in
@@ -407,7 +407,7 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
 def test_pemadanan_tooltip_masks_niks_for_pencetak(qtbot, db, admin, matched_with_programmes, make_view):
     import re
 
-    from dtks_desktop.views.data_view import COL_MATCH
+    from dtks_desktop.views.core.data_view import COL_MATCH
 
     with db.transaction() as s:
         pencetak = create_user(s, "cetak1", "rahasia-cetak-1", "pencetak", by=admin)

@@ -20,14 +20,15 @@ from PySide6.QtWidgets import QApplication, QFileDialog, QHeaderView, QInputDial
 from sqlalchemy import func, select
 
 from dtks_desktop.db.models import AuditEvent, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
-from dtks_desktop.services import demo, settings
+from dtks_desktop.demo import generator as demo
+from dtks_desktop.services.core import settings
 from dtks_desktop.services.importing import run as import_run
 from dtks_desktop.services.importing.presets import list_presets
-from dtks_desktop.services.users import create_user
-from dtks_desktop.views import import_view
-from dtks_desktop.views.context import AppContext
-from dtks_desktop.views.import_view import PCOL_KIND, PCOL_MESSAGE, PCOL_ROW, PCOL_VALUE, ImportView
-from dtks_desktop.views.widgets import job_runner
+from dtks_desktop.services.core.users import create_user
+from dtks_desktop.views.importing import import_view
+from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.importing.import_view import PCOL_KIND, PCOL_MESSAGE, PCOL_ROW, PCOL_VALUE, ImportView
+from dtks_desktop.views.common.widgets import job_runner
 
 WAIT = 30_000
 

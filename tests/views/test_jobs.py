@@ -3,7 +3,7 @@
 import threading
 
 from dtks_desktop.jobs import Job, JobRunner
-from dtks_desktop.services.common import Cancelled, check_cancel
+from dtks_desktop.services.core.common import Cancelled, check_cancel
 
 
 def _run(qtbot, job, cancel_early=False):

@@ -20,7 +20,7 @@ def no_message_boxes(monkeypatch):
 
 def test_missing_file_is_reported_and_a_new_one_only_made_when_chosen(qtbot, tmp_path, monkeypatch):
     from dtks_desktop.app import AppController
-    from dtks_desktop.views.dialogs import DatabaseErrorDialog
+    from dtks_desktop.views.shell.dialogs import DatabaseErrorDialog
 
     monkeypatch.setenv("DTKS_CONFIG_DIR", str(tmp_path / "config"))
     typo = tmp_path / "flashdisk" / "dtks.sqlite"

@@ -18,15 +18,15 @@ from sqlalchemy import select
 
 from dtks_desktop.db.models import MatchResult
 from dtks_desktop.domain.masking import mask_nik
-from dtks_desktop.services import demo
-from dtks_desktop.services import settings as settings_service
+from dtks_desktop.demo import generator as demo
+from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.importing.run import run_import
 from dtks_desktop.services.matching import service as matching
-from dtks_desktop.services.users import create_user
-from dtks_desktop.views import review_view
-from dtks_desktop.views.context import AppContext
-from dtks_desktop.views.review_view import QCOL_NIK, QCOL_PRIO, QCOL_STATUS, ReviewView
-from dtks_desktop.views.widgets import job_runner
+from dtks_desktop.services.core.users import create_user
+from dtks_desktop.views.matching import review_view
+from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.matching.review_view import QCOL_NIK, QCOL_PRIO, QCOL_STATUS, ReviewView
+from dtks_desktop.views.common.widgets import job_runner
 
 WAIT = 30_000
 DIGITS16 = re.compile(r"\d{16}")

@@ -27,8 +27,8 @@ from itertools import islice
 from typing import Iterable, Iterator
 
 from dtks_desktop.domain.regions import default_region_codes
-from dtks_desktop.services.common import CancelFlag, Cancelled
-from dtks_desktop.services.regions import RegionResolver
+from dtks_desktop.services.core.common import CancelFlag, Cancelled
+from dtks_desktop.services.core.regions import RegionResolver
 from dtks_desktop.services.importing import mapping as M
 from dtks_desktop.services.importing.rows import PersonRecord, RegionContext, RowProcessor, from_wire, to_wire
 

@@ -10,8 +10,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Setting
-from dtks_desktop.services import settings
-from dtks_desktop.services.users import Actor
+from dtks_desktop.services.core import settings
+from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.importing import mapping as M
 from dtks_desktop.services.importing.readers import ImportFileError
 

@@ -17,8 +17,8 @@ from dtks_desktop.db.models import ImportBatch, ImportProblem
 from dtks_desktop.documents.sheets import SafeSheets
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.masking import mask_nik
-from dtks_desktop.services import settings
-from dtks_desktop.services.database import Database
+from dtks_desktop.services.core import settings
+from dtks_desktop.services.core.database import Database
 
 SEVERITY_LABEL = {"error": "Ditolak", "warning": "Peringatan"}
 

@@ -35,7 +35,7 @@ from dtks_desktop.domain.nik import NIK_RUSAK_EXCEL, normalize_sex, parse_nik
 from dtks_desktop.domain.nokk import parse_no_kk
 from dtks_desktop.domain.regions import RegionCodes, repair_code
 from dtks_desktop.domain.spreadsheet import CellError, clean_id, clean_rt_rw, clean_text
-from dtks_desktop.services.regions import RegionNotFound, RegionResolver
+from dtks_desktop.services.core.regions import RegionNotFound, RegionResolver
 from dtks_desktop.services.importing import mapping as M
 from dtks_desktop.services.importing.dates import TANGGAL_BULAN_DULU, parse_date
 

@@ -31,12 +31,13 @@ from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.issues import Severity, warning
 from dtks_desktop.domain.names import search_key
 from dtks_desktop.domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
-from dtks_desktop.services import audit, locks, programmes, settings
-from dtks_desktop.services.common import CancelFlag, Cancelled, Progress, check_cancel
-from dtks_desktop.services.database import Database
-from dtks_desktop.services.regions import RegionResolver
-from dtks_desktop.services.registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
-from dtks_desktop.services.users import Actor
+from dtks_desktop.services.core import audit, locks, settings
+from dtks_desktop.services.matching import programmes
+from dtks_desktop.services.core.common import CancelFlag, Cancelled, Progress, check_cancel
+from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.regions import RegionResolver
+from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
+from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.importing import mapping as M
 from dtks_desktop.services.importing.origin import FileOrigin, tally
 from dtks_desktop.services.importing.parallel import check_rows
@@ -288,7 +289,7 @@ _BATCH_LIMITS = {c.key: c.type.length for c in ImportBatch.__table__.columns
 PROBLEM_COLUMNS = ("batch_id", "source_row", "column", "field", "severity", "code", "message", "value", "id_dtks", "nama")
 
 
-# The locks (services/locks.py) each kind takes for its store transaction: a SIKS-NG export
+# The locks (services/core/locks.py) each kind takes for its store transaction: a SIKS-NG export
 # writes the registry and rebuilds the programme links, a programme list writes the lists and
 # the links, a civil-registry extract only its snapshot.
 STORE_LOCKS = {"dtks": (locks.REGISTRY, locks.PROGRAMMES), "dukcapil": (locks.DUKCAPIL,),

@@ -38,7 +38,7 @@ from rapidfuzz import fuzz, process
 from dtks_desktop.domain.names import normalize_name
 from dtks_desktop.domain.status import MATCH_STATUS_LABELS
 from dtks_desktop.domain.spreadsheet import clean_id
-from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.matching import settings as S
 
 __all__ = [

@@ -35,11 +35,12 @@ from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
 from dtks_desktop.domain.status import Role
 from dtks_desktop.domain.spreadsheet import csv_safe
-from dtks_desktop.services import audit, locks, programmes
-from dtks_desktop.services.common import CancelFlag, Progress, check_cancel
-from dtks_desktop.services.database import Database
-from dtks_desktop.services.registry import db_timestamp, update_member
-from dtks_desktop.services.users import Actor
+from dtks_desktop.services.core import audit, locks
+from dtks_desktop.services.matching import programmes
+from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.registry import db_timestamp, update_member
+from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.matching import engine as E
 from dtks_desktop.services.matching import settings as S
 
@@ -152,7 +153,7 @@ def _snapshot_batch(session: Session) -> tuple[int | None, int]:
 
 # A matching run writes results, restores members' NIKs and rebuilds the programme links, all
 # computed from the registry and the civil-registry snapshot: its write transaction takes the
-# locks of all three (services/locks.py), so it never interleaves with an import.
+# locks of all three (services/core/locks.py), so it never interleaves with an import.
 MATCH_LOCKS = (locks.REGISTRY, locks.DUKCAPIL, locks.PROGRAMMES)
 
 

@@ -3,7 +3,7 @@
 The thresholds are office settings (``settings`` table, keys ``match.*``) so an office can make
 the machine stricter or looser without a new release; the m/u tables are part of the model and
 live here. Both are documented in ``docs/matching.md``, including how the defaults were tuned
-on the demo generator's ground truth (``python -m dtks_desktop.services.matching.tuning``).
+on the demo generator's ground truth (``python -m dtks_desktop.demo.tuning``).
 
 Scores are in bits: the sum of ``log2(m / u)`` over the compared fields (Fellegi–Sunter).
 ``m`` is the probability of a comparison level when the two records are the same person,
@@ -19,8 +19,8 @@ from dataclasses import asdict, dataclass, fields
 
 from sqlalchemy.orm import Session
 
-from dtks_desktop.services import settings as office_settings
-from dtks_desktop.services.users import Actor
+from dtks_desktop.services.core import settings as office_settings
+from dtks_desktop.services.core.users import Actor
 
 # --- comparison levels -------------------------------------------------------------------------
 # Every field has level 0 = "not comparable" (missing on one side), weight 0.

@@ -1,0 +1,144 @@
+"""Who may do what: the one table of capabilities and the roles that hold them.
+
+Services enforce it (``services.core.permissions.require``: refused calls raise
+:class:`PermissionDenied` and are audited); pages, menus and CLI commands read the same table
+(:func:`can`) to show or hide what a user may not use. No other module decides a role question.
+
+Roles (``domain.status.Role``): operator (clerk), pencetak (prints; masked NIKs only),
+supervisor (approves), admin (users, settings, everything).
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+from typing import Protocol
+
+from dtks_desktop.domain.status import ROLE_LABELS, Role
+
+
+class Capability(StrEnum):
+    # core
+    DATA_VIEW = "data.view"  # browse families and members (masked NIKs unless NIK_FULL)
+    NIK_FULL = "nik.full"  # see full NIK / No KK on screen and in files for internal use
+    REGISTRY_EDIT = "registry.edit"  # change a member or a family (audited)
+    AUDIT_VIEW = "audit.view"  # read the audit log (names, failed logins)
+    USERS_VIEW = "users.view"  # read the user list
+    USERS_MANAGE = "users.manage"  # add users, change roles, reset passwords, unlock
+    SETTINGS_CHANGE = "settings.change"  # office settings (kabupaten, masking, login security)
+    DEMO_LOAD = "demo.load"  # fill an empty database with synthetic data
+    # stage 1: import
+    IMPORT_RUN = "import.run"  # import SIKS-NG exports, civil-registry extracts, programme lists
+    IMPORT_VIEW = "import.view"  # import history and problem lists (values masked without NIK_FULL)
+    # stage 2: matching and programmes
+    MATCH_RUN = "match.run"
+    MATCH_DECIDE = "match.decide"  # accept / reject / pick / undo / reopen one result
+    MATCH_BULK = "match.bulk_accept"  # accept many results at once
+    MATCH_SETTINGS = "match.settings"  # thresholds, automatic restoration
+    MATCH_EXPORT = "match.export"  # CSV of every member's result with full NIKs
+    PROGRAMMES_LINK = "programmes.link"  # rebuild programme links
+    PROGRAMMES_RULES = "programmes.rules"  # double-receipt rules
+    # documents and later stages
+    DOCS_PRINT = "docs.print"  # print lists, minutes and letters (masked NIKs)
+    BATCH_APPROVE = "batch.approve"  # approve a submission batch (four-eyes)
+
+
+_ALL = frozenset(Role)
+_CLERKS = frozenset({Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN})
+_LEADS = frozenset({Role.SUPERVISOR, Role.ADMIN})
+_ADMIN = frozenset({Role.ADMIN})
+
+#: capability -> roles that hold it. The single source of truth.
+CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
+    Capability.DATA_VIEW: _ALL,
+    Capability.NIK_FULL: _CLERKS,
+    Capability.REGISTRY_EDIT: _CLERKS,
+    Capability.AUDIT_VIEW: _LEADS,
+    Capability.USERS_VIEW: _LEADS,
+    Capability.USERS_MANAGE: _ADMIN,
+    Capability.SETTINGS_CHANGE: _ADMIN,
+    Capability.DEMO_LOAD: _CLERKS,
+    Capability.IMPORT_RUN: _CLERKS,
+    Capability.IMPORT_VIEW: _ALL,
+    Capability.MATCH_RUN: _CLERKS,
+    Capability.MATCH_DECIDE: _CLERKS,
+    Capability.MATCH_BULK: _LEADS,
+    Capability.MATCH_SETTINGS: _LEADS,
+    Capability.MATCH_EXPORT: _CLERKS,
+    Capability.PROGRAMMES_LINK: _CLERKS,
+    Capability.PROGRAMMES_RULES: _LEADS,
+    Capability.DOCS_PRINT: _ALL,
+    Capability.BATCH_APPROVE: _LEADS,
+}
+
+#: What the user is told a refused capability would have done ("… tidak boleh <this>").
+CAPABILITY_LABELS: dict[Capability, str] = {
+    Capability.DATA_VIEW: "melihat data keluarga dan anggota",
+    Capability.NIK_FULL: "melihat NIK dan No KK lengkap",
+    Capability.REGISTRY_EDIT: "mengubah data keluarga atau anggota",
+    Capability.AUDIT_VIEW: "membaca log audit",
+    Capability.USERS_VIEW: "melihat daftar pengguna",
+    Capability.USERS_MANAGE: "mengelola pengguna",
+    Capability.SETTINGS_CHANGE: "mengubah pengaturan kantor",
+    Capability.DEMO_LOAD: "mengisi basis data dengan data contoh",
+    Capability.IMPORT_RUN: "mengimpor berkas",
+    Capability.IMPORT_VIEW: "melihat riwayat impor",
+    Capability.MATCH_RUN: "menjalankan pemadanan",
+    Capability.MATCH_DECIDE: "memutuskan hasil pemadanan",
+    Capability.MATCH_BULK: "menerima hasil pemadanan sekaligus",
+    Capability.MATCH_SETTINGS: "mengubah ambang pemadanan",
+    Capability.MATCH_EXPORT: "mengekspor hasil pemadanan dengan NIK lengkap",
+    Capability.PROGRAMMES_LINK: "mencocokkan daftar program dengan DTKS",
+    Capability.PROGRAMMES_RULES: "mengubah aturan penerimaan ganda",
+    Capability.DOCS_PRINT: "mencetak daftar dan dokumen",
+    Capability.BATCH_APPROVE: "menyetujui batch pengajuan",
+}
+
+
+class HasRole(Protocol):
+    role: str
+
+
+def _role(who: HasRole | Role | str | None) -> Role | None:
+    if who is None:
+        return None
+    value = who if isinstance(who, str) else getattr(who, "role", None)
+    try:
+        return Role(value)
+    except ValueError:
+        return None
+
+
+def can(who: HasRole | Role | str | None, capability: Capability | str) -> bool:
+    """True when ``who`` (an actor, a role or a role name) holds ``capability``."""
+    role = _role(who)
+    return role is not None and role in CAPABILITY_ROLES[Capability(capability)]
+
+
+def roles_with(capability: Capability | str) -> list[Role]:
+    """The roles that hold ``capability``, in the order of ``Role``."""
+    held = CAPABILITY_ROLES[Capability(capability)]
+    return [r for r in Role if r in held]
+
+
+def sees_full_nik(who: HasRole | Role | str | None) -> bool:
+    """Whether NIKs and No KKs are shown in full to ``who`` (on screen, in internal files)."""
+    return can(who, Capability.NIK_FULL)
+
+
+class PermissionDenied(Exception):
+    """A user called a service their role may not use. ``message`` is Indonesian."""
+
+    def __init__(self, who: HasRole | Role | str | None, capability: Capability | str) -> None:
+        cap = Capability(capability)
+        role = _role(who)
+        holders = ", ".join(ROLE_LABELS[r] for r in roles_with(cap))
+        self.capability = cap
+        self.role = role
+        self.message = (f"Peran Anda ({ROLE_LABELS[role] if role else 'tanpa peran'}) tidak boleh "
+                        f"{CAPABILITY_LABELS[cap]}.")
+        self.hint = f"Hak ini dimiliki: {holders}. Minta pengguna dengan peran itu, atau admin."
+        super().__init__(self.message)
+
+
+__all__ = ["Capability", "CAPABILITY_ROLES", "CAPABILITY_LABELS", "PermissionDenied", "can", "roles_with",
+           "sees_full_nik"]

@@ -1,0 +1,2 @@
+"""Pages over the core data: Data Keluarga & Anggota, Log Audit, Pengguna, Pengaturan.
+"""

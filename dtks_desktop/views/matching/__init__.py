@@ -1,0 +1,2 @@
+"""Stage 2, Pemadanan: the review queue and side-by-side comparison.
+"""

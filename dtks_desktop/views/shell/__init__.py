@@ -1,0 +1,2 @@
+"""The application shell: main window, start-up dialogs (connection, first admin, login).
+"""
