@@ -21,7 +21,8 @@ from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import LoginThrottle, User, utcnow
-from dtks_desktop.domain.status import ROLE_LABELS, ROLES_FULL_NIK, Role
+from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
+from dtks_desktop.domain.status import ROLE_LABELS, Role
 
 _hasher = PasswordHasher()
 
@@ -43,7 +44,11 @@ class Actor:
 
     @property
     def may_see_full_nik(self) -> bool:
-        return Role(self.role) in ROLES_FULL_NIK
+        return sees_full_nik(self)
+
+    def can(self, capability: Capability | str) -> bool:
+        """Whether this actor's role holds ``capability`` (domain/permissions.py)."""
+        return can(self, capability)
 
     def has_role(self, *roles: Role | str) -> bool:
         return self.role in {str(r) for r in roles}
