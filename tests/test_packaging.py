@@ -69,3 +69,21 @@ def test_version_is_the_same_in_pyproject_and_the_package():
     # `dtks --version` / `dtks-desktop --version` print dtks_desktop.__version__.
     pyproject = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
     assert pyproject["project"]["version"] == dtks_desktop.__version__
+
+
+def test_bundle_launchers_call_freeze_support_first_and_import_only_the_stable_entry_points():
+    """The bundle's entry scripts: no relative import, freeze_support() before anything else."""
+    import ast
+
+    entries = {"launch_gui.py": "dtks_desktop.app", "launch_cli.py": "dtks_desktop.cli"}
+    for name, module in entries.items():
+        tree = ast.parse((ROOT / "installer" / name).read_text(encoding="utf-8"))
+        guard = [n for n in tree.body if isinstance(n, ast.If)]
+        assert len(guard) == 1, name
+        first = guard[0].body[0]
+        assert ast.unparse(first) == "multiprocessing.freeze_support()", name
+        froms = [n for n in ast.walk(tree) if isinstance(n, ast.ImportFrom)]
+        assert [(n.module, n.level, [a.name for a in n.names]) for n in froms] == [(module, 0, ["main"])], name
+    spec = (ROOT / "installer" / "dtks_desktop.spec").read_text(encoding="utf-8")
+    assert 'Analysis([str(HERE / "launch_gui.py")]' in spec
+    assert 'Analysis([str(HERE / "launch_cli.py")]' in spec
