@@ -39,6 +39,13 @@ def build_parser() -> argparse.ArgumentParser:
              "postgresql://user:sandi@server/dtks",
     )
     parser.add_argument("--version", action="version", version=f"DTKS Desktop {__version__}")
+    parser.add_argument(
+        "--smoke-test",
+        type=float,
+        metavar="DETIK",
+        help="uji mulai (untuk CI dan petugas TI): buka basis data seperti biasa, tampilkan jendela pertama "
+             "(pembuatan admin atau masuk) selama DETIK detik, lalu tutup; kode keluar 0 bila berhasil",
+    )
     return parser
 
 
@@ -288,10 +295,18 @@ def main(argv: Sequence[str] | None = None) -> int:
     quit_on_last = app.quitOnLastWindowClosed()
     app.setQuitOnLastWindowClosed(False)  # the controller decides when the app ends
 
+    smoke = None
+    if args.smoke_test is not None:
+        from .smoke import SmokeTest
+
+        smoke = SmokeTest(app, args.smoke_test)
     try:
-        return AppController(args.db).run()
+        code = AppController(args.db).run()
+        return smoke.finish(code) if smoke is not None else code
     except Exception as exc:  # noqa: BLE001 - last line of defence: a message, never a traceback
         log.exception("Fatal error")
+        if smoke is not None:
+            smoke.fail(f"fatal error: {type(exc).__name__}: {exc}")
         try:
             from dtks_desktop.views.common.widgets import show_exception
 
