@@ -297,7 +297,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
     smoke = None
     if args.smoke_test is not None:
-        from .smoke import SmokeTest
+        from dtks_desktop.smoke import SmokeTest
 
         smoke = SmokeTest(app, args.smoke_test)
     try:

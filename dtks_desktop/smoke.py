@@ -62,7 +62,7 @@ class SmokeTest(QObject):
         return None
 
     def _tick(self) -> None:
-        from .views.dialogs import ConnectionDialog, DatabaseErrorDialog, FirstAdminDialog, LoginDialog
+        from dtks_desktop.views.shell.dialogs import ConnectionDialog, DatabaseErrorDialog, FirstAdminDialog, LoginDialog
 
         now = time.monotonic()
         if self.closed_at is not None:

@@ -48,7 +48,7 @@ def test_a_database_that_cannot_be_opened_fails(tmp_path):
 def test_an_error_message_box_fails(tmp_path):
     script = (
         "import sys\n"
-        "import dtks_desktop.views.dialogs as d\n"
+        "import dtks_desktop.views.shell.dialogs as d\n"
         "def boom(self, *a, **k):\n"
         "    raise RuntimeError('boom')\n"
         "d.FirstAdminDialog.__init__ = boom\n"
