@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import LoginThrottle, User, utcnow
 from dtks_desktop.domain.status import ROLE_LABELS, ROLES_FULL_NIK, Role
+from dtks_desktop.domain.formatting import jam
 
 _hasher = PasswordHasher()
 
@@ -96,7 +97,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _clock(value: datetime) -> str:
-    return value.astimezone().strftime("%H:%M")
+    return jam(value, lokal=True)
 
 
 def locked_message(until: datetime, now: datetime) -> str:

@@ -15,6 +15,7 @@ from dtks_desktop.domain.regions import default_region_codes
 from dtks_desktop.services.matching import engine as E
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.common import AUTO, AUTO_FILTER, DECIDED_FILTER, REVIEW_STATUSES, MatchingError
+from dtks_desktop.domain.formatting import tanggal
 
 __all__ = ["QueueItem", "FieldComparison", "CandidateView", "ReviewItem", "review_queue", "count_queue",
            "review_item"]
@@ -161,7 +162,7 @@ def _display(f: str, v) -> str:
     if v is None or v == "":
         return "-"
     if f == "tanggal_lahir":
-        return v.strftime("%d-%m-%Y") if isinstance(v, date) else str(v)
+        return tanggal(v) if isinstance(v, date) else str(v)
     if f == "jenis_kelamin":
         return {"L": "Laki-laki", "P": "Perempuan"}.get(v, str(v))
     return str(v)

@@ -78,7 +78,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
 from dtks_desktop.domain.status import MATCH_STATUS_LABELS
 from dtks_desktop.jobs import Job
@@ -899,7 +899,7 @@ class ComparisonPanel(QFrame):
         if v is None or v == "":
             return "-"
         if key == "tanggal_lahir":
-            return v.strftime("%d-%m-%Y")
+            return tanggal(v)
         if key == "jenis_kelamin":
             return {"L": "Laki-laki", "P": "Perempuan"}.get(v, str(v))
         return str(v)
@@ -1335,7 +1335,7 @@ class ReviewView(QWidget):
         else:
             run_id, at, who, counts = run_info
             t = local_time(at)
-            when = t.strftime("%d-%m-%Y %H:%M") if t else ""
+            when = tanggal_jam(t) if t else ""
             self.summary_strip.set_counts(counts, f"Pemadanan terakhir {when}" + (f" oleh {who}:" if who else ":"))
         self._has_results = run_info is not None
         self.reload_queue()

@@ -11,6 +11,7 @@ import numpy as np
 from dtks_desktop.domain.names import name_difference
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.engine.tables import dob_int
+from dtks_desktop.domain.formatting import tanggal
 
 
 # --- explanations ------------------------------------------------------------------------------
@@ -22,7 +23,7 @@ def _fmt_date(d) -> str:
         d = int(d)
         return f"{d % 100:02d}-{d // 100 % 100:02d}-{d // 10000:04d}"
     if isinstance(d, date):
-        return d.strftime("%d-%m-%Y")
+        return tanggal(d)
     return str(d)
 
 
