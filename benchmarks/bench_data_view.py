@@ -263,7 +263,7 @@ def demo_reasons(people: int = 1500) -> dict[str, list[tuple[float, str]]]:
     """Real (score, reasons) of the matching engine per status: the demo kabupaten through the
     importer and ``run_matching``, in a throw-away SQLite database."""
     from dtks_desktop.demo.loader import load_demo
-    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.matching.run import run_matching
     from dtks_desktop.services.core.users import create_user
 
     with tempfile.TemporaryDirectory(prefix="dtks-bench-reasons-") as tmp:

@@ -101,7 +101,7 @@ def _rss_now_gb() -> float:
 
 def child_ours(url: str) -> dict:
     from dtks_desktop.services.core.database import login, open_database
-    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.matching.run import run_matching
 
     db = open_database(url)
     actor = login(db, ADMIN, PASSWORD)

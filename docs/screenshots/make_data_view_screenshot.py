@@ -38,7 +38,7 @@ from PySide6.QtWidgets import QApplication, QToolTip, QWidget  # noqa: E402
 from dtks_desktop.config import sqlite_url  # noqa: E402
 from dtks_desktop.services.core.database import Database, open_database  # noqa: E402
 from dtks_desktop.demo.loader import load_demo  # noqa: E402
-from dtks_desktop.services.matching.service import run_matching  # noqa: E402
+from dtks_desktop.services.matching.run import run_matching  # noqa: E402
 from dtks_desktop.services.matching.programmes import link_programmes  # noqa: E402
 from dtks_desktop.services.core.users import create_user  # noqa: E402
 from dtks_desktop.views.common.context import AppContext  # noqa: E402

@@ -103,7 +103,8 @@ def main(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")
     QMessageBox.exec = lambda box: print(f"  (pesan) {box.text()}") or QMessageBox.StandardButton.Ok
-    from dtks_desktop.services.matching import service as matching
+    from dtks_desktop.services.matching import common as match_common
+    from dtks_desktop.services.matching import review as match_review
     from dtks_desktop.views.shell.main_window import MainWindow
     from dtks_desktop.views.matching.review_view import ReviewView
 
@@ -142,7 +143,7 @@ def main(argv: list[str] | None = None) -> int:
             it = view.model.item_at(r)
             if it.status != "usulan_koreksi":
                 continue
-            score = interesting(matching.review_item(s, it.member_id))
+            score = interesting(match_review.review_item(s, it.member_id))
             if score > best:
                 best, best_row = score, r
     view.table.setFocus()
@@ -159,7 +160,7 @@ def main(argv: list[str] | None = None) -> int:
     dialog.reject()
     settle(app, 0.2)
 
-    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.AUTO_FILTER))
+    view.status_combo.setCurrentIndex(view.status_combo.findData(match_common.AUTO_FILTER))
     view.wait_idle()
     settle(app, 0.3)
     view.table.setFocus()
@@ -177,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
         settle(app, 0.2)
     view.reject_current()
     settle(app, 0.2)
-    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.DECIDED_FILTER))
+    view.status_combo.setCurrentIndex(view.status_combo.findData(match_common.DECIDED_FILTER))
     view.wait_idle()
     settle(app, 0.3)
     view.table.setFocus()

@@ -8,6 +8,7 @@ from dtks_desktop.domain.status import ROLE_LABELS, Role
 
 from dtks_desktop.cli.common import (EXIT_OK, EXIT_USAGE, CliError, ask_password, emit, login_user,
                                      open_db)
+from dtks_desktop.domain.formatting import jam
 
 
 def cmd_db_init(args) -> int:
@@ -133,7 +134,7 @@ def cmd_user_list(args) -> int:
         def line(u) -> str:
             state = "aktif" if u.active else "nonaktif"
             if u.locked_until is not None:
-                state += f", dikunci sampai {u.locked_until.astimezone().strftime('%H:%M')}"
+                state += f", dikunci sampai {jam(u.locked_until, lokal=True)}"
             return f"{u.username:20} {u.role:12} {state}"
 
         emit(args, {"users": data}, "\n".join(line(u) for u in users))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import sys
 
-from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.formatting import angka, tanggal_jam
 
 from dtks_desktop.cli.common import (EXIT_OK, EXIT_USAGE, CliError, ProgressPrinter, emit, login_user,
                                      open_db)
@@ -50,7 +50,7 @@ def cmd_import_history(args) -> int:
             rows = history(s, kind=args.kind)
         data = {"batches": [b.as_dict() for b in rows]}
         human = "\n".join(
-            f"#{b.id:<4} {b.started_at.astimezone():%d-%m-%Y %H:%M} {b.kind:9} {b.file_name:40} "
+            f"#{b.id:<4} {tanggal_jam(b.started_at, lokal=True)} {b.kind:9} {b.file_name:40} "
             f"{angka(b.rows_read):>9} baris, {angka(b.imported)} baru, {angka(b.updated)} diperbarui, "
             f"{angka(b.rejected)} ditolak ({b.username})" for b in rows)
         emit(args, data, human or "Belum ada impor.")

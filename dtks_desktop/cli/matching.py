@@ -12,7 +12,8 @@ from dtks_desktop.cli.common import (EXIT_AUTH, EXIT_OK, EXIT_USAGE, CliError, P
 
 
 def cmd_match_run(args) -> int:
-    from dtks_desktop.services.matching.service import MatchingError, run_matching
+    from dtks_desktop.services.matching.common import MatchingError
+    from dtks_desktop.services.matching.run import run_matching
 
     db = open_db(args)
     try:
@@ -29,7 +30,7 @@ def cmd_match_run(args) -> int:
 
 
 def cmd_match_export(args) -> int:
-    from dtks_desktop.services.matching.service import export_csv
+    from dtks_desktop.services.matching.export import export_csv
 
     db = open_db(args)
     try:
@@ -47,7 +48,8 @@ def cmd_match_export(args) -> int:
 
 
 def cmd_match_accept(args) -> int:
-    from dtks_desktop.services.matching.service import MatchingError, bulk_accept, bulk_accept_preview
+    from dtks_desktop.services.matching.common import MatchingError
+    from dtks_desktop.services.matching.decisions import bulk_accept, bulk_accept_preview
 
     db = open_db(args)
     try:

@@ -51,7 +51,7 @@ def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | N
 
 def _child(url: str, full: bool) -> None:
     from dtks_desktop.services.core.database import login, open_database
-    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.matching.run import run_matching
 
     db = open_database(url)
     actor = login(db, "admin", "rahasia-admin-1")

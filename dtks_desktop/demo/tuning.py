@@ -30,7 +30,8 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Member, MatchResult
-from dtks_desktop.services.matching import service as svc
+from dtks_desktop.services.matching import common as match_common
+from dtks_desktop.services.matching import run as match_run
 
 
 @dataclass
@@ -92,13 +93,13 @@ def evaluate(session: Session, ground_truth: str | Path) -> Quality:
         counts[status] += 1
         true_nik = t["true_nik"] or None
         in_civil = t["in_dukcapil"] == "1"
-        if decision is None and status in svc.REVIEW_STATUSES:
+        if decision is None and status in match_common.REVIEW_STATUSES:
             q.queue += 1
         if status in ("usulan_koreksi", "nik_orang_lain") and nik_matched and decision is None:
             q.proposals.append((status, score, nik_matched == true_nik, priority == 0))
-        if decision == svc.AUTO:
+        if decision == match_common.AUTO:
             q.restored += 1
-        if status in ("padan", "padan_catatan") or decision == svc.AUTO:
+        if status in ("padan", "padan_catatan") or decision == match_common.AUTO:
             q.auto_accepted += 1
             if nik_matched == true_nik and true_nik:
                 q.auto_right += 1
@@ -204,7 +205,7 @@ def main(argv=None) -> int:
                         save_param(s, actor, "pulih_otomatis", 0)
                 files = load_demo(db, actor, tmp / "demo", args.people, seed, args.ratio, args.kab)
                 t0 = time.perf_counter()
-                summary = svc.run_matching(db, actor, full=True)
+                summary = match_run.run_matching(db, actor, full=True)
                 secs = time.perf_counter() - t0
                 with db.sessions() as s:
                     q = evaluate(s, files["ground_truth"])

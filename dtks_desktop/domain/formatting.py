@@ -21,3 +21,20 @@ def tanggal(d: date | datetime | None, *, long: bool = False) -> str:
     if long:
         return f"{d.day} {BULAN[d.month - 1]} {d.year}"
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
+
+
+def tanggal_jam(t: datetime, *, lokal: bool = False, detik: bool = False) -> str:
+    """datetime(2026, 8, 17, 14, 5) -> '17-08-2026 14:05' ('17-08-2026 14:05:09' with detik=True).
+
+    ``lokal``: shown in the PC's local time (``t.astimezone()``; a naive ``t`` is taken as local).
+    """
+    if lokal:
+        t = t.astimezone()
+    return f"{tanggal(t)} {jam(t, detik=detik)}"
+
+
+def jam(t: datetime, *, lokal: bool = False, detik: bool = False) -> str:
+    """datetime(2026, 8, 17, 14, 5) -> '14:05' ('14:05:09' with detik=True); ``lokal`` as in :func:`tanggal_jam`."""
+    if lokal:
+        t = t.astimezone()
+    return f"{t.hour:02d}:{t.minute:02d}" + (f":{t.second:02d}" if detik else "")

@@ -34,6 +34,11 @@ __all__ = [
     "display_name",
     "has_digits",
     "modernize_spelling",
+    "written_form",
+    "without_patronymic",
+    "name_difference",
+    "MUHAMMAD_WRITTEN",
+    "WRITTEN_TITLES",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -313,3 +318,54 @@ def display_name(name: str | None) -> str:
 def has_digits(name: str | None) -> bool:
     """True when the name contains a digit (a data-entry error worth flagging)."""
     return bool(name) and _DIGIT_RE.search(str(name)) is not None
+
+
+# --------------------------------------------------------------------------------------------
+# Written form, patronymic and kinds of writing difference (the matching compares and explains
+# names with these; one source for the name rules)
+# --------------------------------------------------------------------------------------------
+
+_NON_WORD = re.compile(r"[^0-9A-Z]+")
+
+
+def written_form(name: str | None) -> str:
+    """The name as written, ignoring case, spaces and punctuation (``Siti  Aminah.`` = ``SITI AMINAH``)."""
+    if not name:
+        return ""
+    return " ".join(_NON_WORD.sub(" ", str(name).upper()).split())
+
+
+_PATRONYMIC = re.compile(r"\s(?:BIN|BINTI|BT|BN)\s.*$")
+
+
+def without_patronymic(norm: str) -> str | None:
+    """The name before "BIN"/"BINTI" (and its short forms), or None when there is none."""
+    if " B" not in norm:
+        return None
+    stripped = _PATRONYMIC.sub("", norm)
+    return stripped if stripped != norm and stripped else None
+
+
+#: Every way of writing Muhammad, as written (before the spelling is modernised).
+MUHAMMAD_WRITTEN = frozenset({"M", "MOH", "MUH", "MOCH", "MUCH", "MHD", "MOHAMAD", "MOHAMMAD", "MUHAMAD",
+                              "MOCHAMMAD", "MOCHAMAD", "MUHAMMAT", "MUHAMMAD", "MOHAMMED", "MOKHAMAD", "MUKHAMAD",
+                              "MOCHAMED", "MUHAMMED", "MOHAMMAT", "MUCHAMMAD", "MUCHAMAD"})
+#: Titles and degrees as words of the written form (what makes a "gelar" difference).
+WRITTEN_TITLES = frozenset({"H", "HJ", "HAJI", "HAJAH", "DRS", "DRA", "DR", "IR", "KH", "NY", "PROF", "BPK", "IBU",
+                            "ALM", "ALMH", "SPD", "SE", "SH", "SAG", "SKOM", "SPDI", "AMD", "ST", "MPD", "S", "PD",
+                            "AG", "KOM"})
+
+
+def name_difference(a: str, b: str) -> str:
+    """What kind of writing difference two names with the same normalised form have (Indonesian:
+    "singkatan/penulisan Muhammad", "ejaan lama", "gelar", else "penulisan")."""
+    wa, wb = set(written_form(a).split()), set(written_form(b).split())
+    only = (wa - wb) | (wb - wa)
+    kinds = []
+    if any(w in MUHAMMAD_WRITTEN for w in only):
+        kinds.append("singkatan/penulisan Muhammad")
+    if any(modernize_spelling(w) != w for w in only if w not in MUHAMMAD_WRITTEN):
+        kinds.append("ejaan lama")
+    if any(w in WRITTEN_TITLES for w in only):
+        kinds.append("gelar")
+    return ", ".join(kinds) or "penulisan"

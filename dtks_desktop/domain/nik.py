@@ -22,6 +22,7 @@ from datetime import date
 from typing import TYPE_CHECKING, Literal
 
 from dtks_desktop.domain.issues import Issue, Severity, error, warning
+from dtks_desktop.domain.formatting import tanggal
 
 if TYPE_CHECKING:
     from dtks_desktop.domain.regions import RegionCodes
@@ -186,7 +187,7 @@ class NikInfo:
 
 
 def _fmt(d: date) -> str:
-    return d.strftime("%d-%m-%Y")
+    return tanggal(d)
 
 
 def _resolve_year(yy: int, month: int, day: int, today: date) -> int:

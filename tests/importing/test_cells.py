@@ -196,7 +196,7 @@ def test_exact_repeats_are_stored_once_and_a_nik_twice_with_other_data_is_flagge
 def test_a_civil_registry_extract_appended_to_itself_matches_like_the_single_one(db, office, tmp_path):
     """Doubled, the extract was 2 persons per NIK and matching found no 'padan' at all."""
     from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, MatchRun, ProgrammeLink
-    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.matching.run import run_matching
 
     files = demo.generate_files(tmp_path / "demo", demo.DemoConfig(people=800, seed=3), xlsx=False)
     single = files["dukcapil"]

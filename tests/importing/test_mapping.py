@@ -8,6 +8,7 @@ import pytest
 import xlsxwriter
 
 from dtks_desktop.services.importing import mapping as m
+from dtks_desktop.services.importing.mapping import fields as mapping_fields
 from dtks_desktop.services.importing.mapping import (
     FIELD_LABELS,
     PRESETS,
@@ -149,7 +150,7 @@ def test_every_field_has_a_label_and_synonyms():
 
 def test_synonym_collisions_are_rejected():
     with pytest.raises(ValueError, match="maps to both"):
-        m._build_index({"nik": ("NO NIK",), "no_kk": ("No. NIK",)})
+        mapping_fields._build_index({"nik": ("NO NIK",), "no_kk": ("No. NIK",)})
 
 
 # --------------------------------------------------------------------------------------------

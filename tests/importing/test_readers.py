@@ -19,6 +19,7 @@ import xlsxwriter
 
 from dtks_desktop.domain.spreadsheet import CellError, clean_id
 from dtks_desktop.services.importing import readers
+from dtks_desktop.services.importing.readers import excel, sniffing
 from dtks_desktop.services.importing.readers import (
     ImportFileError,
     column_index,
@@ -75,7 +76,7 @@ def build_cfb(streams: list[tuple[str, bytes]]) -> bytes:
     while len(entries) < 4:
         entries.append(entry("", 0, start=0))
     header = (
-        readers._OLE_MAGIC
+        sniffing._OLE_MAGIC
         + b"\0" * 16
         + struct.pack("<HHHHH", 0x3E, 3, 0xFFFE, 9, 6)
         + b"\0" * 6
@@ -435,7 +436,7 @@ def _make_bad_file(tmp_path: Path, case: str) -> bytes:
     if case == "png":
         return b"\x89PNG\r\n\x1a\n" + b"\0" * 64
     if case == "ole_header_only":
-        return readers._OLE_MAGIC + b"\0" * 1024
+        return sniffing._OLE_MAGIC + b"\0" * 1024
     if case == "encrypted_ooxml":
         return build_cfb([("EncryptionInfo", b"\x04\x00\x04\x00\x40\x00\x00\x00"),
                           ("EncryptedPackage", b"\x00" * 5000)])
@@ -557,7 +558,7 @@ def test_xlsx_memory_estimate_uses_dimension_and_xml_size(tmp_path):
         ws.write_row(r, 0, [f"v{r}-{c}" for c in range(10)])
     wb.close()
     with zipfile.ZipFile(path) as zf:
-        estimate, rows, cols = readers._xlsx_estimate(zf, "xl/worksheets/sheet1.xml")
+        estimate, rows, cols = excel._xlsx_estimate(zf, "xl/worksheets/sheet1.xml")
     assert (rows, cols) == (200, 10)
     assert estimate >= 200 * 10 * readers.XLSX_BYTES_PER_CELL
 

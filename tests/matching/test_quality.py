@@ -12,7 +12,8 @@
 from __future__ import annotations
 
 import pytest
-from dtks_desktop.services.matching import service as svc
+from dtks_desktop.services.matching import decisions as match_decisions
+from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.demo.tuning import evaluate, load_demo
 
 BULK_SCORE = 15
@@ -22,10 +23,10 @@ BULK_SCORE = 15
 @pytest.mark.parametrize("seed", [1, 2, 6])
 def test_quality_on_demo_ground_truth(db, admin, tmp_path, seed, capsys):
     files = load_demo(db, admin, tmp_path / "demo", 3000, seed)
-    svc.run_matching(db, admin)
+    match_run.run_matching(db, admin)
     with db.sessions() as s:
         q = evaluate(s, files["ground_truth"])
-        bulk = svc.bulk_accept_preview(s, "usulan_koreksi", BULK_SCORE)
+        bulk = match_decisions.bulk_accept_preview(s, "usulan_koreksi", BULK_SCORE)
     with capsys.disabled():
         print(f"\nseed {seed}: {q.line()}")
     assert q.members > 2900

@@ -17,7 +17,10 @@ from sqlalchemy import func, select
 from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, Member
 from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.matching import engine as E
-from dtks_desktop.services.matching import service as svc
+from dtks_desktop.services.matching import common as match_common
+from dtks_desktop.services.matching import decisions as match_decisions
+from dtks_desktop.services.matching import review as match_review
+from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.matching import settings as S
 
 from .conftest import EXPECTED, load_civil, load_registry
@@ -32,7 +35,7 @@ TRUE_NIK = "3310015003100001"
 def restored(db, admin):
     load_civil(db)
     load_registry(db)
-    summary = svc.run_matching(db, admin)
+    summary = match_run.run_matching(db, admin)
     assert summary.restored_auto == 1
     return db
 
@@ -50,7 +53,7 @@ def _member(db, member_id):
 def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, admin):
     res = _result(restored, NAYLA)
     # with its NIK restored the member is found: "padan dengan catatan", the note being the restoration
-    assert (res.status, res.decision, res.nik_matched, res.decided_by) == ("padan_catatan", svc.AUTO, TRUE_NIK,
+    assert (res.status, res.decision, res.nik_matched, res.decided_by) == ("padan_catatan", match_common.AUTO, TRUE_NIK,
                                                                             admin.id)
     reasons = json.loads(res.reasons)
     assert reasons["otomatis"] == {"nik_lama": DAMAGED, "nik_flags_lama": "nik_rusak_excel"}
@@ -67,13 +70,13 @@ def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, a
         auto = s.execute(select(AuditEvent).where(AuditEvent.action == "match.auto_accept")).scalar_one()
         assert json.loads(auto.new_value)["count"] == 1
         # not waiting in the queue; listed under its own filter
-        queue = [q.member_id for q in svc.review_queue(s)]
-        assert NAYLA not in queue and svc.count_queue(s) == len(queue)
-        listed = svc.review_queue(s, status=svc.AUTO_FILTER)
-        assert [q.member_id for q in listed] == [NAYLA] and svc.count_queue(s, status=svc.AUTO_FILTER) == 1
-        assert svc.review_item(s, NAYLA).decision == svc.AUTO
+        queue = [q.member_id for q in match_review.review_queue(s)]
+        assert NAYLA not in queue and match_review.count_queue(s) == len(queue)
+        listed = match_review.review_queue(s, status=match_common.AUTO_FILTER)
+        assert [q.member_id for q in listed] == [NAYLA] and match_review.count_queue(s, status=match_common.AUTO_FILTER) == 1
+        assert match_review.review_item(s, NAYLA).decision == match_common.AUTO
     with restored.sessions() as s:
-        assert json.loads(svc.latest_run(s).counts_json)[svc.AUTO_COUNT_KEY] == 1
+        assert json.loads(match_run.latest_run(s).counts_json)[match_common.AUTO_COUNT_KEY] == 1
     # everyone else is matched as before
     with restored.sessions() as s:
         st = dict(s.execute(select(MatchResult.member_id, MatchResult.status)).all())
@@ -81,42 +84,42 @@ def test_spreadsheet_damage_is_restored_audited_and_out_of_the_queue(restored, a
 
 
 def test_rejecting_a_restoration_puts_the_file_nik_back_and_undo_restores_it(restored, admin):
-    r = svc.decide(restored, admin, NAYLA, "tolak")
+    r = match_decisions.decide(restored, admin, NAYLA, "tolak")
     assert (r.decision, r.nik_before, r.nik_after) == ("ditolak", TRUE_NIK, DAMAGED)
     m = _member(restored, NAYLA)
     assert m.nik == DAMAGED and m.nik_flags == "nik_rusak_excel"
     res = _result(restored, NAYLA)
     assert res.decision == "ditolak" and res.status == "usulan_koreksi" and res.priority == 0
     with restored.sessions() as s:
-        assert svc.count_queue(s, status=svc.AUTO_FILTER) == 0
+        assert match_review.count_queue(s, status=match_common.AUTO_FILTER) == 0
         sources = s.execute(select(IdentityHistory.source).where(IdentityHistory.member_id == NAYLA)
                             .order_by(IdentityHistory.id)).scalars().all()
         assert sources == ["pulih_otomatis", "tolak_pulih_otomatis"]
     # Ctrl+Z: the machine's restoration is back, waiting under its filter again
-    assert svc.undo_last(restored, admin)
+    assert match_decisions.undo_last(restored, admin)
     m = _member(restored, NAYLA)
     assert m.nik == TRUE_NIK and not m.nik_flags
-    assert _result(restored, NAYLA).decision == svc.AUTO and _result(restored, NAYLA).status == "padan_catatan"
+    assert _result(restored, NAYLA).decision == match_common.AUTO and _result(restored, NAYLA).status == "padan_catatan"
     # a re-run keeps the rejected-then-undone restoration as the machine left it
-    svc.run_matching(restored, admin)
-    assert _result(restored, NAYLA).decision == svc.AUTO and _member(restored, NAYLA).nik == TRUE_NIK
+    match_run.run_matching(restored, admin)
+    assert _result(restored, NAYLA).decision == match_common.AUTO and _member(restored, NAYLA).nik == TRUE_NIK
 
 
 def test_confirming_a_restoration_keeps_the_nik(restored, operator):
-    r = svc.decide(restored, operator, NAYLA, "terima")
+    r = match_decisions.decide(restored, operator, NAYLA, "terima")
     assert r.decision == "diterima" and r.nik_before == r.nik_after == TRUE_NIK
     res = _result(restored, NAYLA)
     assert res.decision == "diterima" and res.decided_by == operator.id
     with restored.sessions() as s:
-        assert svc.count_queue(s, status=svc.AUTO_FILTER) == 0
+        assert match_review.count_queue(s, status=match_common.AUTO_FILTER) == 0
         ev = s.execute(select(AuditEvent).where(AuditEvent.action == "match.decide")).scalar_one()
         assert "dikonfirmasi" in ev.summary
 
 
 def test_a_rerun_never_undoes_a_restoration(restored, admin):
-    summary = svc.run_matching(restored, admin, full=True)
+    summary = match_run.run_matching(restored, admin, full=True)
     assert summary.restored_auto == 0 and summary.skipped_decided == 1
-    assert _result(restored, NAYLA).decision == svc.AUTO and _member(restored, NAYLA).nik == TRUE_NIK
+    assert _result(restored, NAYLA).decision == match_common.AUTO and _member(restored, NAYLA).nik == TRUE_NIK
 
 
 def test_switched_off_the_correction_waits_for_a_clerk(db, admin):
@@ -124,7 +127,7 @@ def test_switched_off_the_correction_waits_for_a_clerk(db, admin):
         S.save_param(s, admin, "pulih_otomatis", 0)
     load_civil(db)
     load_registry(db)
-    assert svc.run_matching(db, admin).restored_auto == 0
+    assert match_run.run_matching(db, admin).restored_auto == 0
     res = _result(db, NAYLA)
     assert res.decision is None and res.status == "usulan_koreksi" and res.priority == 0
     assert _member(db, NAYLA).nik == DAMAGED
@@ -142,13 +145,13 @@ def test_a_cancelled_run_restores_nothing(db, admin):
     # count the checks on a scratch copy of the run, then cancel at the very last (inside the write)
     with db.transaction() as s:
         S.save_param(s, admin, "pulih_otomatis", 0)
-    svc.run_matching(db, admin, full=True, cancel=count)
+    match_run.run_matching(db, admin, full=True, cancel=count)
     with db.transaction() as s:
         S.save_param(s, admin, "pulih_otomatis", 1)
     last = calls["n"]
     calls["n"] = 0
     with pytest.raises(Cancelled):
-        svc.run_matching(db, admin, full=True, cancel=lambda: (calls.__setitem__("n", calls["n"] + 1)
+        match_run.run_matching(db, admin, full=True, cancel=lambda: (calls.__setitem__("n", calls["n"] + 1)
                                                                or calls["n"] >= last))
     assert _member(db, NAYLA).nik == DAMAGED
     with db.sessions() as s:
@@ -230,16 +233,16 @@ def test_programme_links_follow_the_restored_nik(db, admin):
     link_programmes(db, admin)
     with db.sessions() as s:
         assert programmes_of_members(s, [NAYLA]) == {}  # her file NIK is damaged: not found yet
-    summary = svc.run_matching(db, admin)
+    summary = match_run.run_matching(db, admin)
     assert summary.restored_auto == 1 and any("Daftar program dicocokkan ulang" in n for n in summary.notes)
     with db.sessions() as s:
         assert [p.program for p in programmes_of_members(s, [NAYLA])[NAYLA]] == ["PKH"]
     # a clerk's later correction is picked up by the next run as well
     with db.transaction() as s:
         S.save_param(s, admin, "pulih_otomatis", 0)
-    svc.decide(db, admin, NAYLA, "tolak")
-    again = svc.run_matching(db, admin)
+    match_decisions.decide(db, admin, NAYLA, "tolak")
+    again = match_run.run_matching(db, admin)
     assert any("Daftar program dicocokkan ulang" in n for n in again.notes)
     with db.sessions() as s:
         assert programmes_of_members(s, [NAYLA]) == {}
-    assert not any("Daftar program" in n for n in svc.run_matching(db, admin).notes)  # nothing changed since
+    assert not any("Daftar program" in n for n in match_run.run_matching(db, admin).notes)  # nothing changed since

@@ -11,7 +11,11 @@ from sqlalchemy import func, select
 
 from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, MatchRun, Member
 from dtks_desktop.services.core.common import Cancelled
-from dtks_desktop.services.matching import service as svc
+from dtks_desktop.services.matching import common as match_common
+from dtks_desktop.services.matching import decisions as match_decisions
+from dtks_desktop.services.matching import export as match_export
+from dtks_desktop.services.matching import review as match_review
+from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.core.registry import update_member
 from dtks_desktop.services.core.users import create_user
 
@@ -24,7 +28,7 @@ def statuses(db) -> dict[int, str]:
 
 
 def test_run_statuses_and_run_row(loaded, admin):
-    summary = svc.run_matching(loaded, admin)
+    summary = match_run.run_matching(loaded, admin)
     assert statuses(loaded) == EXPECTED
     assert summary.members_matched == 9 and summary.skipped_unchanged == 0
     assert summary.counts["padan"] == 3 and summary.counts["ganda"] == 1
@@ -46,26 +50,26 @@ def test_run_statuses_and_run_row(loaded, admin):
 
 def test_no_civil_registry_data(db, admin):
     load_registry(db)
-    with pytest.raises(svc.MatchingError, match="Belum ada data Dukcapil"):
-        svc.run_matching(db, admin)
+    with pytest.raises(match_common.MatchingError, match="Belum ada data Dukcapil"):
+        match_run.run_matching(db, admin)
 
 
 def test_no_registry_members(db, admin):
     load_civil(db)
-    with pytest.raises(svc.MatchingError, match="Belum ada data DTKS"):
-        svc.run_matching(db, admin)
+    with pytest.raises(match_common.MatchingError, match="Belum ada data DTKS"):
+        match_run.run_matching(db, admin)
 
 
 def test_incremental_rerun_skips_unchanged_and_keeps_decisions(loaded, admin):
-    svc.run_matching(loaded, admin)
-    again = svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
+    again = match_run.run_matching(loaded, admin)
     assert again.members_matched == 0 and again.skipped_unchanged == 9
-    svc.decide(loaded, admin, 7, "tolak", reason="Bukan warga Dukcapil ini")
+    match_decisions.decide(loaded, admin, 7, "tolak", reason="Bukan warga Dukcapil ini")
     with loaded.transaction() as s:
         update_member(s, admin, 1, {"nama": "SUPARMI BINTI SLAMET"})
-    third = svc.run_matching(loaded, admin)
+    third = match_run.run_matching(loaded, admin)
     assert third.members_matched == 1 and third.skipped_decided == 1 and third.skipped_unchanged == 7
-    full = svc.run_matching(loaded, admin, full=True)
+    full = match_run.run_matching(loaded, admin, full=True)
     assert full.members_matched == 8 and full.skipped_decided == 1
     with loaded.sessions() as s:
         r7 = s.execute(select(MatchResult).where(MatchResult.member_id == 7)).scalar_one()
@@ -73,8 +77,8 @@ def test_incremental_rerun_skips_unchanged_and_keeps_decisions(loaded, admin):
 
 
 def test_new_snapshot_rematches_everything_but_decided(loaded, admin):
-    svc.run_matching(loaded, admin)
-    svc.decide(loaded, admin, 5, "terima")
+    match_run.run_matching(loaded, admin)
+    match_decisions.decide(loaded, admin, 5, "terima")
     load_civil(loaded, file_name="dukcapil_baru.csv")  # another batch: results were made against the old one
     with loaded.transaction() as s:
         s.execute(MatchResult.__table__.select().limit(1))
@@ -82,16 +86,16 @@ def test_new_snapshot_rematches_everything_but_decided(loaded, admin):
 
         old = s.execute(select(func.min(DukcapilPerson.batch_id))).scalar_one()
         s.execute(DukcapilPerson.__table__.delete().where(DukcapilPerson.batch_id == old))
-    summary = svc.run_matching(loaded, admin)
+    summary = match_run.run_matching(loaded, admin)
     assert summary.members_matched == 8 and summary.skipped_decided == 1
     assert statuses(loaded)[8] == "ganda"
 
 
 def test_ganda_follows_the_keeper(loaded, admin):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     with loaded.transaction() as s:  # the first row now belongs to somebody else entirely
         update_member(s, admin, 1, {"nama": "RATMINI", "tanggal_lahir": date(1931, 1, 1), "nik": None})
-    summary = svc.run_matching(loaded, admin)
+    summary = match_run.run_matching(loaded, admin)
     st = statuses(loaded)
     assert summary.members_matched == 1 and summary.ganda_updated == 1
     assert st[8] == "padan" and st[1] != "ganda"
@@ -104,13 +108,13 @@ def _count_cancel_checks(db, admin) -> int:
         calls["n"] += 1
         return False
 
-    svc.run_matching(db, admin, full=True, cancel=count)
+    match_run.run_matching(db, admin, full=True, cancel=count)
     return calls["n"]
 
 
 @pytest.mark.parametrize("when", [1, 5, 12, -1])
 def test_cancel_writes_nothing(loaded, admin, when):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     if when == -1:  # the very last check: inside the write transaction, just before the commit
         when = _count_cancel_checks(loaded, admin)
     with loaded.transaction() as s:
@@ -126,7 +130,7 @@ def test_cancel_writes_nothing(loaded, admin, when):
         return calls["n"] >= when
 
     with pytest.raises(Cancelled):
-        svc.run_matching(loaded, admin, full=True, cancel=cancel)
+        match_run.run_matching(loaded, admin, full=True, cancel=cancel)
     with loaded.sessions() as s:
         after = s.execute(select(MatchResult.member_id, MatchResult.status, MatchResult.run_id,
                                  MatchResult.fingerprint).order_by(MatchResult.member_id)).all()
@@ -135,10 +139,10 @@ def test_cancel_writes_nothing(loaded, admin, when):
 
 
 def test_interrupted_write_leaves_previous_results(loaded, admin, monkeypatch):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     with loaded.sessions() as s:
         before = s.execute(select(MatchResult.member_id, MatchResult.run_id).order_by(MatchResult.member_id)).all()
-    real = svc.bulk_insert
+    real = match_run.bulk_insert
 
     def broken(bind, table, cols, rows):
         if table == "match_results":
@@ -147,9 +151,9 @@ def test_interrupted_write_leaves_previous_results(loaded, admin, monkeypatch):
             raise OSError("disk penuh")  # ...when the machine fails
         return real(bind, table, cols, rows)
 
-    monkeypatch.setattr(svc, "bulk_insert", broken)
+    monkeypatch.setattr(match_run, "bulk_insert", broken)
     with pytest.raises(OSError):
-        svc.run_matching(loaded, admin, full=True)
+        match_run.run_matching(loaded, admin, full=True)
     with loaded.sessions() as s:
         after = s.execute(select(MatchResult.member_id, MatchResult.run_id).order_by(MatchResult.member_id)).all()
     assert after == before
@@ -163,9 +167,9 @@ def test_civil_registry_with_duplicate_nik(db, admin):
 
     load_registry(db, [FamilyRecord(no_kk="3310012710160006", desa_kode="33.10.01.2001", members=[
         M("KARTINI", "3310016405660001", date(1966, 5, 24), "P", ibu="SARMI")])])
-    summary = svc.run_matching(db, admin)
+    summary = match_run.run_matching(db, admin)
     assert any("NIK ganda" in n for n in summary.notes)
-    item = svc.review_item(db.sessions(), 1)
+    item = match_review.review_item(db.sessions(), 1)
     assert item.status == "padan_catatan" and item.nik_matched == "3310016405660001"
     assert any("NIK ganda" in c for c in item.catatan)
 
@@ -173,24 +177,24 @@ def test_civil_registry_with_duplicate_nik(db, admin):
 # --- review ----------------------------------------------------------------------------------------
 
 def test_queue_order_count_and_filters(loaded, admin):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     with loaded.sessions() as s:
-        q = svc.review_queue(s)
+        q = match_review.review_queue(s)
         assert [i.member_id for i in q] == [5, 6, 4, 8, 7]  # Excel first, other corrections, ...
         assert [i.priority for i in q] == [0, 1, 2, 3, 4]
-        assert svc.count_queue(s) == 5
-        assert svc.count_queue(s, status="padan_catatan") == 1
-        assert [i.member_id for i in svc.review_queue(s, status="usulan_koreksi")] == [5, 6]
-        assert svc.count_queue(s, desa="33.10.02") == 0 and svc.count_queue(s, desa="33.10.01") == 5
-        assert svc.count_queue(s, desa="33.10.01.2001") == 5
-        assert [i.member_id for i in svc.review_queue(s, offset=1, limit=2)] == [6, 4]
+        assert match_review.count_queue(s) == 5
+        assert match_review.count_queue(s, status="padan_catatan") == 1
+        assert [i.member_id for i in match_review.review_queue(s, status="usulan_koreksi")] == [5, 6]
+        assert match_review.count_queue(s, desa="33.10.02") == 0 and match_review.count_queue(s, desa="33.10.01") == 5
+        assert match_review.count_queue(s, desa="33.10.01.2001") == 5
+        assert [i.member_id for i in match_review.review_queue(s, offset=1, limit=2)] == [6, 4]
         assert q[0].desa_nama and q[0].ringkasan.startswith("Diusulkan NIK 3310015003100001")
 
 
 def test_review_item_side_by_side(loaded, admin):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     with loaded.sessions() as s:
-        item = svc.review_item(s, 4)
+        item = match_review.review_item(s, 4)
         assert item.status == "nik_orang_lain" and item.no_kk == "3310012710160004"
         chosen = [c for c in item.candidates if c.chosen]
         assert len(chosen) == 1 and chosen[0].nik == "3310011005050001" and chosen[0].nama == "DIMAS ARDIANSYAH"
@@ -199,15 +203,15 @@ def test_review_item_side_by_side(loaded, admin):
         assert f["nik"].differs and f["nik"].member_value == "3310012212000003"
         holder = [c for c in item.candidates if c.nik == "3310012212000003"]
         assert holder and {x.field: x for x in holder[0].fields}["nama"].level == "beda"
-        padan = svc.review_item(s, 1)
+        padan = match_review.review_item(s, 1)
         assert padan.candidates[0].chosen and padan.candidates[0].fields[1].note == "Nama: sama"
-        with pytest.raises(svc.MatchingError):
-            svc.review_item(s, 999)
+        with pytest.raises(match_common.MatchingError):
+            match_review.review_item(s, 999)
 
 
 def test_decide_accept_correction_undo(loaded, admin):
-    svc.run_matching(loaded, admin)
-    r = svc.decide(loaded, admin, 5, "terima", reason="Cocok dengan KK")
+    match_run.run_matching(loaded, admin)
+    r = match_decisions.decide(loaded, admin, 5, "terima", reason="Cocok dengan KK")
     assert r.nik_before == "3310015003100000" and r.nik_after == "3310015003100001"
     with loaded.sessions() as s:
         m = s.get(Member, 5)
@@ -218,11 +222,11 @@ def test_decide_accept_correction_undo(loaded, admin):
         actions = [a for a in s.execute(select(AuditEvent.action).where(AuditEvent.entity_id == 5)).scalars()]
         assert "member.update" in actions and "match.decide" in actions
         assert s.execute(select(MatchResult.decision).where(MatchResult.member_id == 5)).scalar_one() == "diterima"
-        assert svc.count_queue(s) == 4
-    with pytest.raises(svc.MatchingError, match="sudah diputuskan"):
-        svc.decide(loaded, admin, 5, "tolak")
+        assert match_review.count_queue(s) == 4
+    with pytest.raises(match_common.MatchingError, match="sudah diputuskan"):
+        match_decisions.decide(loaded, admin, 5, "tolak")
     with loaded.transaction() as s:
-        text = svc.undo_last(s, admin)
+        text = match_decisions.undo_last(s, admin)
     assert "dibatalkan" in text
     with loaded.sessions() as s:
         m = s.get(Member, 5)
@@ -230,41 +234,41 @@ def test_decide_accept_correction_undo(loaded, admin):
         assert s.execute(select(MatchResult.decision).where(MatchResult.member_id == 5)).scalar_one() is None
         assert s.execute(select(func.count()).select_from(IdentityHistory)).scalar_one() == 2
     with loaded.transaction() as s:
-        assert svc.undo_last(s, admin) is None  # nothing left to undo
+        assert match_decisions.undo_last(s, admin) is None  # nothing left to undo
 
 
 def test_decide_reject_and_pick(loaded, admin, operator):
-    svc.run_matching(loaded, admin)
-    svc.decide(loaded, operator, 7, "tolak", reason="Penduduk luar daerah")
-    with pytest.raises(svc.MatchingError, match="tidak ada di data Dukcapil"):
-        svc.decide(loaded, operator, 4, "pilih", candidate_nik="3310019999999999")
-    r = svc.decide(loaded, operator, 4, "pilih", candidate_nik="3310011005050001")
+    match_run.run_matching(loaded, admin)
+    match_decisions.decide(loaded, operator, 7, "tolak", reason="Penduduk luar daerah")
+    with pytest.raises(match_common.MatchingError, match="tidak ada di data Dukcapil"):
+        match_decisions.decide(loaded, operator, 4, "pilih", candidate_nik="3310019999999999")
+    r = match_decisions.decide(loaded, operator, 4, "pilih", candidate_nik="3310011005050001")
     assert r.nik_after == "3310011005050001"
-    with pytest.raises(svc.MatchingError, match="Tindakan"):
-        svc.decide(loaded, operator, 6, "hapus")
+    with pytest.raises(match_common.MatchingError, match="Tindakan"):
+        match_decisions.decide(loaded, operator, 6, "hapus")
     with loaded.transaction() as s:
-        svc.undo_last(s, operator)  # the pick
+        match_decisions.undo_last(s, operator)  # the pick
     with loaded.sessions() as s:
         assert s.get(Member, 4).nik == "3310012212000003"
         assert s.execute(select(MatchResult.decision).where(MatchResult.member_id == 7)).scalar_one() == "ditolak"
 
 
 def test_decide_needs_a_deciding_role(loaded, admin):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     with loaded.transaction() as s:
         pencetak = create_user(s, "cetak1", "rahasia-pencetak", "pencetak", by=admin)
-    with pytest.raises(svc.MatchingError, match="Peran"):
-        svc.decide(loaded, pencetak, 5, "terima")
+    with pytest.raises(match_common.MatchingError, match="Peran"):
+        match_decisions.decide(loaded, pencetak, 5, "terima")
 
 
 def test_bulk_accept_preview_accept_and_undo(loaded, admin):
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     with loaded.sessions() as s:
-        assert svc.bulk_accept_preview(s, "usulan_koreksi", 10) == 2
-        assert svc.bulk_accept_preview(s, "usulan_koreksi", 1000) == 0
-    with pytest.raises(svc.MatchingError, match="Status tidak dikenal"):
-        svc.bulk_accept(loaded, admin, "bagus", 0)
-    assert svc.bulk_accept(loaded, admin, "usulan_koreksi", 10) == 2
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 10) == 2
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 1000) == 0
+    with pytest.raises(match_common.MatchingError, match="Status tidak dikenal"):
+        match_decisions.bulk_accept(loaded, admin, "bagus", 0)
+    assert match_decisions.bulk_accept(loaded, admin, "usulan_koreksi", 10) == 2
     with loaded.sessions() as s:
         assert s.get(Member, 5).nik == "3310015003100001" and s.get(Member, 6).nik == "3310013108610001"
         assert s.get(Member, 5).version == 2
@@ -272,23 +276,23 @@ def test_bulk_accept_preview_accept_and_undo(loaded, admin):
         n_audit = s.execute(select(func.count()).select_from(AuditEvent)
                             .where(AuditEvent.action == "member.update")).scalar_one()
         assert n_audit == 2
-        assert svc.count_queue(s) == 3
-    assert svc.bulk_accept(loaded, admin, "usulan_koreksi", 10) == 0
+        assert match_review.count_queue(s) == 3
+    assert match_decisions.bulk_accept(loaded, admin, "usulan_koreksi", 10) == 0
     with loaded.transaction() as s:
-        assert "massal" in svc.undo_last(s, admin)
+        assert "massal" in match_decisions.undo_last(s, admin)
     with loaded.sessions() as s:
         assert s.get(Member, 5).nik == "3310015003100000" and s.get(Member, 6).nik is None
-        assert svc.count_queue(s) == 5
+        assert match_review.count_queue(s) == 5
 
 
 def test_export_csv(loaded, admin, tmp_path):
-    svc.run_matching(loaded, admin)
-    svc.decide(loaded, admin, 4, "tolak")
+    match_run.run_matching(loaded, admin)
+    match_decisions.decide(loaded, admin, 4, "tolak")
     out = tmp_path / "hasil.csv"
     with loaded.sessions() as s:
-        assert svc.export_csv(s, out) == 9
+        assert match_export.export_csv(s, out) == 9
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
-    assert tuple(rows[0]) == svc.EXPORT_COLUMNS
+    assert tuple(rows[0]) == match_export.EXPORT_COLUMNS
     by = {r["id_dtks"]: r for r in rows}
     assert by["D1"]["status"] == "padan" and by["D1"]["nik_matched"] == "3310011508680001"
     assert by["D5"]["nik_file"] == "3310015003100000.0" and by["D5"]["nik_matched"] == "3310015003100001"
@@ -303,11 +307,11 @@ def test_new_members_with_unchanged_ones_keep_all_results(loaded, admin):
 
     from .conftest import M
 
-    svc.run_matching(loaded, admin)
+    match_run.run_matching(loaded, admin)
     many = [FamilyRecord(no_kk=f"33100127101699{i:02d}", desa_kode="33.10.01.2001", members=[
         M(f"WARGA BARU {chr(65 + i)}", None, date(1990, 1, 1 + i), id_dtks=f"N{i}")]) for i in range(12)]
     load_registry(loaded, many)
-    summary = svc.run_matching(loaded, admin)
+    summary = match_run.run_matching(loaded, admin)
     assert summary.members_matched == 12 and summary.skipped_unchanged == 9
     st = statuses(loaded)
     assert len(st) == 21 and {k: v for k, v in st.items() if k <= 9} == EXPECTED
@@ -316,48 +320,48 @@ def test_new_members_with_unchanged_ones_keep_all_results(loaded, admin):
 def test_reopen_an_earlier_decision_not_only_the_last(loaded, admin, operator):
     """"Buka kembali": a clerk reverts a decision made several decisions ago; the NIK it changed
     goes back, the result waits in the queue again, and Ctrl+Z never reverts it a second time."""
-    svc.run_matching(loaded, admin)
-    svc.decide(loaded, operator, 5, "terima")  # NAYLA: NIK corrected
-    svc.decide(loaded, operator, 7, "tolak")
-    svc.decide(loaded, operator, 6, "terima")  # HARTONO: NIK filled in
+    match_run.run_matching(loaded, admin)
+    match_decisions.decide(loaded, operator, 5, "terima")  # NAYLA: NIK corrected
+    match_decisions.decide(loaded, operator, 7, "tolak")
+    match_decisions.decide(loaded, operator, 6, "terima")  # HARTONO: NIK filled in
     with loaded.sessions() as s:
-        decided = [q.member_id for q in svc.review_queue(s, status=svc.DECIDED_FILTER)]
-        assert sorted(decided) == [5, 6, 7] and svc.count_queue(s, status=svc.DECIDED_FILTER) == 3
-        assert 5 not in [q.member_id for q in svc.review_queue(s)]
-    text = svc.reopen(loaded, admin, 5, reason="Salah orang")
+        decided = [q.member_id for q in match_review.review_queue(s, status=match_common.DECIDED_FILTER)]
+        assert sorted(decided) == [5, 6, 7] and match_review.count_queue(s, status=match_common.DECIDED_FILTER) == 3
+        assert 5 not in [q.member_id for q in match_review.review_queue(s)]
+    text = match_decisions.reopen(loaded, admin, 5, reason="Salah orang")
     assert "dibuka kembali" in text
     with loaded.sessions() as s:
         m = s.get(Member, 5)
         assert m.nik == "3310015003100000" and m.nik_flags == "nik_rusak_excel"
         res = s.execute(select(MatchResult).where(MatchResult.member_id == 5)).scalar_one()
         assert res.decision is None and res.status == "usulan_koreksi"
-        assert 5 in [q.member_id for q in svc.review_queue(s)]
+        assert 5 in [q.member_id for q in match_review.review_queue(s)]
         ev = s.execute(select(AuditEvent).where(AuditEvent.action == "match.reopen")).scalar_one()
         assert ev.username == "admin" and ev.reason == "Salah orang" and ev.entity_id == 5
     # the operator's Ctrl+Z: HARTONO, then the rejection of 7, then nothing (5 was already reopened)
     with loaded.transaction() as s:
-        svc.undo_last(s, operator)
-        svc.undo_last(s, operator)
-        assert svc.undo_last(s, operator) is None
+        match_decisions.undo_last(s, operator)
+        match_decisions.undo_last(s, operator)
+        assert match_decisions.undo_last(s, operator) is None
     with loaded.sessions() as s:
         assert s.get(Member, 5).nik == "3310015003100000"
-        assert svc.count_queue(s, status=svc.DECIDED_FILTER) == 0
-    with pytest.raises(svc.MatchingError, match="Hanya keputusan petugas"):
-        svc.reopen(loaded, admin, 5)
+        assert match_review.count_queue(s, status=match_common.DECIDED_FILTER) == 0
+    with pytest.raises(match_common.MatchingError, match="Hanya keputusan petugas"):
+        match_decisions.reopen(loaded, admin, 5)
 
 
 def test_reopen_one_member_of_a_bulk_accept(loaded, admin):
-    svc.run_matching(loaded, admin)
-    n = svc.bulk_accept(loaded, admin, "usulan_koreksi", 10)
+    match_run.run_matching(loaded, admin)
+    n = match_decisions.bulk_accept(loaded, admin, "usulan_koreksi", 10)
     assert n == 2
-    svc.reopen(loaded, admin, 5)
+    match_decisions.reopen(loaded, admin, 5)
     with loaded.sessions() as s:
         assert s.get(Member, 5).nik == "3310015003100000"
         assert s.get(Member, 6).nik == "3310013108610001"  # the other one stays corrected
         assert s.execute(select(MatchResult.decision).where(MatchResult.member_id == 5)).scalar_one() is None
     # undoing the bulk accept now reverts only what is still decided
     with loaded.transaction() as s:
-        assert "dibatalkan" in svc.undo_last(s, admin)
+        assert "dibatalkan" in match_decisions.undo_last(s, admin)
     with loaded.sessions() as s:
         assert s.get(Member, 6).nik is None
-        assert svc.count_queue(s, status=svc.DECIDED_FILTER) == 0
+        assert match_review.count_queue(s, status=match_common.DECIDED_FILTER) == 0

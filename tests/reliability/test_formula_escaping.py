@@ -20,7 +20,7 @@ from dtks_desktop.services.matching import reports as R
 from dtks_desktop.services.core import settings
 from dtks_desktop.services.importing.report import write_report
 from dtks_desktop.services.importing.run import run_import
-from dtks_desktop.services.matching.service import export_csv
+from dtks_desktop.services.matching.export import export_csv
 from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families
 
 SENGON = "33.10.01.2001"

@@ -313,7 +313,7 @@ def matched_with_programmes(db, admin):
     family has (so the list names the family, not a member). BPNT: JOKO HIDAYAT by NIK, HARTONO (no NIK)
     by No KK + his name. RATNA SARI (HARTONO's family) and H. AHMAD SUDIRMAN are on no list.
     """
-    from dtks_desktop.services.matching.service import run_matching
+    from dtks_desktop.services.matching.run import run_matching
     from dtks_desktop.services.matching.programmes import link_programmes
 
     from ..matching.conftest import load_civil, load_registry
@@ -373,7 +373,7 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
     import re
 
     from dtks_desktop.db.models import MatchResult
-    from dtks_desktop.services.matching.service import reason_lines
+    from dtks_desktop.services.matching.export import reason_lines
     from dtks_desktop.views.core.data_view import COL_MATCH
 
     with db.sessions() as s:

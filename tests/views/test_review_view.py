@@ -21,7 +21,10 @@ from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.demo import generator as demo
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.importing.run import run_import
-from dtks_desktop.services.matching import service as matching
+from dtks_desktop.services.matching import common as match_common
+from dtks_desktop.services.matching import decisions as match_decisions
+from dtks_desktop.services.matching import review as match_review
+from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.core.users import create_user
 from dtks_desktop.views.matching import review_view
 from dtks_desktop.views.common.context import AppContext
@@ -63,7 +66,7 @@ def imported(db, admin, demo_files):
 
 @pytest.fixture
 def matched(imported, admin):
-    matching.run_matching(imported, admin)
+    match_run.run_matching(imported, admin)
     return imported
 
 
@@ -92,12 +95,12 @@ def make_view(qtbot):
 
 def queue_ids(db, **kw) -> list[int]:
     with db.sessions() as s:
-        return [q.member_id for q in matching.review_queue(s, limit=10_000, **kw)]
+        return [q.member_id for q in match_review.review_queue(s, limit=10_000, **kw)]
 
 
 def item(db, member_id: int):
     with db.sessions() as s:
-        return matching.review_item(s, member_id)
+        return match_review.review_item(s, member_id)
 
 
 def shown_ids(view: ReviewView) -> list[int]:
@@ -225,7 +228,7 @@ def test_filters_status_and_region(qtbot, matched, operator, make_view):
     assert view.wait_idle(WAIT)
     assert shown_ids(view) == queue_ids(matched, desa=desa)
     with matched.sessions() as s:
-        assert view.model.total == matching.count_queue(s, desa=desa)
+        assert view.model.total == match_review.count_queue(s, desa=desa)
 
 
 def test_queue_pages_with_fetch_more(qtbot, matched, operator, make_view, monkeypatch):
@@ -259,7 +262,7 @@ def test_deciding_across_pages_follows_the_service_queue(qtbot, matched, operato
         assert item(matched, head).decision == "diterima"
     assert shown_ids(view)[: view.model.rowCount()] == queue_ids(matched)[: view.model.rowCount()]
     with matched.sessions() as s:
-        assert view.model.total == matching.count_queue(s)
+        assert view.model.total == match_review.count_queue(s)
 
 
 # --------------------------------------------------------------------------- the keyboard
@@ -408,13 +411,13 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     assert dialog.wait_idle(WAIT)
 
     with matched.sessions() as s:
-        n_default = matching.bulk_accept_preview(s, "usulan_koreksi", dialog.min_score)
+        n_default = match_decisions.bulk_accept_preview(s, "usulan_koreksi", dialog.min_score)
     assert dialog.count == n_default
     dialog.score_spin.setValue(20.0)
     assert dialog.wait_idle(WAIT)
     with matched.sessions() as s:
-        n = matching.bulk_accept_preview(s, "usulan_koreksi", 20.0)
-        before = matching.count_queue(s, status="usulan_koreksi")
+        n = match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0)
+        before = match_review.count_queue(s, status="usulan_koreksi")
     assert 0 < n < before  # part of the queue
     assert dialog.count == n
     assert dialog.preview_label.text() == f"{n} usulan akan diterima"
@@ -425,7 +428,7 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("padan_catatan"))
     assert dialog.wait_idle(WAIT)
     with matched.sessions() as s:
-        assert dialog.count == matching.bulk_accept_preview(s, "padan_catatan", 20.0)
+        assert dialog.count == match_decisions.bulk_accept_preview(s, "padan_catatan", 20.0)
     assert dialog.preview_label.text().endswith("hasil akan diterima")
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("usulan_koreksi"))
     assert dialog.wait_idle(WAIT)
@@ -436,8 +439,8 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     assert sig.args == [n]
     assert view.wait_idle(WAIT)
     with matched.sessions() as s:
-        assert matching.bulk_accept_preview(s, "usulan_koreksi", 20.0) == 0
-        assert matching.count_queue(s, status="usulan_koreksi") == before - n
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0) == 0
+        assert match_review.count_queue(s, status="usulan_koreksi") == before - n
     # what is left of the corrections in the queue is below the threshold
     shown = [view.model.item_at(r) for r in range(view.model.rowCount())]
     assert all(it.score < 20.0 for it in shown if it.status == "usulan_koreksi")
@@ -447,7 +450,7 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     focus_queue(qtbot, view)
     press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with matched.sessions() as s:
-        assert matching.bulk_accept_preview(s, "usulan_koreksi", 20.0) == n
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0) == n
     assert view.model.total == len(queue_ids(matched))
 
 
@@ -502,16 +505,16 @@ def test_restored_niks_are_listed_and_can_be_rejected_with_the_keyboard(qtbot, m
     """The machine's restorations of spreadsheet-damaged NIKs: a filter of their own; T puts the
     file's NIK back, Enter confirms, Ctrl+Z undoes."""
     view = make_view(matched, operator)
-    auto = queue_ids(matched, status=matching.AUTO_FILTER)
+    auto = queue_ids(matched, status=match_common.AUTO_FILTER)
     assert len(auto) >= 2
-    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.AUTO_FILTER))
+    view.status_combo.setCurrentIndex(view.status_combo.findData(match_common.AUTO_FILTER))
     assert view.wait_idle(WAIT)
     assert shown_ids(view) == auto
     assert view.count_label.text() == f"{len(auto)} dipulihkan"
     focus_queue(qtbot, view)
     first, second = auto[:2]
     before = item(matched, first)
-    assert before.decision == matching.AUTO and before.nik == before.nik_matched
+    assert before.decision == match_common.AUTO and before.nik == before.nik_matched
     assert "dipulihkan otomatis" in view.action_help.text()
     assert view.comparison.proposal.text().startswith("NIK dipulihkan otomatis")
     with matched.sessions() as s:
@@ -532,7 +535,7 @@ def test_restored_niks_are_listed_and_can_be_rejected_with_the_keyboard(qtbot, m
     press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     again = item(matched, first)
-    assert again.decision == matching.AUTO and again.nik == before.nik_matched
+    assert again.decision == match_common.AUTO and again.nik == before.nik_matched
     assert shown_ids(view) == auto
 
 
@@ -548,7 +551,7 @@ def test_reopen_an_earlier_decision_from_the_decided_list(qtbot, matched, operat
     press(qtbot, view, Qt.Key.Key_Return)  # accept the first
     press(qtbot, view, Qt.Key.Key_T)  # reject the second
     assert item(matched, first).decision == "diterima"
-    view.status_combo.setCurrentIndex(view.status_combo.findData(matching.DECIDED_FILTER))
+    view.status_combo.setCurrentIndex(view.status_combo.findData(match_common.DECIDED_FILTER))
     assert view.wait_idle(WAIT)
     assert sorted(shown_ids(view)) == sorted(queue[:2]) and view.count_label.text() == "2 diputuskan"
     assert view.reopen_button.isVisible() and not view.accept_button.isVisible()

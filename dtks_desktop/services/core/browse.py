@@ -63,7 +63,8 @@ from dtks_desktop.domain.status import (
     MemberStatus,
 )
 from dtks_desktop.services.core import settings as settings_service
-from dtks_desktop.services.matching.service import AUTO, reason_lines
+from dtks_desktop.services.matching.common import AUTO
+from dtks_desktop.services.matching.export import reason_lines
 from dtks_desktop.services.matching.programmes import VIA_LABELS, ProgrammeOf, family_programmes, programmes_of_members
 
 __all__ = [

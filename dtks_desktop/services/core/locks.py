@@ -49,6 +49,7 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.orm import Session
 
 from dtks_desktop.services.core.common import CancelFlag, check_cancel
+from dtks_desktop.domain.formatting import jam, tanggal_jam
 
 REGISTRY = "registry"
 DUKCAPIL = "dukcapil"
@@ -81,7 +82,7 @@ def _fmt_since(since: datetime | None) -> str:
         return ""
     local = since.astimezone()
     today = datetime.now(local.tzinfo).date()
-    return f" sejak {local:%H:%M}" if local.date() == today else f" sejak {local:%d-%m-%Y %H:%M}"
+    return f" sejak {jam(local)}" if local.date() == today else f" sejak {tanggal_jam(local)}"
 
 
 def describe_holder(who: str | None, since: datetime | None) -> str:

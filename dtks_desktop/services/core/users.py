@@ -21,6 +21,7 @@ from sqlalchemy import and_, delete, func, or_, select, text
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import LoginThrottle, User, utcnow
+from dtks_desktop.domain.formatting import jam
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
 from dtks_desktop.domain.status import ROLE_LABELS, Role
 
@@ -101,7 +102,7 @@ def _aware(value: datetime | None) -> datetime | None:
 
 
 def _clock(value: datetime) -> str:
-    return value.astimezone().strftime("%H:%M")
+    return jam(value, lokal=True)
 
 
 def locked_message(until: datetime, now: datetime) -> str:

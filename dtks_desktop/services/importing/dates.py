@@ -22,7 +22,7 @@ no issue. Impossible dates (``31-13-1980``, ``30-02-1990``), dates in the future
 before 1900 are ERRORS; nothing is guessed silently.
 
 Messages are Indonesian and quote the value; the importer adds the file, row and column
-(:func:`dtks_desktop.services.importing.readers.describe_location`).
+(:func:`dtks_desktop.services.importing.readers.table.describe_location`).
 
 Speed: results for text values are cached (a registry has a few tens of thousands of distinct
 birth dates), and ``dd-mm-yyyy`` takes a fast path without regular expressions.

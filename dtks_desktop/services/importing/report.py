@@ -15,7 +15,7 @@ from sqlalchemy import select
 from dtks_desktop.config import data_dir
 from dtks_desktop.db.models import ImportBatch, ImportProblem
 from dtks_desktop.documents.sheets import SafeSheets
-from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.formatting import angka, tanggal_jam
 from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.services.core import settings
 from dtks_desktop.services.core.database import Database
@@ -56,7 +56,7 @@ def write_report(db: Database, batch_id: int, target: Path) -> Path:
         warn = sw.format({"font_color": "#7F6000", "bg_color": "#FFEB9C", "border": 1})
         ws = wb.add_worksheet("Masalah")
         ws.write(0, 0, f"Laporan impor: {info[0]}", title)
-        ws.write(1, 0, f"Batch #{batch_id}, diimpor {info[1].astimezone().strftime('%d-%m-%Y %H:%M')} oleh "
+        ws.write(1, 0, f"Batch #{batch_id}, diimpor {tanggal_jam(info[1], lokal=True)} oleh "
                        f"{info[2] or '-'}. {angka(info[3])} baris dibaca, {angka(info[4])} ditolak, "
                        f"{angka(info[5])} dengan peringatan.")
         ws.write(2, 0, "Baris yang DITOLAK tidak masuk ke basis data: perbaiki di berkas asal lalu kirim ulang. "

@@ -27,7 +27,7 @@ from sqlalchemy.orm import Session
 from dtks_desktop.config import data_dir
 from dtks_desktop.db.bulk import bulk_insert, bulk_update
 from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
-from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.formatting import angka, tanggal_jam
 from dtks_desktop.domain.issues import Severity, warning
 from dtks_desktop.domain.names import search_key
 from dtks_desktop.domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
@@ -302,7 +302,7 @@ def _refuse_if_imported(s: Session, sha: str, kind: str, path: Path) -> None:
         select(ImportBatch).where(ImportBatch.file_sha256 == sha, ImportBatch.kind == kind).order_by(ImportBatch.id)
     ).scalars().first()
     if prev is not None:
-        when = prev.started_at.astimezone().strftime("%d-%m-%Y %H:%M")
+        when = tanggal_jam(prev.started_at, lokal=True)
         raise AlreadyImported(
             f'Berkas "{path.name}" sudah pernah diimpor pada {when} oleh {prev.username or "-"} '
             f"(batch #{prev.id}, berkas \"{prev.file_name}\"); tidak diimpor lagi",

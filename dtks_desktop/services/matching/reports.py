@@ -47,7 +47,7 @@ from dtks_desktop.services.core.browse import office_kab_kode
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 # The matching engine owns the statuses and their Indonesian labels.
 from dtks_desktop.services.matching.engine import STATUS_LABELS, STATUSES
-from dtks_desktop.services.matching.service import ACCEPTED, AUTO
+from dtks_desktop.services.matching.common import ACCEPTED, AUTO
 from dtks_desktop.services.core.regions import region_name
 
 __all__ = [

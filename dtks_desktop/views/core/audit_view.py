@@ -34,6 +34,7 @@ from dtks_desktop.services.core import audit as audit_service
 from dtks_desktop.services.core.audit import ACTION_LABELS, AuditFilter, AuditRow
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import fmt_int, show_exception, start_job
+from dtks_desktop.domain.formatting import tanggal_jam
 
 PAGE_SIZE = 200
 
@@ -60,7 +61,7 @@ def local_time(at: datetime | None) -> datetime | None:
 
 def fmt_time(at: datetime | None) -> str:
     t = local_time(at)
-    return t.strftime("%d-%m-%Y %H:%M:%S") if t else ""
+    return tanggal_jam(t, detik=True) if t else ""
 
 
 def action_label(action: str) -> str:

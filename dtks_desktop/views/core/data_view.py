@@ -69,6 +69,7 @@ from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.domain.formatting import tanggal
 
 log = logging.getLogger(__name__)
 
@@ -108,7 +109,7 @@ _INACTIVE = QColor("#6b6b6b")
 
 
 def fmt_date(d: date | None) -> str:
-    return d.strftime("%d-%m-%Y") if d else ""
+    return tanggal(d) if d else ""
 
 
 def _warning_icon() -> QIcon:

@@ -32,6 +32,7 @@ from dtks_desktop.services.core.app_info import role_choices
 from dtks_desktop.services.core.users import MIN_PASSWORD, UserInfo
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, show_exception, start_job, user_message
+from dtks_desktop.domain.formatting import jam
 
 COLUMNS = ["Nama pengguna", "Nama lengkap", "Peran", "Status"]
 
@@ -203,7 +204,7 @@ class ResetPasswordDialog(_JobDialog):
 def _status_text(u: UserInfo) -> str:
     text = "Aktif" if u.active else "Nonaktif"
     if u.locked_until is not None:
-        text += f", dikunci sampai {u.locked_until.astimezone().strftime('%H:%M')}"
+        text += f", dikunci sampai {jam(u.locked_until, lokal=True)}"
     return text
 
 

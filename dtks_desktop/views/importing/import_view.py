@@ -87,6 +87,7 @@ from dtks_desktop.services.importing.run import (
 from dtks_desktop.views.core.audit_view import local_time
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ask_yes_no, fmt_int, job_runner, show_error, show_exception, show_message, start_job
+from dtks_desktop.domain.formatting import tanggal, tanggal_jam
 
 log = logging.getLogger(__name__)
 
@@ -160,16 +161,16 @@ def _cell_text(value: object) -> str:
         return str(int(value))
     if isinstance(value, datetime):
         if value.hour or value.minute or value.second:
-            return value.strftime("%d-%m-%Y %H:%M")
-        return value.strftime("%d-%m-%Y")
+            return tanggal_jam(value)
+        return tanggal(value)
     if isinstance(value, date):
-        return value.strftime("%d-%m-%Y")
+        return tanggal(value)
     return " ".join(str(value).split())
 
 
 def _fmt_when(at: datetime | None) -> str:
     t = local_time(at)
-    return t.strftime("%d-%m-%Y %H:%M") if t else ""
+    return tanggal_jam(t) if t else ""
 
 
 def _elide_middle(text: str, n: int = 70) -> str:

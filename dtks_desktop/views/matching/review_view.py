@@ -6,7 +6,7 @@ Layout:
   shared progress dialog), the filters (status, kecamatan, desa/kelurahan), "N menunggu" and
   "Terima massal…"; under it a strip with the number of members per status of the last run.
 * **Left**: the review queue, a :class:`ReviewQueueModel` paged from
-  ``services.matching.service.review_queue`` (200 rows per ``fetchMore``, in jobs).
+  ``services.matching.review.review_queue`` (200 rows per ``fetchMore``, in jobs).
 * **Right**: :class:`ComparisonPanel`, the selected member next to a civil-registry candidate,
   one row per field, differences highlighted, each field's note and weight; the proposed NIK in
   large type; a candidate selector when there are several.
@@ -78,15 +78,19 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
 from dtks_desktop.domain.status import MATCH_STATUS_LABELS
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core.database import Database
-from dtks_desktop.services.matching import service as matching
-from dtks_desktop.services.matching.service import CandidateView, FieldComparison, MatchSummary, QueueItem, ReviewItem
+from dtks_desktop.services.matching import common as match_common
+from dtks_desktop.services.matching import decisions as match_decisions
+from dtks_desktop.services.matching import review as match_review
+from dtks_desktop.services.matching import run as match_run
+from dtks_desktop.services.matching.review import CandidateView, FieldComparison, QueueItem, ReviewItem
+from dtks_desktop.services.matching.run import MatchSummary
 from dtks_desktop.views.core.audit_view import local_time
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
@@ -245,14 +249,14 @@ def _queue_page(db: Database, gen: int, status: str | None, desa: str | None, of
                 with_count: bool) -> tuple:
     """Worker: one page of the queue (and its count with the first page)."""
     with db.sessions() as s:
-        count = matching.count_queue(s, status=status, desa=desa) if with_count else None
-        items = matching.review_queue(s, status=status, desa=desa, offset=offset, limit=PAGE)
+        count = match_review.count_queue(s, status=status, desa=desa) if with_count else None
+        items = match_review.review_queue(s, status=status, desa=desa, offset=offset, limit=PAGE)
     return gen, offset, count, items
 
 
 def _bulk_preview(db: Database, gen: int, status: str, min_score: float) -> tuple[int, int]:
     with db.sessions() as s:
-        return gen, matching.bulk_accept_preview(s, status, min_score)
+        return gen, match_decisions.bulk_accept_preview(s, status, min_score)
 
 
 # --------------------------------------------------------------------------- the queue model
@@ -793,7 +797,7 @@ class ComparisonPanel(QFrame):
     def _fill_proposal(self, item: ReviewItem, cand: CandidateView | None) -> None:
         m = self.masker
         written = item.nik_raw or item.nik
-        restored = item.decision == matching.AUTO
+        restored = item.decision == match_common.AUTO
         if cand is not None and (item.status in ("usulan_koreksi", "nik_orang_lain") or restored
                                  or self.picks_other_candidate()):
             heading = "Usulan NIK" if cand.chosen else f"NIK kandidat {self.candidate_index + 1}"
@@ -895,7 +899,7 @@ class ComparisonPanel(QFrame):
         if v is None or v == "":
             return "-"
         if key == "tanggal_lahir":
-            return v.strftime("%d-%m-%Y")
+            return tanggal(v)
         if key == "jenis_kelamin":
             return {"L": "Laki-laki", "P": "Perempuan"}.get(v, str(v))
         return str(v)
@@ -1062,10 +1066,10 @@ class SummaryStrip(QLabel):
     def set_counts(self, counts: dict[str, int], head: str) -> None:
         self.counts = {s: int(counts.get(s, 0)) for s in STATUS_ORDER}
         parts = []
-        restored = int(counts.get(matching.AUTO_COUNT_KEY, 0) or 0)
+        restored = int(counts.get(match_common.AUTO_COUNT_KEY, 0) or 0)
         for s in STATUS_ORDER:
             extra = ""
-            if s == matching.RESTORED_STATUS and restored:
+            if s == match_common.RESTORED_STATUS and restored:
                 extra = f" ({angka(restored)} dipulihkan otomatis)"
             parts.append(f"<span style='white-space:nowrap'><span style='color:{STATUS_COLORS[s]}'>●</span>"
                          f"&nbsp;{STATUS_LABELS[s]}:&nbsp;<b>{angka(self.counts[s])}</b>{extra}</span>")
@@ -1090,7 +1094,7 @@ class ReviewView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.may_decide = ctx.actor.has_role(*matching.DECIDER_ROLES)
+        self.may_decide = ctx.actor.has_role(*match_common.DECIDER_ROLES)
         self.kab_kode: str | None = None
         self.run_handle = None
         self.bulk_handle = None
@@ -1116,9 +1120,9 @@ class ReviewView(QWidget):
         self.status_combo.addItem("Semua yang perlu diperiksa", None)
         for s in FILTER_STATUSES:
             self.status_combo.addItem(_dot_icon(STATUS_COLORS[s]), STATUS_LABELS[s], s)
-        self.status_combo.addItem(_dot_icon(AUTO_COLOR), matching.AUTO_LABEL, matching.AUTO_FILTER)
+        self.status_combo.addItem(_dot_icon(AUTO_COLOR), match_common.AUTO_LABEL, match_common.AUTO_FILTER)
         self.status_combo.setItemData(self.status_combo.count() - 1, AUTO_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
-        self.status_combo.addItem(_dot_icon(DECIDED_COLOR), matching.DECIDED_LABEL, matching.DECIDED_FILTER)
+        self.status_combo.addItem(_dot_icon(DECIDED_COLOR), match_common.DECIDED_LABEL, match_common.DECIDED_FILTER)
         self.status_combo.setItemData(self.status_combo.count() - 1, DECIDED_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
         self.kecamatan_combo = QComboBox()
         self.kecamatan_combo.setObjectName("kecamatanFilter")
@@ -1311,7 +1315,7 @@ class ReviewView(QWidget):
         with self.ctx.db.sessions() as s:
             self.kab_kode = browse.office_kab_kode(s)
             kecamatan = browse.kecamatan_options(s, self.kab_kode) if self.kab_kode else []
-            run = matching.latest_run(s)
+            run = match_run.latest_run(s)
             run_info = None
             if run is not None:
                 try:
@@ -1331,7 +1335,7 @@ class ReviewView(QWidget):
         else:
             run_id, at, who, counts = run_info
             t = local_time(at)
-            when = t.strftime("%d-%m-%Y %H:%M") if t else ""
+            when = tanggal_jam(t) if t else ""
             self.summary_strip.set_counts(counts, f"Pemadanan terakhir {when}" + (f" oleh {who}:" if who else ":"))
         self._has_results = run_info is not None
         self.reload_queue()
@@ -1363,7 +1367,7 @@ class ReviewView(QWidget):
     def run_matching(self, full: bool = False) -> None:
         if not self.may_decide or (self.run_handle is not None and not self.run_handle.finished):
             return
-        job = Job(matching.run_matching, self.ctx.db, self.ctx.actor, full=bool(full))
+        job = Job(match_run.run_matching, self.ctx.db, self.ctx.actor, full=bool(full))
         self.run_button.setEnabled(False)
         self.run_handle = start_job(self, job, "Menjalankan pemadanan", self._run_done,
                                     on_error=self._run_failed, on_cancel=self._run_cancelled)
@@ -1376,7 +1380,7 @@ class ReviewView(QWidget):
                   f"anggota dipadankan, {angka(summary.skipped_unchanged)} tidak berubah, "
                   f"{angka(summary.skipped_decided)} sudah diputuskan petugas."
                   + (f"\n{angka(summary.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
-                     f"(filter Status: \"{matching.AUTO_LABEL}\")." if summary.restored_auto else "")
+                     f"(filter Status: \"{match_common.AUTO_LABEL}\")." if summary.restored_auto else "")
                   + ("\n" + "\n".join(summary.notes) if summary.notes else ""), "ok")
         self.matchingFinished.emit()
 
@@ -1406,7 +1410,7 @@ class ReviewView(QWidget):
         self.table.setFocus()
 
     def _bulk_confirmed(self, status: str, min_score: float) -> None:
-        job = Job(matching.bulk_accept, self.ctx.db, self.ctx.actor, status, min_score, with_progress=False)
+        job = Job(match_decisions.bulk_accept, self.ctx.db, self.ctx.actor, status, min_score, with_progress=False)
         self.bulk_handle = start_job(self, job, "Menerima massal", self._bulk_done, cancellable=False)
 
     def _bulk_done(self, count: int) -> None:
@@ -1418,7 +1422,7 @@ class ReviewView(QWidget):
 
     # ------------------------------------------------------------------ decisions
     def in_decided_list(self) -> bool:
-        return self.status_combo.currentData() == matching.DECIDED_FILTER
+        return self.status_combo.currentData() == match_common.DECIDED_FILTER
 
     def reopen_current(self) -> None:
         """B / Backspace in "Sudah diputuskan petugas": revert that decision (not only the last)."""
@@ -1426,13 +1430,13 @@ class ReviewView(QWidget):
         if item is None or not self.may_decide:
             return
         if not self.in_decided_list():
-            self._say(f"Pilih status \"{matching.DECIDED_LABEL}\" untuk membuka kembali keputusan lama; "
+            self._say(f"Pilih status \"{match_common.DECIDED_LABEL}\" untuk membuka kembali keputusan lama; "
                       "keputusan terakhir dapat diurungkan dengan Ctrl+Z.", "info")
             return
         member_id = item.member_id
         row = self.model.row_of(member_id)
         try:
-            text = matching.reopen(self.ctx.db, self.ctx.actor, member_id)
+            text = match_decisions.reopen(self.ctx.db, self.ctx.actor, member_id)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk
             show_exception(self, exc, "Keputusan tidak dapat dibuka kembali")
             self.reload_queue(select_row=max(row, 0))
@@ -1476,7 +1480,7 @@ class ReviewView(QWidget):
         row = self.model.row_of(member_id)
         item = self.comparison.item
         try:
-            result = matching.decide(self.ctx.db, self.ctx.actor, member_id, action, **kwargs)
+            result = match_decisions.decide(self.ctx.db, self.ctx.actor, member_id, action, **kwargs)
         except Exception as exc:  # noqa: BLE001 - shown to the clerk
             log.info("Decision on member %s failed: %s", member_id, exc)
             show_exception(self, exc, "Keputusan tidak dapat disimpan")
@@ -1503,7 +1507,7 @@ class ReviewView(QWidget):
         if not self.may_decide:
             return
         try:
-            text = matching.undo_last(self.ctx.db, self.ctx.actor)
+            text = match_decisions.undo_last(self.ctx.db, self.ctx.actor)
         except Exception as exc:  # noqa: BLE001
             show_exception(self, exc, "Tidak dapat diurungkan")
             return
@@ -1569,13 +1573,13 @@ class ReviewView(QWidget):
             return
         try:
             with self.ctx.db.sessions() as s:
-                item = matching.review_item(s, it.member_id)
+                item = match_review.review_item(s, it.member_id)
         except Exception as exc:  # noqa: BLE001
             self.comparison.clear(user_message(exc)[0])
             self._update_buttons()
             return
         self.comparison.show_item(item)
-        auto = item.decision == matching.AUTO
+        auto = item.decision == match_common.AUTO
         if item.decision in ("diterima", "ditolak"):
             self.action_help.setText(DECIDED_HELP.format(keputusan=item.decision))
         else:
@@ -1591,7 +1595,7 @@ class ReviewView(QWidget):
                                   "di daftar sebelah kiri.")
         elif self.in_decided_list():
             self.comparison.clear("Belum ada keputusan petugas untuk pilihan wilayah ini.")
-        elif self.status_combo.currentData() == matching.AUTO_FILTER:
+        elif self.status_combo.currentData() == match_common.AUTO_FILTER:
             self.comparison.clear("Tidak ada NIK yang dipulihkan otomatis (dan belum diperiksa) untuk pilihan "
                                   "wilayah ini.")
         elif self.status_combo.currentData() is None and self.current_region() is None:
@@ -1650,7 +1654,7 @@ class ReviewView(QWidget):
         if total is None:
             self.count_label.setText("Memuat…")
         else:
-            noun = {matching.AUTO_FILTER: "dipulihkan", matching.DECIDED_FILTER: "diputuskan"}.get(
+            noun = {match_common.AUTO_FILTER: "dipulihkan", match_common.DECIDED_FILTER: "diputuskan"}.get(
                 self.status_combo.currentData(), "menunggu")
             self.count_label.setText(f"{angka(total)} {noun}")
 

@@ -1,0 +1,43 @@
+"""Statuses, column orders and constants shared by the parts of the engine."""
+
+from __future__ import annotations
+
+import json
+import math
+
+import numpy as np
+
+from dtks_desktop.domain.status import MATCH_STATUS_LABELS
+from dtks_desktop.services.matching import settings as S
+
+
+# --- statuses ----------------------------------------------------------------------------------
+
+STATUSES = ("padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
+PADAN, PADAN_CATATAN, USULAN_KOREKSI, NIK_ORANG_LAIN, GANDA, TIDAK_PADAN = range(6)
+STATUS_LABELS = MATCH_STATUS_LABELS  # one source: domain/status.py
+#: Statuses whose ``nik_matched`` points at a civil-registry person (used for ``ganda``).
+LINKING_STATUSES = frozenset({"padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain"})
+# Order in which two members linked to one civil person keep the link (lower wins).
+STATUS_RANK = {PADAN: 0, PADAN_CATATAN: 1, USULAN_KOREKSI: 2, NIK_ORANG_LAIN: 3, TIDAK_PADAN: 9, GANDA: 9}
+
+NIK_DAMAGE_FLAGS = ("nik_rusak_excel",)
+
+# Column order of the rows handed to TableBuilder.
+CIVIL_COLUMNS = ("id", "nik", "no_kk", "nama", "nama_norm", "tanggal_lahir", "jenis_kelamin", "nama_ibu",
+                 "desa_kode", "nik_flags")
+MEMBER_COLUMNS = ("id", "nik", "nik_raw", "nik_flags", "nama", "nama_norm", "tanggal_lahir", "jenis_kelamin",
+                  "nama_ibu", "no_kk", "desa_kode", "no_kk_flags")
+
+FIELD_COL = {f: i for i, f in enumerate(S.FIELDS)}  # field -> column in the level/weight matrices
+N_FIELDS = len(S.FIELDS)
+POW10 = np.array([10 ** (15 - k) for k in range(16)], dtype=np.int64)
+BITS = 27  # dob (yyyymmdd < 2^27) and vocabulary ids are packed in 27-bit slots
+
+
+def json_dumps(obj) -> str:
+    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+
+
+def round_score(x: float) -> float:
+    return float(round(x, 2)) if math.isfinite(x) else 0.0

@@ -1,0 +1,231 @@
+"""Comparison of candidate pairs per field into levels and weights ``log2(m/u)`` (vectorised, with a
+term-frequency ``u`` for the name)."""
+
+from __future__ import annotations
+
+
+import numpy as np
+from rapidfuzz import fuzz, process
+
+from dtks_desktop.domain.names import written_form, without_patronymic
+from dtks_desktop.services.matching import settings as S
+from dtks_desktop.services.matching.engine.common import FIELD_COL, N_FIELDS, POW10
+from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
+
+
+# --- comparison --------------------------------------------------------------------------------
+
+class Comparator:
+    def __init__(self, members: Table, civil: CivilIndex, params: S.MatchParams) -> None:
+        self.m = members
+        self.c = civil
+        self.p = params
+        self.vocab = civil.vocab
+        self.key_of = self.vocab.key_of()
+        self.name_len = self.vocab.name_len()
+        self.kec_of = self.vocab.desa_kec()
+        self.lw = {f: np.asarray(w, dtype=np.float64) for f, w in S.level_weights().items()}
+        self.n_civil = max(civil.n, 1)
+
+    def _similarity(self, a_ids: np.ndarray, b_ids: np.ndarray, raw_pairs=None) -> np.ndarray:
+        """max(ratio of normalised names, ratio of sorted keys) in 0..1, on distinct id pairs."""
+        if len(a_ids) == 0:
+            return np.zeros(0)
+        pair = a_ids.astype(np.int64) * (1 << 31) + b_ids.astype(np.int64)
+        uniq, inv = np.unique(pair, return_inverse=True)
+        ua, ub = (uniq >> 31), (uniq & ((1 << 31) - 1))
+        names = self.vocab.names.values
+        keys = self.vocab.keys.values
+        ka, kb = self.key_of[ua], self.key_of[ub]
+        qa = [names[i] for i in ua.tolist()]
+        qb = [names[i] for i in ub.tolist()]
+        s1 = process.cpdist(qa, qb, scorer=fuzz.ratio, workers=-1)
+        s2 = process.cpdist([keys[i] for i in ka.tolist()], [keys[i] for i in kb.tolist()], scorer=fuzz.ratio,
+                            workers=-1)
+        sim = np.maximum(s1, s2)
+        # A patronymic written on one side only ("SULAIMAN BIN AHMAD" / "SULAIMAN"), common in Aceh,
+        # Sumatra and Kalimantan: compare the names without it as well.
+        stripped = {i: without_patronymic(names[i]) for i in np.unique(np.concatenate([ua, ub])).tolist()}
+        pa = [stripped[i] for i in ua.tolist()]
+        pb = [stripped[i] for i in ub.tolist()]
+        has = np.fromiter(((x is not None) or (y is not None) for x, y in zip(pa, pb)), dtype=bool, count=len(pa))
+        if has.any():
+            k = np.flatnonzero(has)
+            s4 = process.cpdist([pa[i] or qa[i] for i in k.tolist()], [pb[i] or qb[i] for i in k.tolist()],
+                                scorer=fuzz.ratio, workers=-1)
+            sim[k] = np.maximum(sim[k], s4)
+        if raw_pairs is not None:
+            # The names as written: old spellings that the normalisation cannot undo (ADITJA = ADITYA,
+            # where TJ -> C would give ADICA).
+            ra, rb = raw_pairs
+            rpair = ra.astype(np.int64) * (1 << 31) + rb.astype(np.int64)
+            ru, rinv = np.unique(rpair, return_inverse=True)
+            wa = [written_form(self.vocab.raw.values[i]) for i in (ru >> 31).tolist()]
+            wb = [written_form(self.vocab.raw.values[i]) for i in (ru & ((1 << 31) - 1)).tolist()]
+            s3 = process.cpdist(wa, wb, scorer=fuzz.ratio, workers=-1)[rinv]
+            return np.maximum(sim[inv], s3) / 100.0
+        return (sim / 100.0)[inv]
+
+    def compare(self, mi: np.ndarray, ci: np.ndarray, with_nik: bool = True):
+        """Levels (n, fields) int8, weights (n, fields), name similarity, for pairs (mi[k], ci[k])."""
+        m, c, p = self.m, self.c.t, self.p
+        n = len(mi)
+        lv = np.zeros((n, N_FIELDS), dtype=np.int8)
+        sim = np.zeros(n)
+
+        # Name.
+        a, b = m.name[mi], c.name[ci]
+        ok = (a >= 0) & (b >= 0)
+        ok[ok] = (self.name_len[a[ok]] >= 2) & (self.name_len[b[ok]] >= 2)
+        eq = ok & (a == b)
+        lvl = np.zeros(n, dtype=np.int8)
+        if eq.any():
+            wa = self.vocab.written_ids(m.raw[mi[eq]])
+            wb = self.vocab.written_ids(c.raw[ci[eq]])
+            lvl[eq] = np.where(wa == wb, 1, 2)
+            sim[eq] = 1.0
+        ka = np.where(ok, self.key_of[np.maximum(a, 0)], -1)
+        kb = np.where(ok, self.key_of[np.maximum(b, 0)], -2)
+        order = ok & ~eq & (ka == kb)
+        lvl[order] = 3
+        sim[order] = 1.0
+        rest = ok & ~eq & ~order
+        if rest.any():
+            s = self._similarity(a[rest], b[rest], (m.raw[mi[rest]], c.raw[ci[rest]]))
+            sim[rest] = s
+            lvl[rest] = np.where(s >= p.nama_mirip_tinggi, 4, np.where(s >= p.nama_mirip, 5, 6))
+        lv[:, FIELD_COL["nama"]] = lvl
+
+        # Birth date.
+        da, db = m.dob[mi], c.dob[ci]
+        ok = (da > 0) & (db > 0)
+        ya, ma, dda = da // 10000, da // 100 % 100, da % 100
+        yb, mb, ddb = db // 10000, db // 100 % 100, db % 100
+        same_parts = (ya == yb).astype(np.int8) + (ma == mb) + (dda == ddb)
+        swap = (ya == yb) & (ma == ddb) & (dda == mb) & (ma != dda)
+        lvl = np.where(da == db, 1, np.where(swap, 2, np.where(same_parts == 2, 3, np.where(ya == yb, 4, 5))))
+        lv[:, FIELD_COL["tanggal_lahir"]] = np.where(ok, lvl, 0)
+
+        # Sex.
+        sa, sb = m.sex[mi], c.sex[ci]
+        lv[:, FIELD_COL["jenis_kelamin"]] = np.where((sa > 0) & (sb > 0), np.where(sa == sb, 1, 2), 0)
+
+        # Mother's name.
+        ia = self.vocab.mother_name_ids(m.mother[mi])
+        ib = self.vocab.mother_name_ids(c.mother[ci])
+        if len(self.key_of) < len(self.vocab.names):  # mothers' names added to the vocabulary
+            self.key_of = self.vocab.key_of()
+            self.name_len = self.vocab.name_len()
+        ok = (ia >= 0) & (ib >= 0)
+        lvl = np.zeros(n, dtype=np.int8)
+        same = ok & ((ia == ib) | (self.key_of[np.maximum(ia, 0)] == self.key_of[np.maximum(ib, 0)]))
+        lvl[same] = 1
+        rest = ok & ~same
+        if rest.any():
+            s = self._similarity(ia[rest], ib[rest])
+            lvl[rest] = np.where(s >= p.ibu_mirip, 2, 3)
+        lv[:, FIELD_COL["nama_ibu"]] = lvl
+
+        # No KK (a spreadsheet-damaged KK differs in the last digit(s) only).
+        ka, kb = m.kk[mi], c.kk[ci]
+        ok = (ka >= 0) & (kb >= 0)
+        lo, hi = m.kk_lo[mi], m.kk_hi[mi]
+        in_range = (lo >= 0) & (kb >= lo) & (kb <= hi)
+        wide = (hi - lo) > 100  # fewer than 14 trusted digits: agreement proves little
+        lvl = np.where(ka == kb, 1, np.where(in_range, np.where(wide, 0, 2), np.where(np.abs(ka - kb) <= 9, 2, 3)))
+        lv[:, FIELD_COL["no_kk"]] = np.where(ok, lvl, 0)
+
+        # Desa / kecamatan.
+        xa, xb = m.desa[mi], c.desa[ci]
+        ok = (xa >= 0) & (xb >= 0)
+        kec_a = self.kec_of[np.maximum(xa, 0)] if len(self.kec_of) else xa
+        kec_b = self.kec_of[np.maximum(xb, 0)] if len(self.kec_of) else xb
+        lv[:, FIELD_COL["desa"]] = np.where(ok, np.where(xa == xb, 1, np.where(kec_a == kec_b, 2, 3)), 0)
+
+        # NIK relation.
+        if with_nik:
+            lv[:, FIELD_COL["nik"]] = self.nik_levels(mi, ci)
+        else:
+            lv[:, FIELD_COL["nik"]] = 1
+
+        w = self.weights(lv, ci)
+        return lv, w, sim
+
+    def nik_levels(self, mi: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        m = self.m
+        a = m.nik_any[mi]
+        b = self.c.t.nik[ci]
+        n = len(mi)
+        out = np.zeros(n, dtype=np.int8)
+        has = (a >= 0) & (b >= 0)
+        out[has] = 5
+        clean = m.nik_clean[mi]
+        out[has & (a == b) & clean] = 1
+        dmg = has & m.damaged[mi] & (b >= m.dmg_lo[mi]) & (b <= m.dmg_hi[mi]) & (m.dmg_lo[mi] >= 0)
+        wide = (m.dmg_hi[mi] - m.dmg_lo[mi]) > 100  # fewer than 14 trusted digits
+        out[dmg] = np.where(wide[dmg], 0, 4)
+        # A NIK that ends in 0 and differs only in the last digit(s) within the spreadsheet range:
+        # damage the file did not show (digits written as text after the spreadsheet).
+        zero = has & (out == 5) & (a % 10 == 0) & (b - a >= -5) & (b - a <= 9)
+        out[zero] = 4
+        rest = np.flatnonzero(has & (out == 5))
+        if len(rest):
+            da = (a[rest, None] // POW10[None, :]) % 10
+            db = (b[rest, None] // POW10[None, :]) % 10
+            diff = da != db
+            nd = diff.sum(axis=1)
+            out[rest[nd == 1]] = 2
+            two = np.flatnonzero(nd == 2)
+            if len(two):
+                dd = diff[two]
+                pos = np.argmax(dd, axis=1)
+                adj = (pos < 15) & dd[np.arange(len(two)), np.minimum(pos + 1, 15)]
+                r = two[adj]
+                pr = pos[adj]
+                swap = (da[r, pr] == db[r, pr + 1]) & (da[r, pr + 1] == db[r, pr])
+                out[rest[r[swap]]] = 3
+            # same value but not a clean NIK (e.g. an invalid day digit typed twice): a near match
+            out[rest[nd == 0]] = 2
+        return out
+
+    def weights(self, lv: np.ndarray, ci: np.ndarray) -> np.ndarray:
+        w = np.zeros(lv.shape, dtype=np.float64)
+        for f in S.FIELDS:
+            j = FIELD_COL[f]
+            w[:, j] = self.lw[f][lv[:, j]]
+        # A move gives a new KK: a different KK says nothing more once the desa differs.
+        moved = (lv[:, FIELD_COL["desa"]] >= 2) & (lv[:, FIELD_COL["no_kk"]] == 3)
+        w[moved, FIELD_COL["no_kk"]] = 0.0
+        # Term frequency for agreeing names: u = share of civil persons with the same name key.
+        j = FIELD_COL["nama"]
+        tf_rows = np.flatnonzero((lv[:, j] >= 1) & (lv[:, j] <= 3))
+        if len(tf_rows):
+            keys = self.key_of[self.c.t.name[ci[tf_rows]]]
+            cnt = self.c.key_counts[keys] if len(self.c.key_counts) else np.zeros(len(keys))
+            u = np.clip(cnt / self.n_civil, S.NAME_TF_FLOOR, S.NAME_TF_CEIL)
+            w[tf_rows, j] -= np.log2(u)
+        return w
+
+
+def identity_score(w: np.ndarray) -> np.ndarray:
+    return w.sum(axis=1) - w[:, FIELD_COL["nik"]]
+
+
+def is_plausible(lv: np.ndarray) -> np.ndarray:
+    """Name and birth date that one person can plausibly have in two registers."""
+    nm = lv[:, FIELD_COL["nama"]]
+    dob = lv[:, FIELD_COL["tanggal_lahir"]]
+    sex = lv[:, FIELD_COL["jenis_kelamin"]]
+    kk = lv[:, FIELD_COL["no_kk"]]
+    name_ok = (nm >= 1) & (nm <= 5)
+    # A one-letter or missing name: only with the exact birth date, the same sex and the same KK.
+    name_ok |= (nm == 0) & (dob == 1) & (sex != 2) & ((kk == 1) | (kk == 2))
+    dob_ok = (dob <= 3) | ((dob == 4) & (nm >= 1) & (nm <= 4))
+    # A completely different birth date only with an exact name.
+    dob_ok |= (dob == 5) & (nm >= 1) & (nm <= 2) & ((kk == 1) | (lv[:, FIELD_COL["nama_ibu"]] == 1))
+    return name_ok & dob_ok & (sex != 2)
+
+
+def all_agree(lv: np.ndarray) -> np.ndarray:
+    return ((lv[:, FIELD_COL["nama"]] == 1) & (lv[:, FIELD_COL["tanggal_lahir"]] == 1) & (lv[:, FIELD_COL["jenis_kelamin"]] == 1)
+            & (lv[:, FIELD_COL["nama_ibu"]] <= 1) & (lv[:, FIELD_COL["no_kk"]] <= 1) & (lv[:, FIELD_COL["desa"]] <= 1))

@@ -1,0 +1,612 @@
+"""Running the matching (pemadanan): read the registry and the civil-registry snapshot, link in
+memory (:mod:`.engine`), write every result.
+
+No Qt. ``run_matching`` writes every result in ONE transaction with a ``match_runs`` row; a cancel
+or an error before the commit leaves the previous results untouched. Re-runs are incremental:
+only members without a result, whose matching fields changed (fingerprint) or whose result was
+made against another snapshot are matched again; rows with a clerk's decision are never
+touched. The machine accepts its own restorations of spreadsheet-damaged NIKs here.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from contextlib import contextmanager
+from dataclasses import asdict, dataclass, field
+from datetime import date, datetime, timezone
+from typing import Iterator
+
+import numpy as np
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from dtks_desktop.db.bulk import bulk_insert, bulk_update
+from dtks_desktop.db.models import AuditEvent, DukcapilPerson, ImportBatch, MatchResult, MatchRun, Member
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.regions import default_region_codes
+from dtks_desktop.services.core import audit, locks
+from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.registry import db_timestamp
+from dtks_desktop.services.core.users import Actor
+from dtks_desktop.services.matching import engine as E
+from dtks_desktop.services.matching import programmes
+from dtks_desktop.services.matching import settings as S
+from dtks_desktop.services.matching.common import ACCEPTED, AUTO, AUTO_COUNT_KEY, AUTO_LABEL, RESTORED_STATUS, MatchingError
+from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
+
+__all__ = ["MatchSummary", "run_matching", "latest_run", "MATCH_LOCKS"]
+
+FETCH = 100_000
+
+
+# --- run ---------------------------------------------------------------------------------------
+
+@dataclass
+class MatchSummary:
+    run_id: int
+    dukcapil_batch_id: int | None
+    counts: dict[str, int]  # status -> members (all results after the run, decided included)
+    members_total: int
+    members_matched: int  # matched again in this run
+    skipped_unchanged: int
+    skipped_decided: int
+    ganda_updated: int  # unchanged rows whose ganda status changed because of another member
+    civil_persons: int
+    seconds: float
+    notes: list[str] = field(default_factory=list)
+    restored_auto: int = 0  # spreadsheet-damaged NIKs the machine restored itself in this run
+
+    def as_dict(self) -> dict:
+        return asdict(self)
+
+    def summary_text(self) -> str:
+        parts = [f"{E.STATUS_LABELS[s]}: {angka(self.counts.get(s, 0))}" for s in E.STATUSES]
+        head = (f"Pemadanan #{self.run_id} selesai dalam {self.seconds:.1f} detik: {angka(self.members_matched)} "
+                f"anggota dipadankan, {angka(self.skipped_unchanged)} tidak berubah (dilewati), "
+                f"{angka(self.skipped_decided)} sudah diputuskan petugas.")
+        if self.restored_auto:
+            head += (f"\n{angka(self.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
+                     f"(lihat filter '{AUTO_LABEL}').")
+        return head + "\n" + "\n".join(parts) + ("\n" + "\n".join(self.notes) if self.notes else "")
+
+
+def _fingerprint(row: tuple) -> str:
+    # member row in MEMBER_COLUMNS order: id, nik, nik_raw, nik_flags, nama, nama_norm, dob, sex, ibu, kk, desa
+    parts = (row[1], row[2], row[4], row[6], row[7], row[8], row[9], row[10])
+    s = "\x1f".join("" if v is None else (v.isoformat() if isinstance(v, date) else str(v)) for v in parts)
+    return hashlib.blake2b(s.encode("utf-8"), digest_size=20).hexdigest()
+
+
+@contextmanager
+def _cursor(session: Session, sql: str, name: str) -> Iterator:
+    conn = session.connection()
+    dbapi = conn.connection.dbapi_connection
+    if conn.dialect.name == "postgresql":
+        cur = dbapi.cursor(name=name)  # server-side: rows arrive in chunks, not all at once
+        cur.itersize = FETCH
+    else:
+        cur = dbapi.cursor()
+    try:
+        cur.execute(sql)
+        yield cur
+    finally:
+        cur.close()
+
+
+CIVIL_SQL = ("SELECT id, nik, no_kk, nama, nama_key, tanggal_lahir, jenis_kelamin, nama_ibu, desa_kode, nik_flags "
+             "FROM dukcapil_persons ORDER BY id")
+MEMBER_SQL = ("SELECT m.id, m.nik, m.nik_raw, m.nik_flags, m.nama, m.nama_key, m.tanggal_lahir, m.jenis_kelamin, "
+              "m.nama_ibu, h.no_kk, h.desa_kode, h.no_kk_flags FROM members m JOIN households h ON h.id = m.household_id "
+              "WHERE m.status <> 'dihapus' ORDER BY m.id")
+
+
+def _snapshot_batch(session: Session) -> tuple[int | None, int]:
+    row = session.execute(select(func.max(DukcapilPerson.batch_id), func.count())).one()
+    return row[0], int(row[1])
+
+
+# A matching run writes results, restores members' NIKs and rebuilds the programme links, all
+# computed from the registry and the civil-registry snapshot: its write transaction takes the
+# locks of all three (services/core/locks.py), so it never interleaves with an import.
+MATCH_LOCKS = (locks.REGISTRY, locks.DUKCAPIL, locks.PROGRAMMES)
+
+
+def _last_imports(session: Session) -> tuple:
+    """The newest SIKS-NG and civil-registry batch ids (each kind's imports are serialised by its
+    lock, so a newer import of a kind always has a larger id)."""
+    return tuple(session.execute(select(func.max(ImportBatch.id)).where(ImportBatch.kind == k)).scalar()
+                 for k in ("dtks", "dukcapil"))
+
+
+def _load_existing(session: Session) -> dict[int, tuple]:
+    out: dict[int, tuple] = {}
+    sql = ("SELECT member_id, fingerprint, dukcapil_batch_id, decision, status, dukcapil_id, nik_matched, score, "
+           "ganda_of_member_id, CASE WHEN status = 'ganda' THEN reasons END FROM match_results")
+    with _cursor(session, sql, "dtks_match_existing") as cur:
+        while True:
+            rows = cur.fetchmany(FETCH)
+            if not rows:
+                break
+            for r in rows:
+                out[int(r[0])] = tuple(r)
+    return out
+
+
+def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Progress | None = None,
+                 cancel: CancelFlag | None = None) -> MatchSummary:
+    """Match the registry against the civil-registry snapshot; one transaction, all or nothing."""
+    t0 = time.perf_counter()
+
+    def say(frac: float, text: str) -> None:
+        if progress:
+            progress(int(frac * 1000), 1000, text)
+
+    check_cancel(cancel)
+    say(0.0, "Menyiapkan pemadanan")
+    with db.sessions() as rs:
+        imports_seen = _last_imports(rs)  # before anything is read: what the run is computed from
+        params = S.load_params(rs)
+        batch_id, n_civil = _snapshot_batch(rs)
+        if n_civil == 0:
+            raise MatchingError("Belum ada data Dukcapil. Impor data Dukcapil (menu Impor, jenis 'Data Dukcapil') "
+                                "sebelum menjalankan pemadanan.")
+        n_members = rs.execute(select(func.count()).select_from(Member).where(Member.status != "dihapus")).scalar_one()
+        if n_members == 0:
+            raise MatchingError("Belum ada data DTKS untuk dipadankan. Impor ekspor SIKS-NG terlebih dahulu.")
+        rs.rollback()
+
+        # 1. The civil registry.
+        vocab = E.Vocab()
+        cb = E.TableBuilder(vocab, "civil")
+        say(0.01, "Membaca data Dukcapil")
+        done = 0
+        with _cursor(rs, CIVIL_SQL, "dtks_match_civil") as cur:
+            while True:
+                rows = cur.fetchmany(FETCH)
+                if not rows:
+                    break
+                cb.add(rows)
+                done += len(rows)
+                check_cancel(cancel)
+                say(0.01 + 0.25 * done / max(n_civil, 1), "Membaca data Dukcapil")
+        civil = E.CivilIndex(cb.finish(), vocab)
+
+        # 2. Results so far; members to match again.
+        say(0.27, "Membaca hasil pemadanan sebelumnya")
+        existing = _load_existing(rs)
+        check_cancel(cancel)
+        mb = E.TableBuilder(vocab, "member")
+        fingerprints: list[str] = []
+        keep_rows: list[tuple] = []  # (member_id, status, civil key source, score, decided, ganda_of, reasons)
+        n_seen = n_unchanged = n_decided = 0
+        damaged_rows: list = []
+        say(0.3, "Membaca data DTKS")
+        with _cursor(rs, MEMBER_SQL, "dtks_match_members") as cur:
+            while True:
+                rows = cur.fetchmany(FETCH)
+                if not rows:
+                    break
+                todo = []
+                for r in rows:
+                    fp = _fingerprint(r)
+                    ex = existing.get(r[0])
+                    if ex is not None:
+                        if ex[3] is not None:
+                            n_decided += 1
+                            keep_rows.append(ex)
+                            continue
+                        if not full and ex[1] == fp and ex[2] == batch_id:
+                            n_unchanged += 1
+                            keep_rows.append(ex)
+                            continue
+                    todo.append(r)
+                    fingerprints.append(fp)
+                mb.add(todo)
+                n_seen += len(rows)
+                check_cancel(cancel)
+                say(0.3 + 0.15 * n_seen / max(n_members, 1), "Membaca data DTKS")
+        members = mb.finish()
+        del existing
+        rs.rollback()
+
+    # 3. Link (no database).
+    def link_progress(d: int, t: int, text: str = "") -> None:
+        say(0.45 + 0.35 * d / max(t, 1), text)
+
+    res = E.link(members, civil, params, progress=link_progress, cancel=cancel)
+    check_cancel(cancel)
+
+    # 4. Ganda across all members: the ones matched now and the ones kept.
+    say(0.8, "Mencari data ganda")
+    civ_ids = civil.t.ids  # ascending (ORDER BY id)
+    k_n = len(keep_rows)
+    all_ids = np.concatenate([members.ids, np.asarray([r[0] for r in keep_rows], dtype=np.int64)])
+    keys = np.concatenate([res.civil, np.full(k_n, -1, dtype=np.int64)])
+    base = np.concatenate([res.base_status.astype(np.int64), np.full(k_n, E.TIDAK_PADAN, dtype=np.int64)])
+    scores = np.concatenate([res.score, np.zeros(k_n)])
+    fixed = np.zeros(len(all_ids), dtype=bool)
+    status_code = {s: i for i, s in enumerate(E.STATUSES)}
+    kept_base: list[str] = []
+    for j, ex in enumerate(keep_rows):
+        (_mid, _fp, ex_batch, decision, st, dk_id, nik_m, sc, _g, reasons) = ex
+        pos = members.n + j
+        b = st
+        if st == "ganda" and reasons:
+            try:
+                b = json.loads(reasons).get("status_mesin", "ganda")
+            except ValueError:
+                b = "ganda"
+        kept_base.append(b)
+        if decision == "ditolak" or b not in E.LINKING_STATUSES or not nik_m:
+            continue
+        ci = -1
+        if dk_id is not None and ex_batch == batch_id:
+            k = np.searchsorted(civ_ids, dk_id)
+            if k < len(civ_ids) and civ_ids[k] == dk_id:
+                ci = int(k)
+        if ci < 0:
+            v = int(nik_m) if nik_m.isdigit() else -1
+            k = np.searchsorted(civil.nik_sorted, v)
+            if v >= 0 and k < len(civil.nik_sorted) and civil.nik_sorted[k] == v:
+                ci = int(civil.nik_order[k])
+        keys[pos] = ci
+        base[pos] = status_code.get(b, E.TIDAK_PADAN)
+        scores[pos] = sc or 0.0
+        fixed[pos] = decision in ACCEPTED
+    keeper = E.assign_ganda(keys, base, scores, all_ids, fixed)
+    check_cancel(cancel)
+
+    # 5. Rows to write.
+    say(0.83, "Menyusun hasil")
+    region_name = default_region_codes().name
+    builder = _ResultBuilder(members, civil, res, region_name)
+    result_rows = []
+    counts: dict[str, int] = {s: 0 for s in E.STATUSES}
+    # Restorations the machine accepts itself: not ganda of another row. (The row that keeps the
+    # link of a ganda group may be restored: the NIK is the person's either way; the other row
+    # waits in the queue as ganda.)
+    restore = res.restore if res.restore is not None else np.zeros(members.n, dtype=bool)
+    if restore.any():
+        restore = restore & (keeper[:members.n] < 0)
+    auto_rows: list[int] = []  # positions in result_rows
+    for i in range(members.n):
+        if i % 50000 == 0:
+            check_cancel(cancel)
+        g = int(keeper[i])
+        if restore[i]:
+            auto_rows.append(len(result_rows))
+        result_rows.append(builder.row(i, fingerprints[i], batch_id, int(all_ids[g]) if g >= 0 else None, g))
+    ganda_updates = []
+    for j, ex in enumerate(keep_rows):
+        pos = members.n + j
+        (mid, _fp, _b, decision, st, _dk, _nm, _sc, g_old, reasons) = ex
+        if decision is not None:
+            continue
+        g = int(keeper[pos])
+        g_mid = int(all_ids[g]) if g >= 0 else None
+        if g_mid == g_old and (g_mid is None) == (st != "ganda"):
+            continue
+        new_status = "ganda" if g_mid is not None else kept_base[j]
+        ganda_updates.append((int(mid), new_status, g_mid, E.priority_of(new_status, False), reasons))
+
+    # 6. Write: one transaction.
+    check_cancel(cancel)
+    say(0.88, "Menyimpan hasil")
+    waiting = (lambda text: progress(880, 1000, text)) if progress else None
+    with db.transaction() as s, locks.hold(s, MATCH_LOCKS, actor.username, "pemadanan", waiting=waiting,
+                                           cancel=cancel):
+        if _last_imports(s) != imports_seen:
+            # An import committed while this run read and linked: its results would be computed
+            # from data that is no longer there (or miss what is new). Nothing is written.
+            raise MatchingError("Data DTKS atau Dukcapil diimpor ulang selama pemadanan berjalan; hasil pemadanan "
+                                "ini tidak disimpan. Jalankan pemadanan sekali lagi.")
+        run = MatchRun(user_id=actor.id, username=actor.username, dukcapil_batch_id=batch_id,
+                       members_matched=members.n, params_json=params.as_json())
+        s.add(run)
+        s.flush()
+        decided_now = set(s.execute(select(MatchResult.member_id).where(MatchResult.decision.is_not(None))).scalars())
+        keep = [k for k, r in enumerate(result_rows) if r[0] not in decided_now]  # a clerk decided meanwhile
+        _replace_results(s, [result_rows[k][0] for k in keep], cancel, every_member=n_unchanged == 0)
+        big = len(keep) >= 50_000
+        n_auto = 0
+        if auto_rows:
+            n_auto = _accept_restorations(s, actor, run.id, result_rows, auto_rows, decided_now)
+        rows = [result_rows[k] for k in keep]
+        with _match_indexes_dropped(s, big):
+            bulk_insert(s, "match_results", RESULT_COLUMNS, ((*r[:-1], run.id) for r in rows))
+        check_cancel(cancel)
+        if ganda_updates:
+            upd = []
+            for mid, st, g_mid, prio, reasons in ganda_updates:
+                if mid in decided_now:
+                    continue
+                upd.append((mid, st, g_mid, prio, _reasons_with_ganda(reasons, st, g_mid)))
+            if upd:
+                bulk_update(s, "match_results", ("status", "ganda_of_member_id", "priority", "reasons"), upd,
+                            key="member_id")
+        links = None
+        if (n_auto or _links_stale(s)) and programmes.has_recipients(s):
+            # Restored NIKs may now be found on programme lists: rebuild the links with them.
+            say(0.97, "Mencocokkan daftar program dengan DTKS")
+            links = programmes.rebuild_links(s, cancel=cancel)
+            programmes.audit_link(s, actor, links, "Setelah koreksi NIK (pemadanan)")
+        counts = {st: n for st, n in s.execute(select(MatchResult.status, func.count()).group_by(MatchResult.status))}
+        counts = {st: int(counts.get(st, 0)) for st in E.STATUSES}
+        counts_extra = {"dipulihkan_otomatis": n_auto}
+        run.finished_at = datetime.now(timezone.utc)
+        # with the restorations in force (this run's and earlier ones not yet looked at by a clerk)
+        auto_now = s.execute(select(func.count()).select_from(MatchResult)
+                             .where(MatchResult.decision == AUTO)).scalar_one()
+        run.counts_json = json.dumps({**counts, AUTO_COUNT_KEY: int(auto_now)}, sort_keys=True)
+        audit.record(s, actor, "match.run", entity_type="match_run", entity_id=run.id,
+                     summary=f"Pemadanan #{run.id}: {members.n} anggota dipadankan",
+                     new={"counts": counts, "full": full, "dukcapil_batch_id": batch_id, **counts_extra})
+        check_cancel(cancel)
+        run_id = run.id
+    say(1.0, "Selesai")
+    notes = []
+    if links is not None:
+        notes.append(f"Daftar program dicocokkan ulang dengan NIK yang dikoreksi: {angka(links.linked)} dari "
+                     f"{angka(links.recipients)} baris penerima ditemukan.")
+    if civil.dup_nik.any():
+        notes.append(f"Data Dukcapil memuat {angka(int(civil.dup_nik.sum()))} baris dengan NIK ganda; "
+                     "keduanya disimpan dan ditandai.")
+    return MatchSummary(run_id=run_id, dukcapil_batch_id=batch_id, counts=counts, members_total=n_seen,
+                        members_matched=members.n, skipped_unchanged=n_unchanged, skipped_decided=n_decided,
+                        ganda_updated=len(ganda_updates), civil_persons=n_civil,
+                        seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto)
+
+
+RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", "reasons", "candidates",
+                  "fingerprint", "dukcapil_batch_id", "ganda_of_member_id", "priority", "version", "decision",
+                  "decided_by", "decided_at", "run_id")
+_COL = {c: j for j, c in enumerate(RESULT_COLUMNS)}
+
+
+def _links_stale(s: Session) -> bool:
+    """Has a member's NIK or data changed (a clerk's correction, an edit) since the programme
+    links were last rebuilt?"""
+    def last(actions) -> int:
+        return s.execute(select(func.max(AuditEvent.id)).where(AuditEvent.action.in_(actions))).scalar() or 0
+
+    changed = last(("match.decide", "match.bulk_accept", "match.undo", "member.update"))
+    return changed > last(("programmes.link",))
+
+
+def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: list[tuple], positions: list[int],
+                         decided_now: set[int]) -> int:
+    """The machine accepts its restorations of spreadsheet-damaged NIKs (inside the run's transaction).
+
+    Each accepted row gets ``decision = "otomatis"``; the member's NIK becomes the civil registry's
+    (bulk: ``members`` update, ``identity_history`` source ``pulih_otomatis``, one ``member.update``
+    audit per member) and one ``match.auto_accept`` event counts them. The NIK as it was and its
+    flags are kept in the result's reasons (``otomatis``) so a clerk's "tolak" can put them back.
+    Edits ``result_rows`` in place; returns how many were accepted.
+    """
+    pos_of = {result_rows[k][0]: k for k in positions if result_rows[k][0] not in decided_now}
+    if not pos_of:
+        return 0
+    ids = list(pos_of)
+    current: dict[int, tuple] = {}
+    for k in range(0, len(ids), 500):
+        chunk = ids[k:k + 500]
+        for mid, nik, flags, nama, ver in s.execute(
+                select(Member.id, Member.nik, Member.nik_flags, Member.nama, Member.version)
+                .where(Member.id.in_(chunk))):
+            current[mid] = (nik, flags, nama, ver)
+    ts = db_timestamp(s)
+    mem_upd, hist, audits = [], [], []
+    why = f"Pemulihan otomatis NIK yang rusak oleh spreadsheet (pemadanan #{run_id})"
+    for mid, k in pos_of.items():
+        r = result_rows[k]
+        nik_new = r[4]
+        if mid not in current or not nik_new:
+            continue
+        nik, flags, nama, ver = current[mid]
+        d = json.loads(r[5]) if r[5] else {}
+        d["otomatis"] = {"nik_lama": nik, "nik_flags_lama": flags}
+        d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
+        row = list(r)
+        # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
+        # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
+        row[_COL["status"]] = RESTORED_STATUS
+        row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
+        row[_COL["reasons"]] = E.json_dumps(d)
+        row[_COL["decision"]] = AUTO
+        row[_COL["decided_by"]] = actor.id
+        row[_COL["decided_at"]] = ts
+        result_rows[k] = tuple(row)
+        if nik_new != nik:
+            mem_upd.append((mid, nik_new, cleaned_flags(flags), ts, ver + 1))
+            hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
+            audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
+                           f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
+                           json.dumps({"nik": nik}), json.dumps({"nik": nik_new}), why))
+    write_nik_changes(s, mem_upd, hist, audits)
+    n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == AUTO)
+    audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,
+                 summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
+                 new={"count": n, "nik_changed": len(mem_upd)}, reason=why)
+    return n
+
+
+def _reasons_with_ganda(reasons: str | None, status: str, g_mid: int | None) -> str | None:
+    try:
+        d = json.loads(reasons) if reasons else {}
+    except ValueError:
+        d = {}
+    base = d.get("status_mesin")
+    if status == "ganda":
+        d["ringkasan"] = f"Orang yang sama dengan anggota #{g_mid} (dua baris DTKS untuk satu orang di Dukcapil)"
+    elif base:
+        d.pop("ganda_dari", None)
+    if g_mid is not None:
+        d["ganda_dari"] = g_mid
+    return E.json_dumps(d)
+
+
+def _replace_results(s: Session, member_ids: list[int], cancel: CancelFlag | None, *, every_member: bool) -> None:
+    """Delete the undecided results of these members (they are written again).
+
+    ``every_member``: no undecided result of a matched member is kept, so one statement does.
+    """
+    if not member_ids:
+        return
+    conn = s.connection()
+    if every_member:
+        conn.exec_driver_sql("DELETE FROM match_results WHERE decision IS NULL AND member_id IN "
+                             "(SELECT id FROM members WHERE status <> 'dihapus')")
+        return
+    conn.exec_driver_sql("CREATE TEMPORARY TABLE IF NOT EXISTS _match_ids (member_id BIGINT PRIMARY KEY)")
+    conn.exec_driver_sql("DELETE FROM _match_ids")
+    bulk_insert(s, "_match_ids", ("member_id",), ((m,) for m in member_ids))
+    check_cancel(cancel)
+    conn.exec_driver_sql("DELETE FROM match_results WHERE decision IS NULL AND member_id IN "
+                         "(SELECT member_id FROM _match_ids)")
+    conn.exec_driver_sql("DELETE FROM _match_ids")
+
+
+@contextmanager
+def _match_indexes_dropped(s: Session, big: bool):
+    """Build match_results' secondary indexes once after a large load (same transaction)."""
+    if not big:
+        yield
+        return
+    conn = s.connection()
+    n = s.execute(select(func.count()).select_from(MatchResult)).scalar_one()
+    if n > 50_000:
+        yield
+        return
+    idxs = list(MatchResult.__table__.indexes)
+    for idx in idxs:
+        idx.drop(conn)
+    yield
+    for idx in idxs:
+        idx.create(conn)
+    if conn.dialect.name == "postgresql":
+        conn.exec_driver_sql("ANALYZE match_results")
+
+
+_SUMMARY_NIK = {
+    "kosong": "NIK kosong/tidak sah di DTKS",
+    "satu_digit": "NIK di DTKS beda satu digit",
+    "tukar": "dua digit NIK di DTKS bertukar",
+    "excel": "NIK di DTKS rusak oleh Excel",
+    "beda": "NIK di DTKS tidak cocok",
+    "sama": "NIK sama",
+}
+
+
+class _ResultBuilder:
+    """Turns the engine's arrays into match_results rows (reasons/candidates JSON in Indonesian)."""
+
+    def __init__(self, members: E.Table, civil: E.CivilIndex, res: E.LinkResult, region_name) -> None:
+        self.m, self.c, self.res, self.rn = members, civil, res, region_name
+        self.vocab = civil.vocab
+        self._cache: dict[bytes, str] = {}
+        self.wr = np.round(res.weights.astype(np.float64), 2)
+        self.score = np.round(res.score, 2)
+
+    def _vals(self, t: E.Table, i: int, nik: int) -> dict:
+        v = self.vocab
+        return {
+            "nik": f"{nik:016d}" if nik >= 0 else None,
+            "nama": v.raw.values[t.raw[i]] if t.raw[i] >= 0 else None,
+            "tanggal_lahir": int(t.dob[i]),
+            "jenis_kelamin": {1: "L", 2: "P"}.get(int(t.sex[i])),
+            "nama_ibu": v.mothers.values[t.mother[i]] if t.mother[i] >= 0 else None,
+            "no_kk": f"{int(t.kk[i]):016d}" if t.kk[i] >= 0 else None,
+            "desa": v.desa.values[t.desa[i]] if t.desa[i] >= 0 else None,
+        }
+
+    def member_vals(self, i: int) -> dict:
+        return self._vals(self.m, i, int(self.m.nik_any[i]))
+
+    def civil_vals(self, c: int) -> dict:
+        return self._vals(self.c.t, c, int(self.c.t.nik[c]))
+
+    def row(self, i: int, fp: str, batch_id, ganda_of_mid: int | None, keeper_pos: int) -> tuple:
+        res, m, c = self.res, self.m, self.c
+        st = int(res.base_status[i])
+        base_name = E.STATUSES[st]
+        status = "ganda" if ganda_of_mid is not None else base_name
+        ci = int(res.civil[i])
+        lv = res.levels[i]
+        w = res.weights[i]
+        notes = res.notes[i] or []
+        cands = res.candidates[i]
+        best_c = ci if ci >= 0 else (cands[0][0] if cands else -1)
+        if best_c >= 0:
+            key = None
+            if status == "padan" and not notes:
+                key = lv.tobytes() + self.wr[i].tobytes()
+                hit = self._cache.get(key)
+                if hit is not None:
+                    reasons = hit
+                    return self._tuple(i, status, ci, reasons, None, fp, batch_id, ganda_of_mid)
+            fields = E.explain_fields(lv, self.wr[i].tolist(), self.member_vals(i), self.civil_vals(best_c),
+                                      sim=float(res.name_sim[i]), region_name=self.rn)
+        else:
+            fields, key = [], None
+        ringkasan = self._summary(i, status, base_name, ci, lv, ganda_of_mid)
+        d = {"status_mesin": base_name, "ringkasan": ringkasan, "skor_identitas": E.round_score(res.identity[i]),
+             "bidang": fields}
+        if notes:
+            d["catatan"] = notes
+        if ganda_of_mid is not None:
+            d["ganda_dari"] = ganda_of_mid
+        if ci < 0 and best_c >= 0:
+            d["calon_terbaik"] = int(c.t.ids[best_c])
+        reasons = E.json_dumps(d)
+        if key is not None:
+            self._cache[key] = reasons
+        cand_json = None
+        if status in ("padan", "padan_catatan"):
+            pass  # the link itself is in the reasons ("bidang"); review_item rebuilds it from there
+        elif cands:
+            cand_json = E.json_dumps([{"id": int(c.t.ids[cc]), "nik": f"{int(c.t.nik[cc]):016d}",
+                                       "skor": sc, "lv": lvs, "w": ws} for cc, sc, lvs, ws in cands])
+        elif ci >= 0:
+            cand_json = E.json_dumps([{"id": int(c.t.ids[ci]), "nik": f"{int(c.t.nik[ci]):016d}",
+                                       "skor": E.round_score(res.score[i]), "lv": lv.tolist(),
+                                       "w": [round(float(x), 2) for x in w.tolist()]}])
+        return self._tuple(i, status, ci, reasons, cand_json, fp, batch_id, ganda_of_mid)
+
+    def _tuple(self, i, status, ci, reasons, cand_json, fp, batch_id, ganda_of_mid) -> tuple:
+        res, m, c = self.res, self.m, self.c
+        nik = f"{int(c.t.nik[ci]):016d}" if ci >= 0 else None
+        return (int(m.ids[i]), status, float(self.score[i]), int(c.t.ids[ci]) if ci >= 0 else None,
+                nik, reasons, cand_json, fp, batch_id, ganda_of_mid,
+                E.priority_of(status, bool(m.damaged[i]) or int(res.levels[i, 0]) == 4), 1, None, None, None, None)
+
+    def _summary(self, i: int, status: str, base: str, ci: int, lv, ganda_of_mid) -> str:
+        names = E.level_names(lv)
+        if status == "ganda":
+            return f"Orang yang sama dengan anggota #{ganda_of_mid} (dua baris DTKS untuk satu orang di Dukcapil)"
+        if base == "padan":
+            return "NIK ditemukan di Dukcapil dan identitas cocok"
+        if base == "padan_catatan":
+            diffs = [S.FIELD_LABELS[f] for f in S.FIELDS if f != "nik" and names[f] not in ("sama", "kosong")]
+            if names["tanggal_lahir"] == "kosong":
+                diffs.append("tanggal lahir kosong")
+            if names["jenis_kelamin"] == "kosong":
+                diffs.append("jenis kelamin kosong")
+            return "NIK ditemukan; ada perbedaan: " + (", ".join(diffs) or "NIK ganda di Dukcapil")
+        nik_txt = f"{int(self.c.t.nik[ci]):016d}" if ci >= 0 else None
+        if base == "usulan_koreksi":
+            why = _SUMMARY_NIK.get(names["nik"], "")
+            if names["nik"] == "sama":
+                return f"NIK ditemukan, tetapi identitas kurang cocok; periksa sebelum diterima ({nik_txt})"
+            return f"Diusulkan NIK {nik_txt} ({why})"
+        if base == "nik_orang_lain":
+            if nik_txt:
+                return f"NIK di DTKS milik orang lain; diusulkan NIK {nik_txt}"
+            return "NIK di DTKS milik orang lain; tidak ada calon yang cocok"
+        return "Tidak ditemukan di data Dukcapil"
+
+
+def latest_run(session: Session) -> MatchRun | None:
+    return session.execute(select(MatchRun).order_by(MatchRun.id.desc()).limit(1)).scalar_one_or_none()
