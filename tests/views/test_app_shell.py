@@ -708,7 +708,8 @@ def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_dat
         assert settings_service.office_kab(s) == "73.71"
         last = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))[0]
     assert last.username == "admin" and "73.71" in last.summary and last.reason == "Diubah admin di Pengaturan"
-    assert window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)"
+    qtbot.waitUntil(lambda: window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)",
+                    timeout=WAIT)  # the status bar is read in a job
 
 
 def test_settings_page_sets_the_login_lock(qtbot, db, admin):

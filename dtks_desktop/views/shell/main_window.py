@@ -17,6 +17,7 @@ import logging
 from dataclasses import dataclass
 from typing import Callable
 
+import shiboken6
 from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
@@ -134,6 +135,7 @@ class MainWindow(QMainWindow):
         self._holders: dict[str, QScrollArea] = {}
         self._dialogs: list[QWidget] = []
         self._title_jobs: list[Job] = []
+        self._title_gen = 0
         self._office_kab: str | None = None
         self.setWindowTitle(APP_TITLE)
 
@@ -305,13 +307,16 @@ class MainWindow(QMainWindow):
 
     def refresh_title(self) -> None:
         """Window title (office name) and the office's kabupaten/kota in the status bar (read in a job)."""
+        self._title_gen += 1
         job = Job(self.ctx.db.read, _title_info, with_progress=False)
-        job.signals.finished.connect(self._show_title)
+        job.signals.finished.connect(lambda info, g=self._title_gen: self._show_title(g, info))
         job.signals.failed.connect(lambda exc, _tb: log.warning("Could not read the office name: %s", exc))
         self._title_jobs = [j for j in self._title_jobs if not j.done.is_set()] + [job]
         job_runner().start(job)
 
-    def _show_title(self, info: tuple[str | None, str]) -> None:
+    def _show_title(self, gen: int, info: tuple[str | None, str]) -> None:
+        if gen != self._title_gen or not shiboken6.isValid(self):
+            return  # an older read (a newer one is on its way), or the window is gone
         office, kab = info
         self._office_kab = None if kab.startswith("belum") else kab
         self.setWindowTitle(f"{APP_TITLE} — {office}" if office else APP_TITLE)
