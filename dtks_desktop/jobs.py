@@ -6,6 +6,18 @@ when the user pressed Cancel) and either returns a result or raises. A
 :class:`Job` runs it in the global QThreadPool and relays progress, the result
 and errors to the GUI thread as Qt signals. :class:`JobRunner` keeps the jobs
 alive until they finish.
+
+The contract, held by every page:
+
+* ``finished(result)``: the call returned. A call that takes ``cancel`` and still returned after
+  Cancel committed before it saw the flag: its result is reported, never "nothing changed".
+* ``cancelled()``: the call raised :class:`~dtks_desktop.services.core.common.Cancelled` (the
+  services' one cancellation class, recognised by class, not by name), or a read without
+  ``progress``/``cancel`` (``with_progress=False``) was cancelled: its result is discarded.
+* ``failed(exc, traceback)``: anything else; the page shows ``exc``'s Indonesian message.
+
+Views read the database only inside jobs: a worker function calls services with a session
+the service layer opens (``Database.read``), never SQL of its own.
 """
 
 from __future__ import annotations
@@ -68,12 +80,11 @@ class Job(QRunnable):
                 kwargs["cancel"] = self._cancel.is_set
             result = self.fn(*self.args, **kwargs)
         except Cancelled:
+            # The services' one cancellation (dtks_desktop.services.core.common.Cancelled and its
+            # subclasses): raised before the transaction committed, so nothing was changed.
             self.signals.cancelled.emit()
         except BaseException as exc:  # noqa: BLE001 - relayed to the GUI, which shows a message
-            if self._cancel.is_set() and type(exc).__name__.endswith("Cancelled"):
-                self.signals.cancelled.emit()
-            else:
-                self.signals.failed.emit(exc, traceback.format_exc())
+            self.signals.failed.emit(exc, traceback.format_exc())
         else:
             if self._cancel.is_set() and not self.with_progress:
                 # The function could not see the cancel flag (a read): Cancel discards its result.

@@ -148,6 +148,7 @@ def main(argv: list[str] | None = None) -> int:
                 best, best_row = score, r
     view.table.setFocus()
     view._select_row(best_row)
+    view.wait_idle()
     view.table.scrollTo(view.model.index(best_row, 0), view.table.ScrollHint.PositionAtCenter)
     settle(app, 0.4)
     print("Saving screenshots:")
@@ -165,6 +166,7 @@ def main(argv: list[str] | None = None) -> int:
     settle(app, 0.3)
     view.table.setFocus()
     view._select_row(min(2, max(view.model.rowCount() - 1, 0)))
+    view.wait_idle()
     settle(app, 0.4)
     save(window, "review_restored", args.out)
 
@@ -183,6 +185,7 @@ def main(argv: list[str] | None = None) -> int:
     settle(app, 0.3)
     view.table.setFocus()
     view._select_row(1)
+    view.wait_idle()
     settle(app, 0.4)
     save(window, "review_decided", args.out)
 

@@ -498,9 +498,11 @@ def test_audit_model_pages_rows_200_at_a_time(qtbot, db, admin):
     assert model.total == 451  # plus user.create
     assert model.rowCount() == 200
     assert model.canFetchMore()
-    model.fetchMore()
+    model.fetchMore()  # in a job, like the first page
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=WAIT)
     assert model.rowCount() == 400
     model.fetchMore()
+    qtbot.waitUntil(lambda: not model.is_loading(), timeout=WAIT)
     assert model.rowCount() == 451 and not model.canFetchMore()
     ids = [model.row_at(i).id for i in range(451)]
     assert len(set(ids)) == 451
@@ -646,7 +648,7 @@ def test_settings_page_saves_kabupaten_and_it_is_audited(qtbot, db, admin):
     assert any("office.kab_kode" in (e.summary or "") and e.username == "admin" for e in events)
     # Untouched defaults are not written as changes.
     assert not any("mask.keep_end" in (e.summary or "") for e in events)
-    assert window.windowTitle() == "DTKS Desktop — Kabupaten Klaten"
+    qtbot.waitUntil(lambda: window.windowTitle() == "DTKS Desktop — Kabupaten Klaten", timeout=WAIT)  # read in a job
 
     # The office name wins over the kabupaten in the title.
     qtbot.keyClicks(view.office_edit, "Dinas Sosial Kabupaten Klaten")
@@ -687,7 +689,7 @@ def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_dat
 
     run_import(db, admin, write_csv(tmp_path / "dtks.csv", ROWS), kind="dtks")  # fixes 33.10
     window = _window(qtbot, db, admin)
-    assert window.kab_label.text() == "Kabupaten/kota: KAB. KLATEN (33.10)"
+    qtbot.waitUntil(lambda: window.kab_label.text() == "Kabupaten/kota: KAB. KLATEN (33.10)", timeout=WAIT)
     view = window.page("settings")
     qtbot.waitUntil(lambda: view.isEnabled() and view.kab_combo.count() > 500, timeout=WAIT)
     asked: list[str] = []
@@ -706,7 +708,8 @@ def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_dat
         assert settings_service.office_kab(s) == "73.71"
         last = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))[0]
     assert last.username == "admin" and "73.71" in last.summary and last.reason == "Diubah admin di Pengaturan"
-    assert window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)"
+    qtbot.waitUntil(lambda: window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)",
+                    timeout=WAIT)  # the status bar is read in a job
 
 
 def test_settings_page_sets_the_login_lock(qtbot, db, admin):
@@ -805,8 +808,8 @@ def test_full_start_first_run_login_main_window_and_switch_database(qtbot, tmp_p
 
     def in_main_window():
         window = controller.window
-        if window is None or not window.isVisible():
-            return  # still starting up; look again on the next tick
+        if window is None or not window.isVisible() or window.kab_label.text().endswith("…"):
+            return  # still starting up (the status bar is read in a job); look again on the next tick
         poll.stop()
         windows.append(window)
         facts.append((window.user_label.text(), window.db_label.text(), window.kab_label.text()))

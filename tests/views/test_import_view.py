@@ -618,3 +618,42 @@ def test_double_click_and_a_second_enter_on_impor_import_once(qtbot, monkeypatch
         ids = s.execute(select(Member.id_dtks).where(Member.id_dtks.is_not(None))).scalars().all()
     assert len(ids) == len(set(ids)) > 0
     assert not any("sudah pernah diimpor" in m for m in messages)  # the second press never ran
+
+
+def test_a_problem_page_that_fails_after_a_newer_load_started_leaves_the_newer_rows(qtbot, monkeypatch):
+    """Bad input (issue 9): the late failure of an old load must not stop paging on a fresh one."""
+    from dtks_desktop.services.importing.run import ProblemRow
+    from dtks_desktop.services.core.users import UserError
+
+    gate = threading.Event()
+
+    class FakeDb:
+        def read(self, fn, *args, **kwargs):
+            return fn(None, *args, **kwargs)
+
+    def count(_s, batch_id, severity=None):
+        return 90 if severity is None else 10
+
+    def problems(_s, batch_id, severity=None, offset=0, limit=500):
+        if batch_id == 1:  # the old batch: slow, then the database fails
+            gate.wait(10)
+            raise UserError("Basis data tidak dapat dibaca.")
+        return [ProblemRow(i + 2, "NIK", "warning", "nik_pendek", f"masalah {i}", "3310", None, None)
+                for i in range(offset, min(offset + limit, 90))]
+
+    monkeypatch.setattr(import_view, "count_problems", count)
+    monkeypatch.setattr(import_view, "list_problems", problems)
+    monkeypatch.setattr(import_view, "PROBLEM_PAGE", 40)
+    model = import_view.ProblemTableModel(FakeDb(), None)
+    failures = []
+    model.loadFailed.connect(failures.append)
+    model.load(1)
+    model.load(2)
+    qtbot.waitUntil(lambda: model.rowCount() == 40 and not model.is_loading(), timeout=WAIT)
+    gate.set()
+    qtbot.waitUntil(lambda: all(j.done.is_set() for j in model._jobs), timeout=WAIT)
+    qtbot.wait(50)
+    assert failures == [] and model.batch_id == 2 and model.counts == (90, 10)
+    assert model.rowCount() == 40 and model.canFetchMore()  # the newer load keeps paging
+    model.fetchMore()
+    qtbot.waitUntil(lambda: model.rowCount() == 80 and not model.is_loading(), timeout=WAIT)

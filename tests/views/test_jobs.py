@@ -86,3 +86,24 @@ def test_errors_are_relayed_not_raised(qtbot):
 
 def test_cancelled_exception_class_is_the_services_one():
     assert issubclass(Cancelled, Exception)
+
+
+def test_a_subclass_of_cancelled_reports_cancelled(qtbot):
+    from dtks_desktop.demo.generator import DemoCancelled
+
+    def work(*, progress, cancel):
+        raise DemoCancelled()
+
+    seen = _run(qtbot, Job(work), cancel_early=True)
+    assert seen == {"cancelled": True}
+
+
+def test_cancellation_is_recognised_by_class_not_by_name(qtbot):
+    class SomethingCancelled(Exception):  # not the services' Cancelled
+        pass
+
+    def work(*, progress, cancel):
+        raise SomethingCancelled("query interrupted")
+
+    seen = _run(qtbot, Job(work), cancel_early=True)
+    assert isinstance(seen["failed"], SomethingCancelled) and "cancelled" not in seen

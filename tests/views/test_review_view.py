@@ -185,6 +185,7 @@ def test_differences_are_highlighted(qtbot, matched, operator, make_view):
                   if (it := item(matched, m)).nik and len(it.candidates) == 1
                   and next(f for f in it.candidates[0].fields if f.field == "nik").level == "satu_digit")
     view._select_row(view.model.row_of(target))
+    assert view.wait_idle(WAIT)  # the comparison is read in a job
     assert view.comparison.item.member_id == target
     cand = view.comparison.candidate()
     fields = {f.field: f for f in cand.fields}
@@ -372,6 +373,7 @@ def test_only_a_chosen_candidate_replaces_the_proposal(qtbot, matched, operator,
     view = make_view(matched, operator)
     target = next(m for m in queue_ids(matched) if len(item(matched, m).candidates) >= 2)
     view._select_row(view.model.row_of(target))
+    assert view.wait_idle(WAIT)
     comp = view.comparison
     assert comp.candidate_box.isVisibleTo(view)
     assert comp.candidate_buttons[0].text().endswith("(usulan mesin)")
@@ -476,6 +478,7 @@ def test_pencetak_sees_masked_niks_and_cannot_decide(qtbot, matched, admin, make
     row = next(r for r in range(view.model.rowCount()) if view.model.item_at(r).status == "usulan_koreksi"
                and (view.model.item_at(r).nik_raw or "").isdigit())
     view._select_row(row)
+    assert view.wait_idle(WAIT)
     comp = view.comparison
     texts = [comp.proposal.text(), comp.proposal_sub.text(), comp.summary.text(), comp.extra.text()]
     for r in comp.rows.values():
@@ -557,6 +560,7 @@ def test_reopen_an_earlier_decision_from_the_decided_list(qtbot, matched, operat
     assert view.reopen_button.isVisible() and not view.accept_button.isVisible()
     focus_queue(qtbot, view)
     view._select_row(shown_ids(view).index(first))
+    assert view.wait_idle(WAIT)
     assert "Buka kembali (B)" in view.action_help.text()
     press(qtbot, view, Qt.Key.Key_Return)  # Enter does not decide again here
     assert item(matched, first).decision == "diterima" and "Tekan B" in view.feedback.text()

@@ -1,7 +1,8 @@
 """The audit log: who changed what, when, from which value to which, and why.
 
-Rows are paged from :func:`services.audit.list_events` 200 at a time as the user
-scrolls (``canFetchMore``/``fetchMore``); filtering and ordering happen in SQL.
+Rows are paged from :func:`services.core.audit.list_events` 200 at a time as the user
+scrolls (a :class:`~dtks_desktop.views.common.paged_model.PagedModel`: every page in a job);
+filtering and ordering happen in SQL.
 """
 
 from __future__ import annotations
@@ -9,9 +10,8 @@ from __future__ import annotations
 import html
 import json
 from datetime import datetime, time as dtime, timezone
-from typing import Any, Callable
 
-from PySide6.QtCore import QAbstractTableModel, QDate, QModelIndex, QPersistentModelIndex, Qt, QTimer, Signal
+from PySide6.QtCore import QDate, QModelIndex, Qt, QTimer, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -29,16 +29,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import audit as audit_service
 from dtks_desktop.services.core.audit import ACTION_LABELS, AuditFilter, AuditRow
+from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.common.widgets import fmt_int, show_exception, start_job
 from dtks_desktop.domain.formatting import tanggal_jam
+from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
+from dtks_desktop.views.common.widgets import fmt_int, show_error
 
 PAGE_SIZE = 200
-
-COLUMNS = ["Waktu", "Pengguna", "Tindakan", "Objek", "Ringkasan", "Alasan"]
 
 ENTITY_LABELS = {
     "user": "Pengguna",
@@ -90,99 +89,47 @@ def local_day_start_utc(d: QDate) -> datetime:
     return local.astimezone(timezone.utc)
 
 
-class AuditTableModel(QAbstractTableModel):
-    """Audit rows, fetched a page at a time from ``fetch(offset, limit)``."""
-
-    def __init__(self, fetch: Callable[[int, int], list[AuditRow]] | None = None, parent=None) -> None:
-        super().__init__(parent)
-        self._fetch = fetch
-        self._rows: list[AuditRow] = []
-        self._total = 0
-        self.fetch_error: BaseException | None = None
-
-    # --- loading
-    def reset(self, fetch: Callable[[int, int], list[AuditRow]], total: int, first: list[AuditRow]) -> None:
-        self.beginResetModel()
-        self._fetch = fetch
-        self._total = total
-        self._rows = list(first)
-        self.fetch_error = None
-        self.endResetModel()
-
-    @property
-    def total(self) -> int:
-        return self._total
-
-    def row_at(self, row: int) -> AuditRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self._fetch is None or self.fetch_error is not None:
-            return False
-        return len(self._rows) < self._total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if parent.isValid() or self._fetch is None:
-            return
-        try:
-            more = self._fetch(len(self._rows), PAGE_SIZE)
-        except Exception as exc:  # noqa: BLE001 - shown by the view, never a traceback
-            self.fetch_error = exc
-            return
-        if not more:
-            self._total = len(self._rows)  # rows were deleted meanwhile: stop asking
-            return
-        first = len(self._rows)
-        self.beginInsertRows(QModelIndex(), first, first + len(more) - 1)
-        self._rows.extend(more)
-        self.endInsertRows()
-
-    # --- Qt model API
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(COLUMNS)
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole and orientation == Qt.Orientation.Horizontal:
-            return COLUMNS[section]
-        return None
-
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        r = self._rows[index.row()]
-        col = index.column()
-        if role == Qt.ItemDataRole.DisplayRole:
-            if col == 0:
-                return fmt_time(r.at)
-            if col == 1:
-                return r.username or "(tidak dikenal)"
-            if col == 2:
-                return action_label(r.action)
-            if col == 3:
-                return entity_label(r.entity_type, r.entity_id)
-            if col == 4:
-                return r.summary or ""
-            if col == 5:
-                return (r.reason or "").replace("\n", " ")
-        elif role == Qt.ItemDataRole.ToolTipRole and col in (4, 5):
-            text = r.summary if col == 4 else r.reason
-            return text or None
-        elif role == Qt.ItemDataRole.UserRole:
-            return r
-        return None
+def _choices(s) -> tuple[list[str], list[str]]:
+    return audit_service.distinct_usernames(s), audit_service.distinct_actions(s)
 
 
-def _load_first_page(db, f: AuditFilter):
-    """Worker: count, first page and the choices for the filter combos."""
-    with db.sessions() as s:
-        total = audit_service.count_events(s, f)
-        rows = audit_service.list_events(s, f, offset=0, limit=PAGE_SIZE)
-        users = audit_service.distinct_usernames(s)
-        actions = audit_service.distinct_actions(s)
-    return total, rows, users, actions
+def _fetch_events(db, f: AuditFilter, offset: int, limit: int, first: bool) -> Page:
+    """Worker (the audit list's fetcher): a page of events; with the first, the count and the
+    choices of the filter combos."""
+    total = extra = None
+    if first:
+        total = db.read(audit_service.count_events, f)
+        extra = db.read(_choices)
+    return Page(db.read(audit_service.list_events, f, offset=offset, limit=limit), total, extra)
+
+
+def _summary_tip(r: AuditRow) -> str | None:
+    return r.summary or None
+
+
+def _reason_tip(r: AuditRow) -> str | None:
+    return r.reason or None
+
+
+AUDIT_COLUMNS = (
+    Column("Waktu", 145, text=lambda r: fmt_time(r.at)),
+    Column("Pengguna", 110, text=lambda r: r.username or "(tidak dikenal)"),
+    Column("Tindakan", 165, text=lambda r: action_label(r.action)),
+    Column("Objek", 115, text=lambda r: entity_label(r.entity_type, r.entity_id)),
+    Column("Ringkasan", 300, text=lambda r: r.summary or "", tip=_summary_tip),
+    Column("Alasan", 180, text=lambda r: (r.reason or "").replace("\n", " "), tip=_reason_tip),
+)
+COLUMNS = [c.title for c in AUDIT_COLUMNS]
+
+
+class AuditTableModel(PagedModel):
+    """Audit events of a filter, a page of 200 at a time in jobs (:class:`PagedModel`)."""
+
+    failed_text = "Log audit tidak dapat dimuat."
+
+    def __init__(self, db, parent=None) -> None:
+        super().__init__(AUDIT_COLUMNS, lambda q, o, n, first: _fetch_events(db, q, o, n, first),
+                         page_size=lambda: PAGE_SIZE, parent=parent)
 
 
 class AuditView(QWidget):
@@ -193,8 +140,6 @@ class AuditView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.handle = None
-        self._pending = False
 
         # filters
         self.user_combo = QComboBox()
@@ -233,7 +178,7 @@ class AuditView(QWidget):
         search_row.addWidget(self.reload_button)
 
         # table
-        self.model = AuditTableModel()
+        self.model = AuditTableModel(ctx.db, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)
@@ -248,8 +193,7 @@ class AuditView(QWidget):
         hh = self.table.horizontalHeader()
         hh.setSectionResizeMode(QHeaderView.ResizeMode.Interactive)
         hh.setStretchLastSection(False)
-        for col, width in enumerate((145, 110, 165, 115, 300, 180)):
-            self.table.setColumnWidth(col, width)
+        self.model.apply_widths(self.table)
         hh.setSectionResizeMode(4, QHeaderView.ResizeMode.Stretch)  # Ringkasan takes the free width
         hh.setMinimumSectionSize(60)
 
@@ -285,7 +229,9 @@ class AuditView(QWidget):
         self.search_edit.returnPressed.connect(self.reload)
         self.reload_button.clicked.connect(self.reload)
         self.table.selectionModel().currentRowChanged.connect(self._show_detail)
-        self.table.verticalScrollBar().valueChanged.connect(self._check_fetch_error)
+        self.model.loaded.connect(self._loaded)
+        self.model.loadFailed.connect(self._load_failed)
+        events.follow(self, ctx.events, None, self.reload)  # every change is audited
 
         self.reload()
 
@@ -331,61 +277,37 @@ class AuditView(QWidget):
     # --- loading
     @property
     def busy(self) -> bool:
-        return self.handle is not None and not self.handle.finished
+        return self.model.is_loading()
 
     def reload(self) -> None:
+        """Load the events of the current filter (a newer reload supersedes a running one)."""
         self._search_timer.stop()
-        if self.busy:
-            self._pending = True  # reload again with the latest filter when this one ends
-            return
-        f = self.current_filter()
         self.reload_button.setEnabled(False)
         self.count_label.setText("Memuat…")
-        job = Job(_load_first_page, self.ctx.db, f, with_progress=False)
-        self.handle = start_job(
-            self, job, "Memuat log audit",
-            lambda result, f=f: self._loaded(f, result),
-            on_error=self._load_failed, on_cancel=self._load_cancelled, show_after_ms=400,
-        )
+        self.detail.clear()
+        self.model.load(self.current_filter())
 
-    def _fetch_page(self, f: AuditFilter) -> Callable[[int, int], list[AuditRow]]:
-        db = self.ctx.db
+    def refresh(self) -> None:
+        self.reload()
 
-        def fetch(offset: int, limit: int) -> list[AuditRow]:
-            with db.sessions() as s:
-                return audit_service.list_events(s, f, offset=offset, limit=limit)
-
-        return fetch
-
-    def _loaded(self, f: AuditFilter, result) -> None:
-        total, rows, users, actions = result
+    def _loaded(self) -> None:
+        total = self.model.total or 0
+        users, actions = self.model.extra or ([], [])
         self.reload_button.setEnabled(True)
         self._refill(self.user_combo, "Semua pengguna", [(u, u) for u in users])
         self._refill(self.action_combo, "Semua tindakan",
                      sorted(((action_label(a), a) for a in actions), key=lambda t: t[0].lower()))
-        self.model.reset(self._fetch_page(f), total, rows)
-        self.detail.clear()
         self.count_label.setText(
             f"{fmt_int(total)} catatan" if total else "Tidak ada catatan yang cocok dengan saringan ini."
         )
         self.loaded.emit(total)
-        self._run_pending()
 
-    def _load_failed(self, exc: BaseException) -> None:
+    def _load_failed(self, message: str) -> None:
         self.reload_button.setEnabled(True)
-        self.count_label.setText("Log audit tidak dapat dimuat.")
-        show_exception(self, exc, "Log audit tidak dapat dimuat")
-        self._run_pending()
-
-    def _load_cancelled(self) -> None:
-        self.reload_button.setEnabled(True)
-        self.count_label.setText("Pemuatan dibatalkan.")
-        self._pending = False
-
-    def _run_pending(self) -> None:
-        if self._pending:
-            self._pending = False
-            self.reload()
+        first = self.model.rowCount() == 0
+        if first:
+            self.count_label.setText("Log audit tidak dapat dimuat.")
+        show_error(self, message, title="Log audit tidak dapat dimuat")
 
     @staticmethod
     def _refill(combo: QComboBox, all_text: str, items: list[tuple[str, str]]) -> None:
@@ -401,12 +323,6 @@ class AuditView(QWidget):
             i = combo.count() - 1
         combo.setCurrentIndex(max(i, 0))
         combo.blockSignals(False)
-
-    def _check_fetch_error(self, _value: int) -> None:
-        if self.model.fetch_error is not None:
-            exc, self.model.fetch_error = self.model.fetch_error, None
-            self.model._fetch = None  # stop paging until the next reload
-            show_exception(self, exc, "Log audit tidak dapat dimuat")
 
     # --- details
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -22,7 +22,6 @@ side panel, "is there any data") take well under 100 ms and run directly.
 from __future__ import annotations
 
 import logging
-import threading
 from collections import OrderedDict
 from datetime import date
 from typing import Any
@@ -65,8 +64,10 @@ from dtks_desktop.jobs import Job, JobRunner
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core.browse import BrowseFilter, FamilyDetail, MemberRow
-from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.common import Cancelled
+from dtks_desktop.services.core.database import Database, QueryInterrupt
 from dtks_desktop.services.core.users import Actor
+from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
 from dtks_desktop.domain.formatting import tanggal
@@ -119,40 +120,6 @@ def _warning_icon() -> QIcon:
 # --------------------------------------------------------------------------- background work
 
 
-class _Interrupt:
-    """Lets the GUI thread stop a query that a worker is running (a stale count)."""
-
-    def __init__(self) -> None:
-        self._lock = threading.Lock()
-        self._dbapi: Any = None
-        self._dialect = ""
-        self.cancelled = False
-
-    def attach(self, session) -> None:
-        conn = session.connection()
-        with self._lock:
-            self._dbapi = conn.connection.dbapi_connection
-            self._dialect = conn.dialect.name
-
-    def detach(self) -> None:
-        with self._lock:
-            self._dbapi = None
-
-    def cancel(self) -> None:
-        with self._lock:
-            self.cancelled = True
-            dbapi = self._dbapi
-            if dbapi is None:
-                return
-            try:
-                if self._dialect == "sqlite":
-                    dbapi.interrupt()
-                else:
-                    dbapi.cancel()
-            except Exception:  # noqa: BLE001 - the query may just have finished
-                log.debug("could not interrupt a query", exc_info=True)
-
-
 def _id_window(page: int) -> tuple[int, int]:
     """(first page, number of pages) whose ids one query fetches when ``page`` is needed."""
     if page * PAGE_SIZE < NEAR_ROWS:
@@ -186,22 +153,12 @@ def _load_page(db: Database, gen: int, f: BrowseFilter, sort: str, descending: b
         return gen, page, {}, None, exc
 
 
-def _count(db: Database, gen: int, f: BrowseFilter, interrupt: _Interrupt) -> tuple:
+def _count(db: Database, gen: int, f: BrowseFilter, interrupt: QueryInterrupt) -> tuple:
     """Worker: the exact count, or None when a newer query interrupted it. Never raises."""
     try:
-        with db.sessions() as s:
-            interrupt.attach(s)
-            try:
-                return gen, browse.count_members(s, f), None
-            finally:
-                interrupt.detach()
-                if interrupt.cancelled:
-                    # A cancel request may reach PostgreSQL after the count ended; this
-                    # connection must not go back to the pool and meet it in another query.
-                    try:
-                        s.connection().invalidate()
-                    except Exception:  # noqa: BLE001
-                        pass
+        return gen, db.read_interruptible(interrupt, browse.count_members, f), None
+    except Cancelled:
+        return gen, None, None
     except Exception as exc:  # noqa: BLE001
         if interrupt.cancelled:
             return gen, None, None
@@ -251,7 +208,7 @@ class MemberTableModel(QAbstractTableModel):
         self._want: tuple[BrowseFilter, str, bool, int] = (self._filter, self._sort, self._desc, self._sort_column)
         self._staged_count: int | None = None
         self._count_running = False
-        self._count_interrupt: _Interrupt | None = None
+        self._count_interrupt: QueryInterrupt | None = None
         self._pending: list[int] = []
         self._failed_pages: set[int] = set()
         self._inflight: tuple[int, int] | None = None  # (generation, page)
@@ -532,7 +489,7 @@ class MemberTableModel(QAbstractTableModel):
             self._count_running = False
             self._update_loading()
             return
-        interrupt = _Interrupt()
+        interrupt = QueryInterrupt()
         self._count_interrupt = interrupt
         self._count_running = True
         self._start_job(Job(_count, self._db, gen, f, interrupt, with_progress=False), self._on_count)
@@ -964,6 +921,9 @@ class DataView(QWidget):
         self.model.loadFailed.connect(self._on_load_failed)
         self.table.selectionModel().currentRowChanged.connect(self._on_current_row)
         QShortcut(QKeySequence(QKeySequence.StandardKey.Find), self, self.search_edit.setFocus)
+        # Decisions come one per key press: refresh once the clerk pauses.
+        events.follow(self, ctx.events, {events.REGISTRY, events.MATCHING, events.PROGRAMMES, events.SETTINGS},
+                      self.refresh, delay_ms=800)
 
         self.refresh()
 

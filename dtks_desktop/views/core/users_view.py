@@ -30,6 +30,7 @@ from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import users as users_service
 from dtks_desktop.services.core.app_info import role_choices
 from dtks_desktop.services.core.users import MIN_PASSWORD, UserInfo
+from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, show_exception, start_job, user_message
 from dtks_desktop.domain.formatting import jam
@@ -275,6 +276,7 @@ class UsersView(QWidget):
         layout.addLayout(bar)
         layout.addWidget(self.table, 1)
 
+        events.follow(self, ctx.events, {events.USERS}, self.reload)
         self.reload()
 
     # --- list
@@ -337,6 +339,7 @@ class UsersView(QWidget):
         return dialog
 
     def _after_change(self) -> None:
+        self.ctx.events.changed({events.USERS}, source=self)
         self.changed.emit()
         self.reload()
 

@@ -85,9 +85,11 @@ from dtks_desktop.services.importing.run import (
     run_import,
 )
 from dtks_desktop.views.core.audit_view import local_time
+from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.common.widgets import ask_yes_no, fmt_int, job_runner, show_error, show_exception, show_message, start_job
 from dtks_desktop.domain.formatting import tanggal, tanggal_jam
+from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
+from dtks_desktop.views.common.widgets import ask_yes_no, fmt_int, show_error, show_exception, show_message, start_job
 
 log = logging.getLogger(__name__)
 
@@ -95,6 +97,12 @@ FILE_FILTER = (
     "Berkas data (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.txt *.tsv);;"
     "Excel (*.xlsx *.xlsm *.xls *.xlsb);;CSV (*.csv *.txt *.tsv);;Semua berkas (*)"
 )
+#: What an import of each kind changes (the first import also fixes the office's kabupaten/kota).
+IMPORT_CHANGES = {
+    "dtks": {events.REGISTRY, events.PROGRAMMES},  # programme links are rebuilt with the registry
+    "dukcapil": {events.DUKCAPIL},
+    "program": {events.PROGRAMMES},
+}
 PROBLEM_PAGE = 500  # problem rows per list_problems() call
 PREVIEW_ROWS = 20
 
@@ -232,15 +240,19 @@ def _import_worker(db, actor, path: Path, rows_total: int, outcome: list, *, pro
     return result
 
 
-def _problem_page(db, gen: int, batch_id: int, severity: str | None, offset: int,
-                  with_counts: bool) -> tuple:
-    """Worker: one page of a batch's problems (and the counts with the first page)."""
-    with db.sessions() as s:
-        counts = None
-        if with_counts:
-            counts = (count_problems(s, batch_id), count_problems(s, batch_id, "error"))
-        rows = list_problems(s, batch_id, severity=severity, offset=offset, limit=PROBLEM_PAGE)
-    return gen, offset, counts, rows
+def _problem_counts(s, batch_id: int) -> tuple[int, int]:
+    return count_problems(s, batch_id), count_problems(s, batch_id, "error")
+
+
+def _fetch_problems(db, query: tuple[int, str | None], offset: int, limit: int, first: bool) -> Page:
+    """Worker (the problem list's fetcher): one page of a batch's problems, the counts with the first."""
+    batch_id, severity = query
+    total = counts = None
+    if first:
+        counts = db.read(_problem_counts, batch_id)
+        total = counts[1] if severity == "error" else (counts[0] - counts[1] if severity == "warning" else counts[0])
+    rows = db.read(list_problems, batch_id, severity=severity, offset=offset, limit=limit)
+    return Page(rows, total, counts)
 
 
 # --------------------------------------------------------------------------- models
@@ -327,110 +339,36 @@ PROBLEM_COLUMNS: tuple[tuple[str, int], ...] = (
 (PCOL_ROW, PCOL_COLUMN, PCOL_KIND, PCOL_MESSAGE, PCOL_VALUE, PCOL_ID, PCOL_NAME) = range(len(PROBLEM_COLUMNS))
 
 
-class ProblemTableModel(QAbstractTableModel):
-    """The problems of one import batch, paged from ``list_problems`` off the GUI thread.
+class ProblemTableModel(PagedModel):
+    """The problems of one import batch, paged from ``list_problems`` in jobs (:class:`PagedModel`).
 
     :meth:`load` counts and fetches the first page; ``fetchMore`` (called by the view when it
-    scrolls to the end) fetches the next page in a job and appends it.
+    scrolls to the end) fetches the next page and appends it.
     """
 
-    loaded = Signal()  # the first page and the counts of a load() are here
-    loadFailed = Signal(str)  # Indonesian message
+    failed_text = "Daftar masalah tidak dapat dimuat."
 
     def __init__(self, db, mask: MaskPolicy | None, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._db = db
+        columns = [Column(title, width) for title, width in PROBLEM_COLUMNS]
+        super().__init__(columns, lambda q, o, n, f: _fetch_problems(db, q, o, n, f),
+                         page_size=lambda: PROBLEM_PAGE, parent=parent)
         self._mask = mask
-        self._rows: list[ProblemRow] = []
-        self._gen = 0
-        self.batch_id: int | None = None
-        self.severity: str | None = None
-        self.total: int | None = None  # rows of the current filter
-        self.counts: tuple[int, int] | None = None  # (all problems, errors) of the batch
-        self._loading_first = False
-        self._loading_more = False
-        self._jobs: list[Job] = []
 
-    # --- public
-    def load(self, batch_id: int | None, severity: str | None = None) -> None:
-        self._gen += 1
-        self.beginResetModel()
-        self._rows = []
-        self.batch_id, self.severity = batch_id, severity
-        self.total = None
-        self.counts = None
-        self._loading_more = False
-        self.endResetModel()
-        if batch_id is None:
-            self._loading_first = False
-            return
-        self._loading_first = True
-        self._start(Job(_problem_page, self._db, self._gen, batch_id, severity, 0, True, with_progress=False))
+    def load(self, batch_id: int | None, severity: str | None = None) -> None:  # type: ignore[override]
+        super().load(None if batch_id is None else (batch_id, severity))
 
-    def is_loading(self) -> bool:
-        return self._loading_first or self._loading_more
+    @property
+    def batch_id(self) -> int | None:
+        return self.query[0] if self.query else None
 
-    def row_at(self, row: int) -> ProblemRow | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
+    @property
+    def severity(self) -> str | None:
+        return self.query[1] if self.query else None
 
-    def wait_idle(self) -> None:
-        for j in list(self._jobs):
-            j.done.wait(30)
-
-    # --- paging
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self.batch_id is None or self.total is None or self._loading_more:
-            return False
-        return len(self._rows) < self.total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._loading_more = True
-        self._start(Job(_problem_page, self._db, self._gen, self.batch_id, self.severity, len(self._rows), False,
-                        with_progress=False))
-
-    def _start(self, job: Job) -> None:
-        self._jobs = [j for j in self._jobs if not j.done.is_set()]
-        self._jobs.append(job)
-        job.signals.finished.connect(self._on_page)
-        job.signals.failed.connect(self._on_failed)
-        job_runner().start(job)
-
-    def _on_page(self, result: tuple) -> None:
-        gen, offset, counts, rows = result
-        if gen != self._gen:
-            return  # an older load
-        if counts is not None:
-            self.counts = counts
-            self.total = counts[1] if self.severity == "error" else (
-                counts[0] - counts[1] if self.severity == "warning" else counts[0])
-        self._loading_first = False
-        self._loading_more = False
-        if offset != len(self._rows):
-            return
-        if rows:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(rows) - 1)
-            self._rows.extend(rows)
-            self.endInsertRows()
-        elif self.total is not None and len(self._rows) < self.total:
-            self.total = len(self._rows)  # fewer rows than counted: stop asking
-        if counts is not None:
-            self.loaded.emit()
-
-    def _on_failed(self, exc: BaseException, _tb: str) -> None:
-        self._loading_first = False
-        self._loading_more = False
-        self.total = len(self._rows)  # stop paging until the next load()
-        message = getattr(exc, "message", None) or "Daftar masalah tidak dapat dimuat."
-        self.loadFailed.emit(message)
-
-    # --- Qt model API
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(PROBLEM_COLUMNS)
+    @property
+    def counts(self) -> tuple[int, int] | None:
+        """(all problems, errors) of the batch, once the first page is here."""
+        return self.extra
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation == Qt.Orientation.Horizontal and role == Qt.ItemDataRole.DisplayRole:
@@ -449,11 +387,7 @@ class ProblemTableModel(QAbstractTableModel):
             return mask_nik(v, self._mask)
         return v
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        p = self._rows[index.row()]
-        c = index.column()
+    def cell(self, p: ProblemRow, c: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if c == PCOL_ROW:
                 return str(p.source_row)
@@ -1690,6 +1624,7 @@ class ImportView(QWidget):
         self.stack.setCurrentIndex(self.PAGE_RESULT)
         self._update_import_button()
         self.history_page.reload(select=result.batch_id)
+        self.ctx.events.changed(IMPORT_CHANGES.get(result.kind, set()) | {events.SETTINGS}, source=self)
         self.imported.emit(result.batch_id)
 
     def _import_failed(self, exc: BaseException) -> None:

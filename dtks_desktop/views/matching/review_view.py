@@ -40,11 +40,12 @@ from __future__ import annotations
 import json
 import logging
 import re
+
+import shiboken6
 from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import (
-    QAbstractTableModel,
     QModelIndex,
     QObject,
     QPersistentModelIndex,
@@ -80,6 +81,7 @@ from PySide6.QtWidgets import (
 
 from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
+from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
 from dtks_desktop.domain.status import MATCH_STATUS_LABELS
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
@@ -92,7 +94,9 @@ from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.matching.review import CandidateView, FieldComparison, QueueItem, ReviewItem
 from dtks_desktop.services.matching.run import MatchSummary
 from dtks_desktop.views.core.audit_view import local_time
+from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
 from dtks_desktop.views.common.widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
 
 log = logging.getLogger(__name__)
@@ -245,163 +249,81 @@ class Masker:
 # --------------------------------------------------------------------------- background work
 
 
-def _queue_page(db: Database, gen: int, status: str | None, desa: str | None, offset: int,
-                with_count: bool) -> tuple:
-    """Worker: one page of the queue (and its count with the first page)."""
-    with db.sessions() as s:
-        count = match_review.count_queue(s, status=status, desa=desa) if with_count else None
-        items = match_review.review_queue(s, status=status, desa=desa, offset=offset, limit=PAGE)
-    return gen, offset, count, items
+def _fetch_queue(db: Database, query: tuple[str | None, str | None], offset: int, limit: int,
+                 first: bool) -> Page:
+    """Worker (the queue's fetcher): one page of the queue, its count with the first page."""
+    status, desa = query
+    count = db.read(match_review.count_queue, status=status, desa=desa) if first else None
+    items = db.read(match_review.review_queue, status=status, desa=desa, offset=offset, limit=limit)
+    return Page(items, count)
 
 
 def _bulk_preview(db: Database, gen: int, status: str, min_score: float) -> tuple[int, int]:
-    with db.sessions() as s:
-        return gen, match_decisions.bulk_accept_preview(s, status, min_score)
+    return gen, db.read(match_decisions.bulk_accept_preview, status, min_score)
+
+
+def _overview(s) -> tuple:
+    """Worker (through ``Database.read``): what refresh() shows besides the queue."""
+    kab_kode = browse.office_kab_kode(s)
+    kecamatan = browse.kecamatan_options(s, kab_kode) if kab_kode else []
+    run = match_run.latest_run(s)
+    run_info = None
+    if run is not None:
+        try:
+            counts = json.loads(run.counts_json) if run.counts_json else {}
+        except ValueError:
+            counts = {}
+        run_info = (run.id, run.finished_at or run.started_at, run.username, counts)
+    return kab_kode, kecamatan, run_info, settings_service.mask_policy(s)
+
+
+#: A decision changes the result and may change the member's NIK (a registry change);
+#: a matching run may restore NIKs and rebuild programme links.
+DECISION_CHANGES = {events.MATCHING, events.REGISTRY}
+MATCH_RUN_CHANGES = {events.MATCHING, events.REGISTRY, events.PROGRAMMES}
 
 
 # --------------------------------------------------------------------------- the queue model
 
 
-class ReviewQueueModel(QAbstractTableModel):
-    """The undecided results of a filter, in the service's order, paged with ``fetchMore``.
+class ReviewQueueModel(PagedModel):
+    """The undecided results of a filter, in the service's order, paged (:class:`PagedModel`).
 
     :meth:`load` counts and fetches the first page in a job; the view's ``fetchMore`` (when the
     clerk scrolls or steps to the end of what is loaded) fetches the next page. A decided item is
     removed locally (:meth:`remove_member`), so the rows on screen stay the prefix of the queue in
-    the database and the next page starts at ``len(rows)``.
+    the database and the next page starts at ``len(rows)``; a row already shown is not added again.
     """
 
-    loaded = Signal()  # the first page and the count of a load() are here
-    countChanged = Signal()
-    loadFailed = Signal(str)  # Indonesian message
-
     def __init__(self, db: Database, masker: Masker, parent: QObject | None = None) -> None:
-        super().__init__(parent)
-        self._db = db
+        columns = [Column(title, width) for title, width in QUEUE_COLUMNS]
+        super().__init__(columns, lambda q, o, n, f: _fetch_queue(db, q, o, n, f),
+                         page_size=lambda: PAGE, key=lambda it: it.member_id, parent=parent)
         self.masker = masker
-        self._rows: list[QueueItem] = []
-        self._gen = 0
-        self.status: str | None = None
-        self.desa: str | None = None
-        self.total: int | None = None
-        self._loading_first = False
-        self._loading_more = False
-        self._jobs: list[Job] = []
         self._icons: dict[tuple[str, int], QIcon] = {}
+        self.query = (None, None)
 
-    # --- public
-    def load(self, status: str | None = None, desa: str | None = None) -> None:
+    def load(self, status: str | None = None, desa: str | None = None) -> None:  # type: ignore[override]
         """Start again with this filter (the rows go at once; the first page follows)."""
-        self._gen += 1
-        self.beginResetModel()
-        self._rows = []
-        self.status, self.desa = status, desa
-        self.total = None
-        self._loading_more = False
-        self.endResetModel()
-        self._loading_first = True
-        self._start(Job(_queue_page, self._db, self._gen, status, desa, 0, True, with_progress=False))
-        self.countChanged.emit()
+        super().load((status, desa))
 
-    def reload(self) -> None:
-        self.load(self.status, self.desa)
+    @property
+    def status(self) -> str | None:
+        return self.query[0]
 
-    def is_loading(self) -> bool:
-        return self._loading_first or self._loading_more
+    @property
+    def desa(self) -> str | None:
+        return self.query[1]
 
     def item_at(self, row: int) -> QueueItem | None:
-        return self._rows[row] if 0 <= row < len(self._rows) else None
-
-    def row_of(self, member_id: int) -> int:
-        for i, it in enumerate(self._rows):
-            if it.member_id == member_id:
-                return i
-        return -1
+        return self.row_at(row)
 
     def remove_member(self, member_id: int) -> int:
         """Take a decided item out of the queue; returns the row it had (or -1)."""
-        row = self.row_of(member_id)
-        if row < 0:
-            return -1
-        self.beginRemoveRows(QModelIndex(), row, row)
-        del self._rows[row]
-        self.endRemoveRows()
-        if self.total is not None:
-            self.total = max(self.total - 1, len(self._rows))
-        self.countChanged.emit()
-        return row
+        return self.remove_row_of(member_id)
 
-    def wait_idle(self, timeout_ms: int = 30000) -> bool:
-        """Process events until no page is loading (tests, screenshots)."""
-        import time
-
-        deadline = time.monotonic() + timeout_ms / 1000
-        while time.monotonic() < deadline:
-            QApplication.processEvents()
-            if not self.is_loading() and all(j.done.is_set() for j in self._jobs):
-                QApplication.processEvents()
-                return True
-            time.sleep(0.002)
-        return False
-
-    # --- paging
-    def canFetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> bool:  # noqa: B008
-        if parent.isValid() or self.total is None or self.is_loading():
-            return False
-        return len(self._rows) < self.total
-
-    def fetchMore(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> None:  # noqa: B008
-        if not self.canFetchMore(parent):
-            return
-        self._loading_more = True
-        self._start(Job(_queue_page, self._db, self._gen, self.status, self.desa, len(self._rows), False,
-                        with_progress=False))
-
-    def _start(self, job: Job) -> None:
-        self._jobs = [j for j in self._jobs if not j.done.is_set()]
-        self._jobs.append(job)
-        job.signals.finished.connect(self._on_page)
-        job.signals.failed.connect(lambda exc, _tb, gen=self._gen: self._on_failed(gen, exc))
-        job_runner().start(job)
-
-    def _on_page(self, result: tuple) -> None:
-        gen, _offset, count, items = result
-        if gen != self._gen:
-            return  # an older filter
-        first = count is not None
-        if first:
-            self.total = count
-        self._loading_first = False
-        self._loading_more = False
-        known = {it.member_id for it in self._rows}
-        fresh = [it for it in items if it.member_id not in known]  # another PC decided meanwhile
-        if fresh:
-            self.beginInsertRows(QModelIndex(), len(self._rows), len(self._rows) + len(fresh) - 1)
-            self._rows.extend(fresh)
-            self.endInsertRows()
-        if not items and self.total is not None and len(self._rows) < self.total:
-            self.total = len(self._rows)  # fewer rows than counted (decided elsewhere): stop asking
-        if self.total is not None and len(self._rows) > self.total:
-            self.total = len(self._rows)
-        self.countChanged.emit()
-        if first:
-            self.loaded.emit()
-
-    def _on_failed(self, gen: int, exc: BaseException) -> None:
-        if gen != self._gen:
-            return
-        self._loading_first = False
-        self._loading_more = False
-        self.total = len(self._rows)  # stop paging until the next load()
-        self.countChanged.emit()
-        self.loadFailed.emit(user_message(exc)[0])
-
-    # --- Qt model API
-    def rowCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(self._rows)
-
-    def columnCount(self, parent: QModelIndex | QPersistentModelIndex = QModelIndex()) -> int:  # noqa: B008
-        return 0 if parent.isValid() else len(QUEUE_COLUMNS)
+    def failure_message(self, exc: BaseException) -> str:
+        return user_message(exc)[0]
 
     def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
         if orientation != Qt.Orientation.Horizontal:
@@ -430,13 +352,7 @@ class ReviewQueueModel(QAbstractTableModel):
             icon = self._icons[(color, size)] = _dot_icon(color, size)
         return icon
 
-    def data(self, index: QModelIndex | QPersistentModelIndex, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if not index.isValid():
-            return None
-        it = self.item_at(index.row())
-        if it is None:
-            return None
-        c = index.column()
+    def cell(self, it: QueueItem, c: int, role: int) -> Any:
         if role == Qt.ItemDataRole.DisplayRole:
             if c == QCOL_PRIO:
                 return None
@@ -1094,7 +1010,7 @@ class ReviewView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.may_decide = ctx.actor.has_role(*match_common.DECIDER_ROLES)
+        self.may_decide = can(ctx.actor, Capability.MATCH_DECIDE)
         self.kab_kode: str | None = None
         self.run_handle = None
         self.bulk_handle = None
@@ -1106,9 +1022,11 @@ class ReviewView(QWidget):
         self._select_after_load: int | None = None  # member id, or -row-1 for a row
         self._await_page = False  # every loaded row was decided; select the first of the next page
         self._history: list[int] = []  # member ids decided here, for the selection after "Urungkan"
-        with ctx.db.sessions() as s:
-            policy = settings_service.mask_policy(s)
-        self.masker = Masker(None if ctx.actor.may_see_full_nik else policy)
+        self._detail_for: int | None = None  # member whose comparison is being read
+        self._refreshing = 0  # refresh() reads under way
+        self._detail_jobs: list[Job] = []
+        # Masked by the default policy until refresh() reads the office's (no row is shown before).
+        self.masker = Masker(None if sees_full_nik(ctx.actor) else MaskPolicy())
 
         # --- top bar
         self.run_button = QPushButton("Jalankan pemadanan")
@@ -1307,22 +1225,34 @@ class ReviewView(QWidget):
                 w.setEnabled(False)
                 w.setToolTip("Peran Anda hanya dapat melihat hasil pemadanan.")
             self.key_help.setText("Peran Anda hanya dapat melihat hasil pemadanan; keputusan dibuat oleh operator.")
+        events.follow(self, ctx.events, {events.REGISTRY, events.DUKCAPIL, events.MATCHING, events.SETTINGS},
+                      self.refresh)
         self.refresh()
 
     # ------------------------------------------------------------------ public
     def refresh(self) -> None:
-        """Reload the filters' options, the last run's counts and the queue (data changed elsewhere)."""
-        with self.ctx.db.sessions() as s:
-            self.kab_kode = browse.office_kab_kode(s)
-            kecamatan = browse.kecamatan_options(s, self.kab_kode) if self.kab_kode else []
-            run = match_run.latest_run(s)
-            run_info = None
-            if run is not None:
-                try:
-                    counts = json.loads(run.counts_json) if run.counts_json else {}
-                except ValueError:
-                    counts = {}
-                run_info = (run.id, run.finished_at or run.started_at, run.username, counts)
+        """Reload the filters' options, the last run's counts and the queue (data changed elsewhere).
+
+        Read in a job; the queue loads when it is here.
+        """
+        self._refreshing += 1
+        job = Job(self.ctx.db.read, _overview, with_progress=False)
+        job.signals.finished.connect(self._refreshed)
+        job.signals.failed.connect(self._refresh_failed)
+        job.signals.cancelled.connect(lambda: shiboken6.isValid(self) and self._refresh_failed(None))
+        self._detail_jobs = [j for j in self._detail_jobs if not j.done.is_set()] + [job]
+        job_runner().start(job)
+
+    def _refresh_failed(self, exc: BaseException | None, _tb: str = "") -> None:
+        self._refreshing -= 1
+        if exc is not None:
+            self.comparison.clear(user_message(exc)[0])
+
+    def _refreshed(self, result: tuple) -> None:
+        self._refreshing -= 1
+        self.kab_kode, kecamatan, run_info, policy = result
+        if self.masker.policy is not None:
+            self.masker.policy = policy
         self._applying = True
         try:
             fill_kecamatan_combo(self.kecamatan_combo, kecamatan)
@@ -1359,7 +1289,23 @@ class ReviewView(QWidget):
         return self.model.item_at(idx.row()) if idx.isValid() else None
 
     def wait_idle(self, timeout_ms: int = 30000) -> bool:
-        ok = self.model.wait_idle(timeout_ms)
+        """Process events until the overview, the queue's page and the comparison are here (tests,
+        screenshots). Pages the table asks for afterwards are not waited for."""
+        import time
+
+        deadline = time.monotonic() + timeout_ms / 1000
+
+        def settle(done: Callable[[], bool]) -> bool:
+            while not done():
+                if time.monotonic() >= deadline:
+                    return False
+                QApplication.processEvents()
+                time.sleep(0.002)
+            return True
+
+        ok = settle(lambda: not self._refreshing)
+        ok = ok and self.model.wait_idle(max(1, int((deadline - time.monotonic()) * 1000)))
+        ok = ok and settle(lambda: self._detail_for is None and all(j.done.is_set() for j in self._detail_jobs))
         QApplication.processEvents()
         return ok
 
@@ -1382,6 +1328,7 @@ class ReviewView(QWidget):
                   + (f"\n{angka(summary.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
                      f"(filter Status: \"{match_common.AUTO_LABEL}\")." if summary.restored_auto else "")
                   + ("\n" + "\n".join(summary.notes) if summary.notes else ""), "ok")
+        self.ctx.events.changed(MATCH_RUN_CHANGES, source=self)
         self.matchingFinished.emit()
 
     def _run_failed(self, exc: BaseException) -> None:
@@ -1418,9 +1365,14 @@ class ReviewView(QWidget):
         self._say(f"{angka(count)} hasil diterima sekaligus. \"Urungkan (Ctrl+Z)\" membatalkan seluruhnya.", "ok")
         self.reload_queue(select_row=0)
         self.bulkAccepted.emit(count)
-        self.decided.emit(0)
+        self._decided(0)
 
     # ------------------------------------------------------------------ decisions
+    def _decided(self, member_id: int) -> None:
+        """A decision (or its undo) was saved: say so to the other pages, then to listeners."""
+        self.ctx.events.changed(DECISION_CHANGES, source=self)
+        self.decided.emit(member_id)
+
     def in_decided_list(self) -> bool:
         return self.status_combo.currentData() == match_common.DECIDED_FILTER
 
@@ -1444,7 +1396,7 @@ class ReviewView(QWidget):
         self._say(text, "ok")
         removed = self.model.remove_member(member_id)
         self._select_row(removed if removed >= 0 else row)
-        self.decided.emit(member_id)
+        self._decided(member_id)
 
     def accept_current(self) -> None:
         item = self.comparison.item
@@ -1501,7 +1453,7 @@ class ReviewView(QWidget):
         self._say(text + " Ctrl+Z untuk mengurungkan.", "ok")
         removed = self.model.remove_member(member_id)
         self._select_row(removed if removed >= 0 else row)
-        self.decided.emit(member_id)
+        self._decided(member_id)
 
     def undo(self) -> None:
         if not self.may_decide:
@@ -1519,7 +1471,7 @@ class ReviewView(QWidget):
         row = self.table.currentIndex().row()
         self.reload_queue(select_member=member_id) if member_id is not None else \
             self.reload_queue(select_row=max(row, 0))
-        self.decided.emit(member_id or 0)
+        self._decided(member_id or 0)
 
     # ------------------------------------------------------------------ navigation
     def select_next(self) -> None:
@@ -1571,12 +1523,38 @@ class ReviewView(QWidget):
             return
         if self.comparison.item is not None and self.comparison.item.member_id == it.member_id:
             return
-        try:
-            with self.ctx.db.sessions() as s:
-                item = match_review.review_item(s, it.member_id)
-        except Exception as exc:  # noqa: BLE001
+        if self._detail_for == it.member_id:
+            return  # already on its way
+        # The comparison is read in a job; until it is here no decision can act on the old item.
+        self.comparison.item = None
+        self._detail_for = it.member_id
+        job = Job(self.ctx.db.read, match_review.review_item, it.member_id, with_progress=False)
+        alive = lambda: shiboken6.isValid(self)  # noqa: E731 - the page may be closed meanwhile
+        job.signals.finished.connect(lambda item, m=it.member_id: alive() and self._detail_loaded(m, item))
+        job.signals.failed.connect(lambda exc, _tb, m=it.member_id: alive() and self._detail_failed(m, exc))
+        job.signals.cancelled.connect(lambda m=it.member_id: alive() and self._detail_failed(m, None))
+        self._detail_jobs = [j for j in self._detail_jobs if not j.done.is_set()] + [job]
+        job_runner().start(job)
+        self._update_buttons()
+
+    def _detail_current(self, member_id: int) -> bool:
+        if self._detail_for != member_id:
+            return False
+        self._detail_for = None
+        it = self.current_item()
+        return it is not None and it.member_id == member_id
+
+    def _detail_failed(self, member_id: int, exc: BaseException | None) -> None:
+        if not self._detail_current(member_id):
+            return
+        if exc is not None:
             self.comparison.clear(user_message(exc)[0])
-            self._update_buttons()
+        self._update_buttons()
+
+    def _detail_loaded(self, member_id: int, item: ReviewItem) -> None:
+        if not self._detail_current(member_id):
+            if self._detail_for is None:
+                self._show_current()  # the selection moved on meanwhile
             return
         self.comparison.show_item(item)
         auto = item.decision == match_common.AUTO

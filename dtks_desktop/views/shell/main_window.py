@@ -1,6 +1,10 @@
 """The main window: a sidebar of stages on the left, the selected page on the right.
 
-Later stages plug in with :meth:`MainWindow.add_page`::
+The pages come from the registry :data:`PAGES` (key, label, icon, capability, factory): a user
+sees the pages whose capability they hold (``domain.permissions.can``). Pages refresh
+themselves on the application signal ``ctx.events.dataChanged`` (views/common/events.py);
+nothing is wired between pages here. Later stages add a :class:`PageSpec`, or plug in with
+:meth:`MainWindow.add_page`::
 
     window.add_page("import", "Impor Data", QStyle.StandardPixmap.SP_DialogOpenButton,
                     ImportView(ctx), before="audit")
@@ -10,7 +14,11 @@ from __future__ import annotations
 
 import logging
 
-from PySide6.QtCore import QSize, Qt, QTimer, Signal
+from dataclasses import dataclass
+from typing import Callable
+
+import shiboken6
+from PySide6.QtCore import QSize, Qt, Signal
 from PySide6.QtGui import QAction, QCloseEvent, QGuiApplication, QIcon, QKeySequence
 from PySide6.QtWidgets import (
     QFrame,
@@ -27,11 +35,13 @@ from PySide6.QtWidgets import (
 
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import kabupaten_display
-from dtks_desktop.domain.status import Role
+from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core.app_info import office_title
 from dtks_desktop.services.core.settings import office_kab_label
+from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.common.widgets import job_runner
 from dtks_desktop.views.shell.dialogs import APP_TITLE, AboutDialog, ConnectionDialog
 
 log = logging.getLogger(__name__)
@@ -43,10 +53,73 @@ KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_SETTINGS = "settings"
 
-#: Roles that see the audit log (it may hold full NIKs in old/new values).
-AUDIT_ROLES = (Role.ADMIN, Role.SUPERVISOR)
-IMPORT_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 DEMO_PEOPLE = 5000
+
+
+@dataclass(frozen=True)
+class PageSpec:
+    """One page of the main window: shown to users who hold ``capability``."""
+
+    key: str
+    label: str
+    icon: QStyle.StandardPixmap
+    capability: Capability
+    factory: Callable[[AppContext], QWidget]
+
+
+def _data_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.core.data_view import DataView
+
+    return DataView(ctx)
+
+
+def _import_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.importing.import_view import ImportView
+
+    return ImportView(ctx)
+
+
+def _review_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.matching.review_view import ReviewView
+
+    return ReviewView(ctx)
+
+
+def _audit_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.core.audit_view import AuditView
+
+    return AuditView(ctx)
+
+
+def _users_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.core.users_view import UsersView
+
+    return UsersView(ctx)
+
+
+def _settings_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.core.settings_view import SettingsView
+
+    return SettingsView(ctx)
+
+
+_SP = QStyle.StandardPixmap
+
+#: The pages, in sidebar order. A later stage adds its PageSpec here (or calls add_page).
+#: Everyone sees the matching results (deciding is checked in the page and the service).
+PAGES: list[PageSpec] = [
+    PageSpec(KEY_DATA, "Data Keluarga & Anggota", _SP.SP_FileDialogDetailedView, Capability.DATA_VIEW, _data_page),
+    PageSpec(KEY_IMPORT, "Impor Data", _SP.SP_DialogOpenButton, Capability.IMPORT_RUN, _import_page),
+    PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
+    PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
+    PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
+    PageSpec(KEY_SETTINGS, "Pengaturan", _SP.SP_ComputerIcon, Capability.SETTINGS_CHANGE, _settings_page),
+]
+
+
+def _title_info(s) -> tuple[str | None, str]:
+    """Worker (through ``Database.read``): the office's name and its kabupaten/kota."""
+    return office_title(s), office_kab_label(s) or "belum ditetapkan (impor pertama menetapkannya)"
 
 
 class MainWindow(QMainWindow):
@@ -61,6 +134,10 @@ class MainWindow(QMainWindow):
         self._pages: dict[str, tuple[QListWidgetItem, QWidget]] = {}
         self._holders: dict[str, QScrollArea] = {}
         self._dialogs: list[QWidget] = []
+        self._title_jobs: list[Job] = []
+        self._title_gen = 0
+        self._office_kab: str | None = None
+        self.setWindowTitle(APP_TITLE)
 
         self.sidebar = QListWidget()
         self.sidebar.setObjectName("sidebar")
@@ -161,51 +238,20 @@ class MainWindow(QMainWindow):
             self.stack.setCurrentWidget(self._holders[item.data(Qt.ItemDataRole.UserRole)])
 
     def _build_pages(self) -> None:
-        sp = QStyle.StandardPixmap
-        actor = self.ctx.actor
-        # Decisions come one per key press: refresh the Data view once the clerk pauses.
-        self._data_refresh = QTimer(self)
-        self._data_refresh.setSingleShot(True)
-        self._data_refresh.setInterval(800)
-        self._data_refresh.timeout.connect(lambda: self.data_view.refresh())
-        from dtks_desktop.views.core.data_view import DataView
-
-        self.data_view = DataView(self.ctx)
-        self.data_view.demoRequested.connect(self.load_demo_data)
-        self.add_page(KEY_DATA, "Data Keluarga & Anggota", sp.SP_FileDialogDetailedView, self.data_view)
-        if actor.has_role(*IMPORT_ROLES):
-            try:
-                from dtks_desktop.views.importing.import_view import ImportView
-            except ImportError as exc:  # pragma: no cover - only while the view is being written
-                log.warning("Import view not available: %s", exc)
-            else:
-                self.import_view = ImportView(self.ctx)
-                self.import_view.imported.connect(lambda _batch: self._registry_changed())
-                self.add_page(KEY_IMPORT, "Impor Data", sp.SP_DialogOpenButton, self.import_view)
-        from dtks_desktop.views.matching.review_view import ReviewView
-
-        self.review_view = ReviewView(self.ctx)
-        self.review_view.decided.connect(lambda _member: self._data_refresh.start())
-        self.review_view.matchingFinished.connect(self._data_refresh.start)
-        self.add_page(KEY_REVIEW, "Pemadanan", sp.SP_FileDialogListView, self.review_view)
-        if actor.has_role(*AUDIT_ROLES):
-            from dtks_desktop.views.core.audit_view import AuditView
-
-            self.add_page(KEY_AUDIT, "Log Audit", sp.SP_FileDialogContentsView, AuditView(self.ctx))
-        if actor.has_role(Role.ADMIN):
-            from dtks_desktop.views.core.settings_view import SettingsView
-            from dtks_desktop.views.core.users_view import UsersView
-
-            self.add_page(KEY_USERS, "Pengguna", sp.SP_DirHomeIcon, UsersView(self.ctx))
-            settings = SettingsView(self.ctx)
-            settings.saved.connect(self.refresh_title)
-            self.add_page(KEY_SETTINGS, "Pengaturan", sp.SP_ComputerIcon, settings)
-
-    def _registry_changed(self) -> None:
-        self.refresh_title()  # the first import fixes the office's kabupaten/kota
-        self.data_view.refresh()
-        if hasattr(self, "review_view"):
-            self.review_view.refresh()
+        """The pages of :data:`PAGES` this user may use; each refreshes itself on ``ctx.events``."""
+        for spec in PAGES:
+            if can(self.ctx.actor, spec.capability):
+                self.add_page(spec.key, spec.label, spec.icon, spec.factory(self.ctx))
+        self.data_view = self.page(KEY_DATA)
+        if self.has_page(KEY_IMPORT):
+            self.import_view = self.page(KEY_IMPORT)
+        if self.has_page(KEY_REVIEW):
+            self.review_view = self.page(KEY_REVIEW)
+        if self.data_view is not None:
+            self.data_view.demoRequested.connect(self.load_demo_data)
+        # The first import fixes the office's kabupaten/kota; the settings page changes the name.
+        self.ctx.events.dataChanged.connect(
+            lambda kinds, _source: self.refresh_title() if kinds & {events.SETTINGS, events.REGISTRY} else None)
 
     # ------------------------------------------------------------------ demo data
     def load_demo_data(self) -> None:
@@ -213,11 +259,7 @@ class MainWindow(QMainWindow):
         from dtks_desktop.demo.loader import load_demo
         from dtks_desktop.views.common.widgets import ask_yes_no, show_message, start_job
 
-        try:
-            with self.ctx.db.sessions() as s:
-                where = office_kab_label(s) or kabupaten_display("33.10")
-        except Exception:  # noqa: BLE001 - only the question's text
-            where = "kabupaten/kota kantor"
+        where = self._office_kab or kabupaten_display("33.10")
         if not ask_yes_no(
             self, "Buat data contoh",
             f"Isi basis data kosong ini dengan data contoh (fiktif) sebanyak {angka(DEMO_PEOPLE)} orang "
@@ -229,8 +271,8 @@ class MainWindow(QMainWindow):
         job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1)
 
         def done(result) -> None:
-            self._registry_changed()
-            self.refresh_title()
+            self.ctx.events.changed({events.REGISTRY, events.DUKCAPIL, events.PROGRAMMES, events.MATCHING,
+                                     events.SETTINGS})
             show_message(self, "Data contoh", result.summary_text())
 
         start_job(self, job, "Membuat data contoh", done)
@@ -264,15 +306,19 @@ class MainWindow(QMainWindow):
             self.statusBar().addPermanentWidget(label)
 
     def refresh_title(self) -> None:
-        """Window title (office name) and the office's kabupaten/kota in the status bar."""
-        kab = "?"
-        try:
-            with self.ctx.db.sessions() as s:
-                office = office_title(s)
-                kab = office_kab_label(s) or "belum ditetapkan (impor pertama menetapkannya)"
-        except Exception:  # noqa: BLE001 - only the title
-            log.exception("Could not read the office name")
-            office = None
+        """Window title (office name) and the office's kabupaten/kota in the status bar (read in a job)."""
+        self._title_gen += 1
+        job = Job(self.ctx.db.read, _title_info, with_progress=False)
+        job.signals.finished.connect(lambda info, g=self._title_gen: self._show_title(g, info))
+        job.signals.failed.connect(lambda exc, _tb: log.warning("Could not read the office name: %s", exc))
+        self._title_jobs = [j for j in self._title_jobs if not j.done.is_set()] + [job]
+        job_runner().start(job)
+
+    def _show_title(self, gen: int, info: tuple[str | None, str]) -> None:
+        if gen != self._title_gen or not shiboken6.isValid(self):
+            return  # an older read (a newer one is on its way), or the window is gone
+        office, kab = info
+        self._office_kab = None if kab.startswith("belum") else kab
         self.setWindowTitle(f"{APP_TITLE} — {office}" if office else APP_TITLE)
         self.kab_label.setText(f"Kabupaten/kota: {kab}")
 
