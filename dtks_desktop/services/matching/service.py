@@ -33,12 +33,12 @@ from dtks_desktop.db.models import (AuditEvent, DukcapilPerson, Household, Ident
                           User)
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
-from dtks_desktop.domain.status import Role
 from dtks_desktop.domain.spreadsheet import csv_safe
 from dtks_desktop.services.core import audit, locks
 from dtks_desktop.services.matching import programmes
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp, update_member
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.matching import engine as E
@@ -68,7 +68,6 @@ DECIDED_LABEL = "Sudah diputuskan petugas"
 RESTORED_STATUS = "padan_catatan"
 #: Key in ``match_runs.counts_json``: results restored by the machine and not yet decided by a clerk.
 AUTO_COUNT_KEY = "dipulihkan_otomatis"
-DECIDER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 EXPORT_COLUMNS = ("id_dtks", "nik_file", "nik_matched", "status", "score", "reasons")
 # NIK issue codes that a corrected NIK makes obsolete.
 _NIK_ISSUES_FIXED = ("nik_rusak_excel", "nik_tidak_sah", "nik_tanggal_tidak_valid", "nik_bulan_tidak_valid",
@@ -181,6 +180,7 @@ def _load_existing(session: Session) -> dict[int, tuple]:
 def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Progress | None = None,
                  cancel: CancelFlag | None = None) -> MatchSummary:
     """Match the registry against the civil-registry snapshot; one transaction, all or nothing."""
+    require(db, actor, Capability.MATCH_RUN)
     t0 = time.perf_counter()
 
     def say(frac: float, text: str) -> None:
@@ -921,9 +921,8 @@ def _session_of(db_or_session):
             yield s
 
 
-def _check_role(actor: Actor) -> None:
-    if not actor.has_role(*DECIDER_ROLES):
-        raise MatchingError("Peran Anda tidak boleh memutuskan hasil pemadanan (hanya operator, supervisor, admin).")
+def _check_role(db_or_session, actor: Actor, capability: Capability = Capability.MATCH_DECIDE) -> None:
+    require(db_or_session, actor, capability)
 
 
 def _cleaned_flags(flags: str | None) -> str | None:
@@ -947,7 +946,7 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
     """
     if action not in ACTIONS:
         raise MatchingError(f"Tindakan tidak dikenal: {action}. Pilih terima, tolak atau pilih.")
-    _check_role(actor)
+    _check_role(db_or_session, actor)
     with _session_of(db_or_session) as s:
         res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
         if res is None:
@@ -1044,7 +1043,7 @@ def undo_last(db_or_session, actor: Actor) -> str | None:
 
     Returns an Indonesian description, or None when there is nothing to undo.
     """
-    _check_role(actor)
+    _check_role(db_or_session, actor)
     with _session_of(db_or_session) as s:
         undone = _undone_ids(s)
         stmt = (select(AuditEvent).where(AuditEvent.user_id == actor.id,
@@ -1094,7 +1093,7 @@ def reopen(db_or_session, actor: Actor, member_id: int, *, reason: str | None = 
     clerk is a restoration again). Works for single decisions and for one member of a bulk
     accept; audited as ``match.reopen``; Ctrl+Z does not revert the same decision twice.
     """
-    _check_role(actor)
+    _check_role(db_or_session, actor)
     with _session_of(db_or_session) as s:
         res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
         m = s.get(Member, member_id)
@@ -1179,8 +1178,9 @@ def _check_status(status: str) -> None:
         raise MatchingError(f"Status tidak dikenal: {status}. Pilih salah satu: {', '.join(E.STATUSES)}.")
 
 
-def bulk_accept_preview(session: Session, status: str, min_score: float) -> int:
+def bulk_accept_preview(session: Session, status: str, min_score: float, *, actor: Actor) -> int:
     """How many undecided results ``bulk_accept`` would accept."""
+    _check_role(session, actor, Capability.MATCH_BULK)
     _check_status(status)
     sub = _bulk_stmt(status, min_score).subquery()
     return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
@@ -1193,7 +1193,7 @@ def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> in
     ``match.bulk_accept`` event lists them so :func:`undo_last` can revert the whole batch.
     """
     _check_status(status)
-    _check_role(actor)
+    _check_role(db, actor, Capability.MATCH_BULK)
     with db.transaction() as s:
         rows = s.execute(_bulk_stmt(status, min_score)).all()
         if not rows:
@@ -1245,13 +1245,16 @@ def _reasons_text(status: str | None, reasons: str | None) -> str:
     return "; ".join(reason_lines(status, reasons))
 
 
-def export_csv(session: Session, path: str | Path, *, progress: Progress | None = None,
+def export_csv(session: Session, path: str | Path, *, actor: Actor, progress: Progress | None = None,
                cancel: CancelFlag | None = None) -> int:
     """One row per registry member: id_dtks, nik_file, nik_matched, status, score, reasons.
 
     ``nik_matched`` is the accepted or proposed civil-registry NIK (empty when none or when a
     clerk rejected it). The file is written under a temporary name and renamed when complete.
+    The file holds full NIKs: only roles with ``match.export``; the export is audited
+    (``match.export``, file name and row count, committed in ``session``).
     """
+    require(session, actor, Capability.MATCH_EXPORT, detail=Path(path).name)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.part")
     stmt = (select(Member.id_dtks, Member.nik_raw, Member.nik, MatchResult.nik_matched, MatchResult.status,
@@ -1282,4 +1285,8 @@ def export_csv(session: Session, path: str | Path, *, progress: Progress | None 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    audit.record(session, actor, "match.export", entity_type="match_result",
+                 summary=f"Hasil pemadanan diekspor ke {path.name} ({angka(n)} baris, NIK lengkap)",
+                 new={"file": path.name, "rows": n})
+    session.commit()
     return n

@@ -174,13 +174,13 @@ class AuditTableModel(QAbstractTableModel):
         return None
 
 
-def _load_first_page(db, f: AuditFilter):
+def _load_first_page(db, actor, f: AuditFilter):
     """Worker: count, first page and the choices for the filter combos."""
     with db.sessions() as s:
-        total = audit_service.count_events(s, f)
-        rows = audit_service.list_events(s, f, offset=0, limit=PAGE_SIZE)
-        users = audit_service.distinct_usernames(s)
-        actions = audit_service.distinct_actions(s)
+        total = audit_service.count_events(s, f, actor=actor)
+        rows = audit_service.list_events(s, f, actor=actor, offset=0, limit=PAGE_SIZE)
+        users = audit_service.distinct_usernames(s, actor=actor)
+        actions = audit_service.distinct_actions(s, actor=actor)
     return total, rows, users, actions
 
 
@@ -340,7 +340,7 @@ class AuditView(QWidget):
         f = self.current_filter()
         self.reload_button.setEnabled(False)
         self.count_label.setText("Memuat…")
-        job = Job(_load_first_page, self.ctx.db, f, with_progress=False)
+        job = Job(_load_first_page, self.ctx.db, self.ctx.actor, f, with_progress=False)
         self.handle = start_job(
             self, job, "Memuat log audit",
             lambda result, f=f: self._loaded(f, result),
@@ -348,11 +348,11 @@ class AuditView(QWidget):
         )
 
     def _fetch_page(self, f: AuditFilter) -> Callable[[int, int], list[AuditRow]]:
-        db = self.ctx.db
+        db, actor = self.ctx.db, self.ctx.actor
 
         def fetch(offset: int, limit: int) -> list[AuditRow]:
             with db.sessions() as s:
-                return audit_service.list_events(s, f, offset=offset, limit=limit)
+                return audit_service.list_events(s, f, actor=actor, offset=offset, limit=limit)
 
         return fetch
 

@@ -80,6 +80,7 @@ from PySide6.QtWidgets import (
 
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
+from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain.status import MATCH_STATUS_LABELS
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
@@ -250,9 +251,9 @@ def _queue_page(db: Database, gen: int, status: str | None, desa: str | None, of
     return gen, offset, count, items
 
 
-def _bulk_preview(db: Database, gen: int, status: str, min_score: float) -> tuple[int, int]:
+def _bulk_preview(db: Database, actor, gen: int, status: str, min_score: float) -> tuple[int, int]:
     with db.sessions() as s:
-        return gen, matching.bulk_accept_preview(s, status, min_score)
+        return gen, matching.bulk_accept_preview(s, status, min_score, actor=actor)
 
 
 # --------------------------------------------------------------------------- the queue model
@@ -907,10 +908,11 @@ class ComparisonPanel(QFrame):
 class BulkAcceptDialog(QDialog):
     """"Terima massal…": a status and a minimum score; shows how many would be accepted."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, status: str | None = None,
+    def __init__(self, db: Database, parent: QWidget | None = None, *, actor, status: str | None = None,
                  min_score: float = BULK_DEFAULT_SCORE) -> None:
         super().__init__(parent)
         self._db = db
+        self._actor = actor
         self.setWindowTitle("Terima massal")
         self.setMinimumWidth(520)
         self.count: int | None = None
@@ -1013,7 +1015,7 @@ class BulkAcceptDialog(QDialog):
     def _refresh_preview(self) -> None:
         self._debounce.stop()
         self._gen += 1
-        job = Job(_bulk_preview, self._db, self._gen, self.status, self.min_score, with_progress=False)
+        job = Job(_bulk_preview, self._db, self._actor, self._gen, self.status, self.min_score, with_progress=False)
         self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
         job.signals.finished.connect(self._on_preview)
         job.signals.failed.connect(lambda exc, _tb: self._on_preview_failed(exc))
@@ -1090,7 +1092,8 @@ class ReviewView(QWidget):
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
-        self.may_decide = ctx.actor.has_role(*matching.DECIDER_ROLES)
+        self.may_decide = can(ctx.actor, Capability.MATCH_DECIDE)
+        self.may_bulk = can(ctx.actor, Capability.MATCH_BULK)
         self.kab_kode: str | None = None
         self.run_handle = None
         self.bulk_handle = None
@@ -1389,10 +1392,10 @@ class ReviewView(QWidget):
         self._say("Pemadanan dibatalkan; hasil sebelumnya tetap dipakai.", "info")
 
     def open_bulk_dialog(self) -> BulkAcceptDialog | None:
-        if not self.may_decide:
+        if not self.may_bulk:
             return None
         status = self.status_combo.currentData()
-        dialog = BulkAcceptDialog(self.ctx.db, self, status=status if status in BULK_STATUSES else None)
+        dialog = BulkAcceptDialog(self.ctx.db, self, actor=self.ctx.actor, status=status if status in BULK_STATUSES else None)
         dialog.accepted.connect(lambda d=dialog: self._bulk_confirmed(d.status, d.min_score))
         dialog.finished.connect(lambda _r, d=dialog: self._bulk_closed(d))
         self.bulk_dialog = dialog
@@ -1670,7 +1673,7 @@ class ReviewView(QWidget):
             self.accept_button.setText(f"Terima kandidat {self.comparison.candidate_index + 1} (Enter)")
         else:
             self.accept_button.setText("Terima (Enter)")
-        self.bulk_button.setEnabled(self.may_decide and self._has_results)
+        self.bulk_button.setEnabled(self.may_bulk and self._has_results)
 
     def _say(self, text: str, kind: str = "info") -> None:
         color = {"ok": "#1b5e20", "error": "#b00020"}.get(kind, "")

@@ -27,7 +27,7 @@ from PySide6.QtWidgets import (
 
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import kabupaten_display
-from dtks_desktop.domain.status import Role
+from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core.app_info import office_title
 from dtks_desktop.services.core.settings import office_kab_label
@@ -43,9 +43,6 @@ KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_SETTINGS = "settings"
 
-#: Roles that see the audit log (it may hold full NIKs in old/new values).
-AUDIT_ROLES = (Role.ADMIN, Role.SUPERVISOR)
-IMPORT_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 DEMO_PEOPLE = 5000
 
 
@@ -173,7 +170,7 @@ class MainWindow(QMainWindow):
         self.data_view = DataView(self.ctx)
         self.data_view.demoRequested.connect(self.load_demo_data)
         self.add_page(KEY_DATA, "Data Keluarga & Anggota", sp.SP_FileDialogDetailedView, self.data_view)
-        if actor.has_role(*IMPORT_ROLES):
+        if can(actor, Capability.IMPORT_RUN):
             try:
                 from dtks_desktop.views.importing.import_view import ImportView
             except ImportError as exc:  # pragma: no cover - only while the view is being written
@@ -188,11 +185,11 @@ class MainWindow(QMainWindow):
         self.review_view.decided.connect(lambda _member: self._data_refresh.start())
         self.review_view.matchingFinished.connect(self._data_refresh.start)
         self.add_page(KEY_REVIEW, "Pemadanan", sp.SP_FileDialogListView, self.review_view)
-        if actor.has_role(*AUDIT_ROLES):
+        if can(actor, Capability.AUDIT_VIEW):
             from dtks_desktop.views.core.audit_view import AuditView
 
             self.add_page(KEY_AUDIT, "Log Audit", sp.SP_FileDialogContentsView, AuditView(self.ctx))
-        if actor.has_role(Role.ADMIN):
+        if can(actor, Capability.USERS_MANAGE):
             from dtks_desktop.views.core.settings_view import SettingsView
             from dtks_desktop.views.core.users_view import UsersView
 
