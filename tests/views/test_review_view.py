@@ -454,6 +454,14 @@ def test_bulk_accept_dialog(qtbot, matched, supervisor, make_view):
 # --------------------------------------------------------------------------- roles
 
 
+def test_operator_decides_one_by_one_but_may_not_bulk_accept(qtbot, matched, operator, make_view):
+    """Bulk accept is for supervisors and admins (domain/permissions.py): the button stays off."""
+    view = make_view(matched, operator)
+    assert view.wait_idle(WAIT) and view.model.rowCount() > 0
+    assert view.may_decide and view.accept_button.isVisible()
+    assert not view.bulk_button.isEnabled() and view.open_bulk_dialog() is None
+
+
 def test_pencetak_sees_masked_niks_and_cannot_decide(qtbot, matched, admin, make_view):
     with matched.transaction() as s:
         pencetak = create_user(s, "cetak1", "rahasia-cetak-1", "pencetak", full_name="Operator Cetak", by=admin)
