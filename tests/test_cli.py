@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from dtks_desktop.cli import main
+from dtks_desktop.cli import EXIT_FORBIDDEN, main
 
 
 def run(capsys, *argv, password=None, monkeypatch=None):
@@ -60,7 +60,7 @@ def test_operator_cannot_add_users(capsys, monkeypatch, url):
         monkeypatch=monkeypatch)
     code, _, err = run(capsys, "--db", url, "--user", "sri", "user", "add", "x", "--role", "admin",
                        password="rahasia-operator", monkeypatch=monkeypatch)
-    assert code == 2 and "administrator" in err
+    assert code == EXIT_FORBIDDEN and "tidak boleh mengelola pengguna" in err and "Administrator" in err
 
 
 def test_bad_database_file(capsys, monkeypatch, tmp_path):

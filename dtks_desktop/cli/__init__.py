@@ -3,7 +3,10 @@
 Every command that touches data runs as a user: ``--user NAME`` with the
 password from ``DTKS_PASSWORD`` or a prompt. ``--db URL`` (or
 ``DTKS_DATABASE_URL``) chooses the database everywhere. Errors are printed in
-Indonesian on stderr with a non-zero exit status; never a traceback.
+Indonesian on stderr with a non-zero exit status; never a traceback. Commands check no role
+themselves: a service refuses a user whose role lacks the capability
+(``domain.permissions.PermissionDenied``, audited), printed as ``Galat: <pesan> <saran>`` with
+exit status 4 (``EXIT_FORBIDDEN``).
 
 One module per stage (``core``, ``importing``, ``matching``, ``demo``), each adding its
 commands with ``register``; ``common`` holds what they share.
@@ -19,10 +22,12 @@ from typing import Callable, Sequence
 
 from dtks_desktop import __version__
 from dtks_desktop.db.engine import busy_message
+from dtks_desktop.domain.permissions import PermissionDenied
 from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.core.locks import LockBusy
 from dtks_desktop.cli import core, demo, importing, matching
-from dtks_desktop.cli.common import EXIT_AUTH, EXIT_ERROR, EXIT_OK, EXIT_PIPE, EXIT_USAGE, CliError  # noqa: F401
+from dtks_desktop.cli.common import (EXIT_AUTH, EXIT_ERROR, EXIT_FORBIDDEN, EXIT_OK, EXIT_PIPE, EXIT_USAGE,  # noqa: F401
+                                     CliError)
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -73,6 +78,9 @@ def main(argv: Sequence[str] | None = None) -> int:
     except CliError as exc:
         print(f"Galat: {exc.message}", file=sys.stderr)
         return exc.code
+    except PermissionDenied as exc:  # a service refused the user's role (already audited)
+        print(f"Galat: {exc.message} {exc.hint}", file=sys.stderr)
+        return EXIT_FORBIDDEN
     except Cancelled as exc:
         print(exc.message, file=sys.stderr)
         return EXIT_ERROR

@@ -17,6 +17,7 @@ EXIT_OK = 0
 EXIT_ERROR = 1
 EXIT_USAGE = 2
 EXIT_AUTH = 3
+EXIT_FORBIDDEN = 4  # the user's role may not do this (domain/permissions.py); refused and audited
 EXIT_PIPE = 141  # 128 + SIGPIPE: what a shell reports for a Unix tool whose reader went away
 
 

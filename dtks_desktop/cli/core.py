@@ -125,9 +125,9 @@ def cmd_user_list(args) -> int:
 
     db = open_db(args)
     try:
-        login_user(args, db)
+        actor = login_user(args, db)
         with db.sessions() as s:
-            users = list_users(s)
+            users = list_users(s, actor=actor)
         data = [{"username": u.username, "full_name": u.full_name, "role": u.role, "active": u.active,
                  "locked_until": u.locked_until} for u in users]
 
@@ -167,9 +167,9 @@ def cmd_audit(args) -> int:
 
     db = open_db(args)
     try:
-        login_user(args, db)
+        actor = login_user(args, db)
         with db.sessions() as s:
-            rows = list_events(s, AuditFilter(username=args.by, action=args.action), limit=args.limit)
+            rows = list_events(s, AuditFilter(username=args.by, action=args.action), actor=actor, limit=args.limit)
         data = [{"at": r.at, "user": r.username, "action": r.action, "entity": r.entity_type,
                  "entity_id": r.entity_id, "summary": r.summary, "reason": r.reason} for r in rows]
         human = "\n".join(f"{r.at:%Y-%m-%d %H:%M:%S} {r.username or '-':12} {r.action:18} {r.summary or ''}" for r in rows)

@@ -23,6 +23,7 @@ from dtks_desktop.services.core import audit, settings
 from dtks_desktop.demo import generator as demo
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.importing.run import run_import
 from dtks_desktop.services.core.users import Actor
 
@@ -65,6 +66,7 @@ def load_demo(
     Each file is imported in its own transaction; cancelling stops before the next file
     and whatever was already imported stays (each import is complete on its own).
     """
+    require(db, actor, Capability.DEMO_LOAD)
     t0 = time.perf_counter()
     with db.sessions() as s:
         if s.execute(select(func.count()).select_from(Member)).scalar_one():

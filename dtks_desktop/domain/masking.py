@@ -10,7 +10,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
-__all__ = ["MaskPolicy", "DEFAULT_POLICY", "mask_nik", "mask_no_kk", "mask_id", "mask_numbers"]
+__all__ = ["MaskPolicy", "DEFAULT_POLICY", "mask_nik", "mask_no_kk", "mask_id", "mask_numbers",
+           "IDENTIFIER_FIELDS", "IDENTIFIER_PROBLEM_PREFIXES", "is_identifier", "mask_identifier", "mask_record"]
 
 
 @dataclass(frozen=True)
@@ -74,3 +75,42 @@ def mask_numbers(text: str | None, policy: MaskPolicy = DEFAULT_POLICY) -> str:
     if not text:
         return ""
     return _DIGIT_RUN.sub(lambda m: mask_nik(m.group(0), policy), text)
+
+
+# --- which values are identifiers: the one list -----------------------------------------------------
+
+#: Fields (record keys, import fields, columns) whose values are a NIK or a No KK, in any form:
+#: as stored, as written in the file, matched or proposed by the civil registry. Masked for roles
+#: that may not see them in full (``domain.permissions.sees_full_nik``) and in every file that
+#: leaves the office.
+IDENTIFIER_FIELDS = frozenset({
+    "nik", "no_kk", "nik_raw", "no_kk_raw", "nik_file", "nik_matched", "nik_before", "nik_after", "nik_new",
+    "candidate_nik",
+})
+#: Import problem codes about an identifier (``nik_tidak_sah``, ``kk_…``, ``tanpa_nik``): their
+#: value is the identifier as written, whatever field the problem names.
+IDENTIFIER_PROBLEM_PREFIXES = ("nik", "kk", "tanpa_nik")
+
+_NON_DIGIT = re.compile(r"\D")
+
+
+def is_identifier(field: str | None, code: str | None = None) -> bool:
+    """Whether the value of ``field`` (or of an import problem with ``code``) is a NIK or No KK."""
+    return (field or "") in IDENTIFIER_FIELDS or bool(code and code.startswith(IDENTIFIER_PROBLEM_PREFIXES))
+
+
+def mask_identifier(value: str | None, policy: MaskPolicy = DEFAULT_POLICY) -> str:
+    """Mask an identifier as written in a file: its digits when there are enough of them to be
+    one (``'3310 0112 0185 0012`` → ``3310********0012``), else the text itself (masked more)."""
+    if value is None:
+        return ""
+    digits = _NON_DIGIT.sub("", str(value))
+    return mask_nik(digits if len(digits) >= 10 else value, policy)
+
+
+def mask_record(record: dict, policy: MaskPolicy | None) -> dict:
+    """A copy of ``record`` with the values of its identifier fields masked by ``policy``;
+    ``policy=None`` (a role that sees full NIKs) gives the values unchanged."""
+    if policy is None:
+        return dict(record)
+    return {k: (mask_identifier(v, policy) if v and k in IDENTIFIER_FIELDS else v) for k, v in record.items()}

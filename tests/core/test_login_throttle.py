@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 from dtks_desktop.db.models import AuditEvent
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core.database import login
-from dtks_desktop.services.core.users import LoginError, UserError, list_users
+from dtks_desktop.domain.permissions import PermissionDenied
+from dtks_desktop.services.core.users import LoginError, list_users
 
 from ..conftest import ADMIN_PASSWORD
 
@@ -147,13 +148,14 @@ def test_admin_unlocks_a_user_and_it_is_audited(db, admin, operator, supervisor)
 
     _fail_until_locked(db, "operator1")
     with db.sessions() as s:
-        info = {u.username: u for u in list_users(s)}
+        info = {u.username: u for u in list_users(s, actor=admin)}
     assert info["operator1"].locked_until is not None
     assert info["admin"].locked_until is None
 
-    with pytest.raises(UserError, match="administrator"):
+    with pytest.raises(PermissionDenied, match="tidak boleh mengelola pengguna") as refused:
         with db.transaction() as s:
             unlock_user(s, supervisor, "operator1")
+    assert "Administrator" in refused.value.hint
     with db.transaction() as s:
         assert unlock_user(s, admin, "operator1") is True
     with db.transaction() as s:
@@ -161,7 +163,7 @@ def test_admin_unlocks_a_user_and_it_is_audited(db, admin, operator, supervisor)
     assert _actions(db).count("user.unlock") == 1
     assert _try(db, "operator1", OPERATOR_PASSWORD) is None
     with db.sessions() as s:
-        assert {u.username: u for u in list_users(s)}["operator1"].locked_until is None
+        assert {u.username: u for u in list_users(s, actor=admin)}["operator1"].locked_until is None
 
 
 def test_admin_password_reset_also_unlocks(db, admin, operator):

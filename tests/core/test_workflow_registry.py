@@ -47,7 +47,7 @@ def test_bulk_add_rolls_back_with_the_transaction(db):
         assert s.execute(select(Member)).first() is None
 
 
-def test_operator_records_death_with_history_and_audit(db, family, operator):
+def test_operator_records_death_with_history_and_audit(db, family, operator, admin):
     mid = family.first_member_id
     with db.transaction() as s:
         change_status(s, operator, "member", mid, "meninggal", "Akta kematian 12-10-2026")
@@ -55,7 +55,7 @@ def test_operator_records_death_with_history_and_audit(db, family, operator):
         assert s.get(Member, mid).status == "meninggal"
         hist = s.execute(select(StatusHistory)).scalars().one()
         assert (hist.from_status, hist.to_status, hist.user_id) == ("aktif", "meninggal", operator.id)
-        ev = audit.list_events(s, audit.AuditFilter(action="member.status"))[0]
+        ev = audit.list_events(s, audit.AuditFilter(action="member.status"), actor=admin)[0]
         assert ev.username == "operator1" and "Meninggal" in ev.summary and ev.reason.startswith("Akta")
 
 
@@ -72,7 +72,7 @@ def test_undoing_a_death_needs_a_supervisor(db, family, operator, supervisor):
         assert s.get(Member, mid).status == "aktif"
 
 
-def test_forbidden_transition_and_missing_reason_change_nothing(db, family, operator):
+def test_forbidden_transition_and_missing_reason_change_nothing(db, family, operator, admin):
     hid = family.first_household_id
     with pytest.raises(TransitionError, match="tidak diperbolehkan"):
         with db.transaction() as s:
@@ -83,7 +83,7 @@ def test_forbidden_transition_and_missing_reason_change_nothing(db, family, oper
     with db.sessions() as s:
         assert s.get(Household, hid).status == "terdaftar"
         assert s.execute(select(StatusHistory)).first() is None
-        assert audit.count_events(s, audit.AuditFilter(action="household.status")) == 0
+        assert audit.count_events(s, audit.AuditFilter(action="household.status"), actor=admin) == 0
 
 
 def test_pencetak_cannot_change_status(db, family, admin):
@@ -96,7 +96,7 @@ def test_pencetak_cannot_change_status(db, family, admin):
             change_status(s, printer, "household", family.first_household_id, "verifikasi", "kirim ke lapangan")
 
 
-def test_member_edit_is_audited_with_old_and_new(db, family, operator):
+def test_member_edit_is_audited_with_old_and_new(db, family, operator, admin):
     mid = family.first_member_id
     with db.transaction() as s:
         diff = update_member(s, operator, mid, {"nama": "SLAMET RIYADI S.Pd.", "tempat_lahir": "KLATEN"}, "sesuai KK")
@@ -104,5 +104,5 @@ def test_member_edit_is_audited_with_old_and_new(db, family, operator):
     with db.sessions() as s:
         m = s.get(Member, mid)
         assert m.nama_key == "SLAMET RIYADI" and m.version == 2
-        ev = audit.list_events(s, audit.AuditFilter(action="member.update"))[0]
+        ev = audit.list_events(s, audit.AuditFilter(action="member.update"), actor=admin)[0]
         assert '"SLAMET RIYADI"' in ev.old_value and "S.Pd." in ev.new_value

@@ -83,3 +83,26 @@ def test_numbers_inside_text_are_masked_dates_and_small_numbers_kept() -> None:
     assert mask_numbers("Diusulkan NIK 3310015003100001", MaskPolicy(keep_start=6, keep_end=0, char="x")) == \
         "Diusulkan NIK 331001xxxxxxxxxx"
     assert mask_numbers(None) == "" and mask_numbers("") == ""
+
+
+# --- which values are identifiers: one list (domain.masking.IDENTIFIER_FIELDS) -----------------------
+
+def test_identifier_fields_and_problem_codes():
+    from dtks_desktop.domain.masking import IDENTIFIER_FIELDS, is_identifier
+
+    assert {"nik", "no_kk", "nik_raw", "nik_matched"} <= IDENTIFIER_FIELDS
+    assert is_identifier("nik") and is_identifier("no_kk") and not is_identifier("nama")
+    # an import problem about a NIK names the identifier as written, whatever its field
+    assert is_identifier("id_dtks", "nik_tidak_sah") and is_identifier(None, "kk_rusak_excel")
+    assert is_identifier("", "tanpa_nik_dan_id_dtks") and not is_identifier("tanggal_lahir", "tanggal_tidak_valid")
+
+
+def test_mask_identifier_and_record():
+    from dtks_desktop.domain.masking import mask_identifier, mask_record
+
+    assert mask_identifier("3310 0112 0185 0012") == "3310********0012"  # digits of a written NIK
+    assert mask_identifier("3,31001E+15") == mask_nik("3,31001E+15")  # too few digits: the text, masked
+    rec = {"nik": "3310011201850012", "no_kk": "3310010101200001", "nama": "SLAMET", "desa": None}
+    assert mask_record(rec, MaskPolicy()) == {"nik": "3310********0012", "no_kk": "3310********0001",
+                                               "nama": "SLAMET", "desa": None}
+    assert mask_record(rec, None) == rec  # a role that sees full NIKs

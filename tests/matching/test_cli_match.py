@@ -5,7 +5,7 @@ from __future__ import annotations
 import csv
 import json
 
-from dtks_desktop.cli import main
+from dtks_desktop.cli import EXIT_FORBIDDEN, main
 
 from .conftest import load_civil, load_registry
 from ..conftest import ADMIN_PASSWORD
@@ -65,7 +65,7 @@ def test_match_settings_show_and_change(capsys, monkeypatch, db_url, db, admin, 
     monkeypatch.setenv("DTKS_PASSWORD", "rahasia-operator")
     code = main(["--db", db_url, "--user", "operator1", "match", "settings", "pulih_otomatis=1"])
     _, err = capsys.readouterr()
-    assert code == 2 and "Hanya admin atau supervisor" in err
+    assert code == EXIT_FORBIDDEN and "tidak boleh mengubah ambang pemadanan" in err and "Traceback" not in err
     # with restoration off, NAYLA's damaged NIK waits for a clerk
     load_civil(db)
     load_registry(db)

@@ -10,6 +10,7 @@ from datetime import date
 import pytest
 from sqlalchemy import delete, select
 
+from dtks_desktop.domain.permissions import PermissionDenied
 from dtks_desktop.db.models import AuditEvent, ImportBatch, ProgrammeLink, ProgrammeRecipient
 from dtks_desktop.domain.names import search_key
 from dtks_desktop.services.matching import programmes as P
@@ -228,9 +229,10 @@ def test_rules_default_none_then_set_with_audit(db, admin, supervisor, operator)
         with pytest.raises(P.RuleError, match=msg):
             with db.transaction() as s:
                 P.set_rules(s, admin, bad)
-    with pytest.raises(P.ProgrammeError, match="supervisor atau admin"):
+    with pytest.raises(PermissionDenied, match="mengubah aturan penerimaan ganda") as refused:
         with db.transaction() as s:
             P.set_rules(s, operator, [])
+    assert "Supervisor, Administrator" in refused.value.hint
     with db.sessions() as s:
         assert P.get_rules(s) == saved  # a refused change leaves the rules as they were
 
@@ -240,7 +242,7 @@ def test_pencetak_may_not_rebuild_links(db, admin):
 
     with db.transaction() as s:
         printer = create_user(s, "cetak1", "rahasia-cetak-1", "pencetak", by=admin)
-    with pytest.raises(P.ProgrammeError, match="Peran Anda"):
+    with pytest.raises(PermissionDenied, match="Peran Anda"):
         P.link_programmes(db, printer)
 
 

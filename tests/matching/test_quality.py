@@ -26,7 +26,7 @@ def test_quality_on_demo_ground_truth(db, admin, tmp_path, seed, capsys):
     match_run.run_matching(db, admin)
     with db.sessions() as s:
         q = evaluate(s, files["ground_truth"])
-        bulk = match_decisions.bulk_accept_preview(s, "usulan_koreksi", BULK_SCORE)
+        bulk = match_decisions.bulk_accept_preview(s, "usulan_koreksi", BULK_SCORE, actor=admin)
     with capsys.disabled():
         print(f"\nseed {seed}: {q.line()}")
     assert q.members > 2900

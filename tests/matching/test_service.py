@@ -9,6 +9,7 @@ from datetime import date
 import pytest
 from sqlalchemy import func, select
 
+from dtks_desktop.domain.permissions import PermissionDenied
 from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, MatchRun, Member
 from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.matching import common as match_common
@@ -257,15 +258,15 @@ def test_decide_needs_a_deciding_role(loaded, admin):
     match_run.run_matching(loaded, admin)
     with loaded.transaction() as s:
         pencetak = create_user(s, "cetak1", "rahasia-pencetak", "pencetak", by=admin)
-    with pytest.raises(match_common.MatchingError, match="Peran"):
+    with pytest.raises(PermissionDenied, match="Peran Anda .*tidak boleh memutuskan hasil pemadanan"):
         match_decisions.decide(loaded, pencetak, 5, "terima")
 
 
 def test_bulk_accept_preview_accept_and_undo(loaded, admin):
     match_run.run_matching(loaded, admin)
     with loaded.sessions() as s:
-        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 10) == 2
-        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 1000) == 0
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 10, actor=admin) == 2
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 1000, actor=admin) == 0
     with pytest.raises(match_common.MatchingError, match="Status tidak dikenal"):
         match_decisions.bulk_accept(loaded, admin, "bagus", 0)
     assert match_decisions.bulk_accept(loaded, admin, "usulan_koreksi", 10) == 2
@@ -290,7 +291,7 @@ def test_export_csv(loaded, admin, tmp_path):
     match_decisions.decide(loaded, admin, 4, "tolak")
     out = tmp_path / "hasil.csv"
     with loaded.sessions() as s:
-        assert match_export.export_csv(s, out) == 9
+        assert match_export.export_csv(s, out, actor=admin) == 9
     rows = list(csv.DictReader(open(out, encoding="utf-8-sig")))
     assert tuple(rows[0]) == match_export.EXPORT_COLUMNS
     by = {r["id_dtks"]: r for r in rows}

@@ -85,7 +85,7 @@ def test_summary_xlsx_numbers_stay_numbers(db, office, tmp_path):
 def test_match_export_csv_escapes_text_cells(db, office, tmp_path):
     _registry(db, ["SLAMET"], "Dk. Krajan", nik_raw="=1+1")
     with db.sessions() as s:
-        n = export_csv(s, tmp_path / "hasil.csv")
+        n = export_csv(s, tmp_path / "hasil.csv", actor=office)
     with open(tmp_path / "hasil.csv", encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     assert n == 1 and rows[1][1] == "'=1+1"

@@ -144,7 +144,7 @@ def test_first_admin_dialog_validates_then_creates_the_admin(qtbot, db):
     # The office's kabupaten/kota is set with the first admin, audited as theirs.
     with db.sessions() as s:
         assert settings_service.office_kab(s) == "33.10"
-        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"), actor=dlg.actor)
     assert [(e.username, e.reason) for e in events] == [("admin", "Penyiapan pertama")]
 
 
@@ -549,7 +549,7 @@ def test_users_page_adds_an_operator(qtbot, db, admin):
     assert view.table.item(row, 2).text() == "Operator (petugas data)"
     assert view.table.item(row, 3).text() == "Aktif"
     with db.sessions() as s:
-        assert {u.username: u.role for u in list_users(s)}["sri.wahyuni"] == "operator"
+        assert {u.username: u.role for u in list_users(s, actor=admin)}["sri.wahyuni"] == "operator"
     assert login(db, "sri.wahyuni", "rahasia-sri-1").role == "operator"
 
 
@@ -591,7 +591,7 @@ def test_users_page_changes_role_deactivates_and_resets_password(qtbot, db, admi
     qtbot.mouseClick(view.active_button, Qt.MouseButton.LeftButton)
     qtbot.waitUntil(lambda: "Nonaktif" in _cell_texts(view, 3), timeout=WAIT)
     with db.sessions() as s:
-        assert {u.username: u.active for u in list_users(s)}["operator1"] is False
+        assert {u.username: u.active for u in list_users(s, actor=admin)}["operator1"] is False
 
 
 def test_users_page_shows_a_locked_user_and_unlocks_it(qtbot, db, admin, operator):
@@ -612,7 +612,7 @@ def test_users_page_shows_a_locked_user_and_unlocks_it(qtbot, db, admin, operato
                     timeout=WAIT)
     assert login(db, "operator1", "rahasia-operator").username == "operator1"
     with db.sessions() as s:
-        events = audit_service.list_events(s, audit_service.AuditFilter(action="user.unlock"))
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="user.unlock"), actor=admin)
     assert len(events) == 1 and events[0].username == "admin"
 
 
@@ -644,7 +644,7 @@ def test_settings_page_saves_kabupaten_and_it_is_audited(qtbot, db, admin):
     with db.sessions() as s:
         assert settings_service.get(s, settings_service.KAB_KODE) == "33.10"
         assert settings_service.get(s, settings_service.MASK_KEEP_START) == "6"
-        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"), actor=admin)
     assert any("office.kab_kode" in (e.summary or "") and e.username == "admin" for e in events)
     # Untouched defaults are not written as changes.
     assert not any("mask.keep_end" in (e.summary or "") for e in events)
@@ -673,7 +673,7 @@ def test_settings_page_switches_off_the_automatic_restoration(qtbot, db, admin):
     qtbot.waitUntil(lambda: view.message.text() == "Pengaturan tersimpan.", timeout=WAIT)
     with db.sessions() as s:
         assert match_settings.load_params(s).pulih_otomatis == 0
-        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"), actor=admin)
     assert any("match.pulih_otomatis" in (e.summary or "") for e in events)
     # saving again without a change writes nothing
     qtbot.mouseClick(view.save_button, Qt.MouseButton.LeftButton)
@@ -706,7 +706,7 @@ def test_settings_page_asks_before_changing_the_kabupaten_of_a_database_with_dat
     assert len(asked) == 2
     with db.sessions() as s:
         assert settings_service.office_kab(s) == "73.71"
-        last = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))[0]
+        last = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"), actor=admin)[0]
     assert last.username == "admin" and "73.71" in last.summary and last.reason == "Diubah admin di Pengaturan"
     qtbot.waitUntil(lambda: window.kab_label.text() == "Kabupaten/kota: KOTA MAKASSAR (73.71)",
                     timeout=WAIT)  # the status bar is read in a job
@@ -727,7 +727,7 @@ def test_settings_page_sets_the_login_lock(qtbot, db, admin):
     with db.sessions() as s:
         assert settings_service.login_max_failures(s) == 3
         assert settings_service.login_lock_minutes(s) == 60
-        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"))
+        events = audit_service.list_events(s, audit_service.AuditFilter(action="settings.update"), actor=admin)
     assert {e.summary.split(":")[0] for e in events} == {"login.max_failures", "login.lock_minutes"}
     from dtks_desktop.services.core.users import LoginError
 

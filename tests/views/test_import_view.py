@@ -589,7 +589,8 @@ def test_history_lists_batches_shows_problems_and_saves_the_report(qtbot, monkey
 # --------------------------------------------------------------------------- NIK masking
 
 
-def test_roles_without_full_nik_access_see_masked_niks(qtbot, monkeypatch, make_view, db, office, demo_files):
+def test_roles_without_full_nik_access_see_masked_niks(qtbot, monkeypatch, make_view, db, office, demo_files,
+                                                      messages):
     with db.transaction() as s:
         printer = create_user(s, "dewi", "rahasia-dewi-1", "pencetak", by=office)
     view = make_view(db, printer)
@@ -598,7 +599,14 @@ def test_roles_without_full_nik_access_see_masked_niks(qtbot, monkeypatch, make_
     headers = [model.headerData(c, Qt.Orientation.Horizontal) for c in range(model.columnCount())]
     nik = model.data(model.index(0, headers.index("NIK")))
     assert nik.startswith("3310") and "*" in nik and len(nik) == 16
-    r = run_import_click(qtbot, view)
+    # A pencetak may not import (the service refuses: domain/permissions.py) ...
+    assert run_import_click(qtbot, view) is None
+    assert any("tidak boleh mengimpor berkas" in m for m in messages)
+    with db.sessions() as s:
+        assert s.execute(select(func.count()).select_from(ImportBatch)).scalar_one() == 0
+    # ... and sees the problems of a clerk's import masked.
+    r = import_run.run_import(db, office, demo_files["dtks_xlsx"])
+    view.result_page.show_result(r)
     panel = view.result_page.problems
     qtbot.waitUntil(lambda: not panel.model.is_loading() and panel.model.rowCount() == r.problems, timeout=WAIT)
     values = [panel.model.data(panel.model.index(i, PCOL_VALUE)) for i in range(panel.model.rowCount())

@@ -404,8 +404,8 @@ def test_letters_in_the_filter_bar_never_decide(qtbot, matched, operator, make_v
 # --------------------------------------------------------------------------- bulk accept
 
 
-def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
-    view = make_view(matched, operator)
+def test_bulk_accept_dialog(qtbot, matched, supervisor, make_view):
+    view = make_view(matched, supervisor)  # bulk accept: supervisor or admin (domain/permissions.py)
     qtbot.mouseClick(view.bulk_button, Qt.MouseButton.LeftButton)
     dialog = view.bulk_dialog
     assert dialog is not None and dialog.isVisible()
@@ -413,12 +413,12 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     assert dialog.wait_idle(WAIT)
 
     with matched.sessions() as s:
-        n_default = match_decisions.bulk_accept_preview(s, "usulan_koreksi", dialog.min_score)
+        n_default = match_decisions.bulk_accept_preview(s, "usulan_koreksi", dialog.min_score, actor=supervisor)
     assert dialog.count == n_default
     dialog.score_spin.setValue(20.0)
     assert dialog.wait_idle(WAIT)
     with matched.sessions() as s:
-        n = match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0)
+        n = match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0, actor=supervisor)
         before = match_review.count_queue(s, status="usulan_koreksi")
     assert 0 < n < before  # part of the queue
     assert dialog.count == n
@@ -430,7 +430,7 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("padan_catatan"))
     assert dialog.wait_idle(WAIT)
     with matched.sessions() as s:
-        assert dialog.count == match_decisions.bulk_accept_preview(s, "padan_catatan", 20.0)
+        assert dialog.count == match_decisions.bulk_accept_preview(s, "padan_catatan", 20.0, actor=supervisor)
     assert dialog.preview_label.text().endswith("hasil akan diterima")
     dialog.status_combo.setCurrentIndex(dialog.status_combo.findData("usulan_koreksi"))
     assert dialog.wait_idle(WAIT)
@@ -441,7 +441,7 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     assert sig.args == [n]
     assert view.wait_idle(WAIT)
     with matched.sessions() as s:
-        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0) == 0
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0, actor=supervisor) == 0
         assert match_review.count_queue(s, status="usulan_koreksi") == before - n
     # what is left of the corrections in the queue is below the threshold
     shown = [view.model.item_at(r) for r in range(view.model.rowCount())]
@@ -452,11 +452,19 @@ def test_bulk_accept_dialog(qtbot, matched, operator, make_view):
     focus_queue(qtbot, view)
     press(qtbot, view, Qt.Key.Key_Z, Qt.KeyboardModifier.ControlModifier)
     with matched.sessions() as s:
-        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0) == n
+        assert match_decisions.bulk_accept_preview(s, "usulan_koreksi", 20.0, actor=supervisor) == n
     assert view.model.total == len(queue_ids(matched))
 
 
 # --------------------------------------------------------------------------- roles
+
+
+def test_operator_decides_one_by_one_but_may_not_bulk_accept(qtbot, matched, operator, make_view):
+    """Bulk accept is for supervisors and admins (domain/permissions.py): the button stays off."""
+    view = make_view(matched, operator)
+    assert view.wait_idle(WAIT) and view.model.rowCount() > 0
+    assert view.may_decide and view.accept_button.isVisible()
+    assert not view.bulk_button.isEnabled() and view.open_bulk_dialog() is None
 
 
 def test_pencetak_sees_masked_niks_and_cannot_decide(qtbot, matched, admin, make_view):

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import AuditEvent
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.users import Actor
 
 
@@ -100,11 +101,17 @@ def _where(stmt, f: AuditFilter):
     return stmt
 
 
-def count_events(session: Session, f: AuditFilter = AuditFilter()) -> int:
+# Reading the log (names, failed logins, old and new values) needs ``audit.view``.
+
+
+def count_events(session: Session, f: AuditFilter = AuditFilter(), *, actor: Actor) -> int:
+    require(session, actor, Capability.AUDIT_VIEW)
     return session.execute(_where(select(func.count()).select_from(AuditEvent), f)).scalar_one()
 
 
-def list_events(session: Session, f: AuditFilter = AuditFilter(), *, offset: int = 0, limit: int = 200) -> list[AuditRow]:
+def list_events(session: Session, f: AuditFilter = AuditFilter(), *, actor: Actor, offset: int = 0,
+                limit: int = 200) -> list[AuditRow]:
+    require(session, actor, Capability.AUDIT_VIEW)
     stmt = _where(select(AuditEvent), f).order_by(AuditEvent.at.desc(), AuditEvent.id.desc())
     stmt = stmt.offset(offset).limit(limit)
     return [
@@ -114,11 +121,13 @@ def list_events(session: Session, f: AuditFilter = AuditFilter(), *, offset: int
     ]
 
 
-def distinct_actions(session: Session) -> list[str]:
+def distinct_actions(session: Session, *, actor: Actor) -> list[str]:
+    require(session, actor, Capability.AUDIT_VIEW)
     return list(session.execute(select(AuditEvent.action).distinct().order_by(AuditEvent.action)).scalars())
 
 
-def distinct_usernames(session: Session) -> list[str]:
+def distinct_usernames(session: Session, *, actor: Actor) -> list[str]:
+    require(session, actor, Capability.AUDIT_VIEW)
     return [u for u in session.execute(select(AuditEvent.username).distinct().order_by(AuditEvent.username)).scalars() if u]
 
 
@@ -148,6 +157,7 @@ ACTION_LABELS: dict[str, str] = {
     "match.bulk_accept": "Terima massal pemadanan",
     "match.auto_accept": "Pemulihan otomatis NIK rusak spreadsheet",
     "match.reopen": "Keputusan pemadanan dibuka kembali",
+    "match.export": "Hasil pemadanan diekspor (NIK lengkap)",
     "programmes.link": "Pencocokan program",
     "programmes.rules": "Aturan bantuan ganda diubah",
 }

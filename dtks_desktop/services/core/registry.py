@@ -20,6 +20,7 @@ from dtks_desktop.db.models import Household, Member
 from dtks_desktop.domain.names import search_key
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.users import Actor
 
 
@@ -213,6 +214,7 @@ def _apply_edit(session: Session, actor: Actor, obj, kind: str, label, editable:
 
 def update_member(session: Session, actor: Actor, member_id: int, changes: dict, reason: str | None = None) -> dict:
     """Change fields of one member; returns {field: (old, new)} and writes one audit event."""
+    require(session, actor, Capability.REGISTRY_EDIT, detail=f"anggota #{member_id}")
     m = session.get(Member, member_id)
     if m is None:
         raise EditError(f"Anggota #{member_id} tidak ada.")
@@ -221,6 +223,7 @@ def update_member(session: Session, actor: Actor, member_id: int, changes: dict,
 
 def update_household(session: Session, actor: Actor, household_id: int, changes: dict, reason: str | None = None) -> dict:
     """Change fields of one family; returns {field: (old, new)} and writes one audit event."""
+    require(session, actor, Capability.REGISTRY_EDIT, detail=f"keluarga #{household_id}")
     h = session.get(Household, household_id)
     if h is None:
         raise EditError(f"Keluarga #{household_id} tidak ada.")

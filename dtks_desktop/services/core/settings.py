@@ -9,8 +9,8 @@ from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, Setti
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.masking import MaskPolicy
 from dtks_desktop.domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code
-from dtks_desktop.domain.status import Role
 from dtks_desktop.services.core import audit
+from dtks_desktop.services.core.permissions import Capability, PermissionDenied, require
 from dtks_desktop.services.core.users import Actor
 
 KAB_KODE = "office.kab_kode"
@@ -39,7 +39,14 @@ def get(session: Session, key: str, default: str | None = None) -> str | None:
     return value
 
 
-def put(session: Session, actor: Actor | None, key: str, value: str | None, *, reason: str | None = None) -> None:
+def put(session: Session, actor: Actor | None, key: str, value: str | None, *, reason: str | None = None,
+        capability: Capability | None = Capability.SETTINGS_CHANGE) -> None:
+    """Store one setting (audited). ``actor`` must hold ``capability``: office settings by default;
+    the services that keep their own values here name theirs (matching thresholds, programme
+    rules, import presets). ``capability=None`` only for the first value of the office kabupaten
+    (first run, first import: :func:`set_office_kab`)."""
+    if capability is not None:
+        require(session, actor, capability, detail=key)
     row = session.get(Setting, key)
     old = row.value if row else None
     if old == value:
@@ -124,9 +131,11 @@ def set_office_kab(session: Session, actor: Actor | None, text: str | None, *, c
     if old == kode:
         return False
     if old is not None:
-        if actor is None or not actor.has_role(Role.ADMIN):
+        try:
+            require(session, actor, Capability.SETTINGS_CHANGE, detail=KAB_KODE)
+        except PermissionDenied:
             raise OfficeKabError(f"Kabupaten/kota kantor sudah ditetapkan: {kabupaten_display(old)}. "
-                                 "Hanya admin yang boleh mengubahnya (menu Pengaturan).")
+                                 "Hanya admin yang boleh mengubahnya (menu Pengaturan).") from None
         counts = kab_data_counts(session, old)
         if any(counts.values()) and not confirmed:
             held = ", ".join(f"{angka(n)} {what}" for what, n in (
@@ -138,7 +147,7 @@ def set_office_kab(session: Session, actor: Actor | None, text: str | None, *, c
                 "yang ada tetap tersimpan sebagai data kabupaten/kota lain. Ganti hanya bila kabupaten kantor "
                 "memang salah dipilih.", needs_confirmation=True)
     put(session, actor, KAB_KODE, kode, reason=reason or (
-        "Penetapan pertama" if old is None else "Diubah oleh admin"))
+        "Penetapan pertama" if old is None else "Diubah oleh admin"), capability=None)  # checked above
     return True
 
 

@@ -24,6 +24,7 @@ from dtks_desktop.db.models import LoginThrottle, User, utcnow
 from dtks_desktop.domain.formatting import jam
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
 from dtks_desktop.domain.status import ROLE_LABELS, Role
+from dtks_desktop.services.core.permissions import require
 
 _hasher = PasswordHasher()
 
@@ -50,9 +51,6 @@ class Actor:
     def can(self, capability: Capability | str) -> bool:
         """Whether this actor's role holds ``capability`` (domain/permissions.py)."""
         return can(self, capability)
-
-    def has_role(self, *roles: Role | str) -> bool:
-        return self.role in {str(r) for r in roles}
 
 
 class UserError(Exception):
@@ -186,7 +184,8 @@ def create_user(
     nip: str | None = None,
     by: Actor | None = None,
 ) -> Actor:
-    """Create a user. The first user of a database may only be an admin; later ones need an admin."""
+    """Create a user. The first user of a database may only be an admin (someone who can manage
+    users); later ones need ``users.manage``."""
     from dtks_desktop.services.core import audit
 
     name = _validate_username(username)
@@ -197,10 +196,10 @@ def create_user(
             f"Peran '{role}' tidak dikenal. Pilih salah satu: {', '.join(r.value for r in Role)}."
         ) from None
     first = not has_users(session)
-    if first and role != Role.ADMIN:
+    if first and not can(role, Capability.USERS_MANAGE):
         raise UserError("Pengguna pertama harus administrator.")
-    if not first and (by is None or by.role != Role.ADMIN):
-        raise UserError("Hanya administrator yang boleh menambah pengguna.")
+    if not first:
+        require(session, by, Capability.USERS_MANAGE, detail=f"tambah {name}")
     validate_password(password)
     if session.execute(select(User.id).where(func.lower(User.username) == name.lower())).first():
         raise UserError(f"Nama pengguna '{name}' sudah dipakai.")
@@ -290,11 +289,10 @@ def _forget_old_failures(session: Session, now: datetime) -> None:
 
 
 def unlock_user(session: Session, actor: Actor, username: str) -> bool:
-    """Clear a user's failed logins and lock (admin). Returns False when there was nothing to clear."""
+    """Clear a user's failed logins and lock (``users.manage``). Returns False when there was nothing to clear."""
     from dtks_desktop.services.core import audit
 
-    if actor.role != Role.ADMIN:
-        raise UserError("Hanya administrator yang boleh membuka kunci pengguna.")
+    require(session, actor, Capability.USERS_MANAGE, detail=f"buka kunci {username}")
     user = _get(session, username)
     row = session.get(LoginThrottle, _throttle_key(user.username))
     if row is None:
@@ -317,12 +315,14 @@ _DUMMY = _hasher.hash("dtks-desktop-dummy-password")
 
 
 def change_password(session: Session, actor: Actor, username: str, new_password: str, *, old_password: str | None = None) -> None:
+    """Set a password: one's own (with the old one), or anyone's with ``users.manage``."""
     from dtks_desktop.services.core import audit
 
     user = _get(session, username)
-    if actor.role != Role.ADMIN:
+    manager = can(actor, Capability.USERS_MANAGE)
+    if not manager:
         if actor.id != user.id:
-            raise UserError("Hanya administrator yang boleh mengganti kata sandi pengguna lain.")
+            require(session, actor, Capability.USERS_MANAGE, detail=f"kata sandi {user.username}")
         try:
             _hasher.verify(user.password_hash, old_password or "")
         except (VerifyMismatchError, VerificationError, InvalidHashError):
@@ -331,18 +331,17 @@ def change_password(session: Session, actor: Actor, username: str, new_password:
     user.password_hash = _hasher.hash(new_password)
     audit.record(session, actor, "user.password", entity_type="user", entity_id=user.id,
                  summary=f"Kata sandi {user.username} diganti")
-    if actor.role == Role.ADMIN and actor.id != user.id:
+    if manager and actor.id != user.id:
         unlock_user(session, actor, user.username)  # a reset password is of no use behind a lock
 
 
 def set_role(session: Session, actor: Actor, username: str, role: Role | str) -> None:
     from dtks_desktop.services.core import audit
 
-    if actor.role != Role.ADMIN:
-        raise UserError("Hanya administrator yang boleh mengubah peran.")
+    require(session, actor, Capability.USERS_MANAGE, detail=f"peran {username}")
     user = _get(session, username)
     role = Role(role)
-    if user.role == Role.ADMIN and role != Role.ADMIN and _admin_count(session) <= 1:
+    if _last_manager(session, user) and not can(role, Capability.USERS_MANAGE):
         raise UserError("Administrator terakhir tidak boleh diturunkan perannya.")
     old = user.role
     user.role = role.value
@@ -353,10 +352,9 @@ def set_role(session: Session, actor: Actor, username: str, role: Role | str) ->
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
     from dtks_desktop.services.core import audit
 
-    if actor.role != Role.ADMIN:
-        raise UserError("Hanya administrator yang boleh menonaktifkan pengguna.")
+    require(session, actor, Capability.USERS_MANAGE, detail=f"aktif {username}")
     user = _get(session, username)
-    if not active and user.role == Role.ADMIN and _admin_count(session) <= 1:
+    if not active and _last_manager(session, user):
         raise UserError("Administrator terakhir tidak boleh dinonaktifkan.")
     user.active = active
     audit.record(session, actor, "user.active", entity_type="user", entity_id=user.id,
@@ -372,7 +370,10 @@ class UserInfo:
     locked_until: datetime | None = None  # UTC, while the login is locked after failed tries
 
 
-def list_users(session: Session) -> list[UserInfo]:
+def list_users(session: Session, *, actor: Actor) -> list[UserInfo]:
+    """Every user with role, state and lock (``users.view``)."""
+
+    require(session, actor, Capability.USERS_VIEW)
     now = database_now(session)
     stmt = (
         select(User, LoginThrottle.locked_until)
@@ -394,5 +395,9 @@ def _get(session: Session, username: str) -> User:
     return user
 
 
-def _admin_count(session: Session) -> int:
-    return session.execute(select(func.count()).select_from(User).where(User.role == Role.ADMIN, User.active)).scalar_one()
+def _last_manager(session: Session, user: User) -> bool:
+    """Whether ``user`` is the last active user who can manage users (the last administrator)."""
+    if not (user.active and can(user.role, Capability.USERS_MANAGE)):
+        return False
+    active_roles = session.execute(select(User.role).where(User.active)).scalars()
+    return sum(can(role, Capability.USERS_MANAGE) for role in active_roles) <= 1

@@ -11,6 +11,7 @@ from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Setting
 from dtks_desktop.services.core import settings
+from dtks_desktop.services.core.permissions import Capability
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.importing import mapping as M
 from dtks_desktop.services.importing.readers import ImportFileError
@@ -42,10 +43,10 @@ def save_preset(session: Session, actor: Actor, preset: M.Preset) -> None:
     name = (preset.name or "").strip()
     if not name or name in M.PRESETS:
         raise ValueError("Beri nama baru untuk preset ini (nama preset bawaan tidak boleh ditimpa).")
-    settings.put(session, actor, PREFIX + name, preset.to_json())
+    settings.put(session, actor, PREFIX + name, preset.to_json(), capability=Capability.IMPORT_RUN)
 
 
 def delete_preset(session: Session, actor: Actor, name: str) -> None:
     if name in M.PRESETS:
         raise ValueError("Preset bawaan tidak dapat dihapus.")
-    settings.put(session, actor, PREFIX + name, None)
+    settings.put(session, actor, PREFIX + name, None, capability=Capability.IMPORT_RUN)

@@ -16,7 +16,7 @@ from dtks_desktop.config import data_dir
 from dtks_desktop.db.models import ImportBatch, ImportProblem
 from dtks_desktop.documents.sheets import SafeSheets
 from dtks_desktop.domain.formatting import angka, tanggal_jam
-from dtks_desktop.domain.masking import mask_nik
+from dtks_desktop.domain.masking import is_identifier, mask_identifier
 from dtks_desktop.services.core import settings
 from dtks_desktop.services.core.database import Database
 
@@ -72,9 +72,8 @@ def write_report(db: Database, batch_id: int, target: Path) -> Path:
         # "Jenis" column and write the rest plain.
         for i, (row, column, fld, sev, code, message, value, idd, nama) in enumerate(problems, start=1):
             r = 4 + i
-            if value and fld in ("nik", "no_kk"):
-                digits = re.sub(r"\D", "", value)
-                value = mask_nik(digits, policy) if len(digits) >= 10 else value
+            if value and is_identifier(fld, code):
+                value = mask_identifier(value, policy)
             sw.write_row(ws, r, 0, (i, row, column))
             ws.write_string(r, 3, SEVERITY_LABEL.get(sev, sev), err if sev == "error" else warn)
             sw.write_row(ws, r, 4, (message, value, idd, nama, code))

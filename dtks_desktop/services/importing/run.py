@@ -35,6 +35,7 @@ from dtks_desktop.services.core import audit, locks, settings
 from dtks_desktop.services.matching import programmes
 from dtks_desktop.services.core.common import CancelFlag, Cancelled, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.regions import RegionResolver
 from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families, db_timestamp
 from dtks_desktop.services.core.users import Actor
@@ -332,6 +333,7 @@ def run_import(
     (``write_report_file`` or a ``report_dir``), since a report of 100,000s of problem rows
     takes longer to write than the import itself. The GUI writes it on demand.
     """
+    require(db, actor, Capability.IMPORT_RUN, detail=Path(path).name)  # before the file is read
     t0 = time.perf_counter()
     path = Path(path)
     say = progress or (lambda d, t, x="": None)

@@ -3,7 +3,6 @@ machine writes for its own restorations, who may decide, and :class:`MatchingErr
 
 from __future__ import annotations
 
-from dtks_desktop.domain.status import Role
 
 #: Statuses in the review queue by default (padan and padan_catatan are accepted by the machine).
 REVIEW_STATUSES = ("usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
@@ -22,7 +21,6 @@ DECIDED_LABEL = "Sudah diputuskan petugas"
 RESTORED_STATUS = "padan_catatan"
 #: Key in ``match_runs.counts_json``: results restored by the machine and not yet decided by a clerk.
 AUTO_COUNT_KEY = "dipulihkan_otomatis"
-DECIDER_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
 
 
 class MatchingError(Exception):

@@ -15,10 +15,11 @@ from dtks_desktop.db.bulk import bulk_update
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, IdentityHistory, MatchResult, Member
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp, update_member
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.matching import engine as E
-from dtks_desktop.services.matching.common import ACTIONS, AUTO, DECIDER_ROLES, MatchingError
+from dtks_desktop.services.matching.common import ACTIONS, AUTO, MatchingError
 from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
 
 __all__ = ["DecisionResult", "decide", "undo_last", "reopen", "bulk_accept_preview", "bulk_accept"]
@@ -42,9 +43,8 @@ def _session_of(db_or_session):
             yield s
 
 
-def _check_role(actor: Actor) -> None:
-    if not actor.has_role(*DECIDER_ROLES):
-        raise MatchingError("Peran Anda tidak boleh memutuskan hasil pemadanan (hanya operator, supervisor, admin).")
+def _check_role(db_or_session, actor: Actor, capability: Capability = Capability.MATCH_DECIDE) -> None:
+    require(db_or_session, actor, capability)
 
 
 def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidate_nik: str | None = None,
@@ -61,7 +61,7 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
     """
     if action not in ACTIONS:
         raise MatchingError(f"Tindakan tidak dikenal: {action}. Pilih terima, tolak atau pilih.")
-    _check_role(actor)
+    _check_role(db_or_session, actor)
     with _session_of(db_or_session) as s:
         res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
         if res is None:
@@ -158,7 +158,7 @@ def undo_last(db_or_session, actor: Actor) -> str | None:
 
     Returns an Indonesian description, or None when there is nothing to undo.
     """
-    _check_role(actor)
+    _check_role(db_or_session, actor)
     with _session_of(db_or_session) as s:
         undone = _undone_ids(s)
         stmt = (select(AuditEvent).where(AuditEvent.user_id == actor.id,
@@ -208,7 +208,7 @@ def reopen(db_or_session, actor: Actor, member_id: int, *, reason: str | None = 
     clerk is a restoration again). Works for single decisions and for one member of a bulk
     accept; audited as ``match.reopen``; Ctrl+Z does not revert the same decision twice.
     """
-    _check_role(actor)
+    _check_role(db_or_session, actor)
     with _session_of(db_or_session) as s:
         res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
         m = s.get(Member, member_id)
@@ -293,8 +293,9 @@ def _check_status(status: str) -> None:
         raise MatchingError(f"Status tidak dikenal: {status}. Pilih salah satu: {', '.join(E.STATUSES)}.")
 
 
-def bulk_accept_preview(session: Session, status: str, min_score: float) -> int:
+def bulk_accept_preview(session: Session, status: str, min_score: float, *, actor: Actor) -> int:
     """How many undecided results ``bulk_accept`` would accept."""
+    _check_role(session, actor, Capability.MATCH_BULK)
     _check_status(status)
     sub = _bulk_stmt(status, min_score).subquery()
     return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
@@ -307,7 +308,7 @@ def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> in
     ``match.bulk_accept`` event lists them so :func:`undo_last` can revert the whole batch.
     """
     _check_status(status)
-    _check_role(actor)
+    _check_role(db, actor, Capability.MATCH_BULK)
     with db.transaction() as s:
         rows = s.execute(_bulk_stmt(status, min_score)).all()
         if not rows:

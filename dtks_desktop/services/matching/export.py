@@ -12,7 +12,11 @@ from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import MatchResult, Member
 from dtks_desktop.domain.spreadsheet import csv_safe
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.permissions import Capability, require
+from dtks_desktop.services.core.users import Actor
 
 __all__ = ["EXPORT_COLUMNS", "reason_lines", "export_csv"]
 
@@ -39,13 +43,16 @@ def _reasons_text(status: str | None, reasons: str | None) -> str:
     return "; ".join(reason_lines(status, reasons))
 
 
-def export_csv(session: Session, path: str | Path, *, progress: Progress | None = None,
+def export_csv(session: Session, path: str | Path, *, actor: Actor, progress: Progress | None = None,
                cancel: CancelFlag | None = None) -> int:
     """One row per registry member: id_dtks, nik_file, nik_matched, status, score, reasons.
 
     ``nik_matched`` is the accepted or proposed civil-registry NIK (empty when none or when a
     clerk rejected it). The file is written under a temporary name and renamed when complete.
+    The file holds full NIKs: only roles with ``match.export``; the export is audited
+    (``match.export``, file name and row count, committed in ``session``).
     """
+    require(session, actor, Capability.MATCH_EXPORT, detail=Path(path).name)
     path = Path(path)
     tmp = path.with_name(f".{path.name}.part")
     stmt = (select(Member.id_dtks, Member.nik_raw, Member.nik, MatchResult.nik_matched, MatchResult.status,
@@ -76,4 +83,8 @@ def export_csv(session: Session, path: str | Path, *, progress: Progress | None 
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+    audit.record(session, actor, "match.export", entity_type="match_result",
+                 summary=f"Hasil pemadanan diekspor ke {path.name} ({angka(n)} baris, NIK lengkap)",
+                 new={"file": path.name, "rows": n})
+    session.commit()
     return n

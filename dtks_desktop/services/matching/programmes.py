@@ -43,9 +43,9 @@ from dtks_desktop.db.models import Household, Member, ProgrammeLink, ProgrammeRe
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.nik import NIK_RUSAK_EXCEL
 from dtks_desktop.domain.nokk import KK_RUSAK_EXCEL
-from dtks_desktop.domain.status import Role
 from dtks_desktop.services.core import audit, locks, settings
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.users import Actor
 
 __all__ = [
@@ -71,10 +71,6 @@ LEVEL_LABELS = {LEVEL_KELUARGA: "Keluarga", LEVEL_ORANG: "Orang"}
 RULES_KEY = "programmes.rules"
 NO_RULES_TEXT = ("Belum ada aturan penerimaan ganda. Dinas menentukan sendiri pasangan program yang tidak boleh "
                  "diterima bersamaan (per keluarga atau per orang).")
-
-#: Who may rebuild the links (as for imports) and who may change the office's rules (as for settings).
-LINK_ROLES = (Role.OPERATOR, Role.SUPERVISOR, Role.ADMIN)
-RULE_ROLES = (Role.SUPERVISOR, Role.ADMIN)
 
 #: Leading digits of a NIK that a spreadsheet leaves intact (it keeps 15, LibreOffice may round the 15th).
 NIK_TRUSTED_DIGITS = 14
@@ -316,8 +312,7 @@ def link_programmes(db, actor: Actor, *, progress: Progress | None = None,
     Imports (a programme list, a SIKS-NG export) and matching runs that correct NIKs rebuild the
     links themselves in their own transaction; this is for an explicit rebuild (CLI).
     """
-    if not actor.has_role(*LINK_ROLES):
-        raise ProgrammeError("Peran Anda tidak boleh mencocokkan daftar program (hanya operator, supervisor, admin).")
+    require(db, actor, Capability.PROGRAMMES_LINK)
     waiting = (lambda text: progress(0, 1, text)) if progress else None
     with db.transaction() as s, locks.hold(s, (locks.PROGRAMMES,), actor.username, "pencocokan daftar program",
                                            waiting=waiting, cancel=cancel):
@@ -479,11 +474,10 @@ def get_rules(session: Session) -> list[Rule]:
 
 def set_rules(session: Session, actor: Actor, rules: Iterable) -> list[Rule]:
     """Replace the rules (validated; written with an audit event). Returns them normalised."""
-    if not actor.has_role(*RULE_ROLES):
-        raise ProgrammeError("Hanya supervisor atau admin yang boleh mengubah aturan penerimaan ganda.")
+    require(session, actor, Capability.PROGRAMMES_RULES)
     parsed = parse_rules(rules)
     value = json.dumps([r.as_dict() for r in parsed], ensure_ascii=False) if parsed else None
-    settings.put(session, actor, RULES_KEY, value)
+    settings.put(session, actor, RULES_KEY, value, capability=Capability.PROGRAMMES_RULES)
     return parsed
 
 

@@ -29,6 +29,7 @@ from dtks_desktop.domain.regions import default_region_codes
 from dtks_desktop.services.core import audit, locks
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
+from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.matching import engine as E
@@ -138,6 +139,7 @@ def _load_existing(session: Session) -> dict[int, tuple]:
 def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Progress | None = None,
                  cancel: CancelFlag | None = None) -> MatchSummary:
     """Match the registry against the civil-registry snapshot; one transaction, all or nothing."""
+    require(db, actor, Capability.MATCH_RUN)
     t0 = time.perf_counter()
 
     def say(frac: float, text: str) -> None:

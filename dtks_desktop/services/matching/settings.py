@@ -20,6 +20,7 @@ from dataclasses import asdict, dataclass, fields
 from sqlalchemy.orm import Session
 
 from dtks_desktop.services.core import settings as office_settings
+from dtks_desktop.services.core.permissions import Capability
 from dtks_desktop.services.core.users import Actor
 
 # --- comparison levels -------------------------------------------------------------------------
@@ -177,8 +178,8 @@ def load_params(session: Session) -> MatchParams:
 
 
 def save_param(session: Session, actor: Actor | None, name: str, value: float | int) -> None:
-    """Store one threshold (audited through services.settings.put)."""
+    """Store one threshold (``match.settings``; audited through services.settings.put)."""
     names = {f.name: f for f in fields(MatchParams)}
     if name not in names:
         raise ValueError(f"Pengaturan pemadanan tidak dikenal: {name}")
-    office_settings.put(session, actor, PREFIX + name, str(value))
+    office_settings.put(session, actor, PREFIX + name, str(value), capability=Capability.MATCH_SETTINGS)

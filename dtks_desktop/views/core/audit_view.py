@@ -89,18 +89,18 @@ def local_day_start_utc(d: QDate) -> datetime:
     return local.astimezone(timezone.utc)
 
 
-def _choices(s) -> tuple[list[str], list[str]]:
-    return audit_service.distinct_usernames(s), audit_service.distinct_actions(s)
+def _choices(s, actor) -> tuple[list[str], list[str]]:
+    return audit_service.distinct_usernames(s, actor=actor), audit_service.distinct_actions(s, actor=actor)
 
 
-def _fetch_events(db, f: AuditFilter, offset: int, limit: int, first: bool) -> Page:
+def _fetch_events(db, actor, f: AuditFilter, offset: int, limit: int, first: bool) -> Page:
     """Worker (the audit list's fetcher): a page of events; with the first, the count and the
     choices of the filter combos."""
     total = extra = None
     if first:
-        total = db.read(audit_service.count_events, f)
-        extra = db.read(_choices)
-    return Page(db.read(audit_service.list_events, f, offset=offset, limit=limit), total, extra)
+        total = db.read(audit_service.count_events, f, actor=actor)
+        extra = db.read(_choices, actor)
+    return Page(db.read(audit_service.list_events, f, actor=actor, offset=offset, limit=limit), total, extra)
 
 
 def _summary_tip(r: AuditRow) -> str | None:
@@ -127,8 +127,8 @@ class AuditTableModel(PagedModel):
 
     failed_text = "Log audit tidak dapat dimuat."
 
-    def __init__(self, db, parent=None) -> None:
-        super().__init__(AUDIT_COLUMNS, lambda q, o, n, first: _fetch_events(db, q, o, n, first),
+    def __init__(self, db, actor, parent=None) -> None:
+        super().__init__(AUDIT_COLUMNS, lambda q, o, n, first: _fetch_events(db, actor, q, o, n, first),
                          page_size=lambda: PAGE_SIZE, parent=parent)
 
 
@@ -178,7 +178,7 @@ class AuditView(QWidget):
         search_row.addWidget(self.reload_button)
 
         # table
-        self.model = AuditTableModel(ctx.db, self)
+        self.model = AuditTableModel(ctx.db, ctx.actor, self)
         self.table = QTableView()
         self.table.setModel(self.model)
         self.table.setSelectionBehavior(QTableView.SelectionBehavior.SelectRows)

@@ -209,9 +209,9 @@ def _status_text(u: UserInfo) -> str:
     return text
 
 
-def _list_users(db) -> list[UserInfo]:
+def _list_users(db, actor) -> list[UserInfo]:
     with db.sessions() as s:
-        return users_service.list_users(s)
+        return users_service.list_users(s, actor=actor)
 
 
 class UsersView(QWidget):
@@ -283,7 +283,7 @@ class UsersView(QWidget):
     def reload(self) -> None:
         if self.handle is not None and not self.handle.finished:
             return
-        self.handle = start_job(self, Job(_list_users, self.ctx.db, with_progress=False),
+        self.handle = start_job(self, Job(_list_users, self.ctx.db, self.ctx.actor, with_progress=False),
                                 "Memuat daftar pengguna", self._fill)
 
     def _fill(self, users: list[UserInfo]) -> None:

@@ -258,8 +258,8 @@ def _fetch_queue(db: Database, query: tuple[str | None, str | None], offset: int
     return Page(items, count)
 
 
-def _bulk_preview(db: Database, gen: int, status: str, min_score: float) -> tuple[int, int]:
-    return gen, db.read(match_decisions.bulk_accept_preview, status, min_score)
+def _bulk_preview(db: Database, actor, gen: int, status: str, min_score: float) -> tuple[int, int]:
+    return gen, db.read(match_decisions.bulk_accept_preview, status, min_score, actor=actor)
 
 
 def _overview(s) -> tuple:
@@ -827,10 +827,11 @@ class ComparisonPanel(QFrame):
 class BulkAcceptDialog(QDialog):
     """"Terima massal…": a status and a minimum score; shows how many would be accepted."""
 
-    def __init__(self, db: Database, parent: QWidget | None = None, *, status: str | None = None,
+    def __init__(self, db: Database, parent: QWidget | None = None, *, actor, status: str | None = None,
                  min_score: float = BULK_DEFAULT_SCORE) -> None:
         super().__init__(parent)
         self._db = db
+        self._actor = actor
         self.setWindowTitle("Terima massal")
         self.setMinimumWidth(520)
         self.count: int | None = None
@@ -933,7 +934,7 @@ class BulkAcceptDialog(QDialog):
     def _refresh_preview(self) -> None:
         self._debounce.stop()
         self._gen += 1
-        job = Job(_bulk_preview, self._db, self._gen, self.status, self.min_score, with_progress=False)
+        job = Job(_bulk_preview, self._db, self._actor, self._gen, self.status, self.min_score, with_progress=False)
         self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
         job.signals.finished.connect(self._on_preview)
         job.signals.failed.connect(lambda exc, _tb: self._on_preview_failed(exc))
@@ -1011,6 +1012,7 @@ class ReviewView(QWidget):
         super().__init__(parent)
         self.ctx = ctx
         self.may_decide = can(ctx.actor, Capability.MATCH_DECIDE)
+        self.may_bulk = can(ctx.actor, Capability.MATCH_BULK)
         self.kab_kode: str | None = None
         self.run_handle = None
         self.bulk_handle = None
@@ -1340,10 +1342,10 @@ class ReviewView(QWidget):
         self._say("Pemadanan dibatalkan; hasil sebelumnya tetap dipakai.", "info")
 
     def open_bulk_dialog(self) -> BulkAcceptDialog | None:
-        if not self.may_decide:
+        if not self.may_bulk:
             return None
         status = self.status_combo.currentData()
-        dialog = BulkAcceptDialog(self.ctx.db, self, status=status if status in BULK_STATUSES else None)
+        dialog = BulkAcceptDialog(self.ctx.db, self, actor=self.ctx.actor, status=status if status in BULK_STATUSES else None)
         dialog.accepted.connect(lambda d=dialog: self._bulk_confirmed(d.status, d.min_score))
         dialog.finished.connect(lambda _r, d=dialog: self._bulk_closed(d))
         self.bulk_dialog = dialog
@@ -1652,7 +1654,7 @@ class ReviewView(QWidget):
             self.accept_button.setText(f"Terima kandidat {self.comparison.candidate_index + 1} (Enter)")
         else:
             self.accept_button.setText("Terima (Enter)")
-        self.bulk_button.setEnabled(self.may_decide and self._has_results)
+        self.bulk_button.setEnabled(self.may_bulk and self._has_results)
 
     def _say(self, text: str, kind: str = "info") -> None:
         color = {"ok": "#1b5e20", "error": "#b00020"}.get(kind, "")

@@ -1,0 +1,223 @@
+"""Every service that changes data, reveals full identifiers or reads a sensitive list refuses a
+role without the capability (domain/permissions.py): PermissionDenied, nothing written, one
+``permission.denied`` audit event. The right role gets past the guard.
+
+One case per guarded entry point; ``test_every_enforced_capability_has_a_case`` keeps the list
+complete when a capability is added to the table.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+from typing import Callable
+
+import pytest
+from sqlalchemy import func, select
+
+from dtks_desktop.db.models import AuditEvent, Household, Member, Setting, User
+from dtks_desktop.demo import loader as demo_loader
+from dtks_desktop.domain.permissions import Capability, PermissionDenied, can
+from dtks_desktop.services.core import audit
+from dtks_desktop.services.core import settings as settings_service
+from dtks_desktop.services.core import users as users_service
+from dtks_desktop.services.core.permissions import DENIED_ACTION
+from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families, update_household, update_member
+from dtks_desktop.services.importing import presets
+from dtks_desktop.services.importing.readers import ImportFileError
+from dtks_desktop.services.importing.run import run_import
+from dtks_desktop.services.matching import programmes as P
+from dtks_desktop.services.matching import service as matching
+from dtks_desktop.services.matching import settings as match_settings
+from dtks_desktop.services.matching.service import MatchingError
+
+
+@dataclass
+class World:
+    db: object
+    admin: object
+    member_id: int
+    household_id: int
+    tmp: Path
+    actors: dict
+
+
+@pytest.fixture
+def world(db, admin, tmp_path) -> World:
+    fam = FamilyRecord(no_kk="3310011201200003", desa_kode="33.10.01.2001", alamat="Jl. Mawar 3", rt="001", rw="002",
+                       members=[MemberRecord("SLAMET RIYADI", nik="3310011205700001", tanggal_lahir=date(1970, 5, 12),
+                                             jenis_kelamin="L", hubungan=1)])
+    with db.transaction() as s:
+        res = bulk_add_families(s, [fam])
+        actors = {"admin": admin}
+        for role in ("operator", "pencetak", "supervisor"):
+            actors[role] = users_service.create_user(s, f"{role}1", f"rahasia-{role}-1", role, by=admin)
+        settings_service.set_office_kab(s, admin, "33.10")
+    return World(db, admin, res.first_member_id, res.first_household_id, tmp_path, actors)
+
+
+def _in_tx(fn: Callable) -> Callable:
+    """A call that takes a session, run in one transaction as the GUI and the CLI do."""
+    def call(w: World, actor):
+        with w.db.transaction() as s:
+            return fn(w, s, actor)
+    return call
+
+
+def _in_read(fn: Callable) -> Callable:
+    def call(w: World, actor):
+        with w.db.sessions() as s:
+            return fn(w, s, actor)
+    return call
+
+
+#: (capability, entry point, role without it, role with it, call(world, actor))
+CASES: list[tuple[Capability, str, str, str, Callable]] = [
+    (Capability.IMPORT_RUN, "importing.run.run_import", "pencetak", "operator",
+     lambda w, a: run_import(w.db, a, w.tmp / "tidak_ada.csv", kind="dtks")),
+    (Capability.IMPORT_RUN, "importing.presets.delete_preset", "pencetak", "operator",
+     _in_tx(lambda w, s, a: presets.delete_preset(s, a, "desa_saya"))),
+    (Capability.MATCH_RUN, "matching.service.run_matching", "pencetak", "operator",
+     lambda w, a: matching.run_matching(w.db, a)),
+    (Capability.MATCH_DECIDE, "matching.service.decide", "pencetak", "operator",
+     lambda w, a: matching.decide(w.db, a, w.member_id, "terima")),
+    (Capability.MATCH_DECIDE, "matching.service.undo_last", "pencetak", "operator",
+     lambda w, a: matching.undo_last(w.db, a)),
+    (Capability.MATCH_DECIDE, "matching.service.reopen", "pencetak", "operator",
+     lambda w, a: matching.reopen(w.db, a, w.member_id)),
+    (Capability.MATCH_BULK, "matching.service.bulk_accept", "operator", "supervisor",
+     lambda w, a: matching.bulk_accept(w.db, a, "usulan_koreksi", 90)),
+    (Capability.MATCH_BULK, "matching.service.bulk_accept_preview", "operator", "supervisor",
+     _in_read(lambda w, s, a: matching.bulk_accept_preview(s, "usulan_koreksi", 90, actor=a))),
+    (Capability.MATCH_SETTINGS, "matching.settings.save_param", "operator", "supervisor",
+     _in_tx(lambda w, s, a: match_settings.save_param(s, a, "pulih_otomatis", 0))),
+    (Capability.MATCH_EXPORT, "matching.service.export_csv", "pencetak", "operator",
+     _in_read(lambda w, s, a: matching.export_csv(s, w.tmp / "hasil.csv", actor=a))),
+    (Capability.PROGRAMMES_LINK, "matching.programmes.link_programmes", "pencetak", "operator",
+     lambda w, a: P.link_programmes(w.db, a)),
+    (Capability.PROGRAMMES_RULES, "matching.programmes.set_rules", "operator", "supervisor",
+     _in_tx(lambda w, s, a: P.set_rules(s, a, [{"a": "PKH", "b": "BPNT", "level": "keluarga"}]))),
+    (Capability.USERS_MANAGE, "core.users.create_user", "supervisor", "admin",
+     _in_tx(lambda w, s, a: users_service.create_user(s, "baru1", "rahasia-baru-1", "operator", by=a))),
+    (Capability.USERS_MANAGE, "core.users.set_role", "supervisor", "admin",
+     _in_tx(lambda w, s, a: users_service.set_role(s, a, "operator1", "supervisor"))),
+    (Capability.USERS_MANAGE, "core.users.set_active", "supervisor", "admin",
+     _in_tx(lambda w, s, a: users_service.set_active(s, a, "operator1", False))),
+    (Capability.USERS_MANAGE, "core.users.change_password (of another user)", "supervisor", "admin",
+     _in_tx(lambda w, s, a: users_service.change_password(s, a, "operator1", "rahasia-baru-9"))),
+    (Capability.USERS_MANAGE, "core.users.unlock_user", "supervisor", "admin",
+     _in_tx(lambda w, s, a: users_service.unlock_user(s, a, "operator1"))),
+    (Capability.USERS_VIEW, "core.users.list_users", "operator", "supervisor",
+     _in_read(lambda w, s, a: users_service.list_users(s, actor=a))),
+    (Capability.AUDIT_VIEW, "core.audit.list_events", "operator", "supervisor",
+     _in_read(lambda w, s, a: audit.list_events(s, actor=a))),
+    (Capability.AUDIT_VIEW, "core.audit.count_events", "pencetak", "supervisor",
+     _in_read(lambda w, s, a: audit.count_events(s, actor=a))),
+    (Capability.AUDIT_VIEW, "core.audit.distinct_usernames", "operator", "supervisor",
+     _in_read(lambda w, s, a: audit.distinct_usernames(s, actor=a))),
+    (Capability.AUDIT_VIEW, "core.audit.distinct_actions", "operator", "supervisor",
+     _in_read(lambda w, s, a: audit.distinct_actions(s, actor=a))),
+    (Capability.SETTINGS_CHANGE, "core.settings.put", "supervisor", "admin",
+     _in_tx(lambda w, s, a: settings_service.put(s, a, settings_service.OFFICE_NAME, "Dinas Sosial Klaten"))),
+    (Capability.DEMO_LOAD, "demo.loader.load_demo", "pencetak", "operator",
+     lambda w, a: demo_loader.load_demo(w.db, a, people=50)),
+    (Capability.REGISTRY_EDIT, "core.registry.update_member", "pencetak", "operator",
+     _in_tx(lambda w, s, a: update_member(s, a, w.member_id, {"nama": "SLAMET RIYADI S"}, reason="uji"))),
+    (Capability.REGISTRY_EDIT, "core.registry.update_household", "pencetak", "operator",
+     _in_tx(lambda w, s, a: update_household(s, a, w.household_id, {"alamat": "Jl. Melati 4"}, reason="uji"))),
+]
+
+#: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
+#: no file, a database that already holds data): that is past the guard.
+_PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError)
+
+
+def _state(w: World) -> dict:
+    with w.db.sessions() as s:
+        return {
+            "audit": s.execute(select(func.count()).select_from(AuditEvent)
+                               .where(AuditEvent.action != DENIED_ACTION)).scalar_one(),
+            "denied": s.execute(select(AuditEvent.username, AuditEvent.summary)
+                                .where(AuditEvent.action == DENIED_ACTION).order_by(AuditEvent.id)).all(),
+            "settings": sorted(s.execute(select(Setting.key, Setting.value)).all()),
+            "users": sorted(s.execute(select(User.username, User.role, User.active, User.password_hash)).all()),
+            "members": sorted(s.execute(select(Member.id, Member.nama, Member.nik, Member.version)).all()),
+            "households": sorted(s.execute(select(Household.id, Household.alamat, Household.version)).all()),
+        }
+
+
+@pytest.mark.parametrize("cap, entry, wrong, right, call", CASES, ids=[c[1] for c in CASES])
+def test_wrong_role_is_refused_audited_and_nothing_is_written(world, cap, entry, wrong, right, call):
+    assert not can(wrong, cap) and can(right, cap)
+    before = _state(world)
+    actor = world.actors[wrong]
+    with pytest.raises(PermissionDenied) as refused:
+        call(world, actor)
+    assert refused.value.capability == cap
+    assert "tidak boleh" in refused.value.message and refused.value.hint
+    after = _state(world)
+    assert after["denied"] == before["denied"] + [(actor.username, after["denied"][-1][1])]
+    assert after["denied"][-1][1].startswith(f"Ditolak: {cap.value}")
+    assert {k: v for k, v in after.items() if k != "denied"} == {k: v for k, v in before.items() if k != "denied"}
+    assert not (world.tmp / "hasil.csv").exists()
+
+
+@pytest.mark.parametrize("cap, entry, wrong, right, call", CASES, ids=[c[1] for c in CASES])
+def test_right_role_gets_past_the_guard(world, cap, entry, wrong, right, call):
+    try:  # e.g. load_demo: the database holds a family, refused as not empty after the guard
+        call(world, world.actors[right])
+    except _PAST_THE_GUARD:
+        pass
+    assert _state(world)["denied"] == []
+
+
+def test_every_enforced_capability_has_a_case():
+    """Capabilities with no service yet: pages and menus only (DATA_VIEW, IMPORT_VIEW, NIK_FULL:
+    masking by sees_full_nik), or later stages (DOCS_PRINT, BATCH_APPROVE)."""
+    not_enforced = {Capability.DATA_VIEW, Capability.IMPORT_VIEW, Capability.NIK_FULL, Capability.DOCS_PRINT,
+                    Capability.BATCH_APPROVE}
+    assert {c[0] for c in CASES} == set(Capability) - not_enforced
+
+
+def test_match_export_is_audited_with_file_and_rows(world):
+    out = world.tmp / "ekspor.csv"
+    with world.db.sessions() as s:
+        n = matching.export_csv(s, out, actor=world.actors["operator"])
+    with world.db.sessions() as s:
+        ev = s.execute(select(AuditEvent).where(AuditEvent.action == "match.export")).scalar_one()
+    assert n == 1 and out.exists()
+    assert ev.username == "operator1" and "ekspor.csv" in ev.summary and '"rows": 1' in ev.new_value
+
+
+def test_a_pencetak_may_not_change_the_office_kabupaten_and_it_is_audited(world):
+    with pytest.raises(settings_service.OfficeKabError, match="Hanya admin"):
+        with world.db.transaction() as s:
+            settings_service.set_office_kab(s, world.actors["supervisor"], "33.11", confirmed=True)
+    assert [u for u, _ in _state(world)["denied"]] == ["supervisor1"]
+
+
+def test_the_first_import_sets_the_office_kabupaten_without_settings_change(db, admin):
+    """The first value of the office kabupaten is set by whoever imports first (an operator)."""
+    with db.transaction() as s:
+        operator = users_service.create_user(s, "operator1", "rahasia-operator-1", "operator", by=admin)
+    with db.transaction() as s:
+        assert settings_service.set_office_kab(s, operator, "33.10", reason="Impor pertama")
+    with db.sessions() as s:
+        assert settings_service.office_kab(s) == "33.10"
+
+
+def test_the_last_administrator_stays(world):
+    with pytest.raises(users_service.UserError, match="terakhir"):
+        with world.db.transaction() as s:
+            users_service.set_role(s, world.admin, "admin", "operator")
+    with pytest.raises(users_service.UserError, match="terakhir"):
+        with world.db.transaction() as s:
+            users_service.set_active(s, world.admin, "admin", False)
+
+
+def test_own_password_needs_no_capability(world):
+    with world.db.transaction() as s:
+        users_service.change_password(s, world.actors["pencetak"], "pencetak1", "rahasia-baru-2",
+                                      old_password="rahasia-pencetak-1")
+    assert _state(world)["denied"] == []
