@@ -28,9 +28,11 @@ from dtks_desktop.services.importing import presets
 from dtks_desktop.services.importing.readers import ImportFileError
 from dtks_desktop.services.importing.run import run_import
 from dtks_desktop.services.matching import programmes as P
-from dtks_desktop.services.matching import service as matching
+from dtks_desktop.services.matching import decisions as match_decisions
+from dtks_desktop.services.matching import export as match_export
+from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.matching import settings as match_settings
-from dtks_desktop.services.matching.service import MatchingError
+from dtks_desktop.services.matching.common import MatchingError
 
 
 @dataclass
@@ -78,22 +80,22 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      lambda w, a: run_import(w.db, a, w.tmp / "tidak_ada.csv", kind="dtks")),
     (Capability.IMPORT_RUN, "importing.presets.delete_preset", "pencetak", "operator",
      _in_tx(lambda w, s, a: presets.delete_preset(s, a, "desa_saya"))),
-    (Capability.MATCH_RUN, "matching.service.run_matching", "pencetak", "operator",
-     lambda w, a: matching.run_matching(w.db, a)),
-    (Capability.MATCH_DECIDE, "matching.service.decide", "pencetak", "operator",
-     lambda w, a: matching.decide(w.db, a, w.member_id, "terima")),
-    (Capability.MATCH_DECIDE, "matching.service.undo_last", "pencetak", "operator",
-     lambda w, a: matching.undo_last(w.db, a)),
-    (Capability.MATCH_DECIDE, "matching.service.reopen", "pencetak", "operator",
-     lambda w, a: matching.reopen(w.db, a, w.member_id)),
-    (Capability.MATCH_BULK, "matching.service.bulk_accept", "operator", "supervisor",
-     lambda w, a: matching.bulk_accept(w.db, a, "usulan_koreksi", 90)),
-    (Capability.MATCH_BULK, "matching.service.bulk_accept_preview", "operator", "supervisor",
-     _in_read(lambda w, s, a: matching.bulk_accept_preview(s, "usulan_koreksi", 90, actor=a))),
+    (Capability.MATCH_RUN, "matching.run.run_matching", "pencetak", "operator",
+     lambda w, a: match_run.run_matching(w.db, a)),
+    (Capability.MATCH_DECIDE, "matching.decisions.decide", "pencetak", "operator",
+     lambda w, a: match_decisions.decide(w.db, a, w.member_id, "terima")),
+    (Capability.MATCH_DECIDE, "matching.decisions.undo_last", "pencetak", "operator",
+     lambda w, a: match_decisions.undo_last(w.db, a)),
+    (Capability.MATCH_DECIDE, "matching.decisions.reopen", "pencetak", "operator",
+     lambda w, a: match_decisions.reopen(w.db, a, w.member_id)),
+    (Capability.MATCH_BULK, "matching.decisions.bulk_accept", "operator", "supervisor",
+     lambda w, a: match_decisions.bulk_accept(w.db, a, "usulan_koreksi", 90)),
+    (Capability.MATCH_BULK, "matching.decisions.bulk_accept_preview", "operator", "supervisor",
+     _in_read(lambda w, s, a: match_decisions.bulk_accept_preview(s, "usulan_koreksi", 90, actor=a))),
     (Capability.MATCH_SETTINGS, "matching.settings.save_param", "operator", "supervisor",
      _in_tx(lambda w, s, a: match_settings.save_param(s, a, "pulih_otomatis", 0))),
-    (Capability.MATCH_EXPORT, "matching.service.export_csv", "pencetak", "operator",
-     _in_read(lambda w, s, a: matching.export_csv(s, w.tmp / "hasil.csv", actor=a))),
+    (Capability.MATCH_EXPORT, "matching.export.export_csv", "pencetak", "operator",
+     _in_read(lambda w, s, a: match_export.export_csv(s, w.tmp / "hasil.csv", actor=a))),
     (Capability.PROGRAMMES_LINK, "matching.programmes.link_programmes", "pencetak", "operator",
      lambda w, a: P.link_programmes(w.db, a)),
     (Capability.PROGRAMMES_RULES, "matching.programmes.set_rules", "operator", "supervisor",
@@ -183,7 +185,7 @@ def test_every_enforced_capability_has_a_case():
 def test_match_export_is_audited_with_file_and_rows(world):
     out = world.tmp / "ekspor.csv"
     with world.db.sessions() as s:
-        n = matching.export_csv(s, out, actor=world.actors["operator"])
+        n = match_export.export_csv(s, out, actor=world.actors["operator"])
     with world.db.sessions() as s:
         ev = s.execute(select(AuditEvent).where(AuditEvent.action == "match.export")).scalar_one()
     assert n == 1 and out.exists()
