@@ -106,28 +106,19 @@ def test_locked_user_gets_a_clear_message_and_admin_unlocks(capsys, monkeypatch,
     monkeypatch.setenv("DTKS_NEW_PASSWORD", "rahasia-operator")
     run(capsys, "--db", url, "--user", "kadis", "user", "add", "sri", "--role", "operator",
         password="rahasia-kadis", monkeypatch=monkeypatch)
-    for _ in range(20):
-        code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="tebak-tebakan",
-                           monkeypatch=monkeypatch)
-        assert code == 3 and "Traceback" not in err
-    code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="rahasia-operator",
-                       monkeypatch=monkeypatch)
-    assert code == 3, "the right password was accepted right after 20 failures"
-    assert re.search(r"Coba lagi dalam \d+ detik", err)
-
-    # Waiting out each delay, the wrong tries go on until the lock (5th failure by default).
+    # 20 wrong tries about a second apart (the scenario); the clock is moved rather than
+    # waited for, so the outcome does not depend on how fast this machine runs the CLI.
     from .core.test_login_throttle import _time_passes
 
     from dtks_desktop.services.core.database import open_database
 
     db = open_database(url)
     try:
-        for _ in range(5):
-            _time_passes(db, "sri", 300)
+        for _ in range(20):
             code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="tebak-tebakan",
                                monkeypatch=monkeypatch)
-            if "dikunci" in err:
-                break
+            assert code == 3 and "Traceback" not in err
+            _time_passes(db, "sri", 1)
     finally:
         db.dispose()
     code, _, err = run(capsys, "--db", url, "--user", "sri", "db", "info", password="rahasia-operator",
