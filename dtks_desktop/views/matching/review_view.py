@@ -1236,6 +1236,11 @@ class ReviewView(QWidget):
         self._overview_reads.start(self.ctx.db.read, _overview, on_done=self._refreshed,
                                    on_error=self._refresh_failed)
 
+    @property
+    def _refreshing(self) -> int:
+        """1 while a refresh() read is under way (the newest one), else 0."""
+        return int(self._overview_reads.is_busy())
+
     def _refresh_failed(self, exc: BaseException) -> None:
         self.comparison.clear(user_message(exc)[0])
 
