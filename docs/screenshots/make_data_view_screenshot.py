@@ -100,11 +100,12 @@ def main(argv: list[str] | None = None) -> int:
     view.resize(args.width, args.height)
     view.show()
     model = view.model
-    wait(app, lambda: not model.is_loading() and model.member_count)
+    wait(app, lambda: not view.is_busy() and not model.is_loading() and model.member_count)
 
     i = view.kecamatan_combo.findText(args.kecamatan)
     view.kecamatan_combo.setCurrentIndex(i if i > 0 else 1)
-    wait(app, lambda: model.filter.kecamatan is not None and not model.is_loading() and model.member_count)
+    wait(app, lambda: model.filter.kecamatan is not None and not view.is_busy() and not model.is_loading()
+         and model.member_count)
     view.splitter.setSizes([int(args.width * 0.72), int(args.width * 0.28)])
 
     # The head of a family of four or more on a programme list: preferably a family in which two
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
         if row is None or row.hubungan != 1 or not (row.programmes or row.family_programmes):
             return -1
         view.table.selectRow(r)
-        app.processEvents()
+        wait(app, lambda: not view.is_busy())  # the family is read in a job
         d = view.family_panel.detail
         if not d or len(d.members) < 4:
             return -1
@@ -126,6 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     target = -neg_r if best >= 0 else 0
     view.table.selectRow(target)
     view.table.scrollTo(model.index(max(0, target - 3), 0), view.table.ScrollHint.PositionAtTop)
+    wait(app, lambda: not view.is_busy())
     for _ in range(20):
         app.processEvents()
         time.sleep(0.01)

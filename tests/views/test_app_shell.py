@@ -101,6 +101,7 @@ def test_first_admin_dialog_validates_then_creates_the_admin(qtbot, db):
     dlg = FirstAdminDialog(db)
     qtbot.addWidget(dlg)
     dlg.show()
+    qtbot.waitUntil(lambda: not dlg.reads.is_busy(), timeout=WAIT)  # the list is read in a job
     assert dlg.kab.count() == 515  # 514 kabupaten/kota and "(belum dipilih)"
     assert "KAB. KLATEN (33.10) — Jawa Tengah" in [dlg.kab.itemText(i) for i in range(dlg.kab.count())]
     qtbot.keyClicks(dlg.full_name, "Siti Rahmawati")

@@ -64,7 +64,8 @@ def make_view(qtbot):
 
 
 def wait_loaded(qtbot, view: DataView) -> None:
-    qtbot.waitUntil(lambda: not view.model.is_loading() and view.model.member_count is not None, timeout=WAIT)
+    qtbot.waitUntil(lambda: not view.is_busy() and not view.model.is_loading() and view.model.member_count is not None,
+                    timeout=WAIT)
 
 
 def shown_ids(view: DataView, qtbot) -> list[int]:

@@ -434,6 +434,7 @@ def test_saved_preset_settles_the_duplicate_next_time(qtbot, monkeypatch, view, 
     assert view.import_button.isEnabled()
     monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Ekspor Desa Sengon", True))
     click(qtbot, view.save_preset_button)
+    wait_preview(qtbot, view)  # the preset is saved in a job
     with db.sessions() as s:
         saved = list_presets(s)["Ekspor Desa Sengon"]
     assert saved.kind == "dtks" and saved.columns["nik"] == "NIK"
@@ -583,6 +584,7 @@ def test_history_lists_batches_shows_problems_and_saves_the_report(qtbot, monkey
 
     # the kind filter
     page.kind_combo.setCurrentIndex(page.kind_combo.findData("dtks"))
+    qtbot.waitUntil(lambda: not page.reads.is_busy(), timeout=WAIT)  # the history is read in a job
     assert model.rowCount() == 1 and model.batch_at(0).id == dtks.batch_id
 
 

@@ -577,3 +577,60 @@ def test_reopen_an_earlier_decision_from_the_decided_list(qtbot, matched, operat
     assert again.decision is None and again.nik == before.nik
     assert "dibuka kembali" in view.feedback.text() and first not in shown_ids(view)
     assert first in queue_ids(matched)
+
+
+# --------------------------------------------------------------------------- decisions are written in jobs
+
+
+def test_decisions_run_in_jobs_bound_to_their_member(qtbot, matched, operator, make_view, monkeypatch):
+    """Enter shows the next item at once while the decision is written; the write acts on the
+    member the key was pressed on; two quick presses never decide the same member twice."""
+    import threading
+
+    from dtks_desktop.services.matching import decisions as match_decisions
+
+    view = make_view(matched, operator)
+    focus_queue(qtbot, view)
+    first, second = shown_ids(view)[:2]
+    gate = threading.Event()
+    calls: list[tuple[int, str, bool]] = []
+    real = match_decisions.decide
+
+    def slow_decide(db, actor, member_id, action, **kw):
+        calls.append((member_id, action, threading.current_thread() is threading.main_thread()))
+        gate.wait(WAIT / 1000)
+        return real(db, actor, member_id, action, **kw)
+
+    monkeypatch.setattr(match_decisions, "decide", slow_decide)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    # the next item is selected at once, the first is out of the list, its write still runs
+    assert current_id(view) == second and first not in shown_ids(view)
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)  # before the next comparison is here: nothing
+    qtbot.waitUntil(lambda: view.comparison.item is not None, timeout=WAIT)
+    gate.set()
+    assert view.wait_idle(WAIT)
+    assert [(m, a) for m, a, _main in calls] == [(first, "terima")]
+    assert not any(main for _m, _a, main in calls)  # never on the GUI thread
+    assert item(matched, first).decision == "diterima"
+    assert current_id(view) == second and item(matched, second).decision is None
+    assert "Diterima:" in view.feedback.text()
+
+
+def test_a_failed_decision_is_told_and_its_item_comes_back(qtbot, matched, operator, make_view, monkeypatch,
+                                                           _quiet_messages):
+    from dtks_desktop.services.core.users import UserError
+    from dtks_desktop.services.matching import decisions as match_decisions
+
+    view = make_view(matched, operator)
+    focus_queue(qtbot, view)
+    first = shown_ids(view)[0]
+
+    def refused(db, actor, member_id, action, **kw):
+        raise UserError("Data anggota ini baru saja diubah di komputer lain.")
+
+    monkeypatch.setattr(match_decisions, "decide", refused)
+    press(qtbot, view, Qt.Key.Key_T)
+    assert "Data anggota ini baru saja diubah di komputer lain." in _quiet_messages
+    assert item(matched, first).decision is None
+    assert first in shown_ids(view) and current_id(view) == first  # back, and selected
+    assert view.comparison.item is not None and view.comparison.item.member_id == first

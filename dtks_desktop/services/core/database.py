@@ -51,6 +51,14 @@ class Database:
         with self.sessions() as s:
             return fn(s, *args, **kwargs)
 
+    def write(self, fn: Callable[..., T], *args: Any, **kwargs: Any) -> T:
+        """``fn(session, *args, **kwargs)`` in a transaction of its own (commit, or rollback on error).
+
+        How the views' jobs write through a service that takes a session.
+        """
+        with self.transaction() as s:
+            return fn(s, *args, **kwargs)
+
     def read_interruptible(self, interrupt: QueryInterrupt, fn: Callable[..., T], *args: Any,
                            **kwargs: Any) -> T:
         """Like :meth:`read`, but another thread can stop the query with ``interrupt.cancel()``.

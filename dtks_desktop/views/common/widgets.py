@@ -359,27 +359,61 @@ def run_with_progress(
     return handle.result if handle.state == "done" else None
 
 
-def fill_desa_combo(db, kecamatan_combo, desa_combo) -> None:
+def fill_desa_combo(db, kecamatan_combo, desa_combo, on_filled: Callable[[], None] | None = None) -> None:
     """Refill a desa/kelurahan combo for the kecamatan chosen in ``kecamatan_combo``.
 
     Shared by every page with a Kecamatan + Desa/Kel filter pair. Item data is the region code;
-    the first item ("Semua desa/kelurahan") carries None. No signal fires while refilling.
+    the first item ("Semua desa/kelurahan") carries None and is there at once; the desa list is
+    read in a job (:func:`desa_reads` of the combo), a newer kecamatan superseding an older one.
+    No signal fires while refilling; ``on_filled`` runs once the list is in.
     """
     from dtks_desktop.services.core import browse
 
+    reads = desa_reads(desa_combo)
     kec = kecamatan_combo.currentData()
     desa_combo.blockSignals(True)
     try:
         desa_combo.clear()
         desa_combo.addItem("Semua desa/kelurahan", None)
-        if kec:
-            with db.sessions() as s:
-                for kode, nama in browse.desa_options(s, kec):
-                    desa_combo.addItem(nama, kode)
         desa_combo.setEnabled(bool(kec))
         desa_combo.setCurrentIndex(0)
     finally:
         desa_combo.blockSignals(False)
+    if not kec:
+        reads.supersede()
+        if on_filled is not None:
+            on_filled()
+        return
+
+    def filled(options) -> None:
+        if not shiboken6.isValid(desa_combo) or kecamatan_combo.currentData() != kec:
+            return
+        desa_combo.blockSignals(True)
+        try:
+            for kode, nama in options:
+                desa_combo.addItem(nama, kode)
+        finally:
+            desa_combo.blockSignals(False)
+        if on_filled is not None:
+            on_filled()
+
+    def failed(exc: BaseException) -> None:
+        if shiboken6.isValid(desa_combo):
+            message, _hint = user_message(exc)
+            desa_combo.setToolTip(f"Daftar desa/kelurahan tidak dapat dimuat: {message}")
+
+    reads.start(db.read, browse.desa_options, kec, on_done=filled, on_error=failed)
+
+
+def desa_reads(desa_combo):
+    """The :class:`~dtks_desktop.views.common.latest.LatestJob` that fills ``desa_combo``."""
+    from dtks_desktop.views.common.latest import LatestJob
+
+    reads = desa_combo.findChild(LatestJob, "desaReads")
+    if reads is None:
+        reads = LatestJob(desa_combo)
+        reads.setObjectName("desaReads")
+    return reads
 
 
 def fill_kecamatan_combo(combo, options) -> None:

@@ -70,6 +70,8 @@ from dtks_desktop.services.core.users import Actor
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.views.common.latest import LatestJob
+from dtks_desktop.views.common.widgets import desa_reads
 from dtks_desktop.domain.formatting import tanggal
 
 log = logging.getLogger(__name__)
@@ -135,22 +137,34 @@ def _load_page(db: Database, gen: int, f: BrowseFilter, sort: str, descending: b
     Never raises: the outcome, error included, goes back to the GUI thread as a value.
     """
     try:
-        fetched: dict[int, list[int]] = {}
-        with db.sessions() as s:
-            ids = page_ids
-            if ids is None:
-                first, n = _id_window(page)
-                window = browse.member_ids(s, f, sort, descending, first * PAGE_SIZE, n * PAGE_SIZE)
-                for i in range(n):
-                    chunk = window[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
-                    if chunk or i == 0:
-                        fetched[first + i] = chunk
-                ids = fetched.get(page, [])
-            rows = browse.member_rows(s, ids)
+        fetched, rows = db.read(_page_rows, f, sort, descending, page, page_ids)
         return gen, page, fetched, rows, None
     except Exception as exc:  # noqa: BLE001 - shown to the user by the model
         log.exception("Loading page %s of the Data view failed", page)
         return gen, page, {}, None, exc
+
+
+def _page_rows(s, f: BrowseFilter, sort: str, descending: bool, page: int, page_ids: list[int] | None) -> tuple:
+    """(ids fetched per page, the page's rows) in one session (through ``Database.read``)."""
+    fetched: dict[int, list[int]] = {}
+    ids = page_ids
+    if ids is None:
+        first, n = _id_window(page)
+        window = browse.member_ids(s, f, sort, descending, first * PAGE_SIZE, n * PAGE_SIZE)
+        for i in range(n):
+            chunk = window[i * PAGE_SIZE:(i + 1) * PAGE_SIZE]
+            if chunk or i == 0:
+                fetched[first + i] = chunk
+        ids = fetched.get(page, [])
+    return fetched, browse.member_rows(s, ids)
+
+
+def _page_info(s) -> tuple:
+    """Worker (through ``Database.read``): has members, office kabupaten, its kecamatan, mask policy."""
+    has_data = browse.has_members(s)
+    kab_kode = browse.office_kab_kode(s)
+    kecamatan = browse.kecamatan_options(s, kab_kode) if kab_kode else []
+    return has_data, kab_kode, kecamatan, settings_service.mask_policy(s)
 
 
 def _count(db: Database, gen: int, f: BrowseFilter, interrupt: QueryInterrupt) -> tuple:
@@ -905,6 +919,8 @@ class DataView(QWidget):
         layout.addWidget(self.stack)
 
         # --- behaviour
+        self._page_reads = LatestJob(self)  # refresh(): what the page shows besides the table
+        self._family_reads = LatestJob(self)  # the selected row's family
         self._debounce = QTimer(self)
         self._debounce.setSingleShot(True)
         self._debounce.setInterval(DEBOUNCE_MS)
@@ -930,12 +946,21 @@ class DataView(QWidget):
     # --- public
 
     def refresh(self) -> None:
-        """Reload everything from the database (after an import, demo data, a settings change)."""
-        with self.ctx.db.sessions() as s:
-            has_data = browse.has_members(s)
-            self.kab_kode = browse.office_kab_kode(s)
-            kecamatan = browse.kecamatan_options(s, self.kab_kode) if self.kab_kode else []
-            policy = settings_service.mask_policy(s)
+        """Reload everything from the database (after an import, demo data, a settings change).
+
+        What the page shows besides the table (empty or not, the kecamatan list, the mask policy) is
+        read in a job; a newer refresh supersedes an older one. The table reloads once it is in.
+        """
+        self._family_reads.supersede()
+        self._page_reads.start(self.ctx.db.read, _page_info, on_done=self._apply_page_info,
+                               on_error=self._page_info_failed)
+
+    def is_busy(self) -> bool:
+        """A read of the page (besides the table's own) has not answered yet."""
+        return self._page_reads.is_busy() or desa_reads(self.desa_combo).is_busy() or self._family_reads.is_busy()
+
+    def _apply_page_info(self, info: tuple) -> None:
+        has_data, self.kab_kode, kecamatan, policy = info
         self.model.set_mask_policy(policy)
         self.stack.setCurrentWidget(self.stack.widget(1) if has_data else self.empty_state)
         self._applying = True
@@ -951,6 +976,9 @@ class DataView(QWidget):
         else:
             self.model.refresh()
         self._update_count_label()
+
+    def _page_info_failed(self, exc: BaseException) -> None:
+        self._on_load_failed(user_message(exc)[0])
 
     def current_filter(self) -> BrowseFilter:
         text = self.search_edit.text().strip() or None
@@ -1013,6 +1041,7 @@ class DataView(QWidget):
 
     def _on_query_applied(self) -> None:
         self.message_label.hide()
+        self._family_reads.supersede()
         self.family_panel.clear()
         self._update_count_label()
 
@@ -1045,10 +1074,14 @@ class DataView(QWidget):
         if self.family_panel.detail is not None and self.family_panel.detail.household_id == row.household_id:
             self.family_panel.show_family(self.family_panel.detail, row.id)
             return
-        try:
-            with self.ctx.db.sessions() as s:
-                detail = browse.family_detail(s, row.household_id)
-        except browse.FamilyNotFound as exc:
-            self.family_panel.clear(exc.message)
-            return
-        self.family_panel.show_family(detail, row.id)
+        self.family_panel.clear("Memuat data keluarga…")
+        member_id = row.id
+
+        def shown(detail) -> None:
+            self.family_panel.show_family(detail, member_id)
+
+        def failed(exc: BaseException) -> None:
+            self.family_panel.clear(user_message(exc)[0])  # FamilyNotFound says so in Indonesian
+
+        self._family_reads.start(self.ctx.db.read, browse.family_detail, row.household_id,
+                                 on_done=shown, on_error=failed)

@@ -63,7 +63,8 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from dtks_desktop.domain.masking import MaskPolicy, mask_nik
+from dtks_desktop.domain.masking import MaskPolicy, is_identifier, mask_identifier
+from dtks_desktop.domain.permissions import sees_full_nik
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.importing import mapping as M
@@ -89,6 +90,7 @@ from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.domain.formatting import tanggal, tanggal_jam
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
+from dtks_desktop.views.common.latest import LatestJob
 from dtks_desktop.views.common.widgets import ask_yes_no, fmt_int, show_error, show_exception, show_message, start_job
 
 log = logging.getLogger(__name__)
@@ -133,8 +135,6 @@ ENCODING_LABELS = {
 }
 DELIMITER_LABELS = {";": "titik koma ( ; )", ",": "koma ( , )", "\t": "tab", "|": "garis tegak ( | )"}
 
-#: Fields whose values are NIK/No KK (masked for roles that may not see them in full).
-_ID_FIELDS = (M.NIK, M.NO_KK)
 
 
 def _row_height(widget: QWidget) -> int:
@@ -240,6 +240,17 @@ def _import_worker(db, actor, path: Path, rows_total: int, outcome: list, *, pro
     return result
 
 
+def _page_info(s) -> tuple:
+    """Worker (through ``Database.read``): the office's mask policy and the saved presets."""
+    return settings_service.mask_policy(s), list_presets(s)
+
+
+def _save_preset(s, actor, preset: Preset) -> dict[str, Preset]:
+    """Worker (through ``Database.write``): save ``preset``; the presets as they are now."""
+    save_preset(s, actor, preset)
+    return list_presets(s)
+
+
 def _problem_counts(s, batch_id: int) -> tuple[int, int]:
     return count_problems(s, batch_id), count_problems(s, batch_id, "error")
 
@@ -286,6 +297,11 @@ class PreviewTableModel(QAbstractTableModel):
         self._fields, self._sources, self._rows = [], [], []
         self.endResetModel()
 
+    def set_mask(self, mask: MaskPolicy | None) -> None:
+        self.beginResetModel()
+        self._mask = mask
+        self.endResetModel()
+
     @property
     def fields(self) -> list[str]:
         return list(self._fields)
@@ -317,8 +333,8 @@ class PreviewTableModel(QAbstractTableModel):
                 return str(row_no)
             f = self._fields[c - 1]
             text = _cell_text(values.get(f))
-            if f in _ID_FIELDS and self._mask is not None and text:
-                return mask_nik(text, self._mask)
+            if self._mask is not None and text and is_identifier(f):
+                return mask_identifier(text, self._mask)
             return text
         if role == Qt.ItemDataRole.TextAlignmentRole and c == 0:
             return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
@@ -354,6 +370,11 @@ class ProblemTableModel(PagedModel):
                          page_size=lambda: PROBLEM_PAGE, parent=parent)
         self._mask = mask
 
+    def set_mask(self, mask: MaskPolicy | None) -> None:
+        self._mask = mask
+        if self.rowCount():
+            self.dataChanged.emit(self.index(0, 0), self.index(self.rowCount() - 1, self.columnCount() - 1))
+
     def load(self, batch_id: int | None, severity: str | None = None) -> None:  # type: ignore[override]
         super().load(None if batch_id is None else (batch_id, severity))
 
@@ -383,8 +404,8 @@ class ProblemTableModel(PagedModel):
 
     def _value(self, p: ProblemRow) -> str:
         v = p.value or ""
-        if v and self._mask is not None and (p.code.startswith(("nik", "kk", "tanpa_nik"))):
-            return mask_nik(v, self._mask)
+        if v and self._mask is not None and is_identifier(None, p.code):
+            return mask_identifier(v, self._mask)
         return v
 
     def cell(self, p: ProblemRow, c: int, role: int) -> Any:
@@ -985,6 +1006,7 @@ class HistoryPage(QWidget):
     def __init__(self, ctx: AppContext, mask: MaskPolicy | None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.ctx = ctx
+        self.reads = LatestJob(self)  # the batch list; a newer reload supersedes an older one
         self.kind_combo = QComboBox()
         self.kind_combo.addItem("Semua jenis", None)
         for k, label in KINDS.items():
@@ -1039,15 +1061,13 @@ class HistoryPage(QWidget):
 
     def reload(self, select: int | None = None) -> None:
         """Read the batches again (a few hundred rows at most); keep or set the selection."""
+        self.reads.start(self.ctx.db.read, history, kind=self.kind_combo.currentData(),
+                         on_done=lambda rows: self._loaded(rows, select),
+                         on_error=lambda exc: show_exception(self, exc, "Riwayat impor tidak dapat dimuat"))
+
+    def _loaded(self, rows: list[BatchInfo], select: int | None) -> None:
         current = self.current_batch()
         keep = select if select is not None else (current.id if current else None)
-        try:
-            with self.ctx.db.sessions() as s:
-                rows = history(s, kind=self.kind_combo.currentData())
-        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-            log.exception("Loading the import history failed")
-            show_exception(self, exc, "Riwayat impor tidak dapat dimuat")
-            return
         self.model.set_batches(rows)
         self.count_label.setText(f"{fmt_int(len(rows))} impor" if rows else "Belum ada impor.")
         row = self.model.row_of(keep) if keep is not None else -1
@@ -1113,10 +1133,13 @@ class ImportView(QWidget):
         self._busy_preview = False
         self._busy_import = False
         self._wanted: tuple | None = None  # (kind, preset, choices) of the preview loading now
-        self._presets: dict[str, Preset] = {}
-        with ctx.db.sessions() as s:
-            self._mask = None if ctx.actor.may_see_full_nik else settings_service.mask_policy(s)
-        self._load_presets()
+        self._busy_preset = False
+        self._presets: dict[str, Preset] = dict(M.PRESETS)  # the saved ones come in a job
+        # Masked with the default policy until the office's is read (in a job, below).
+        self._mask: MaskPolicy | None = None if sees_full_nik(ctx.actor) else MaskPolicy()
+        self._page_reads = LatestJob(self)  # the office's mask policy and the saved presets
+        self._preset_reads = LatestJob(self)  # the saved presets again (a file is opened)
+        self.preset_handle = None
 
         # --- the import tab
         self.drop_zone = DropZone()
@@ -1150,7 +1173,23 @@ class ImportView(QWidget):
         layout.addWidget(self.tabs)
 
         self._update_import_button()
+        self._page_reads.start(ctx.db.read, _page_info, on_done=self._page_info_loaded,
+                               on_error=lambda exc: log.warning("Reading the import page's settings failed: %s", exc))
         self.history_page.reload()
+
+    def _page_info_loaded(self, info: tuple) -> None:
+        policy, presets = info
+        self._presets = presets
+        if self._mask is not None and policy != self._mask:
+            self._mask = policy
+            for model in (self.result_page.problems.model, self.history_page.problems.model, self.preview_model):
+                model.set_mask(policy)
+        if self.state is not None and not self._busy_preview:
+            self._show_state()
+
+    def reads_busy(self) -> bool:
+        """A read of the page (settings, presets, history) has not answered yet."""
+        return self._page_reads.is_busy() or self._preset_reads.is_busy() or self.history_page.reads.is_busy()
 
     # ------------------------------------------------------------------ building
     def _build_preview_page(self) -> None:
@@ -1282,8 +1321,15 @@ class ImportView(QWidget):
         self.periode_edit.textChanged.connect(lambda _t: self._update_import_button())
 
     def _load_presets(self) -> None:
-        with self.ctx.db.sessions() as s:
-            self._presets = list_presets(s)
+        """Read the saved presets again in a job (another PC of the office may have saved one)."""
+
+        def loaded(presets: dict[str, Preset]) -> None:
+            self._presets = presets
+            if self.state is not None and not self._busy_preview:
+                self._show_state()  # the preset combo offers them
+
+        self._preset_reads.start(self.ctx.db.read, list_presets, on_done=loaded,
+                                 on_error=lambda exc: log.warning("Loading the saved presets failed: %s", exc))
 
     # ------------------------------------------------------------------ choosing a file
     def choose_file(self) -> None:
@@ -1298,10 +1344,7 @@ class ImportView(QWidget):
         """Preview ``path``: the app guesses its kind and column preset (the clerk can change them)."""
         self.tabs.setCurrentIndex(0)
         self.path = Path(path)
-        try:
-            self._load_presets()  # another PC of the office may have saved one meanwhile
-        except Exception:  # noqa: BLE001 - the built-in presets still work
-            log.exception("Loading the saved presets failed")
+        self._load_presets()  # another PC of the office may have saved one meanwhile
         self._request_preview(None, None, {}, chosen_by_user=False)
 
     def dragEnterEvent(self, event) -> None:  # noqa: N802 - Qt API
@@ -1335,7 +1378,7 @@ class ImportView(QWidget):
     # ------------------------------------------------------------------ preview
     @property
     def busy(self) -> bool:
-        return self._busy_preview or self._busy_import
+        return self._busy_preview or self._busy_import or self._busy_preset
 
     def _request_preview(self, kind: str | None, preset: Preset | None, choices: dict[str, int | None], *,
                          chosen_by_user: bool) -> None:
@@ -1579,21 +1622,32 @@ class ImportView(QWidget):
             return
         columns = {f: st.match.headers[c] for f, c in st.match.columns.items() if c in st.match.headers}
         preset = st.preset.with_columns(columns, name=name, label=name)
-        try:
-            with self.ctx.db.transaction() as s:
-                save_preset(s, self.ctx.actor, preset)
-        except ValueError as exc:
-            show_error(self, str(exc), title="Preset tidak tersimpan")
-            return
-        except Exception as exc:  # noqa: BLE001 - shown, never a traceback
-            log.exception("Saving a preset failed")
-            show_exception(self, exc, "Preset tidak tersimpan")
-            return
-        self._load_presets()
-        st.preset = self._presets.get(name, preset)
-        self._show_state()
-        self.guess_label.setText(f"Susunan kolom disimpan sebagai “{name}”.")
-        self.guess_label.setStyleSheet(f"color: {GREEN};")
+        self._preset_reads.supersede()  # the save brings the list back itself
+        self._busy_preset = True
+        self._update_import_button()
+
+        def saved(presets: dict[str, Preset]) -> None:
+            self._busy_preset = False
+            self._presets = presets
+            if self.state is st:
+                st.preset = self._presets.get(name, preset)
+                self._show_state()
+                self.guess_label.setText(f"Susunan kolom disimpan sebagai “{name}”.")
+                self.guess_label.setStyleSheet(f"color: {GREEN};")
+            self._update_import_button()
+
+        def failed(exc: BaseException) -> None:
+            self._busy_preset = False
+            self._update_import_button()
+            if isinstance(exc, ValueError):
+                show_error(self, str(exc), title="Preset tidak tersimpan")
+            else:
+                log.error("Saving a preset failed: %r", exc)
+                show_exception(self, exc, "Preset tidak tersimpan")
+
+        self.preset_handle = start_job(self, Job(self.ctx.db.write, _save_preset, self.ctx.actor, preset,
+                                                 with_progress=False),
+                                       "Menyimpan susunan kolom", saved, on_error=failed, cancellable=False)
 
     # ------------------------------------------------------------------ import
     def start_import(self) -> None:
@@ -1658,7 +1712,7 @@ class ImportView(QWidget):
         models = (self.result_page.problems.model, self.history_page.problems.model)
         while time.monotonic() < deadline:
             QApplication.processEvents()
-            if not self.busy and not any(m.is_loading() for m in models):
+            if not self.busy and not self.reads_busy() and not any(m.is_loading() for m in models):
                 QApplication.processEvents()
                 return True
             time.sleep(0.005)

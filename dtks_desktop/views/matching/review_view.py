@@ -83,6 +83,7 @@ from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
 from dtks_desktop.domain.status import MATCH_STATUS_LABELS
+from dtks_desktop.domain.workflow.matching import DECISION_COLOURS, MATCH_STATUS_COLOURS, MATCH_STATUS_SHORT, Decision
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
@@ -97,6 +98,8 @@ from dtks_desktop.views.core.audit_view import local_time
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
+from dtks_desktop.views.common.latest import LatestJob
+from dtks_desktop.views.common.widgets import desa_reads
 from dtks_desktop.views.common.widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
 
 log = logging.getLogger(__name__)
@@ -108,23 +111,9 @@ PREVIEW_DEBOUNCE_MS = 150
 
 STATUS_ORDER = tuple(MATCH_STATUS_LABELS)  # one source: domain/status.py
 STATUS_LABELS: dict[str, str] = MATCH_STATUS_LABELS
-STATUS_COLORS: dict[str, str] = {
-    "padan": "#2e7d32",
-    "padan_catatan": "#558b2f",
-    "usulan_koreksi": "#e65100",
-    "nik_orang_lain": "#c62828",
-    "ganda": "#6a1b9a",
-    "tidak_padan": "#616161",
-}
+STATUS_COLORS: dict[str, str] = MATCH_STATUS_COLOURS  # one source: domain/workflow/matching.py
 #: Shorter labels for the queue's Status column (the full label is its tooltip).
-STATUS_SHORT: dict[str, str] = {
-    "padan": "Padan",
-    "padan_catatan": "Padan (catatan)",
-    "usulan_koreksi": "Koreksi NIK",
-    "nik_orang_lain": "NIK orang lain",
-    "ganda": "Ganda",
-    "tidak_padan": "Tidak padan",
-}
+STATUS_SHORT: dict[str, str] = MATCH_STATUS_SHORT
 #: What "Terima" and "Tolak" mean for an item of each status (shown under the buttons).
 STATUS_HELP: dict[str, str] = {
     "usulan_koreksi": "Terima: NIK anggota diganti dengan NIK usulan dari Dukcapil. "
@@ -141,14 +130,14 @@ STATUS_HELP: dict[str, str] = {
 }
 #: Statuses offered in the filter after "Semua yang perlu diperiksa".
 FILTER_STATUSES = ("usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan", "padan_catatan")
-AUTO_COLOR = "#1565c0"
+AUTO_COLOR = DECISION_COLOURS[Decision.OTOMATIS]
 AUTO_TOOLTIP = ("NIK yang hanya kehilangan digit terakhir karena spreadsheet (atau angka sisanya masih memuat "
                 "NIK Dukcapil) dan identitasnya cocok: dipulihkan mesin. Periksa sekilas; Tolak mengembalikan NIK "
                 "seperti di berkas.")
 AUTO_HELP = ("NIK ini dipulihkan otomatis oleh mesin: NIK di berkas rusak oleh spreadsheet dan orang di "
              "Dukcapil ini satu-satunya yang cocok. Terima: pemulihan benar (dikonfirmasi). Tolak: pemulihan "
              "salah, NIK dikembalikan seperti di berkas dan perlu diperiksa ke desa.")
-DECIDED_COLOR = "#455a64"
+DECIDED_COLOR = DECISION_COLOURS[Decision.DITERIMA]
 DECIDED_TOOLTIP = "Hasil yang sudah diterima atau ditolak petugas; tombol B membuka kembali satu keputusan."
 DECIDED_HELP = ("Sudah diputuskan petugas ({keputusan}). Buka kembali (B): keputusan ini dibatalkan, NIK yang "
                 "diubah karenanya dikembalikan, dan hasil ini kembali ke antrean untuk diputuskan lagi.")
@@ -1025,7 +1014,14 @@ class ReviewView(QWidget):
         self._await_page = False  # every loaded row was decided; select the first of the next page
         self._history: list[int] = []  # member ids decided here, for the selection after "Urungkan"
         self._detail_for: int | None = None  # member whose comparison is being read
-        self._refreshing = 0  # refresh() reads under way
+        self._overview_reads = LatestJob(self)  # refresh(): filters' options, last run, mask policy
+        #: Decisions, undos and reopenings, written one after another in jobs (FIFO): the clerk may
+        #: go on to the next item while a write runs, and "Urungkan" always follows the decisions
+        #: before it. Each entry: (fn, args, on_done, on_error).
+        self._writes: list[tuple] = []
+        self._write_job: Job | None = None
+        self._pending_members: set[int] = set()  # decided here, write not answered yet
+        self._reload_after_writes: int | None = None  # a failed write's member, shown again afterwards
         self._detail_jobs: list[Job] = []
         # Masked by the default policy until refresh() reads the office's (no row is shown before).
         self.masker = Masker(None if sees_full_nik(ctx.actor) else MaskPolicy())
@@ -1237,21 +1233,18 @@ class ReviewView(QWidget):
 
         Read in a job; the queue loads when it is here.
         """
-        self._refreshing += 1
-        job = Job(self.ctx.db.read, _overview, with_progress=False)
-        job.signals.finished.connect(self._refreshed)
-        job.signals.failed.connect(self._refresh_failed)
-        job.signals.cancelled.connect(lambda: shiboken6.isValid(self) and self._refresh_failed(None))
-        self._detail_jobs = [j for j in self._detail_jobs if not j.done.is_set()] + [job]
-        job_runner().start(job)
+        self._overview_reads.start(self.ctx.db.read, _overview, on_done=self._refreshed,
+                                   on_error=self._refresh_failed)
 
-    def _refresh_failed(self, exc: BaseException | None, _tb: str = "") -> None:
-        self._refreshing -= 1
-        if exc is not None:
-            self.comparison.clear(user_message(exc)[0])
+    @property
+    def _refreshing(self) -> int:
+        """1 while a refresh() read is under way (the newest one), else 0."""
+        return int(self._overview_reads.is_busy())
+
+    def _refresh_failed(self, exc: BaseException) -> None:
+        self.comparison.clear(user_message(exc)[0])
 
     def _refreshed(self, result: tuple) -> None:
-        self._refreshing -= 1
         self.kab_kode, kecamatan, run_info, policy = result
         if self.masker.policy is not None:
             self.masker.policy = policy
@@ -1305,7 +1298,10 @@ class ReviewView(QWidget):
                 time.sleep(0.002)
             return True
 
-        ok = settle(lambda: not self._refreshing)
+        ok = settle(lambda: not self._overview_reads.is_busy() and not desa_reads(self.desa_combo).is_busy())
+        ok = ok and self.model.wait_idle(max(1, int((deadline - time.monotonic()) * 1000)))
+        ok = ok and settle(lambda: self._write_job is None and not self._writes)
+        ok = ok and settle(lambda: not self._overview_reads.is_busy() and not desa_reads(self.desa_combo).is_busy())
         ok = ok and self.model.wait_idle(max(1, int((deadline - time.monotonic()) * 1000)))
         ok = ok and settle(lambda: self._detail_for is None and all(j.done.is_set() for j in self._detail_jobs))
         QApplication.processEvents()
@@ -1388,17 +1384,19 @@ class ReviewView(QWidget):
                       "keputusan terakhir dapat diurungkan dengan Ctrl+Z.", "info")
             return
         member_id = item.member_id
-        row = self.model.row_of(member_id)
-        try:
-            text = match_decisions.reopen(self.ctx.db, self.ctx.actor, member_id)
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk
+        if member_id in self._pending_members:
+            return  # a second press before the first was saved
+        # The next item is shown at once; the write runs in a job (see _write).
+        self._take_out(member_id)
+
+        def done(text: str) -> None:
+            self._say(text, "ok")
+            self._decided(member_id)
+
+        def failed(exc: BaseException) -> None:
             show_exception(self, exc, "Keputusan tidak dapat dibuka kembali")
-            self.reload_queue(select_row=max(row, 0))
-            return
-        self._say(text, "ok")
-        removed = self.model.remove_member(member_id)
-        self._select_row(removed if removed >= 0 else row)
-        self._decided(member_id)
+
+        self._write(member_id, match_decisions.reopen, (self.ctx.db, self.ctx.actor, member_id), done, failed)
 
     def accept_current(self) -> None:
         item = self.comparison.item
@@ -1431,17 +1429,70 @@ class ReviewView(QWidget):
                       "Anggota ini tidak punya kandidat dari Dukcapil.", "info")
 
     def _decide(self, member_id: int, action: str, **kwargs: Any) -> None:
-        row = self.model.row_of(member_id)
+        """Decide on ``member_id`` (bound now, whatever is shown when the write ends)."""
+        if member_id in self._pending_members:
+            return  # a second press before the first was saved
         item = self.comparison.item
-        try:
-            result = match_decisions.decide(self.ctx.db, self.ctx.actor, member_id, action, **kwargs)
-        except Exception as exc:  # noqa: BLE001 - shown to the clerk
+        nama = item.nama if item is not None and item.member_id == member_id else f"#{member_id}"
+        self._take_out(member_id)
+
+        def failed(exc: BaseException) -> None:
             log.info("Decision on member %s failed: %s", member_id, exc)
             show_exception(self, exc, "Keputusan tidak dapat disimpan")
-            self.reload_queue(select_row=max(row, 0))
+
+        self._write(member_id, match_decisions.decide, (self.ctx.db, self.ctx.actor, member_id, action),
+                    lambda result: self._decision_saved(member_id, nama, result), failed, **kwargs)
+
+    def _take_out(self, member_id: int) -> None:
+        """Take a decided item out of the list and show the next one while its write runs."""
+        self._pending_members.add(member_id)
+        row = self.model.row_of(member_id)
+        removed = self.model.remove_member(member_id)
+        self.comparison.item = None  # no key can act on the decided item any more
+        self._select_row(removed if removed >= 0 else max(row, 0))
+
+    def _write(self, member_id: int | None, fn: Callable[..., Any], args: tuple,
+               on_done: Callable[[Any], None], on_error: Callable[[BaseException], None], **kwargs: Any) -> None:
+        """Queue a write; writes run one at a time, in the order the clerk made them."""
+        self._writes.append((member_id, fn, args, kwargs, on_done, on_error))
+        self._next_write()
+
+    def _next_write(self) -> None:
+        if self._write_job is not None or not self._writes:
             return
+        member_id, fn, args, kwargs, on_done, on_error = self._writes.pop(0)
+        job = Job(fn, *args, with_progress=False, **kwargs)
+        alive = lambda: shiboken6.isValid(self)  # noqa: E731 - the page may be closed meanwhile
+
+        def ended() -> None:
+            self._write_job = None
+            self._pending_members.discard(member_id)  # type: ignore[arg-type]
+            self._next_write()
+            if self._write_job is None and self._reload_after_writes is not None:
+                # A write failed: its item goes back, once no other write can change the list.
+                target, self._reload_after_writes = self._reload_after_writes, None
+                self.reload_queue(select_member=target)
+
+        def finished(result: Any) -> None:
+            if alive():
+                ended()
+                on_done(result)
+
+        def failed(exc: BaseException, _tb: str = "") -> None:
+            if alive():
+                if member_id is not None:  # its item was taken out: it comes back
+                    self._reload_after_writes = member_id
+                ended()
+                on_error(exc)
+
+        job.signals.finished.connect(finished)
+        job.signals.failed.connect(failed)
+        job.signals.cancelled.connect(lambda: failed(Exception("Dibatalkan.")))
+        self._write_job = job
+        job_runner().start(job)
+
+    def _decision_saved(self, member_id: int, nama: str, result: Any) -> None:
         self._history.append(member_id)
-        nama = item.nama if item is not None else f"#{member_id}"
         if result.decision == "ditolak" and result.nik_before != result.nik_after:
             text = (f"Ditolak: {nama} — NIK dikembalikan {self.masker.nik(result.nik_before) or '(kosong)'} → "
                     f"{self.masker.nik(result.nik_after) or '(kosong, seperti di berkas)'}.")
@@ -1453,18 +1504,16 @@ class ReviewView(QWidget):
         else:
             text = f"Diterima: {nama}."
         self._say(text + " Ctrl+Z untuk mengurungkan.", "ok")
-        removed = self.model.remove_member(member_id)
-        self._select_row(removed if removed >= 0 else row)
         self._decided(member_id)
 
     def undo(self) -> None:
         if not self.may_decide:
             return
-        try:
-            text = match_decisions.undo_last(self.ctx.db, self.ctx.actor)
-        except Exception as exc:  # noqa: BLE001
-            show_exception(self, exc, "Tidak dapat diurungkan")
-            return
+        # After the decisions still being written (the writes run in order).
+        self._write(None, match_decisions.undo_last, (self.ctx.db, self.ctx.actor), self._undone,
+                    lambda exc: show_exception(self, exc, "Tidak dapat diurungkan"))
+
+    def _undone(self, text: str | None) -> None:
         if text is None:
             self._say("Tidak ada keputusan yang dapat diurungkan.", "info")
             return

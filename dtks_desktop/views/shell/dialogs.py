@@ -8,6 +8,7 @@ done by the dialog's own buttons, and the outcome is kept in attributes
 from __future__ import annotations
 
 import html
+import logging
 import importlib.metadata
 from pathlib import Path
 from urllib.parse import quote, unquote, urlsplit
@@ -40,9 +41,12 @@ from dtks_desktop.services.core import database as database_service
 from dtks_desktop.services.core.users import MIN_PASSWORD, UserError
 from dtks_desktop.views.common.kabupaten_picker import KabupatenPicker
 from dtks_desktop.views.common.widgets import ErrorLabel, start_job, user_message
+from dtks_desktop.views.common.latest import LatestJob
 
 APP_TITLE = "DTKS Desktop"
 SQLITE_FILTER = "Basis data DTKS (*.sqlite *.sqlite3 *.db);;Semua berkas (*)"
+
+log = logging.getLogger(__name__)
 
 
 def _title_label(text: str) -> QLabel:
@@ -129,14 +133,12 @@ class FirstAdminDialog(QDialog):
             "(termasuk kabupaten/kota)."
         )
         self.kab = KabupatenPicker()
-        try:
-            from dtks_desktop.services.core.app_info import kabupaten_choices
-            from dtks_desktop.services.core.settings import office_kab
-
-            with db.sessions() as s:
-                self.kab.set_choices(kabupaten_choices(s), office_kab(s))
-        except Exception:  # noqa: BLE001 - the dialog still opens; saving reports the problem
-            pass
+        # The kabupaten/kota list is read in a job; "Buat administrator" pressed before it is
+        # here is carried out once it is.
+        self._submit_when_ready = False
+        self.reads = LatestJob(self)
+        self.reads.start(db.read, _kabupaten_info, on_done=self._choices_loaded,
+                         on_error=self._choices_failed)
         self.username = QLineEdit("admin")
         self.username.setMaxLength(60)
         self.full_name = QLineEdit()
@@ -172,7 +174,27 @@ class FirstAdminDialog(QDialog):
         layout.addWidget(self.error)
         layout.addWidget(_footnote(f"Basis data: {db.description}"))
         layout.addWidget(self.buttons)
-        (self.full_name if self.kab.selected_or_none() else self.kab).setFocus()
+        self.kab.setFocus()
+
+    def _choices_loaded(self, info: tuple) -> None:
+        choices, current = info
+        typed = self.kab.lineEdit().text() if self.kab.lineEdit() is not None else ""
+        had_focus = self.kab.hasFocus() or (self.kab.lineEdit() is not None and self.kab.lineEdit().hasFocus())
+        self.kab.set_choices(choices, current)
+        if typed and not current and self.kab.lineEdit() is not None:
+            self.kab.lineEdit().setText(typed)  # typed while the list was loading
+        if had_focus and self.kab.selected_or_none():
+            self.full_name.setFocus()
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            self.submit()
+
+    def _choices_failed(self, exc: BaseException) -> None:
+        # The dialog stays usable (a code can still be typed); saving reports a real problem.
+        log.warning("Reading the kabupaten/kota list failed: %s", exc)
+        if self._submit_when_ready:
+            self._submit_when_ready = False
+            self.submit()
 
     def validate(self) -> str | None:
         """The first problem with the form, in Indonesian, or None."""
@@ -196,6 +218,9 @@ class FirstAdminDialog(QDialog):
         return None
 
     def submit(self) -> None:
+        if self.reads.is_busy():
+            self._submit_when_ready = True
+            return
         problem = self.validate()
         if problem:
             self.error.show_error(problem)
@@ -218,6 +243,14 @@ class FirstAdminDialog(QDialog):
         self.create_button.setEnabled(True)
         message, hint = user_message(exc)
         self.error.show_error(f"{message} {hint}".strip())
+
+
+def _kabupaten_info(s) -> tuple:
+    """Worker (through ``Database.read``): the kabupaten/kota choices and the office's, if set."""
+    from dtks_desktop.services.core.app_info import kabupaten_choices
+    from dtks_desktop.services.core.settings import office_kab
+
+    return kabupaten_choices(s), office_kab(s)
 
 
 def _create_first_admin(db, username: str, password: str, full_name: str | None, kab: str | None = None):
