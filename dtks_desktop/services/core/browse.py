@@ -272,7 +272,7 @@ class TextQuery:
 
 
 #: How a decided matching result reads (a clerk's decision or the machine's restoration).
-DECISION_SUFFIX = {Decision.DITERIMA: "diterima", Decision.DITOLAK: "ditolak",
+DECISION_SUFFIX = {Decision.DITERIMA: Decision.DITERIMA.value, Decision.DITOLAK: Decision.DITOLAK.value,
                    Decision.OTOMATIS: "dipulihkan otomatis"}
 
 

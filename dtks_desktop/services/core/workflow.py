@@ -20,6 +20,7 @@ from dtks_desktop.domain.workflow import Machine, Transition, TransitionError
 from dtks_desktop.domain.workflow.registry import MACHINES
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.users import Actor
+from dtks_desktop.services.core.common import DataKind, changes
 
 
 class NotFound(LookupError):
@@ -61,6 +62,7 @@ def apply(session: Session, actor: Actor, machine: Machine, obj: Any, to_state: 
     return Applied(t, ev)
 
 
+@changes(DataKind.REGISTRY)
 def change_status(session: Session, actor: Actor, kind: str, entity_id: int, to_status: str, reason: str) -> None:
     """Move a member (``kind="member"``) or household to ``to_status``. Raises TransitionError."""
     if kind not in MACHINES:

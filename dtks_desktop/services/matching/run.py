@@ -28,7 +28,7 @@ from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
 from dtks_desktop.domain.workflow.matching import AGREEING_STATUSES, Decision, MatchStatus
 from dtks_desktop.services.core import audit, locks
-from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp
@@ -61,9 +61,12 @@ class MatchSummary:
     seconds: float
     notes: list[str] = field(default_factory=list)
     restored_auto: int = 0  # spreadsheet-damaged NIKs the machine restored itself in this run
+    #: What the run changed: the results; the registry when NIKs were restored; the programme links
+    #: when they were rebuilt.
+    changes: frozenset[DataKind] = frozenset({DataKind.MATCHING})
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "changes": sorted(self.changes)}
 
     def summary_text(self) -> str:
         parts = [f"{E.STATUS_LABELS[s]}: {angka(self.counts.get(s, 0))}" for s in E.STATUSES]
@@ -361,7 +364,10 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     return MatchSummary(run_id=run_id, dukcapil_batch_id=batch_id, counts=counts, members_total=n_seen,
                         members_matched=members.n, skipped_unchanged=n_unchanged, skipped_decided=n_decided,
                         ganda_updated=len(ganda_updates), civil_persons=n_civil,
-                        seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto)
+                        seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto,
+                        changes=frozenset({DataKind.MATCHING}
+                                          | ({DataKind.REGISTRY} if n_auto else set())
+                                          | ({DataKind.PROGRAMMES} if links is not None else set())))
 
 
 RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", "reasons", "candidates",

@@ -82,7 +82,7 @@ from PySide6.QtWidgets import (
 from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
-from dtks_desktop.domain.status import MATCH_STATUS_LABELS
+from dtks_desktop.domain.workflow.matching import MATCH_STATUS_LABELS
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
@@ -277,10 +277,6 @@ def _overview(s) -> tuple:
     return kab_kode, kecamatan, run_info, settings_service.mask_policy(s)
 
 
-#: A decision changes the result and may change the member's NIK (a registry change);
-#: a matching run may restore NIKs and rebuild programme links.
-DECISION_CHANGES = {events.MATCHING, events.REGISTRY}
-MATCH_RUN_CHANGES = {events.MATCHING, events.REGISTRY, events.PROGRAMMES}
 
 
 # --------------------------------------------------------------------------- the queue model
@@ -1330,7 +1326,7 @@ class ReviewView(QWidget):
                   + (f"\n{angka(summary.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
                      f"(filter Status: \"{match_common.AUTO_LABEL}\")." if summary.restored_auto else "")
                   + ("\n" + "\n".join(summary.notes) if summary.notes else ""), "ok")
-        self.ctx.events.changed(MATCH_RUN_CHANGES, source=self)
+        self.ctx.events.changed(summary.changes, source=self)
         self.matchingFinished.emit()
 
     def _run_failed(self, exc: BaseException) -> None:
@@ -1367,12 +1363,12 @@ class ReviewView(QWidget):
         self._say(f"{angka(count)} hasil diterima sekaligus. \"Urungkan (Ctrl+Z)\" membatalkan seluruhnya.", "ok")
         self.reload_queue(select_row=0)
         self.bulkAccepted.emit(count)
-        self._decided(0)
+        self._decided(0, match_decisions.bulk_accept.changes)
 
     # ------------------------------------------------------------------ decisions
-    def _decided(self, member_id: int) -> None:
-        """A decision (or its undo) was saved: say so to the other pages, then to listeners."""
-        self.ctx.events.changed(DECISION_CHANGES, source=self)
+    def _decided(self, member_id: int, changes: frozenset[str]) -> None:
+        """A decision (or its undo) was saved: tell the other pages what it changed, then the listeners."""
+        self.ctx.events.changed(changes, source=self)
         self.decided.emit(member_id)
 
     def in_decided_list(self) -> bool:
@@ -1398,7 +1394,7 @@ class ReviewView(QWidget):
         self._say(text, "ok")
         removed = self.model.remove_member(member_id)
         self._select_row(removed if removed >= 0 else row)
-        self._decided(member_id)
+        self._decided(member_id, match_decisions.reopen.changes)
 
     def accept_current(self) -> None:
         item = self.comparison.item
@@ -1455,7 +1451,7 @@ class ReviewView(QWidget):
         self._say(text + " Ctrl+Z untuk mengurungkan.", "ok")
         removed = self.model.remove_member(member_id)
         self._select_row(removed if removed >= 0 else row)
-        self._decided(member_id)
+        self._decided(member_id, result.changes)
 
     def undo(self) -> None:
         if not self.may_decide:
@@ -1473,7 +1469,7 @@ class ReviewView(QWidget):
         row = self.table.currentIndex().row()
         self.reload_queue(select_member=member_id) if member_id is not None else \
             self.reload_queue(select_row=max(row, 0))
-        self._decided(member_id or 0)
+        self._decided(member_id or 0, match_decisions.undo_last.changes)
 
     # ------------------------------------------------------------------ navigation
     def select_next(self) -> None:
