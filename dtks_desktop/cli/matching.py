@@ -6,6 +6,7 @@ import sys
 from pathlib import Path
 
 from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.workflow.matching import MatchStatus
 
 from dtks_desktop.cli.common import (EXIT_AUTH, EXIT_OK, EXIT_USAGE, CliError, ProgressPrinter, emit,
                                      login_user, open_db)
@@ -234,8 +235,7 @@ def register(sub, common) -> None:
     x.add_argument("out", metavar="BERKAS.csv")
     x.set_defaults(func=cmd_match_export)
     x = msub.add_parser("accept", help="terima sekaligus hasil dengan status dan skor minimal", parents=[common])
-    x.add_argument("--status", required=True, choices=["padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain",
-                                                       "ganda", "tidak_padan"])
+    x.add_argument("--status", required=True, choices=[str(s) for s in MatchStatus])
     x.add_argument("--min-score", type=float, required=True, metavar="SKOR")
     x.add_argument("--dry-run", action="store_true", help="hanya hitung, jangan ubah apa pun")
     x.set_defaults(func=cmd_match_accept)

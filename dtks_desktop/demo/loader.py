@@ -21,7 +21,7 @@ from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import kabupaten_display, parse_kabupaten_code
 from dtks_desktop.services.core import audit, settings
 from dtks_desktop.demo import generator as demo
-from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, changes, check_cancel
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.importing.run import run_import
@@ -51,6 +51,7 @@ class DemoLoadResult:
                 "sengaja rusak dan ditolak; lihat halaman Impor Data untuk laporannya.")
 
 
+@changes(DataKind.REGISTRY, DataKind.DUKCAPIL, DataKind.PROGRAMMES, DataKind.MATCHING, DataKind.SETTINGS)
 def load_demo(
     db: Database,
     actor: Actor,

@@ -30,6 +30,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Member, MatchResult
+from dtks_desktop.domain.workflow.matching import AGREEING_STATUSES, PROPOSING_STATUSES, MatchStatus
 from dtks_desktop.services.matching import common as match_common
 from dtks_desktop.services.matching import run as match_run
 
@@ -63,7 +64,7 @@ class Quality:
 
     def queue_after_bulk(self, min_score: float = 15) -> float:
         """Queue share once ``usulan_koreksi`` with score >= min_score were bulk-accepted."""
-        taken = sum(1 for p in self.proposals if p[0] == "usulan_koreksi" and p[1] >= min_score)
+        taken = sum(1 for p in self.proposals if p[0] == MatchStatus.USULAN_KOREKSI and p[1] >= min_score)
         return (self.queue - taken) / self.members if self.members else 0.0
 
     def line(self) -> str:
@@ -95,11 +96,11 @@ def evaluate(session: Session, ground_truth: str | Path) -> Quality:
         in_civil = t["in_dukcapil"] == "1"
         if decision is None and status in match_common.REVIEW_STATUSES:
             q.queue += 1
-        if status in ("usulan_koreksi", "nik_orang_lain") and nik_matched and decision is None:
+        if status in PROPOSING_STATUSES and nik_matched and decision is None:
             q.proposals.append((status, score, nik_matched == true_nik, priority == 0))
         if decision == match_common.AUTO:
             q.restored += 1
-        if status in ("padan", "padan_catatan") or decision == match_common.AUTO:
+        if status in AGREEING_STATUSES or decision == match_common.AUTO:
             q.auto_accepted += 1
             if nik_matched == true_nik and true_nik:
                 q.auto_right += 1
@@ -121,7 +122,7 @@ def proposal_line(q: Quality, thresholds=(10, 15, 20, 25)) -> str:
     """Precision of the proposals a bulk accept would take, per minimum score."""
     parts = []
     for t in thresholds:
-        sel = [p for p in q.proposals if p[0] == "usulan_koreksi" and p[1] >= t]
+        sel = [p for p in q.proposals if p[0] == MatchStatus.USULAN_KOREKSI and p[1] >= t]
         right = sum(1 for p in sel if p[2])
         parts.append(f">={t}: {right}/{len(sel)}")
     wrong = [round(p[1], 1) for p in q.proposals if not p[2]]

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import func, select
 
 from dtks_desktop.domain.permissions import PermissionDenied
+from dtks_desktop.domain.workflow import TransitionError
 from dtks_desktop.db.models import AuditEvent, IdentityHistory, MatchResult, MatchRun, Member
 from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.matching import common as match_common
@@ -224,7 +225,7 @@ def test_decide_accept_correction_undo(loaded, admin):
         assert "member.update" in actions and "match.decide" in actions
         assert s.execute(select(MatchResult.decision).where(MatchResult.member_id == 5)).scalar_one() == "diterima"
         assert match_review.count_queue(s) == 4
-    with pytest.raises(match_common.MatchingError, match="sudah diputuskan"):
+    with pytest.raises(TransitionError, match="sudah diputuskan"):
         match_decisions.decide(loaded, admin, 5, "tolak")
     with loaded.transaction() as s:
         text = match_decisions.undo_last(s, admin)
@@ -347,7 +348,7 @@ def test_reopen_an_earlier_decision_not_only_the_last(loaded, admin, operator):
     with loaded.sessions() as s:
         assert s.get(Member, 5).nik == "3310015003100000"
         assert match_review.count_queue(s, status=match_common.DECIDED_FILTER) == 0
-    with pytest.raises(match_common.MatchingError, match="Hanya keputusan petugas"):
+    with pytest.raises(TransitionError, match="Hanya keputusan petugas"):
         match_decisions.reopen(loaded, admin, 5)
 
 

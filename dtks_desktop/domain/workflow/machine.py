@@ -50,6 +50,8 @@ class Machine(Generic[S]):
     labels: Mapping[S | None, str]
     transitions: Mapping[tuple[S | None, S | None], Rule]
     colours: Mapping[S | None, str] = field(default_factory=dict)  # "#rrggbb" for views; no Qt here
+    #: What to do instead, added to the refusal of a path from this state (Indonesian).
+    hints: Mapping[S | None, str] = field(default_factory=dict)
 
     def state(self, value: str | None) -> S | None:
         if value is None:
@@ -73,11 +75,13 @@ class Machine(Generic[S]):
               reason: str | None = None) -> Transition:
         """Raise :class:`TransitionError` unless ``role`` may move ``from_status`` to ``to_status``."""
         f, t = self.state(from_status), self.state(to_status)
+        hint = f" {self.hints[f]}" if f in self.hints else ""
         if f == t:
-            raise TransitionError(f"Status sudah {self.labels[f]}.")
+            raise TransitionError(f"Status sudah {self.labels[f]}.{hint}")
         rule = self.transitions.get((f, t))
         if rule is None:
-            raise TransitionError(f"Perubahan status dari {self.labels[f]} ke {self.labels[t]} tidak diperbolehkan.")
+            raise TransitionError(
+                f"Perubahan status dari {self.labels[f]} ke {self.labels[t]} tidak diperbolehkan.{hint}")
         if role not in rule.roles:
             names = ", ".join(ROLE_LABELS[r] for r in Role if r in rule.roles)
             raise TransitionError(

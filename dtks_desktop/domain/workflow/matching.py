@@ -4,7 +4,9 @@ A result has a machine-made **status** (how the member's NIK and identity compar
 registry) and a **decision**: none yet (waiting in the review queue), ``otomatis`` (the machine
 restored a NIK damaged by a spreadsheet), ``diterima`` or ``ditolak`` (a clerk decided). The
 decision follows :data:`DECISION`: accept/reject an open result or a restoration, undo or reopen
-a decided one. Labels and colours for the views come from here.
+a decided one (back to the queue, or back to the restoration it confirmed or rejected). Only a
+run writes ``otomatis`` on an open result (the machine's own decision, not a clerk's).
+Labels and colours for the views come from here.
 """
 
 from __future__ import annotations
@@ -51,10 +53,19 @@ MATCH_STATUS_COLOURS: dict[MatchStatus, str] = {
     MatchStatus.TIDAK_PADAN: "#616161",
 }
 
-#: Statuses whose result links the member to a civil-registry person.
-LINKING_STATUSES = frozenset({MatchStatus.PADAN, MatchStatus.PADAN_CATATAN})
+#: Every status in the engine's order (its integer codes index this tuple).
+MATCH_STATUSES: tuple[MatchStatus, ...] = tuple(MatchStatus)
+#: Statuses the machine accepts itself: the member's NIK is the civil-registry person's.
+AGREEING_STATUSES = frozenset({MatchStatus.PADAN, MatchStatus.PADAN_CATATAN})
 #: Statuses that propose a NIK different from the member's.
 PROPOSING_STATUSES = frozenset({MatchStatus.USULAN_KOREKSI, MatchStatus.NIK_ORANG_LAIN})
+#: Statuses whose ``nik_matched`` points at a civil-registry person (a second member pointing at the
+#: same person is ``ganda``).
+LINKING_STATUSES = AGREEING_STATUSES | PROPOSING_STATUSES
+#: Statuses in the review queue by default (padan and padan_catatan are accepted by the machine), in queue order.
+REVIEW_STATUSES = (MatchStatus.USULAN_KOREKSI, MatchStatus.NIK_ORANG_LAIN, MatchStatus.GANDA, MatchStatus.TIDAK_PADAN)
+#: Status of a NIK the machine restored (found once the spreadsheet damage is undone).
+RESTORED_STATUS = MatchStatus.PADAN_CATATAN
 
 
 class Decision(StrEnum):
@@ -80,6 +91,14 @@ DECISION_COLOURS: dict[Decision | None, str] = {
 #: Decisions that accept the machine's link or proposal.
 ACCEPTING = frozenset({Decision.DITERIMA, Decision.OTOMATIS})
 
+#: Why a path from a state is refused, and what to do instead.
+DECISION_HINTS: dict[Decision | None, str] = {
+    OPEN: "Hanya keputusan petugas (diterima/ditolak) yang dapat dibuka kembali.",
+    Decision.OTOMATIS: "NIK yang dipulihkan otomatis ditolak dengan tombol Tolak.",
+    Decision.DITERIMA: "Hasil ini sudah diputuskan; batalkan keputusan itu dulu bila ingin mengubahnya.",
+    Decision.DITOLAK: "Hasil ini sudah diputuskan; batalkan keputusan itu dulu bila ingin mengubahnya.",
+}
+
 #: A decision needs no typed reason (the result and its explanation say why); every change is audited.
 DECISION: Machine[Decision] = Machine(
     "match_decision", Decision, DECISION_LABELS, {
@@ -89,4 +108,7 @@ DECISION: Machine[Decision] = Machine(
         (Decision.OTOMATIS, Decision.DITOLAK): Rule(CLERKS, reason_required=False),  # the restoration was wrong
         (Decision.DITERIMA, OPEN): Rule(CLERKS, reason_required=False),  # undo / reopen
         (Decision.DITOLAK, OPEN): Rule(CLERKS, reason_required=False),
-    }, DECISION_COLOURS)
+        # undo / reopen a clerk's verdict on a restoration: it is the machine's restoration again
+        (Decision.DITERIMA, Decision.OTOMATIS): Rule(CLERKS, reason_required=False),
+        (Decision.DITOLAK, Decision.OTOMATIS): Rule(CLERKS, reason_required=False),
+    }, DECISION_COLOURS, DECISION_HINTS)

@@ -55,15 +55,19 @@ from dtks_desktop.domain.nik import (
     NIK_URUT_NOL,
     NIK_WILAYAH_TIDAK_DIKENAL,
 )
-from dtks_desktop.domain.status import (
+from dtks_desktop.domain.workflow.matching import (
+    AGREEING_STATUSES,
     MATCH_STATUS_LABELS,
+    PROPOSING_STATUSES,
+    Decision,
+)
+from dtks_desktop.domain.workflow.registry import (
     HOUSEHOLD_STATUS_LABELS,
     MEMBER_STATUS_LABELS,
     HouseholdStatus,
     MemberStatus,
 )
 from dtks_desktop.services.core import settings as settings_service
-from dtks_desktop.services.matching.common import AUTO
 from dtks_desktop.services.matching.export import reason_lines
 from dtks_desktop.services.matching.programmes import VIA_LABELS, ProgrammeOf, family_programmes, programmes_of_members
 
@@ -268,7 +272,8 @@ class TextQuery:
 
 
 #: How a decided matching result reads (a clerk's decision or the machine's restoration).
-DECISION_SUFFIX = {"diterima": "diterima", "ditolak": "ditolak", AUTO: "dipulihkan otomatis"}
+DECISION_SUFFIX = {Decision.DITERIMA: Decision.DITERIMA.value, Decision.DITOLAK: Decision.DITOLAK.value,
+                   Decision.OTOMATIS: "dipulihkan otomatis"}
 
 
 def match_status_label(status: str | None, decision: str | None = None) -> str:
@@ -281,11 +286,11 @@ def match_status_label(status: str | None, decision: str | None = None) -> str:
     if not status:
         return "Belum dipadankan"
     label = MATCH_STATUS_LABELS.get(status, status)
-    if decision == AUTO:
+    if decision == Decision.OTOMATIS:
         return "NIK dipulihkan otomatis"
-    if not decision or status in ("padan", "padan_catatan"):
+    if not decision or status in AGREEING_STATUSES:
         return label
-    if decision == "diterima" and status in ("usulan_koreksi", "nik_orang_lain"):
+    if decision == Decision.DITERIMA and status in PROPOSING_STATUSES:
         return "NIK dikoreksi"
     return f"{label} ({DECISION_SUFFIX.get(decision, decision)})"
 

@@ -1,8 +1,9 @@
-"""Contracts shared by every service: progress reporting and cancellation."""
+"""Contracts shared by every service: progress reporting, cancellation, and what a change touched."""
 
 from __future__ import annotations
 
-from typing import Callable, Protocol
+from enum import StrEnum
+from typing import Callable, Protocol, TypeVar
 
 
 class Progress(Protocol):
@@ -31,3 +32,30 @@ def never_cancel() -> bool:
 def check_cancel(cancel: CancelFlag | None) -> None:
     if cancel is not None and cancel():
         raise Cancelled()
+
+
+class DataKind(StrEnum):
+    """Kinds of data a mutating service changes; the views refresh the pages that show them.
+
+    A service's result says what it changed (``result.changes``, a frozenset of these), or, for a
+    function returning a plain value, the function itself does (``fn.changes``, see :func:`changes`).
+    """
+
+    REGISTRY = "registry"  # families and members (SIKS-NG import, member edits, NIK corrections)
+    DUKCAPIL = "dukcapil"  # the civil-registry snapshot
+    MATCHING = "matching"  # match runs, results and decisions
+    PROGRAMMES = "programmes"  # programme lists and their links
+    USERS = "users"
+    SETTINGS = "settings"  # office settings (kabupaten, name, masking, matching thresholds)
+    AUDIT = "audit"  # every change writes the audit log
+
+
+F = TypeVar("F", bound=Callable)
+
+
+def changes(*kinds: DataKind) -> Callable[[F], F]:
+    """Mark a mutating service function with the kinds of data it changes (``fn.changes``)."""
+    def mark(fn: F) -> F:
+        fn.changes = frozenset(kinds)
+        return fn
+    return mark

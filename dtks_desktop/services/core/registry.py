@@ -19,7 +19,7 @@ from dtks_desktop.db.bulk import bulk_insert, next_ids
 from dtks_desktop.db.models import Household, Member
 from dtks_desktop.domain.names import search_key
 from dtks_desktop.services.core import audit
-from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, changes, check_cancel
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.users import Actor
 
@@ -212,6 +212,7 @@ def _apply_edit(session: Session, actor: Actor, obj, kind: str, label, editable:
     return diff
 
 
+@changes(DataKind.REGISTRY)
 def update_member(session: Session, actor: Actor, member_id: int, changes: dict, reason: str | None = None) -> dict:
     """Change fields of one member; returns {field: (old, new)} and writes one audit event."""
     require(session, actor, Capability.REGISTRY_EDIT, detail=f"anggota #{member_id}")

@@ -12,6 +12,7 @@ from dtks_desktop.domain.regions import default_region_codes, kabupaten_display,
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.permissions import Capability, PermissionDenied, require
 from dtks_desktop.services.core.users import Actor
+from dtks_desktop.services.core.common import DataKind, changes
 
 KAB_KODE = "office.kab_kode"
 OFFICE_NAME = "office.name"
@@ -39,6 +40,7 @@ def get(session: Session, key: str, default: str | None = None) -> str | None:
     return value
 
 
+@changes(DataKind.SETTINGS)
 def put(session: Session, actor: Actor | None, key: str, value: str | None, *, reason: str | None = None,
         capability: Capability | None = Capability.SETTINGS_CHANGE) -> None:
     """Store one setting (audited). ``actor`` must hold ``capability``: office settings by default;
@@ -119,6 +121,7 @@ def kab_data_counts(session: Session, kode: str) -> dict[str, int]:
     }
 
 
+@changes(DataKind.SETTINGS)
 def set_office_kab(session: Session, actor: Actor | None, text: str | None, *, confirmed: bool = False,
                    reason: str | None = None) -> bool:
     """Set the office's kabupaten/kota (audited). Returns False when it already had that value.

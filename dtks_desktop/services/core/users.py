@@ -25,6 +25,7 @@ from dtks_desktop.domain.formatting import jam
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
 from dtks_desktop.domain.status import ROLE_LABELS, Role
 from dtks_desktop.services.core.permissions import require
+from dtks_desktop.services.core.common import DataKind, changes
 
 _hasher = PasswordHasher()
 
@@ -174,6 +175,7 @@ def has_users(session: Session) -> bool:
     return session.execute(select(func.count()).select_from(User)).scalar_one() > 0
 
 
+@changes(DataKind.USERS)
 def create_user(
     session: Session,
     username: str,
@@ -288,6 +290,7 @@ def _forget_old_failures(session: Session, now: datetime) -> None:
     ))
 
 
+@changes(DataKind.USERS)
 def unlock_user(session: Session, actor: Actor, username: str) -> bool:
     """Clear a user's failed logins and lock (``users.manage``). Returns False when there was nothing to clear."""
     from dtks_desktop.services.core import audit
@@ -314,6 +317,7 @@ def unlock_user(session: Session, actor: Actor, username: str) -> bool:
 _DUMMY = _hasher.hash("dtks-desktop-dummy-password")
 
 
+@changes(DataKind.USERS)
 def change_password(session: Session, actor: Actor, username: str, new_password: str, *, old_password: str | None = None) -> None:
     """Set a password: one's own (with the old one), or anyone's with ``users.manage``."""
     from dtks_desktop.services.core import audit
@@ -335,6 +339,7 @@ def change_password(session: Session, actor: Actor, username: str, new_password:
         unlock_user(session, actor, user.username)  # a reset password is of no use behind a lock
 
 
+@changes(DataKind.USERS)
 def set_role(session: Session, actor: Actor, username: str, role: Role | str) -> None:
     from dtks_desktop.services.core import audit
 
@@ -349,6 +354,7 @@ def set_role(session: Session, actor: Actor, username: str, role: Role | str) ->
                  summary=f"Peran {user.username}: {old} → {role.value}", old={"role": old}, new={"role": role.value})
 
 
+@changes(DataKind.USERS)
 def set_active(session: Session, actor: Actor, username: str, active: bool) -> None:
     from dtks_desktop.services.core import audit
 

@@ -33,7 +33,7 @@ from dtks_desktop.domain.names import search_key
 from dtks_desktop.domain.regions import default_region_codes, kabupaten_display, parse_kabupaten_code, region_level, repair_code
 from dtks_desktop.services.core import audit, locks, settings
 from dtks_desktop.services.matching import programmes
-from dtks_desktop.services.core.common import CancelFlag, Cancelled, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, Cancelled, DataKind, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.regions import RegionResolver
@@ -72,9 +72,12 @@ class ImportResult:
     seconds: float
     notes: list[str] = field(default_factory=list)
     kab_kode: str | None = None  # the office's kabupaten/kota the file was checked against
+    #: What the import changed: its kind's data (registry, dukcapil or programmes), the programme
+    #: links when they were rebuilt, the settings when the first import fixed the office's kabupaten.
+    changes: frozenset[DataKind] = frozenset()
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "changes": sorted(self.changes)}
 
     def summary_text(self) -> str:
         parts = [f"{angka(self.rows_read)} baris dibaca", f"{angka(self.imported)} baru"]
@@ -295,6 +298,8 @@ PROBLEM_COLUMNS = ("batch_id", "source_row", "column", "field", "severity", "cod
 # the links, a civil-registry extract only its snapshot.
 STORE_LOCKS = {"dtks": (locks.REGISTRY, locks.PROGRAMMES), "dukcapil": (locks.DUKCAPIL,),
                "program": (locks.PROGRAMMES,)}
+#: The data each kind of import writes (``ImportResult.changes``).
+KIND_CHANGES = {"dtks": DataKind.REGISTRY, "dukcapil": DataKind.DUKCAPIL, "program": DataKind.PROGRAMMES}
 KIND_SHORT = {"dtks": "DTKS", "dukcapil": "Dukcapil", "program": "daftar program"}
 
 
@@ -359,6 +364,7 @@ def run_import(
         with db.sessions() as s:
             # Early, to spare reading the file; checked again under the lock before storing.
             _refuse_if_imported(s, sha, kind, path)
+            changed = {KIND_CHANGES[kind]}
             office = settings.office_kab(s)
             kab_kode, kab_source = _file_kab(path, head, match, office, kab)
             resolver = RegionResolver.from_db(s, kab_kode)
@@ -432,6 +438,7 @@ def run_import(
                     how = "dari --kab" if kab_source == "pilihan" else "dari isi berkas ini"
                     settings.set_office_kab(s, actor, kab_kode,
                                             reason=f"Ditetapkan pada impor pertama ({path.name}, {how})")
+                    changed.add(DataKind.SETTINGS)
                     notes.append(f"Kabupaten/kota kantor ditetapkan: {kabupaten_display(kab_kode)}, {how} "
                                  "(impor pertama). Berkas kabupaten/kota lain akan ditolak; admin dapat "
                                  "mengubahnya di Pengaturan.")
@@ -453,6 +460,7 @@ def run_import(
                 say(95, 100, "Mencocokkan daftar program dengan DTKS")
                 links = programmes.rebuild_links(s, cancel=cancel)
                 programmes.audit_link(s, actor, links, f"Setelah impor {path.name}")
+                changed.add(DataKind.PROGRAMMES)
                 notes.append(f"Daftar program dicocokkan ulang dengan DTKS: {angka(links.linked)} dari "
                              f"{angka(links.recipients)} baris penerima ditemukan.")
             check_cancel(cancel)
@@ -471,7 +479,7 @@ def run_import(
             check_cancel(cancel)
             result = ImportResult(batch.id, kind, path.name, batch.rows_read, batch.imported, batch.updated,
                                   batch.unchanged, batch.gone, batch.rejected, batch.warnings, n_problems, None, 0.0,
-                                  notes, kab_kode)
+                                  notes, kab_kode, frozenset(changed))
     finally:
         table.close()
     if result.problems and (write_report_file or report_dir):

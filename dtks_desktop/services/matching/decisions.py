@@ -1,5 +1,9 @@
 """The clerk's decisions on results: :func:`decide`, :func:`undo_last`, :func:`reopen` ("Buka
-kembali"), :func:`bulk_accept` and its preview. Every decision is audited and can be reverted."""
+kembali"), :func:`bulk_accept` and its preview. Every decision is audited and can be reverted.
+
+The paths a decision may take, and who may take them, are the :data:`DECISION` machine of
+``domain/workflow/matching.py``: a path it refuses raises
+:class:`~dtks_desktop.domain.workflow.TransitionError` (Indonesian)."""
 
 from __future__ import annotations
 
@@ -13,13 +17,17 @@ from sqlalchemy.orm import Session
 
 from dtks_desktop.db.bulk import bulk_update
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, IdentityHistory, MatchResult, Member
+from dtks_desktop.domain.workflow import OPEN
+from dtks_desktop.domain.workflow.matching import DECISION, PROPOSING_STATUSES, Decision, MatchStatus
 from dtks_desktop.services.core import audit
+from dtks_desktop.services.core.common import DataKind, changes
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp, update_member
 from dtks_desktop.services.core.users import Actor
+from dtks_desktop.services.core.workflow import apply
 from dtks_desktop.services.matching import engine as E
-from dtks_desktop.services.matching.common import ACTIONS, AUTO, MatchingError
+from dtks_desktop.services.matching.common import ACTIONS, RESTORATION_KEY, MatchingError
 from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
 
 __all__ = ["DecisionResult", "decide", "undo_last", "reopen", "bulk_accept_preview", "bulk_accept"]
@@ -28,10 +36,17 @@ __all__ = ["DecisionResult", "decide", "undo_last", "reopen", "bulk_accept_previ
 class DecisionResult:
     member_id: int
     action: str
-    decision: str  # "diterima" | "ditolak"
+    decision: Decision  # DITERIMA | DITOLAK
     nik_before: str | None
     nik_after: str | None
     audit_id: int
+
+    @property
+    def changes(self) -> frozenset[DataKind]:
+        """The decision, and the registry when the member's NIK changed."""
+        if self.nik_before != self.nik_after:
+            return frozenset({DataKind.MATCHING, DataKind.REGISTRY})
+        return frozenset({DataKind.MATCHING})
 
 
 @contextmanager
@@ -66,9 +81,9 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
         res = s.execute(select(MatchResult).where(MatchResult.member_id == member_id)).scalar_one_or_none()
         if res is None:
             raise MatchingError(f"Belum ada hasil pemadanan untuk anggota #{member_id}; jalankan pemadanan dulu.")
-        auto = res.decision == AUTO
-        if res.decision is not None and not auto:
-            raise MatchingError("Hasil ini sudah diputuskan; batalkan keputusan itu dulu bila ingin mengubahnya.")
+        auto = res.decision == Decision.OTOMATIS
+        target = Decision.DITOLAK if action == "tolak" else Decision.DITERIMA
+        DECISION.check(res.decision, target, actor.role, reason)  # before anything changes
         m = s.get(Member, member_id)
         old = {"status": res.status, "nik_matched": res.nik_matched, "dukcapil_id": res.dukcapil_id,
                "nik": m.nik, "nik_flags": m.nik_flags, "decision": res.decision, "decided_by": res.decided_by,
@@ -77,7 +92,6 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
         if auto and action == "tolak":
             # The machine's restoration is wrong: the NIK as it was before goes back.
             _reject_restoration(s, actor, res, m, reason)
-            decision = "ditolak"
         elif action == "pilih":
             if not candidate_nik:
                 raise MatchingError("Pilih NIK calon dari data Dukcapil.")
@@ -87,15 +101,11 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
                 raise MatchingError(f"NIK {candidate_nik} tidak ada di data Dukcapil yang sekarang.")
             res.nik_matched, res.dukcapil_id = person.nik, person.id
             new_nik = person.nik
-            decision = "diterima"
         elif action == "terima":
-            if res.status in ("usulan_koreksi", "nik_orang_lain") and not res.nik_matched:
+            if res.status in PROPOSING_STATUSES and not res.nik_matched:
                 raise MatchingError("Tidak ada NIK usulan untuk diterima; pilih salah satu calon atau tolak.")
-            if res.status != "ganda" and res.nik_matched:
+            if res.status != MatchStatus.GANDA and res.nik_matched:
                 new_nik = res.nik_matched
-            decision = "diterima"
-        elif action == "tolak":
-            decision = "ditolak"
         nik_before = old["nik"]
         if new_nik and new_nik != m.nik:
             why = reason or f"Koreksi NIK dari pemadanan Dukcapil ({E.STATUS_LABELS.get(res.status, res.status)})"
@@ -103,26 +113,26 @@ def decide(db_or_session, actor: Actor, member_id: int, action: str, *, candidat
             m.nik_flags = cleaned_flags(m.nik_flags)
             s.add(IdentityHistory(member_id=member_id, field="nik", old_value=nik_before, new_value=new_nik,
                                   source="koreksi_pemadanan", user_id=actor.id))
-        res.decision = decision
         res.decided_by = actor.id
         res.decided_at = datetime.now(timezone.utc)
-        new = {"decision": decision, "nik_matched": res.nik_matched, "dukcapil_id": res.dukcapil_id, "nik": m.nik,
+        new = {"decision": target, "nik_matched": res.nik_matched, "dukcapil_id": res.dukcapil_id, "nik": m.nik,
                "nik_flags": m.nik_flags, "action": action}
-        label = {"terima": "diterima", "tolak": "ditolak", "pilih": f"dipilih NIK {res.nik_matched}"}[action]
+        label = {"terima": Decision.DITERIMA.value, "tolak": Decision.DITOLAK.value,
+                 "pilih": f"dipilih NIK {res.nik_matched}"}[action]
         if auto:
             label = {"terima": "pemulihan otomatis dikonfirmasi", "tolak": "pemulihan otomatis ditolak, NIK dikembalikan",
                      "pilih": label}[action]
-        ev = audit.record(s, actor, "match.decide", entity_type="member", entity_id=member_id,
-                          summary=f"Pemadanan {m.nama}: {E.STATUS_LABELS.get(res.status, res.status)} {label}",
-                          old=old, new=new, reason=reason)
+        done = apply(s, actor, DECISION, res, target, reason=reason, attr="decision", action="match.decide",
+                     entity_type="member", entity_id=member_id, old=old, new=new,
+                     summary=f"Pemadanan {m.nama}: {E.STATUS_LABELS.get(res.status, res.status)} {label}")
         s.flush()
-        return DecisionResult(member_id, action, decision, nik_before, m.nik, ev.id)
+        return DecisionResult(member_id, action, target, nik_before, m.nik, done.event.id)
 
 
 def _reject_restoration(s: Session, actor: Actor, res: MatchResult, m: Member, reason: str | None) -> None:
     """Put back the NIK (and its flags) a machine restoration replaced."""
     try:
-        info = json.loads(res.reasons or "{}").get("otomatis") or {}
+        info = json.loads(res.reasons or "{}").get(RESTORATION_KEY) or {}
     except ValueError:
         info = {}
     if "nik_lama" not in info:
@@ -132,8 +142,8 @@ def _reject_restoration(s: Session, actor: Actor, res: MatchResult, m: Member, r
                             "ubah NIK lewat data anggota.")
     back = info.get("nik_lama")
     # Back to the machine's proposal, now rejected: the village must fix the NIK.
-    res.status = "usulan_koreksi"
-    res.priority = E.priority_of("usulan_koreksi", True)
+    res.status = MatchStatus.USULAN_KOREKSI
+    res.priority = E.priority_of(MatchStatus.USULAN_KOREKSI, True)
     if back != m.nik:
         update_member(s, actor, m.id, {"nik": back}, reason=reason or "Pemulihan otomatis NIK ditolak petugas")
         s.add(IdentityHistory(member_id=m.id, field="nik", old_value=res.nik_matched, new_value=back,
@@ -153,6 +163,7 @@ def _undone_ids(s: Session, actor: Actor | None = None) -> set[int]:
     return out
 
 
+@changes(DataKind.MATCHING, DataKind.REGISTRY)
 def undo_last(db_or_session, actor: Actor) -> str | None:
     """Revert the actor's most recent decision (single or bulk) and its NIK changes.
 
@@ -201,6 +212,7 @@ def _reopened_members(s: Session, bulk_event_id: int) -> set[int]:
     return out
 
 
+@changes(DataKind.MATCHING, DataKind.REGISTRY)
 def reopen(db_or_session, actor: Actor, member_id: int, *, reason: str | None = None) -> str:
     """"Buka kembali": revert one clerk's decision (not only the last one) and its NIK change.
 
@@ -214,9 +226,9 @@ def reopen(db_or_session, actor: Actor, member_id: int, *, reason: str | None = 
         m = s.get(Member, member_id)
         if res is None or m is None:
             raise MatchingError(f"Belum ada hasil pemadanan untuk anggota #{member_id}.")
-        if res.decision not in ("diterima", "ditolak"):
-            raise MatchingError("Hanya keputusan petugas (diterima/ditolak) yang dapat dibuka kembali; NIK yang "
-                                "dipulihkan otomatis ditolak dengan tombol Tolak.")
+        # Only a clerk's decision goes back to the queue (or to the restoration it confirmed or
+        # rejected: _revert checks that path); an open result or a restoration is refused here.
+        DECISION.check(res.decision, OPEN, actor.role)
         was = res.decision
         undone = _undone_ids(s)
         info: dict = {"member_id": member_id}
@@ -272,7 +284,9 @@ def _revert(s: Session, actor: Actor, member_id: int, old: dict, new: dict, bulk
             res.status = old["status"]
         if old.get("priority") is not None:
             res.priority = old["priority"]
-    res.decision = old.get("decision")  # None, or "otomatis" when a clerk's verdict on a restoration is undone
+    # Back to the queue, or to the machine's restoration when a clerk's verdict on one is undone.
+    DECISION.check(res.decision, old.get("decision"), actor.role)
+    res.decision = old.get("decision")
     res.decided_by = old.get("decided_by") if res.decision else None
     if res.decision is None:
         res.decided_at = None
@@ -283,7 +297,7 @@ def _bulk_stmt(status: str, min_score: float):
                    Member.nik_flags, Member.nama, Member.version)
             .join(Member, Member.id == MatchResult.member_id)
             .where(MatchResult.decision.is_(None), MatchResult.status == status, MatchResult.score >= min_score))
-    if status in ("usulan_koreksi", "nik_orang_lain"):
+    if status in PROPOSING_STATUSES:
         stmt = stmt.where(MatchResult.nik_matched.is_not(None))
     return stmt.order_by(MatchResult.id)
 
@@ -301,6 +315,7 @@ def bulk_accept_preview(session: Session, status: str, min_score: float, *, acto
     return int(session.execute(select(func.count()).select_from(sub)).scalar_one())
 
 
+@changes(DataKind.MATCHING, DataKind.REGISTRY)
 def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> int:
     """Accept every undecided result of ``status`` with ``score >= min_score`` in ONE transaction.
 
@@ -309,6 +324,8 @@ def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> in
     """
     _check_status(status)
     _check_role(db, actor, Capability.MATCH_BULK)
+    # Every row goes the same path (open -> diterima): the machine's rule is checked once.
+    DECISION.check(OPEN, Decision.DITERIMA, actor.role)
     with db.transaction() as s:
         rows = s.execute(_bulk_stmt(status, min_score)).all()
         if not rows:
@@ -316,8 +333,8 @@ def bulk_accept(db: Database, actor: Actor, status: str, min_score: float) -> in
         ts = db_timestamp(s)
         res_upd, mem_upd, hist, audits, items = [], [], [], [], []
         for rid, mid, nik_m, rver, nik, flags, nama, mver in rows:
-            change = status not in ("ganda",) and nik_m and nik_m != nik
-            res_upd.append((rid, "diterima", actor.id, ts, rver + 1))
+            change = status != MatchStatus.GANDA and nik_m and nik_m != nik
+            res_upd.append((rid, Decision.DITERIMA, actor.id, ts, rver + 1))
             item = {"member_id": mid, "nik": nik, "nik_flags": flags}
             if change:
                 new_flags = cleaned_flags(flags)

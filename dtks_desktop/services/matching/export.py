@@ -13,6 +13,7 @@ from sqlalchemy.orm import Session
 from dtks_desktop.db.models import MatchResult, Member
 from dtks_desktop.domain.spreadsheet import csv_safe
 from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.workflow.matching import Decision
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import Capability, require
@@ -67,7 +68,7 @@ def export_csv(session: Session, path: str | Path, *, actor: Actor, progress: Pr
             w.writerow(EXPORT_COLUMNS)
             for id_dtks, nik_raw, nik, nik_m, status, score, reasons, decision in \
                     session.execute(stmt.execution_options(yield_per=20000)):
-                if decision == "ditolak":
+                if decision == Decision.DITOLAK:
                     nik_m = None
                 # Text from the files (the NIK as written, names in the reasons) must not run as a
                 # formula in the spreadsheet this file is opened in.

@@ -44,7 +44,7 @@ from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.nik import NIK_RUSAK_EXCEL
 from dtks_desktop.domain.nokk import KK_RUSAK_EXCEL
 from dtks_desktop.services.core import audit, locks, settings
-from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, changes, check_cancel
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.users import Actor
 
@@ -305,6 +305,7 @@ def audit_link(s: Session, actor: Actor, result: LinkSummary, why: str | None = 
                  reason=why)
 
 
+@changes(DataKind.PROGRAMMES)
 def link_programmes(db, actor: Actor, *, progress: Progress | None = None,
                     cancel: CancelFlag | None = None) -> LinkSummary:
     """Rebuild every programme link in one transaction. On cancel nothing changes.
@@ -472,6 +473,7 @@ def get_rules(session: Session) -> list[Rule]:
         return []
 
 
+@changes(DataKind.SETTINGS)
 def set_rules(session: Session, actor: Actor, rules: Iterable) -> list[Rule]:
     """Replace the rules (validated; written with an audit event). Returns them normalised."""
     require(session, actor, Capability.PROGRAMMES_RULES)

@@ -42,6 +42,7 @@ from dtks_desktop.documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterh
 from dtks_desktop.domain.formatting import angka, tanggal
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik
 from dtks_desktop.domain.regions import is_region_code, region_level, village_terms
+from dtks_desktop.domain.workflow.matching import PROPOSING_STATUSES, Decision, MatchStatus
 from dtks_desktop.services.core import settings
 from dtks_desktop.services.core.browse import office_kab_kode
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
@@ -59,24 +60,25 @@ __all__ = [
 ]
 
 STATUS_NOTES = {
-    "padan": "NIK, nama dan tanggal lahir sesuai dengan data kependudukan.",
-    "padan_catatan": "NIK ditemukan di data kependudukan dengan sedikit perbedaan (misalnya ejaan nama).",
-    "usulan_koreksi": ("Ada NIK di data kependudukan yang kemungkinan benar, atau NIK ditemukan tetapi identitasnya "
+    MatchStatus.PADAN: "NIK, nama dan tanggal lahir sesuai dengan data kependudukan.",
+    MatchStatus.PADAN_CATATAN: "NIK ditemukan di data kependudukan dengan sedikit perbedaan (misalnya ejaan nama).",
+    MatchStatus.USULAN_KOREKSI: ("Ada NIK di data kependudukan yang kemungkinan benar, atau NIK ditemukan tetapi identitasnya "
                        "kurang sesuai; perlu konfirmasi desa."),
-    "nik_orang_lain": "NIK terdaftar atas nama orang lain di data kependudukan.",
-    "ganda": "Orang yang sama tercatat lebih dari satu kali di DTKS.",
-    "tidak_padan": "Tidak ditemukan pasangan yang cocok di data kependudukan; perlu dicek dengan KTP/KK.",
+    MatchStatus.NIK_ORANG_LAIN: "NIK terdaftar atas nama orang lain di data kependudukan.",
+    MatchStatus.GANDA: "Orang yang sama tercatat lebih dari satu kali di DTKS.",
+    MatchStatus.TIDAK_PADAN: "Tidak ditemukan pasangan yang cocok di data kependudukan; perlu dicek dengan KTP/KK.",
 }
 STATUS_NOTES["dikoreksi"] = ("NIK sudah diganti dengan NIK dari data kependudukan: usulan koreksi yang diterima "
                               "petugas atau NIK rusak oleh Excel yang dipulihkan otomatis.")
 #: A correction accepted by a clerk or restored by the machine: the member's NIK is now the civil
 #: registry's. Counted in its own column of the summary, not under the status it came from.
 DIKOREKSI = "dikoreksi"
-REPORT_COLUMNS = ("padan", "padan_catatan", DIKOREKSI, "usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
+REPORT_COLUMNS = (MatchStatus.PADAN, MatchStatus.PADAN_CATATAN, DIKOREKSI, MatchStatus.USULAN_KOREKSI,
+                  MatchStatus.NIK_ORANG_LAIN, MatchStatus.GANDA, MatchStatus.TIDAK_PADAN)
 REPORT_LABELS = {**STATUS_LABELS, DIKOREKSI: "NIK dikoreksi"}
-PADAN = ("padan", "padan_catatan", DIKOREKSI)
+PADAN = (MatchStatus.PADAN, MatchStatus.PADAN_CATATAN, DIKOREKSI)
 PADAN_FORMULA = "(Padan + Padan dengan catatan + NIK dikoreksi)"
-VILLAGE_STATUSES = ("tidak_padan", "usulan_koreksi")
+VILLAGE_STATUSES = (MatchStatus.TIDAK_PADAN, MatchStatus.USULAN_KOREKSI)
 
 TITLE_SUMMARY = "REKAPITULASI HASIL PEMADANAN DATA DTKS DENGAN DATA KEPENDUDUKAN"
 TITLE_VILLAGE = "DAFTAR ANGGOTA KELUARGA DTKS YANG NIK-NYA PERLU DIPERIKSA"
@@ -171,7 +173,7 @@ def summary_rows(session: Session, kab_kode: str | None = None) -> list[SummaryR
     kab = kab_kode or office_kab_kode(session)
     mr, m, h = MatchResult.__table__, Member.__table__, Household.__table__
     column = case((mr.c.decision == AUTO, literal(DIKOREKSI)),
-                  (and_(mr.c.status.in_(("usulan_koreksi", "nik_orang_lain")), mr.c.decision == "diterima"),
+                  (and_(mr.c.status.in_(sorted(PROPOSING_STATUSES)), mr.c.decision == Decision.DITERIMA),
                    literal(DIKOREKSI)), else_=mr.c.status)
     stmt = (
         select(h.c.desa_kode, column, func.count())
@@ -267,7 +269,7 @@ def village_list_rows(session: Session, desa: str | Iterable[str] | None = None)
                      .outerjoin(dr, dr.c.kode == h.c.desa_kode).outerjoin(kr, kr.c.kode == dr.c.parent_kode))
         .where(
             mr.c.status.in_(VILLAGE_STATUSES),
-            ~and_(mr.c.status == "usulan_koreksi", func.coalesce(mr.c.decision, "").in_(ACCEPTED)),
+            ~and_(mr.c.status == MatchStatus.USULAN_KOREKSI, func.coalesce(mr.c.decision, "").in_(ACCEPTED)),
             h.c.desa_kode.is_not(None),
             m.c.status != "dihapus",
         )
@@ -291,7 +293,7 @@ def village_list_rows(session: Session, desa: str | Iterable[str] | None = None)
 
 def action_text(row: VillageRow, policy: MaskPolicy) -> str:
     """What the village is asked to do for this member (proposed NIK masked)."""
-    if row.status == "usulan_koreksi" and row.decision != "ditolak" and row.nik_usulan:
+    if row.status == MatchStatus.USULAN_KOREKSI and row.decision != Decision.DITOLAK and row.nik_usulan:
         return f"Usulan NIK: {mask_nik(row.nik_usulan, policy)} — mohon konfirmasi"
     if not row.nik:
         return ACTION_FILL
@@ -491,7 +493,7 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
                   f"{angka(len(data.groups))} kecamatan dan {angka(len(data.rows))} desa/kelurahan. "
                   f"Padan (termasuk padan dengan catatan dan NIK yang sudah dikoreksi): <b>{angka(t.padan)}</b> orang "
                   f"(<b>{_pct(t.padan_pct)}</b>). Perlu tindak lanjut desa (tidak padan dan usulan koreksi NIK): "
-                  f"<b>{angka(t.counts['tidak_padan'] + t.counts['usulan_koreksi'])}</b> orang.", st["body"]),
+                  f"<b>{angka(t.counts[MatchStatus.TIDAK_PADAN] + t.counts[MatchStatus.USULAN_KOREKSI])}</b> orang.", st["body"]),
         Spacer(1, 4 * mm),
     ]
     kec_spec = _summary_spec("Kecamatan", 60 * mm)
@@ -589,7 +591,7 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
         if progress:
             progress(vi, total, f"Menyusun daftar {v.nama}")
         terms = village_terms(v.kode)
-        n_tp = sum(1 for r in v.rows if r.status == "tidak_padan")
+        n_tp = sum(1 for r in v.rows if r.status == MatchStatus.TIDAK_PADAN)
         n_uk = len(v.rows) - n_tp
         counts = ", ".join(x for x in (f"{angka(n_tp)} tidak padan" if n_tp else "",
                                        f"{angka(n_uk)} usulan koreksi NIK" if n_uk else "") if x)

@@ -12,6 +12,7 @@ from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import DukcapilPerson, Household, MatchResult, Member, User
 from dtks_desktop.domain.regions import default_region_codes
+from dtks_desktop.domain.workflow.matching import Decision
 from dtks_desktop.services.matching import engine as E
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.common import AUTO, AUTO_FILTER, DECIDED_FILTER, REVIEW_STATUSES, MatchingError
@@ -44,7 +45,7 @@ def _queue_filter(stmt, status: str | None, desa: str | None):
     if status == AUTO_FILTER:
         stmt = stmt.where(MatchResult.decision == AUTO)
     elif status == DECIDED_FILTER:
-        stmt = stmt.where(MatchResult.decision.in_(("diterima", "ditolak")))
+        stmt = stmt.where(MatchResult.decision.in_((Decision.DITERIMA, Decision.DITOLAK)))
     else:
         stmt = stmt.where(MatchResult.decision.is_(None))
     if status in (AUTO_FILTER, DECIDED_FILTER):

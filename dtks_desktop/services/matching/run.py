@@ -26,8 +26,9 @@ from dtks_desktop.db.bulk import bulk_insert, bulk_update
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, ImportBatch, MatchResult, MatchRun, Member
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
+from dtks_desktop.domain.workflow.matching import AGREEING_STATUSES, Decision, MatchStatus
 from dtks_desktop.services.core import audit, locks
-from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp
@@ -35,7 +36,8 @@ from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.matching import engine as E
 from dtks_desktop.services.matching import programmes
 from dtks_desktop.services.matching import settings as S
-from dtks_desktop.services.matching.common import ACCEPTED, AUTO, AUTO_COUNT_KEY, AUTO_LABEL, RESTORED_STATUS, MatchingError
+from dtks_desktop.services.matching.common import (ACCEPTED, AUTO_COUNT_KEY, AUTO_LABEL, RESTORATION_KEY,
+                                                 RESTORED_STATUS, MatchingError)
 from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
 
 __all__ = ["MatchSummary", "run_matching", "latest_run", "MATCH_LOCKS"]
@@ -59,9 +61,12 @@ class MatchSummary:
     seconds: float
     notes: list[str] = field(default_factory=list)
     restored_auto: int = 0  # spreadsheet-damaged NIKs the machine restored itself in this run
+    #: What the run changed: the results; the registry when NIKs were restored; the programme links
+    #: when they were rebuilt.
+    changes: frozenset[DataKind] = frozenset({DataKind.MATCHING})
 
     def as_dict(self) -> dict:
-        return asdict(self)
+        return {**asdict(self), "changes": sorted(self.changes)}
 
     def summary_text(self) -> str:
         parts = [f"{E.STATUS_LABELS[s]}: {angka(self.counts.get(s, 0))}" for s in E.STATUSES]
@@ -125,7 +130,7 @@ def _last_imports(session: Session) -> tuple:
 def _load_existing(session: Session) -> dict[int, tuple]:
     out: dict[int, tuple] = {}
     sql = ("SELECT member_id, fingerprint, dukcapil_batch_id, decision, status, dukcapil_id, nik_matched, score, "
-           "ganda_of_member_id, CASE WHEN status = 'ganda' THEN reasons END FROM match_results")
+           f"ganda_of_member_id, CASE WHEN status = '{MatchStatus.GANDA}' THEN reasons END FROM match_results")
     with _cursor(session, sql, "dtks_match_existing") as cur:
         while True:
             rows = cur.fetchmany(FETCH)
@@ -236,13 +241,13 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         (_mid, _fp, ex_batch, decision, st, dk_id, nik_m, sc, _g, reasons) = ex
         pos = members.n + j
         b = st
-        if st == "ganda" and reasons:
+        if st == MatchStatus.GANDA and reasons:
             try:
-                b = json.loads(reasons).get("status_mesin", "ganda")
+                b = json.loads(reasons).get("status_mesin", MatchStatus.GANDA)
             except ValueError:
-                b = "ganda"
+                b = MatchStatus.GANDA
         kept_base.append(b)
-        if decision == "ditolak" or b not in E.LINKING_STATUSES or not nik_m:
+        if decision == Decision.DITOLAK or b not in E.LINKING_STATUSES or not nik_m:
             continue
         ci = -1
         if dk_id is not None and ex_batch == batch_id:
@@ -289,9 +294,9 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
             continue
         g = int(keeper[pos])
         g_mid = int(all_ids[g]) if g >= 0 else None
-        if g_mid == g_old and (g_mid is None) == (st != "ganda"):
+        if g_mid == g_old and (g_mid is None) == (st != MatchStatus.GANDA):
             continue
-        new_status = "ganda" if g_mid is not None else kept_base[j]
+        new_status = MatchStatus.GANDA if g_mid is not None else kept_base[j]
         ganda_updates.append((int(mid), new_status, g_mid, E.priority_of(new_status, False), reasons))
 
     # 6. Write: one transaction.
@@ -341,7 +346,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         run.finished_at = datetime.now(timezone.utc)
         # with the restorations in force (this run's and earlier ones not yet looked at by a clerk)
         auto_now = s.execute(select(func.count()).select_from(MatchResult)
-                             .where(MatchResult.decision == AUTO)).scalar_one()
+                             .where(MatchResult.decision == Decision.OTOMATIS)).scalar_one()
         run.counts_json = json.dumps({**counts, AUTO_COUNT_KEY: int(auto_now)}, sort_keys=True)
         audit.record(s, actor, "match.run", entity_type="match_run", entity_id=run.id,
                      summary=f"Pemadanan #{run.id}: {members.n} anggota dipadankan",
@@ -359,7 +364,10 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     return MatchSummary(run_id=run_id, dukcapil_batch_id=batch_id, counts=counts, members_total=n_seen,
                         members_matched=members.n, skipped_unchanged=n_unchanged, skipped_decided=n_decided,
                         ganda_updated=len(ganda_updates), civil_persons=n_civil,
-                        seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto)
+                        seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto,
+                        changes=frozenset({DataKind.MATCHING}
+                                          | ({DataKind.REGISTRY} if n_auto else set())
+                                          | ({DataKind.PROGRAMMES} if links is not None else set())))
 
 
 RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", "reasons", "candidates",
@@ -409,7 +417,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
             continue
         nik, flags, nama, ver = current[mid]
         d = json.loads(r[5]) if r[5] else {}
-        d["otomatis"] = {"nik_lama": nik, "nik_flags_lama": flags}
+        d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
         d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
         row = list(r)
         # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
@@ -417,7 +425,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
         row[_COL["status"]] = RESTORED_STATUS
         row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
         row[_COL["reasons"]] = E.json_dumps(d)
-        row[_COL["decision"]] = AUTO
+        row[_COL["decision"]] = Decision.OTOMATIS
         row[_COL["decided_by"]] = actor.id
         row[_COL["decided_at"]] = ts
         result_rows[k] = tuple(row)
@@ -428,7 +436,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
                            f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
                            json.dumps({"nik": nik}), json.dumps({"nik": nik_new}), why))
     write_nik_changes(s, mem_upd, hist, audits)
-    n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == AUTO)
+    n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == Decision.OTOMATIS)
     audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,
                  summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
                  new={"count": n, "nik_changed": len(mem_upd)}, reason=why)
@@ -441,7 +449,7 @@ def _reasons_with_ganda(reasons: str | None, status: str, g_mid: int | None) -> 
     except ValueError:
         d = {}
     base = d.get("status_mesin")
-    if status == "ganda":
+    if status == MatchStatus.GANDA:
         d["ringkasan"] = f"Orang yang sama dengan anggota #{g_mid} (dua baris DTKS untuk satu orang di Dukcapil)"
     elif base:
         d.pop("ganda_dari", None)
@@ -534,7 +542,7 @@ class _ResultBuilder:
         res, m, c = self.res, self.m, self.c
         st = int(res.base_status[i])
         base_name = E.STATUSES[st]
-        status = "ganda" if ganda_of_mid is not None else base_name
+        status = MatchStatus.GANDA if ganda_of_mid is not None else base_name
         ci = int(res.civil[i])
         lv = res.levels[i]
         w = res.weights[i]
@@ -543,7 +551,7 @@ class _ResultBuilder:
         best_c = ci if ci >= 0 else (cands[0][0] if cands else -1)
         if best_c >= 0:
             key = None
-            if status == "padan" and not notes:
+            if status == MatchStatus.PADAN and not notes:
                 key = lv.tobytes() + self.wr[i].tobytes()
                 hit = self._cache.get(key)
                 if hit is not None:
@@ -566,7 +574,7 @@ class _ResultBuilder:
         if key is not None:
             self._cache[key] = reasons
         cand_json = None
-        if status in ("padan", "padan_catatan"):
+        if status in AGREEING_STATUSES:
             pass  # the link itself is in the reasons ("bidang"); review_item rebuilds it from there
         elif cands:
             cand_json = E.json_dumps([{"id": int(c.t.ids[cc]), "nik": f"{int(c.t.nik[cc]):016d}",
@@ -586,11 +594,11 @@ class _ResultBuilder:
 
     def _summary(self, i: int, status: str, base: str, ci: int, lv, ganda_of_mid) -> str:
         names = E.level_names(lv)
-        if status == "ganda":
+        if status == MatchStatus.GANDA:
             return f"Orang yang sama dengan anggota #{ganda_of_mid} (dua baris DTKS untuk satu orang di Dukcapil)"
-        if base == "padan":
+        if base == MatchStatus.PADAN:
             return "NIK ditemukan di Dukcapil dan identitas cocok"
-        if base == "padan_catatan":
+        if base == MatchStatus.PADAN_CATATAN:
             diffs = [S.FIELD_LABELS[f] for f in S.FIELDS if f != "nik" and names[f] not in ("sama", "kosong")]
             if names["tanggal_lahir"] == "kosong":
                 diffs.append("tanggal lahir kosong")
@@ -598,12 +606,12 @@ class _ResultBuilder:
                 diffs.append("jenis kelamin kosong")
             return "NIK ditemukan; ada perbedaan: " + (", ".join(diffs) or "NIK ganda di Dukcapil")
         nik_txt = f"{int(self.c.t.nik[ci]):016d}" if ci >= 0 else None
-        if base == "usulan_koreksi":
+        if base == MatchStatus.USULAN_KOREKSI:
             why = _SUMMARY_NIK.get(names["nik"], "")
             if names["nik"] == "sama":
                 return f"NIK ditemukan, tetapi identitas kurang cocok; periksa sebelum diterima ({nik_txt})"
             return f"Diusulkan NIK {nik_txt} ({why})"
-        if base == "nik_orang_lain":
+        if base == MatchStatus.NIK_ORANG_LAIN:
             if nik_txt:
                 return f"NIK di DTKS milik orang lain; diusulkan NIK {nik_txt}"
             return "NIK di DTKS milik orang lain; tidak ada calon yang cocok"

@@ -22,6 +22,7 @@ from sqlalchemy.orm import Session
 from dtks_desktop.services.core import settings as office_settings
 from dtks_desktop.services.core.permissions import Capability
 from dtks_desktop.services.core.users import Actor
+from dtks_desktop.services.core.common import DataKind, changes
 
 # --- comparison levels -------------------------------------------------------------------------
 # Every field has level 0 = "not comparable" (missing on one side), weight 0.
@@ -177,6 +178,7 @@ def load_params(session: Session) -> MatchParams:
     return MatchParams(**values)
 
 
+@changes(DataKind.SETTINGS)
 def save_param(session: Session, actor: Actor | None, name: str, value: float | int) -> None:
     """Store one threshold (``match.settings``; audited through services.settings.put)."""
     names = {f.name: f for f in fields(MatchParams)}

@@ -59,7 +59,7 @@ from PySide6.QtWidgets import (
 )
 
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_no_kk, mask_numbers
-from dtks_desktop.domain.status import MEMBER_STATUS_LABELS, MemberStatus
+from dtks_desktop.domain.workflow.registry import MEMBER_STATUS_LABELS, MemberStatus
 from dtks_desktop.jobs import Job, JobRunner
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service

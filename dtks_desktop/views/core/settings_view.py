@@ -30,7 +30,6 @@ from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core.app_info import KabupatenChoice, kabupaten_choices
 from dtks_desktop.services.matching import settings as match_settings
-from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.kabupaten_picker import KabupatenPicker
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, start_job, user_message
@@ -309,7 +308,7 @@ class SettingsView(QWidget):
         self.save_button.setEnabled(True)
         self.message.show_ok("Pengaturan tersimpan." if changed else "Tidak ada perubahan untuk disimpan.")
         if changed:
-            self.ctx.events.changed({events.SETTINGS}, source=self)
+            self.ctx.events.changed(settings_service.put.changes, source=self)
         self.saved.emit()
 
     def _save_failed(self, exc: BaseException) -> None:

@@ -339,7 +339,7 @@ class UsersView(QWidget):
         return dialog
 
     def _after_change(self) -> None:
-        self.ctx.events.changed({events.USERS}, source=self)
+        self.ctx.events.changed(users_service.set_role.changes, source=self)  # every users_service change
         self.changed.emit()
         self.reload()
 

@@ -86,7 +86,6 @@ from dtks_desktop.services.importing.run import (
     run_import,
 )
 from dtks_desktop.views.core.audit_view import local_time
-from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.domain.formatting import tanggal, tanggal_jam
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
@@ -99,12 +98,6 @@ FILE_FILTER = (
     "Berkas data (*.xlsx *.xlsm *.xls *.xlsb *.ods *.csv *.txt *.tsv);;"
     "Excel (*.xlsx *.xlsm *.xls *.xlsb);;CSV (*.csv *.txt *.tsv);;Semua berkas (*)"
 )
-#: What an import of each kind changes (the first import also fixes the office's kabupaten/kota).
-IMPORT_CHANGES = {
-    "dtks": {events.REGISTRY, events.PROGRAMMES},  # programme links are rebuilt with the registry
-    "dukcapil": {events.DUKCAPIL},
-    "program": {events.PROGRAMMES},
-}
 PROBLEM_PAGE = 500  # problem rows per list_problems() call
 PREVIEW_ROWS = 20
 
@@ -1678,7 +1671,7 @@ class ImportView(QWidget):
         self.stack.setCurrentIndex(self.PAGE_RESULT)
         self._update_import_button()
         self.history_page.reload(select=result.batch_id)
-        self.ctx.events.changed(IMPORT_CHANGES.get(result.kind, set()) | {events.SETTINGS}, source=self)
+        self.ctx.events.changed(result.changes, source=self)
         self.imported.emit(result.batch_id)
 
     def _import_failed(self, exc: BaseException) -> None:

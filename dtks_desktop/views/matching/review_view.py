@@ -82,8 +82,8 @@ from PySide6.QtWidgets import (
 from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
-from dtks_desktop.domain.status import MATCH_STATUS_LABELS
-from dtks_desktop.domain.workflow.matching import DECISION_COLOURS, MATCH_STATUS_COLOURS, MATCH_STATUS_SHORT, Decision
+from dtks_desktop.domain.workflow.matching import (DECISION_COLOURS, MATCH_STATUS_COLOURS, MATCH_STATUS_LABELS,
+                                                   MATCH_STATUS_SHORT, Decision)
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
@@ -109,7 +109,7 @@ PREVIEW_DEBOUNCE_MS = 150
 
 # --------------------------------------------------------------------------- vocabulary
 
-STATUS_ORDER = tuple(MATCH_STATUS_LABELS)  # one source: domain/status.py
+STATUS_ORDER = tuple(MATCH_STATUS_LABELS)  # one source: domain/workflow/matching.py
 STATUS_LABELS: dict[str, str] = MATCH_STATUS_LABELS
 STATUS_COLORS: dict[str, str] = MATCH_STATUS_COLOURS  # one source: domain/workflow/matching.py
 #: Shorter labels for the queue's Status column (the full label is its tooltip).
@@ -266,10 +266,6 @@ def _overview(s) -> tuple:
     return kab_kode, kecamatan, run_info, settings_service.mask_policy(s)
 
 
-#: A decision changes the result and may change the member's NIK (a registry change);
-#: a matching run may restore NIKs and rebuild programme links.
-DECISION_CHANGES = {events.MATCHING, events.REGISTRY}
-MATCH_RUN_CHANGES = {events.MATCHING, events.REGISTRY, events.PROGRAMMES}
 
 
 # --------------------------------------------------------------------------- the queue model
@@ -708,9 +704,9 @@ class ComparisonPanel(QFrame):
             heading = "Usulan NIK" if cand.chosen else f"NIK kandidat {self.candidate_index + 1}"
             if cand.chosen and restored:
                 heading = "NIK dipulihkan otomatis"
-            elif cand.chosen and item.decision == "diterima":
+            elif cand.chosen and item.decision == Decision.DITERIMA:
                 heading = "NIK diterima"
-            elif cand.chosen and item.decision == "ditolak":
+            elif cand.chosen and item.decision == Decision.DITOLAK:
                 heading = "Usulan NIK (ditolak)"
             self.proposal.setText(f"{heading}: <span style='color:#bf360c'>{_escape(m.nik(cand.nik))}</span>")
             nik_fc = next((f for f in cand.fields if f.field == "nik"), None)
@@ -1326,7 +1322,7 @@ class ReviewView(QWidget):
                   + (f"\n{angka(summary.restored_auto)} NIK yang rusak oleh spreadsheet dipulihkan otomatis "
                      f"(filter Status: \"{match_common.AUTO_LABEL}\")." if summary.restored_auto else "")
                   + ("\n" + "\n".join(summary.notes) if summary.notes else ""), "ok")
-        self.ctx.events.changed(MATCH_RUN_CHANGES, source=self)
+        self.ctx.events.changed(summary.changes, source=self)
         self.matchingFinished.emit()
 
     def _run_failed(self, exc: BaseException) -> None:
@@ -1363,12 +1359,12 @@ class ReviewView(QWidget):
         self._say(f"{angka(count)} hasil diterima sekaligus. \"Urungkan (Ctrl+Z)\" membatalkan seluruhnya.", "ok")
         self.reload_queue(select_row=0)
         self.bulkAccepted.emit(count)
-        self._decided(0)
+        self._decided(0, match_decisions.bulk_accept.changes)
 
     # ------------------------------------------------------------------ decisions
-    def _decided(self, member_id: int) -> None:
-        """A decision (or its undo) was saved: say so to the other pages, then to listeners."""
-        self.ctx.events.changed(DECISION_CHANGES, source=self)
+    def _decided(self, member_id: int, changes: frozenset[str]) -> None:
+        """A decision (or its undo) was saved: tell the other pages what it changed, then the listeners."""
+        self.ctx.events.changed(changes, source=self)
         self.decided.emit(member_id)
 
     def in_decided_list(self) -> bool:
@@ -1391,7 +1387,7 @@ class ReviewView(QWidget):
 
         def done(text: str) -> None:
             self._say(text, "ok")
-            self._decided(member_id)
+            self._decided(member_id, match_decisions.reopen.changes)
 
         def failed(exc: BaseException) -> None:
             show_exception(self, exc, "Keputusan tidak dapat dibuka kembali")
@@ -1493,10 +1489,10 @@ class ReviewView(QWidget):
 
     def _decision_saved(self, member_id: int, nama: str, result: Any) -> None:
         self._history.append(member_id)
-        if result.decision == "ditolak" and result.nik_before != result.nik_after:
+        if result.decision == Decision.DITOLAK and result.nik_before != result.nik_after:
             text = (f"Ditolak: {nama} — NIK dikembalikan {self.masker.nik(result.nik_before) or '(kosong)'} → "
                     f"{self.masker.nik(result.nik_after) or '(kosong, seperti di berkas)'}.")
-        elif result.decision == "ditolak":
+        elif result.decision == Decision.DITOLAK:
             text = f"Ditolak: {nama}."
         elif result.nik_before != result.nik_after:
             text = (f"Diterima: {nama} — NIK diganti {self.masker.nik(result.nik_before) or '(kosong)'} → "
@@ -1504,7 +1500,7 @@ class ReviewView(QWidget):
         else:
             text = f"Diterima: {nama}."
         self._say(text + " Ctrl+Z untuk mengurungkan.", "ok")
-        self._decided(member_id)
+        self._decided(member_id, result.changes)
 
     def undo(self) -> None:
         if not self.may_decide:
@@ -1522,7 +1518,7 @@ class ReviewView(QWidget):
         row = self.table.currentIndex().row()
         self.reload_queue(select_member=member_id) if member_id is not None else \
             self.reload_queue(select_row=max(row, 0))
-        self._decided(member_id or 0)
+        self._decided(member_id or 0, match_decisions.undo_last.changes)
 
     # ------------------------------------------------------------------ navigation
     def select_next(self) -> None:
@@ -1609,7 +1605,7 @@ class ReviewView(QWidget):
             return
         self.comparison.show_item(item)
         auto = item.decision == match_common.AUTO
-        if item.decision in ("diterima", "ditolak"):
+        if item.decision in (Decision.DITERIMA, Decision.DITOLAK):
             self.action_help.setText(DECIDED_HELP.format(keputusan=item.decision))
         else:
             self.action_help.setText(AUTO_HELP if auto else STATUS_HELP.get(item.status, ""))

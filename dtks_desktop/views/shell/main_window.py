@@ -271,8 +271,7 @@ class MainWindow(QMainWindow):
         job = Job(load_demo, self.ctx.db, self.ctx.actor, people=DEMO_PEOPLE, seed=1)
 
         def done(result) -> None:
-            self.ctx.events.changed({events.REGISTRY, events.DUKCAPIL, events.PROGRAMMES, events.MATCHING,
-                                     events.SETTINGS})
+            self.ctx.events.changed(load_demo.changes)
             show_message(self, "Data contoh", result.summary_text())
 
         start_job(self, job, "Membuat data contoh", done)

@@ -7,17 +7,16 @@ import math
 
 import numpy as np
 
-from dtks_desktop.domain.status import MATCH_STATUS_LABELS
+from dtks_desktop.domain.workflow.matching import LINKING_STATUSES, MATCH_STATUS_LABELS, MATCH_STATUSES  # noqa: F401
 from dtks_desktop.services.matching import settings as S
 
 
 # --- statuses ----------------------------------------------------------------------------------
 
-STATUSES = ("padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan")
+STATUSES = MATCH_STATUSES  # the engine's integer status codes index this tuple
 PADAN, PADAN_CATATAN, USULAN_KOREKSI, NIK_ORANG_LAIN, GANDA, TIDAK_PADAN = range(6)
-STATUS_LABELS = MATCH_STATUS_LABELS  # one source: domain/status.py
-#: Statuses whose ``nik_matched`` points at a civil-registry person (used for ``ganda``).
-LINKING_STATUSES = frozenset({"padan", "padan_catatan", "usulan_koreksi", "nik_orang_lain"})
+STATUS_LABELS = MATCH_STATUS_LABELS  # one source: domain/workflow/matching.py
+# LINKING_STATUSES (``nik_matched`` points at a civil-registry person; used for ``ganda``): domain/workflow.
 # Order in which two members linked to one civil person keep the link (lower wins).
 STATUS_RANK = {PADAN: 0, PADAN_CATATAN: 1, USULAN_KOREKSI: 2, NIK_ORANG_LAIN: 3, TIDAK_PADAN: 9, GANDA: 9}
 

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
+from dtks_desktop.domain.workflow.matching import MatchStatus
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.engine.common import (FIELD_COL, N_FIELDS, NIK_ORANG_LAIN, PADAN, PADAN_CATATAN,
@@ -264,6 +265,10 @@ def assign_ganda(keys: np.ndarray, status: np.ndarray, score: np.ndarray, member
 
 def priority_of(status: str, damaged: bool) -> int:
     """Review-queue order (0 first): Excel-damaged corrections, other corrections, ..."""
-    if status == "usulan_koreksi":
+    if status == MatchStatus.USULAN_KOREKSI:
         return 0 if damaged else 1
-    return {"nik_orang_lain": 2, "ganda": 3, "tidak_padan": 4, "padan_catatan": 8, "padan": 9}.get(status, 9)
+    return _PRIORITY.get(status, 9)
+
+
+_PRIORITY = {MatchStatus.NIK_ORANG_LAIN: 2, MatchStatus.GANDA: 3, MatchStatus.TIDAK_PADAN: 4,
+             MatchStatus.PADAN_CATATAN: 8, MatchStatus.PADAN: 9}
