@@ -5,7 +5,7 @@
 A temporary SQLite database (office: Kabupaten Klaten) is filled through the real importer
 with the demo files of ``services.demo`` (a Dukcapil extract and a damaged SIKS-NG export);
 nothing touches the real user folders. The page is shown inside the main window at 1280x800,
-as a clerk (operator) sees it, and "Jalankan pemadanan" is clicked:
+as a supervisor sees it (an operator sees the same page without "Terima massal…"), and "Jalankan pemadanan" is clicked:
 
 - ``review_queue.png``: the queue, with a "Usulan koreksi NIK" selected whose data differ from
   the civil registry in more than the NIK (differences highlighted, the proposed NIK large);
@@ -113,7 +113,8 @@ def main(argv: list[str] | None = None) -> int:
     db = open_database(config.sqlite_url(_TMP / "dtks.sqlite"))
     with db.transaction() as s:
         admin = create_user(s, "admin", "rahasia-admin-1", "admin", full_name="Siti Rahmawati, S.Kom")
-        sri = create_user(s, "sri.wahyuni", "rahasia-sri-1", "operator", full_name="Sri Wahyuni", by=admin)
+        # A supervisor: the only clerk role that may also open "Terima massal…" (match.bulk_accept).
+        sri = create_user(s, "sri.wahyuni", "rahasia-sri-1", "supervisor", full_name="Sri Wahyuni", by=admin)
         settings.put(s, admin, settings.KAB_KODE, "33.10")
         settings.put(s, admin, settings.OFFICE_NAME, "Dinas Sosial Kabupaten Klaten")
     import_run.run_import(db, sri, files["dukcapil"], kind="dukcapil")
