@@ -25,6 +25,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from dataclasses import dataclass
+from enum import StrEnum
+from functools import lru_cache
+
+from rapidfuzz.distance import OSA
 
 __all__ = [
     "normalize_name",
@@ -39,6 +44,10 @@ __all__ = [
     "name_difference",
     "MUHAMMAD_WRITTEN",
     "WRITTEN_TITLES",
+    "NameLevel",
+    "NameComparison",
+    "compare_names",
+    "COMMON_GIVEN_NAMES",
 ]
 
 # --------------------------------------------------------------------------------------------
@@ -369,3 +378,281 @@ def name_difference(a: str, b: str) -> str:
     if any(w in WRITTEN_TITLES for w in only):
         kinds.append("gelar")
     return ", ".join(kinds) or "penulisan"
+
+
+# --------------------------------------------------------------------------------------------
+# Name comparison levels (how clerks and villages really write names). One source for the
+# matching engine, the review view's highlighting and the explanations.
+# --------------------------------------------------------------------------------------------
+
+
+class NameLevel(StrEnum):
+    """How two names compare, strongest first (the order of the members is the strength)."""
+
+    SAMA = "sama"  # the same words after normalisation
+    URUTAN = "urutan"  # the same words in another order
+    GABUNG_PISAH = "gabung_pisah"  # words joined or split (NUR HAYATI / NURHAYATI)
+    INISIAL = "inisial"  # some words written as their initial (Z. / ZAINAL)
+    SEBAGIAN_BELAKANG = "sebagian_belakang"  # trailing words left off (husband's/father's name)
+    SEBAGIAN_DEPAN = "sebagian_depan"  # a leading (given) or middle word left off
+    MIRIP = "mirip"  # every word corresponds, with a typo
+    MIRIP_SEBAGIAN = "mirip_sebagian"  # a word left off (or abbreviated/joined) and a typo
+    BEDA = "beda"  # different names
+    KOSONG = "kosong"  # one side empty or only titles (HJ.)
+
+    @property
+    def rank(self) -> int:
+        """0 for the strongest level (SAMA), growing as the level gets weaker."""
+        return _LEVEL_RANK[self]
+
+
+_LEVEL_RANK = {lv: i for i, lv in enumerate(NameLevel)}
+
+
+@dataclass(frozen=True, slots=True)
+class NameComparison:
+    """Result of :func:`compare_names`.
+
+    ``detail_a``/``detail_b`` are the normalised words of each name that are not matched
+    word for word (left off, abbreviated, joined, misspelt) — for highlighting. ``common_only``
+    marks a weak match: the words both names share in full are only very common given names
+    (SRI, SITI, NUR, MUHAMMAD ...) or there are none (only initials), so a later weight can
+    discount it. ``typo`` says a word matched only with a typo.
+    """
+
+    level: NameLevel
+    detail_a: tuple[str, ...]
+    detail_b: tuple[str, ...]
+    explanation: str
+    common_only: bool = False
+    typo: bool = False
+
+
+#: Given names so common that sharing only one of them says little about two persons.
+COMMON_GIVEN_NAMES = frozenset(
+    {
+        "SRI", "SITI", "NUR", "NURUL", "MUHAMMAD", "AHMAD", "ABDUL", "DEWI", "PUTRI", "PUTRA",
+        "DWI", "TRI", "EKO", "EKA", "UMI", "ENDANG", "RETNO", "AGUS", "BUDI", "ANI", "TITIK",
+        "ADI", "ARI", "NI", "I", "MADE", "WAYAN", "KADEK", "KETUT", "NYOMAN", "PUTU", "LUH",
+    }
+)  # fmt: skip
+
+# Words that are only titles: a name made of nothing else is empty for the comparison.
+_TITLE_ONLY_WORDS = _TITLES_ANYWHERE | _TITLES_LEADING | _TITLES_DOTTED
+# Romanisation variants of the same word that the spelling rules do not unite (after them:
+# TJAN -> CAN). Only for the comparison, never for search.
+_COMPARE_ALIASES = {
+    "ABD": "ABDUL",  # ABD. RAHMAN
+    "CAN": "TAN", "LIE": "LI", "LEE": "LI", "LIEM": "LIM", "GOH": "GO", "KHO": "KO",
+    "UY": "UI", "WEE": "UI",  # OEI/OEY/WEE
+}  # fmt: skip
+_PATRONYMIC_WORDS = frozenset({"BIN", "BINTI", "BT", "BN"})
+
+
+@lru_cache(maxsize=1 << 16)
+def _compare_tokens(name: str | None) -> tuple[str, ...]:
+    words = _normalized_words(name)
+    if not words or all(w in _TITLE_ONLY_WORDS for w in words):
+        return ()
+    return tuple(_COMPARE_ALIASES.get(w, w) for w in words)
+
+
+# Arabic article assimilated to the next letter: ABDURRAHMAN = ABDUL RAHMAN, ABDUSSALAM =
+# ABDUL SALAM, ABD RAHMAN = ABDUL RAHMAN.
+_ABDUL_RE = re.compile(r"ABDU?L?([A-Z])\1?")
+
+
+@lru_cache(maxsize=1 << 16)
+def _squash(word: str) -> str:
+    return _ABDUL_RE.sub(r"ABDUL\1", word) if "ABD" in word else word
+
+
+def _typo_limit(a: str, b: str) -> int:
+    n = min(len(a), len(b))
+    return 0 if n < 4 else (1 if n < 8 else 2)
+
+
+@lru_cache(maxsize=1 << 18)
+def _word_match(a: str, b: str) -> int:
+    """0 equal, 1 initial (a one-letter word = first letter of the other), 2 typo, 3 no match."""
+    if a == b:
+        return 0
+    if (len(a) == 1) != (len(b) == 1):
+        return 1 if a[0] == b[0] else 3
+    limit = _typo_limit(a, b)
+    if limit and abs(len(a) - len(b)) <= limit and OSA.distance(a, b, score_cutoff=limit) <= limit:
+        return 2
+    return 3
+
+
+@lru_cache(maxsize=1 << 16)
+def _joined_match(word: str, parts: tuple[str, ...]) -> int:
+    """0 when ``word`` is ``parts`` written together, 2 with a typo, 3 otherwise."""
+    if any(len(p) == 1 for p in parts):
+        return 3
+    joined, w = _squash("".join(parts)), _squash(word)
+    if joined == w:
+        return 0
+    limit = _typo_limit(joined, w)
+    if limit and OSA.distance(joined, w, score_cutoff=limit) <= limit:
+        return 2
+    return 3
+
+
+# Costs of the alignment: a word left off costs most, then a typo, then an initial or a join.
+_SKIP, _TYPO, _SMALL = 10, 3, 1
+# Operations: (kind, words of a, words of b).
+_EQ, _INIT, _TYPO_K, _JOIN, _JOIN_TYPO, _SKIP_A, _SKIP_B = range(7)
+
+
+def _align(a: tuple[str, ...], b: tuple[str, ...]) -> list[tuple[int, int, int, int, int]]:
+    """Cheapest in-order alignment of two word lists: (kind, i, i_end, j, j_end) operations."""
+    n, m = len(a), len(b)
+    inf = 1 << 30
+    cost = [[inf] * (m + 1) for _ in range(n + 1)]
+    back: list[list[tuple[int, int, int] | None]] = [[None] * (m + 1) for _ in range(n + 1)]
+    cost[n][m] = 0
+    for i in range(n, -1, -1):
+        ci, bi = cost[i], back[i]
+        for j in range(m, -1, -1):
+            if i == n and j == m:
+                continue
+            best, op = inf, None
+            if i < n and cost[i + 1][j] + _SKIP < best:
+                best, op = cost[i + 1][j] + _SKIP, (_SKIP_A, 1, 0)
+            if j < m and ci[j + 1] + _SKIP < best:
+                best, op = ci[j + 1] + _SKIP, (_SKIP_B, 0, 1)
+            if i < n and j < m:
+                k = _word_match(a[i], b[j])
+                if k < 3:
+                    kind, c = ((_EQ, 0), (_INIT, _SMALL), (_TYPO_K, _TYPO))[k]
+                    if cost[i + 1][j + 1] + c < best:
+                        best, op = cost[i + 1][j + 1] + c, (kind, 1, 1)
+                for span in (2, 3):
+                    if j + span <= m:
+                        k = _joined_match(a[i], b[j : j + span])
+                        if k < 3:
+                            c = _SMALL + (_TYPO if k else 0)
+                            if cost[i + 1][j + span] + c < best:
+                                best, op = cost[i + 1][j + span] + c, (_JOIN_TYPO if k else _JOIN, 1, span)
+                    if i + span <= n:
+                        k = _joined_match(b[j], a[i : i + span])
+                        if k < 3:
+                            c = _SMALL + (_TYPO if k else 0)
+                            if cost[i + span][j + 1] + c < best:
+                                best, op = cost[i + span][j + 1] + c, (_JOIN_TYPO if k else _JOIN, span, 1)
+            ci[j], bi[j] = best, op
+    ops = []
+    i = j = 0
+    while i < n or j < m:
+        kind, di, dj = back[i][j]  # type: ignore[misc]
+        ops.append((kind, i, i + di, j, j + dj))
+        i, j = i + di, j + dj
+    return ops
+
+
+def _w(words: tuple[str, ...]) -> str:
+    return " ".join(words)
+
+
+def _initial(word: str) -> str:
+    return word + "." if len(word) == 1 else word
+
+
+def compare_names(a: str | None, b: str | None) -> NameComparison:
+    """Compare two names as written by clerks and villages (see :class:`NameLevel`).
+
+    Both names are normalised first (titles, old spellings, forms of Muhammad; see
+    :func:`normalize_name`); the words are then aligned in order, a word matching another word
+    exactly, as its initial, joined with the next word(s) (ABDUL RAHMAN = ABDURRAHMAN), with a
+    typo, or being left off on one side. Words left off on *both* sides mean different names
+    (SRI WAHYUNI / DWI WAHYUNI).
+
+    >>> compare_names("Z. SYAIFUL", "ZAINAL SYAIFUL").explanation
+    'Nama: disingkat (Z. ↔ ZAINAL)'
+    """
+    return _compare(_compare_tokens(a), _compare_tokens(b))
+
+
+@lru_cache(maxsize=1 << 16)
+def _compare(ta: tuple[str, ...], tb: tuple[str, ...]) -> NameComparison:
+    if not ta or not tb:
+        return NameComparison(NameLevel.KOSONG, ta, tb, "Nama: kosong atau hanya gelar")
+    if ta == tb:
+        return NameComparison(NameLevel.SAMA, (), (), "Nama: sama", _only_common(ta))
+    if len(ta) == len(tb) and sorted(ta) == sorted(tb):
+        return NameComparison(
+            NameLevel.URUTAN, ta, tb, f"Nama: urutan kata berbeda ({_w(ta)} ↔ {_w(tb)})", _only_common(ta)
+        )
+    ops = _align(ta, tb)
+    kinds = {op[0] for op in ops}
+    da: list[str] = []
+    db: list[str] = []
+    for kind, i0, i1, j0, j1 in ops:
+        if kind != _EQ:
+            da.extend(ta[i0:i1])
+            db.extend(tb[j0:j1])
+    detail_a, detail_b = tuple(da), tuple(db)
+    full = [ta[i0] for kind, i0, i1, j0, j1 in ops if kind in (_EQ, _TYPO_K) and len(ta[i0]) > 1]
+    full += [_w(ta[i0:i1]) for kind, i0, i1, j0, j1 in ops if kind in (_JOIN, _JOIN_TYPO)]
+    common_only = not full or all(w in COMMON_GIVEN_NAMES for w in full)
+    typo = bool(kinds & {_TYPO_K, _JOIN_TYPO})
+    skipped_a = [k for k, op in enumerate(ops) if op[0] == _SKIP_A]
+    skipped_b = [k for k, op in enumerate(ops) if op[0] == _SKIP_B]
+
+    def pairs(which: tuple[int, ...]) -> str:
+        return ", ".join(
+            f"{_initial(_w(ta[i0:i1]))} ↔ {_initial(_w(tb[j0:j1]))}" for kind, i0, i1, j0, j1 in ops if kind in which
+        )
+
+    if not full and not (skipped_a or skipped_b or typo):
+        pass  # every word an initial of the other (A. B. / AGUS BUDI): INISIAL, weak
+    elif (skipped_a and skipped_b) or not full:
+        # Words left off on both sides conflict (SRI WAHYUNI / DWI WAHYUNI); a name matching
+        # only through initials and left-off words (A. / AGUS BUDI) is no evidence either.
+        return NameComparison(
+            NameLevel.BEDA,
+            detail_a,
+            detail_b,
+            f"Nama: berbeda ({_w(detail_a) or '-'} ↔ {_w(detail_b) or '-'})",
+            common_only,
+            typo,
+        )
+    parts: list[str] = []
+    if skipped_a or skipped_b:
+        skipped = skipped_a or skipped_b
+        side, lo, hi = (ta, 1, 2) if skipped_a else (tb, 3, 4)
+        dropped = tuple(w for k in skipped for w in side[ops[k][lo] : ops[k][hi]])
+        last_matched = max(k for k, op in enumerate(ops) if op[0] not in (_SKIP_A, _SKIP_B))
+        trailing = skipped[0] > last_matched
+        if typo:
+            level = NameLevel.MIRIP_SEBAGIAN
+        else:
+            level = NameLevel.SEBAGIAN_BELAKANG if trailing else NameLevel.SEBAGIAN_DEPAN
+        if dropped[0] in _PATRONYMIC_WORDS and trailing:
+            parts.append(f"nama ayah (bin/binti) hanya di satu sisi ({_w(dropped)})")
+        elif trailing:
+            parts.append(f"sebagian nama tidak ditulis ({_w(dropped)})")
+        else:
+            parts.append(f"nama depan/tengah tidak ditulis ({_w(dropped)})")
+    elif typo:
+        level = NameLevel.MIRIP
+    elif _INIT in kinds:
+        level = NameLevel.INISIAL
+    elif kinds & {_JOIN}:
+        level = NameLevel.GABUNG_PISAH
+    else:  # pragma: no cover - equal tokens are handled above
+        level = NameLevel.SAMA
+    if _INIT in kinds:
+        parts.append(f"disingkat ({pairs((_INIT,))})")
+    if _JOIN in kinds:
+        parts.append(f"kata digabung/dipisah ({pairs((_JOIN,))})")
+    if typo:
+        parts.append(f"salah ketik ({pairs((_TYPO_K, _JOIN_TYPO))})")
+    if common_only:
+        parts.append("hanya nama yang sangat umum sama" if full else "hanya inisial")
+    return NameComparison(level, detail_a, detail_b, "Nama: " + "; ".join(parts), common_only, typo)
+
+
+def _only_common(tokens: tuple[str, ...]) -> bool:
+    return all(w in COMMON_GIVEN_NAMES or len(w) == 1 for w in tokens)
