@@ -616,6 +616,16 @@ def _compare(ta: tuple[str, ...], tb: tuple[str, ...]) -> NameComparison:
 
     if not full and not (skipped_a or skipped_b or typo):
         pass  # every word an initial of the other (A. B. / AGUS BUDI): INISIAL, weak
+    elif skipped_a and skipped_b and (extra := _reordered_subset(ta, tb)) is not None:
+        # Words of one name all in the other, in another order (WAHYUNI SRI / SRI WAHYUNI NINGSIH).
+        rest_a, rest_b = (extra, ()) if len(ta) > len(tb) else ((), extra)
+        return NameComparison(
+            NameLevel.SEBAGIAN_DEPAN,
+            rest_a,
+            rest_b,
+            f"Nama: urutan kata berbeda dan sebagian nama tidak ditulis ({_w(extra)})",
+            _only_common(tb if len(ta) > len(tb) else ta),
+        )
     elif (skipped_a and skipped_b) or not full:
         # Words left off on both sides conflict (SRI WAHYUNI / DWI WAHYUNI); a name matching
         # only through initials and left-off words (A. / AGUS BUDI) is no evidence either.
@@ -661,6 +671,19 @@ def _compare(ta: tuple[str, ...], tb: tuple[str, ...]) -> NameComparison:
     if common_only:
         parts.append("hanya nama yang sangat umum sama" if full else "hanya inisial")
     return NameComparison(level, detail_a, detail_b, "Nama: " + "; ".join(parts), common_only, typo)
+
+
+def _reordered_subset(ta: tuple[str, ...], tb: tuple[str, ...]) -> tuple[str, ...] | None:
+    """The longer name's extra words when the shorter name's words are all in it, else None."""
+    short, long_ = (ta, tb) if len(ta) < len(tb) else (tb, ta)
+    if len(short) == len(long_):
+        return None
+    rest = list(long_)
+    for w in short:
+        if w not in rest:
+            return None
+        rest.remove(w)
+    return tuple(rest)
 
 
 def _only_common(tokens: tuple[str, ...]) -> bool:

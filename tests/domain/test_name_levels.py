@@ -31,6 +31,7 @@ CASES = [
     ("dropped_trailing_uncommon", "SUKIRMAN", "SUKIRMAN WIBOWO", L.SEBAGIAN_BELAKANG, False),
     ("dropped_given", "SUHARTI", "UMI SUHARTI", L.SEBAGIAN_DEPAN, False),
     ("dropped_middle", "SITI RAHAYU", "SITI NUR RAHAYU", L.SEBAGIAN_DEPAN, False),
+    ("dropped_and_reordered", "WAHYUNI SRI", "SRI WAHYUNI NINGSIH", L.SEBAGIAN_DEPAN, False),
     ("patronymic_one_side", "SULAIMAN BIN AHMAD", "SULAIMAN", L.SEBAGIAN_BELAKANG, False),
     # --- joined / split
     ("joined_abdurrahman", "ABDURRAHMAN", "ABDUL RAHMAN", L.GABUNG_PISAH, False),
@@ -54,6 +55,8 @@ CASES = [
     ("impostor_wrong_initial", "B. SYAIFUL", "ZAINAL SYAIFUL", L.BEDA, False),
     ("impostor_initials_order", "B. A.", "AGUS BUDI", L.BEDA, True),
     ("impostor_only_an_initial", "A.", "AGUS BUDI", L.BEDA, True),
+    ("impostor_reordered_other", "WAHYUNI SRI", "DWI WAHYUNI NINGSIH", L.BEDA, False),
+    ("impostor_nur_joined_only", "NUR", "NURHAYATI", L.BEDA, True),
     ("impostor_dewi_dwi", "DEWI LESTARI", "DWI LESTARI", L.BEDA, False),
     # --- bad input
     ("one_vs_five_words", "SRI", "SRI WAHYUNI NINGSIH RAHAYU PUTRI", L.SEBAGIAN_BELAKANG, True),
