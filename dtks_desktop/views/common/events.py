@@ -18,15 +18,18 @@ from typing import Callable, Iterable
 from PySide6.QtCore import QEvent, QObject, QTimer, Signal
 from PySide6.QtWidgets import QWidget
 
-REGISTRY = "registry"  # families and members (SIKS-NG import, member edits, NIK corrections)
-DUKCAPIL = "dukcapil"  # the civil-registry snapshot
-MATCHING = "matching"  # match runs, results and decisions
-PROGRAMMES = "programmes"  # programme lists and their links
-USERS = "users"
-SETTINGS = "settings"  # office settings (kabupaten, name, masking, matching thresholds)
-AUDIT = "audit"  # every change writes the audit log
+from dtks_desktop.services.core.common import DataKind  # noqa: E402 - the kinds are the services' own
 
-KINDS = frozenset({REGISTRY, DUKCAPIL, MATCHING, PROGRAMMES, USERS, SETTINGS, AUDIT})
+# What changed, as the services report it (``result.changes`` / ``fn.changes``): one vocabulary.
+REGISTRY = DataKind.REGISTRY
+DUKCAPIL = DataKind.DUKCAPIL
+MATCHING = DataKind.MATCHING
+PROGRAMMES = DataKind.PROGRAMMES
+USERS = DataKind.USERS
+SETTINGS = DataKind.SETTINGS
+AUDIT = DataKind.AUDIT
+
+KINDS = frozenset(DataKind)
 
 
 class AppEvents(QObject):
