@@ -239,3 +239,54 @@ def test_a_patronymic_on_one_side_only_is_the_same_name():
     assert res.name_sim[0] == 1.0 and res.name_sim[1] == 1.0
     assert without_patronymic("SULAIMAN BIN AHMAD") == "SULAIMAN"
     assert without_patronymic("BINTANG SAMUDRA") is None and without_patronymic("ABDUL BIN") is None
+
+
+def _exact_nik_case(civil_name, member_name, **member_fields):
+    """A member carrying the exact, intact NIK of ``civil_name`` (same birth date and sex)."""
+    desa = "73.71.01.1001"
+    civil = [civil_row(1, "7371011505700001", civil_name, date(1970, 5, 15), "P", kk="7371012710160001",
+                       ibu="MARYAM", desa=desa)]
+    fields = dict(kk="7371012710160001", ibu="MARYAM", desa=desa) | member_fields
+    m, c = build(civil, [member_row(1, "7371011505700001", member_name, date(1970, 5, 15), "P", **fields)])
+    res = E.link(m, c, S.DEFAULTS)
+    lvl = S.FIELD_LEVELS["nama"][res.levels[0, F["nama"]]]
+    return E.STATUSES[res.status[0]], lvl, res
+
+
+@pytest.mark.parametrize("family", ["same", "other"])
+def test_exact_nik_with_an_abbreviated_name_is_the_same_person(family):
+    """Issue 10 part 3: the NIK carries birth date and sex; a name written as an initial is no
+    disagreement (before: ``beda`` by the character ratio, so usulan_koreksi or nik_orang_lain)."""
+    other = dict(kk="7371019999990001", ibu="ROSMINA", desa="73.71.02.1001") if family == "other" else {}
+    status, lvl, res = _exact_nik_case("ZAINAL SYAIFUL", "Z. SYAIFUL", **other)
+    assert (status, lvl) == ("padan_catatan", "inisial")
+    assert int(res.civil[0]) == 0
+    assert E.field_note("nama", lvl, "Z. SYAIFUL", "ZAINAL SYAIFUL") == "Nama: disingkat (Z. ↔ ZAINAL)"
+    if family == "other":  # accepted on the NIK, birth date and sex alone: said so
+        assert res.identity[0] < S.DEFAULTS.ambang_terima
+        assert "nama hanya ditulis berbeda" in " ".join(res.notes[0])
+
+
+def test_exact_nik_with_a_really_different_name_stays_somebody_else():
+    """SRI WAHYUNI / DWI WAHYUNI: words left off on both sides are different names."""
+    status, lvl, res = _exact_nik_case("DWI WAHYUNI", "SRI WAHYUNI", kk="7371019999990001", ibu="ROSMINA",
+                                       desa="73.71.02.1001")
+    assert status == "nik_orang_lain"
+    assert lvl not in S.NAME_WRITTEN_LEVELS
+
+
+@pytest.mark.parametrize("member,civil,level", [
+    ("ABDUSSALAM", "ABDUL SALAM", "gabung_pisah"),
+    ("SRI WAHYUNI NINGSIH", "SRI WAHYUNI", "sebagian_belakang"),
+    ("ZAINAL SYAIFUL", "Z. SYAIFUL", "inisial"),
+    ("SULASTRI", "SRI SULASTRI", "sebagian_depan"),
+    ("SRI", "SRI WAHYUNI", "sebagian_umum"),
+])
+def test_written_name_levels_in_the_engine(member, civil, level):
+    status, lvl, res = _exact_nik_case(civil, member)
+    assert lvl == level
+    assert status == "padan_catatan"
+    w = S.level_weights()["nama"]
+    assert w[S.NAME_LEVELS.index("mirip80")] <= res.weights[0, F["nama"]] <= w[S.NAME_LEVELS.index("mirip90")]
+    note = E.field_note("nama", lvl, member, civil)
+    assert note.startswith("Nama: ") and note != "Nama: " + lvl

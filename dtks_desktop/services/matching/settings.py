@@ -27,7 +27,16 @@ from dtks_desktop.services.core.common import DataKind, changes
 # --- comparison levels -------------------------------------------------------------------------
 # Every field has level 0 = "not comparable" (missing on one side), weight 0.
 
-NAME_LEVELS = ("kosong", "sama", "sama_beda_tulisan", "urutan", "mirip90", "mirip80", "beda")
+# The levels after "beda" come from ``domain.names.compare_names`` (how clerks and villages write a
+# name); they are asked only when the character ratio is below "mirip90" and replace the ratio's
+# level when they weigh more. Appended so that the stored level numbers keep their meaning.
+NAME_LEVELS = ("kosong", "sama", "sama_beda_tulisan", "urutan", "mirip90", "mirip80", "beda",
+               "gabung_pisah", "inisial", "sebagian_belakang", "sebagian_depan", "sebagian_umum",
+               "mirip_sebagian")
+# Name levels that say "written differently, same name" (not a disagreement): with the member's own
+# intact NIK found and birth date and sex agreeing, the holder is the same person (padan_catatan).
+NAME_WRITTEN_LEVELS = ("gabung_pisah", "inisial", "sebagian_belakang", "sebagian_depan", "sebagian_umum",
+                       "mirip_sebagian")
 DOB_LEVELS = ("kosong", "sama", "tukar", "satu_beda", "tahun_sama", "beda")
 SEX_LEVELS = ("kosong", "sama", "beda")
 MOTHER_LEVELS = ("kosong", "sama", "mirip", "beda")
@@ -77,6 +86,17 @@ MU: dict[str, dict[str, tuple[float, float | None]]] = {
         "mirip90": (0.016, 0.0005),
         "mirip80": (0.004, 0.004),
         "beda": (0.002, 0.99),
+        # compare_names levels (issue 10, priors until they are learned from the ground truth):
+        # joined/split words and initials close to mirip90, a left-off word between mirip80 and
+        # mirip90 (a left-off given name weaker than a left-off surname), weak when the words both
+        # names share in full are only very common given names (SRI, SITI, NUR ...) or none
+        # ("sebagian_umum"), a left-off word with a typo about mirip80.
+        "gabung_pisah": (0.008, 0.0003),
+        "inisial": (0.008, 0.0004),
+        "sebagian_belakang": (0.006, 0.0008),
+        "sebagian_depan": (0.004, 0.0008),
+        "sebagian_umum": (0.002, 0.0012),
+        "mirip_sebagian": (0.004, 0.004),
     },
     "tanggal_lahir": {
         "sama": (0.985, 0.04),

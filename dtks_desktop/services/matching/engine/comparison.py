@@ -7,10 +7,34 @@ from __future__ import annotations
 import numpy as np
 from rapidfuzz import fuzz, process
 
-from dtks_desktop.domain.names import written_form, without_patronymic
+from dtks_desktop.domain.names import NameLevel, compare_names, written_form, without_patronymic
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.engine.common import FIELD_COL, N_FIELDS, POW10
 from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
+
+
+_NAME = {lvl: i for i, lvl in enumerate(S.NAME_LEVELS)}
+# compare_names level -> engine level (None: keep the character-ratio level); common_only weakens the
+# levels that rest on shared words.
+_CN_LEVEL = {
+    NameLevel.SAMA: "mirip90",  # equal only through a romanisation alias (TJAN / TAN)
+    NameLevel.URUTAN: "mirip90",
+    NameLevel.GABUNG_PISAH: "gabung_pisah",
+    NameLevel.INISIAL: "inisial",
+    NameLevel.SEBAGIAN_BELAKANG: "sebagian_belakang",
+    NameLevel.SEBAGIAN_DEPAN: "sebagian_depan",
+    NameLevel.MIRIP_SEBAGIAN: "mirip_sebagian",
+}
+_CN_COMMON = {NameLevel.INISIAL: "sebagian_umum", NameLevel.SEBAGIAN_BELAKANG: "sebagian_umum",
+              NameLevel.SEBAGIAN_DEPAN: "sebagian_umum", NameLevel.MIRIP_SEBAGIAN: None}
+NAME_WRITTEN = np.array([_NAME[x] for x in S.NAME_WRITTEN_LEVELS], dtype=np.int8)
+
+
+def cn_level(a: str, b: str) -> int:
+    """Engine name level for compare_names(a, b), -1 when it has none to offer."""
+    r = compare_names(a, b)
+    name = _CN_COMMON.get(r.level, _CN_LEVEL.get(r.level)) if r.common_only else _CN_LEVEL.get(r.level)
+    return _NAME[name] if name else -1
 
 
 # --- comparison --------------------------------------------------------------------------------
@@ -26,6 +50,7 @@ class Comparator:
         self.kec_of = self.vocab.desa_kec()
         self.lw = {f: np.asarray(w, dtype=np.float64) for f, w in S.level_weights().items()}
         self.n_civil = max(civil.n, 1)
+        self._cn_cache: dict[tuple[int, int], int] = {}
 
     def _similarity(self, a_ids: np.ndarray, b_ids: np.ndarray, raw_pairs=None) -> np.ndarray:
         """max(ratio of normalised names, ratio of sorted keys) in 0..1, on distinct id pairs."""
@@ -66,6 +91,24 @@ class Comparator:
             return np.maximum(sim[inv], s3) / 100.0
         return (sim / 100.0)[inv]
 
+    def _written_levels(self, a_ids: np.ndarray, b_ids: np.ndarray, ratio_lvl: np.ndarray) -> np.ndarray:
+        """The ratio level or compare_names' level (initials, joined words, left-off words), whichever
+        weighs more; compare_names is asked once per distinct pair of normalised names."""
+        pair = a_ids.astype(np.int64) * (1 << 31) + b_ids.astype(np.int64)
+        uniq, inv = np.unique(pair, return_inverse=True)
+        names = self.vocab.names.values
+        cache = self._cn_cache
+        out = np.empty(len(uniq), dtype=np.int8)
+        for k, (x, y) in enumerate(zip((uniq >> 31).tolist(), (uniq & ((1 << 31) - 1)).tolist())):
+            v = cache.get((x, y))
+            if v is None:
+                v = cache[(x, y)] = cn_level(names[x], names[y])
+            out[k] = v
+        cn = out[inv]
+        w = self.lw["nama"]
+        better = (cn >= 0) & (w[np.maximum(cn, 0)] > w[ratio_lvl])
+        return np.where(better, cn, ratio_lvl).astype(np.int8)
+
     def compare(self, mi: np.ndarray, ci: np.ndarray, with_nik: bool = True):
         """Levels (n, fields) int8, weights (n, fields), name similarity, for pairs (mi[k], ci[k])."""
         m, c, p = self.m, self.c.t, self.p
@@ -94,6 +137,9 @@ class Comparator:
             s = self._similarity(a[rest], b[rest], (m.raw[mi[rest]], c.raw[ci[rest]]))
             sim[rest] = s
             lvl[rest] = np.where(s >= p.nama_mirip_tinggi, 4, np.where(s >= p.nama_mirip, 5, 6))
+            low = rest & (lvl >= 5)
+            if low.any():
+                lvl[low] = self._written_levels(a[low], b[low], lvl[low])
         lv[:, FIELD_COL["nama"]] = lvl
 
         # Birth date.
@@ -217,10 +263,10 @@ def is_plausible(lv: np.ndarray) -> np.ndarray:
     dob = lv[:, FIELD_COL["tanggal_lahir"]]
     sex = lv[:, FIELD_COL["jenis_kelamin"]]
     kk = lv[:, FIELD_COL["no_kk"]]
-    name_ok = (nm >= 1) & (nm <= 5)
+    name_ok = ((nm >= 1) & (nm <= 5)) | np.isin(nm, NAME_WRITTEN)
     # A one-letter or missing name: only with the exact birth date, the same sex and the same KK.
     name_ok |= (nm == 0) & (dob == 1) & (sex != 2) & ((kk == 1) | (kk == 2))
-    dob_ok = (dob <= 3) | ((dob == 4) & (nm >= 1) & (nm <= 4))
+    dob_ok = (dob <= 3) | ((dob == 4) & (((nm >= 1) & (nm <= 4)) | (nm == _NAME["gabung_pisah"]) | (nm == _NAME["inisial"])))
     # A completely different birth date only with an exact name.
     dob_ok |= (dob == 5) & (nm >= 1) & (nm <= 2) & ((kk == 1) | (lv[:, FIELD_COL["nama_ibu"]] == 1))
     return name_ok & dob_ok & (sex != 2)

@@ -8,7 +8,7 @@ from typing import Callable, Iterable, Sequence
 
 import numpy as np
 
-from dtks_desktop.domain.names import name_difference
+from dtks_desktop.domain.names import compare_names, name_difference
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.engine.tables import dob_int
 from dtks_desktop.domain.formatting import tanggal
@@ -80,6 +80,9 @@ def field_note(f: str, level: str, m_val, c_val, *, sim: float | None = None,
         return _VALUE_NOTES[(f, level)].format(a=a, b=b)
     if f == "nama" and level == "sama_beda_tulisan":
         return f"Nama: beda {name_difference(str(m_val), str(c_val))} ({m_val} ↔ {c_val})"
+    if f == "nama" and level in S.NAME_WRITTEN_LEVELS:
+        # How clerks and villages write a name (initials, joined words, left-off words).
+        return compare_names(str(m_val or ""), str(c_val or "")).explanation
     if f == "jenis_kelamin":
         return f"Jenis kelamin: berbeda ({_SEX_LABEL.get(m_val, m_val)} ↔ {_SEX_LABEL.get(c_val, c_val)})"
     if f == "desa":

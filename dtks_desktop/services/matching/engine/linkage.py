@@ -14,7 +14,8 @@ from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.engine.common import (FIELD_COL, N_FIELDS, NIK_ORANG_LAIN, PADAN, PADAN_CATATAN,
                                                           STATUS_RANK, TIDAK_PADAN, USULAN_KOREKSI)
 from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
-from dtks_desktop.services.matching.engine.comparison import Comparator, identity_score, is_plausible, all_agree
+from dtks_desktop.services.matching.engine.comparison import (NAME_WRITTEN, Comparator, all_agree, identity_score,
+                                                              is_plausible)
 from dtks_desktop.services.matching.engine.blocking import Blocker, expand, unique_pairs
 
 
@@ -73,6 +74,13 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
     lv, w, sim = comp.compare(mi, ci, with_nik=False)
     idn = identity_score(w)
     accept = is_plausible(lv) & (idn >= p.ambang_terima)
+    # The member's own intact NIK carries the birth date and sex: when both agree and the name is
+    # only written differently (initial, joined words, left-off words), the holder is the same
+    # person, whatever the other fields say (padan_catatan, never nik_orang_lain).
+    written = (np.isin(lv[:, FIELD_COL["nama"]], NAME_WRITTEN) & (lv[:, FIELD_COL["tanggal_lahir"]] == 1)
+               & (lv[:, FIELD_COL["jenis_kelamin"]] == 1) & ~civil.dup_nik[ci])
+    by_nik = written & ~accept
+    accept = accept | written
     # Best holder per member: accepted first, then the identity score.
     order = np.lexsort((ci, -idn, ~accept, mi))
     mi_o = mi[order]
@@ -91,6 +99,8 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
     status[clean_rows] = np.where(agree, PADAN, PADAN_CATATAN)
     for r, c in zip(clean_rows[civil.dup_nik[ci[bsel]]].tolist(), ci[bsel][civil.dup_nik[ci[bsel]]].tolist()):
         notes[r] = ["NIK ini tercatat lebih dari sekali di data Dukcapil (NIK ganda); dipilih yang identitasnya cocok"]
+    for r in clean_rows[by_nik[bsel]].tolist():
+        notes[r] = (notes[r] or []) + ["NIK, tanggal lahir dan jenis kelamin sama; nama hanya ditulis berbeda"]
     say(40, 100, "Mencari calon untuk NIK yang tidak padan")
 
     # Phase 2: every member without an accepted NIK holder.
