@@ -446,3 +446,20 @@ def test_unmapped_trailing_column_is_not_read_as_another_field(db, office, tmp_p
     with db.sessions() as s:
         assert s.execute(select(func.count()).select_from(ImportProblem)
                          .where(ImportProblem.code == "id_dtks_ganda_di_berkas")).scalar_one() == 0
+
+
+def test_nik_in_scientific_notation_says_excel_lost_the_digits(db, office, tmp_path):
+    # A CSV saved by Excel with the NIK column as a number: "3.31E+15". The clerk must read that
+    # Excel destroyed the NIK, not that "digit 7-8" of a number nobody wrote is wrong.
+    rows = [list(r) for r in ROWS]
+    rows[0][10] = "3.31E+15"
+    f = write_csv(tmp_path / "notasi.csv", rows)
+    r = run_import(db, office, f, kind="dtks")
+    assert r.rows_read == 3 and r.imported == 3
+    with db.sessions() as s:
+        p = s.execute(select(ImportProblem).where(ImportProblem.source_row == 2,
+                                                  ImportProblem.code == "nik_tidak_sah")).scalar_one()
+        nik = s.execute(select(Member.nik).where(Member.id_dtks == "D001")).scalar_one()
+    assert nik is None
+    assert "notasi ilmiah" in p.message and "3.31E+15" in p.message
+    assert "digit 7-8" not in p.message

@@ -422,6 +422,10 @@ class RowProcessor:
                         flags.append(NIK_LUAR_KABUPATEN)
                 else:
                     msg = "; ".join(i.message for i in info.errors)
+                    if c.excel_damaged and c.note and c.trusted_digits < 15:
+                        # Scientific notation: the digits after the mantissa are Excel's zeros,
+                        # so the structural errors above describe nothing the office wrote.
+                        msg = c.note
                     sev = error if (self.kind == "dukcapil" or (not idd and self.kind == "dtks")) else warning
                     probs.append(Problem(M.NIK, sev(NIK_TIDAK_SAH, f"NIK tidak sah: {msg}"), rec.nik_raw))
                     flags = [NIK_TIDAK_SAH] + flags
