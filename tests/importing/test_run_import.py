@@ -463,3 +463,21 @@ def test_nik_in_scientific_notation_says_excel_lost_the_digits(db, office, tmp_p
     assert nik is None
     assert "notasi ilmiah" in p.message and "3.31E+15" in p.message
     assert "digit 7-8" not in p.message
+
+
+def test_no_kk_in_scientific_notation_is_not_stored_as_a_number_of_zeros(db, office, tmp_path):
+    # "3.31E+15" keeps 3 digits of the No KK: 3310000000000000 is no family's number, and a
+    # region check on Excel's zeros ("33.10.00") says nothing. The family still holds together.
+    rows = [list(r) for r in ROWS]
+    for r in rows:
+        r[9] = "3.31E+15"
+    f = write_csv(tmp_path / "kk_notasi.csv", rows)
+    r = run_import(db, office, f, kind="dtks")
+    assert r.rows_read == 3 and r.imported == 3 and r.rejected == 0
+    with db.sessions() as s:
+        kks = s.execute(select(Household.no_kk)).scalars().all()
+        probs = s.execute(select(ImportProblem).where(ImportProblem.source_row == 2)).scalars().all()
+    assert len(kks) == 2 and kks == [None, None]
+    codes = {p.code: p for p in probs}
+    assert "kk_wilayah_tidak_dikenal" not in codes
+    assert "notasi ilmiah" in codes["kk_tidak_sah"].message and "3.31E+15" in codes["kk_tidak_sah"].message
