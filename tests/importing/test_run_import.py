@@ -481,3 +481,22 @@ def test_no_kk_in_scientific_notation_is_not_stored_as_a_number_of_zeros(db, off
     codes = {p.code: p for p in probs}
     assert "kk_wilayah_tidak_dikenal" not in codes
     assert "notasi ilmiah" in codes["kk_tidak_sah"].message and "3.31E+15" in codes["kk_tidak_sah"].message
+
+
+def test_workbook_with_an_instructions_sheet_first_reads_the_data_sheet(db, office, tmp_path):
+    # Offices put a "Petunjuk" sheet in front of the data: the sheet with the header is read.
+    path = tmp_path / "dua_lembar.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    info = wb.add_worksheet("Petunjuk")
+    info.write_row(0, 0, ["Lembar ini berisi petunjuk pengisian"])
+    info.write_row(1, 0, ["Isi data pada lembar berikutnya"])
+    ws = wb.add_worksheet("Data")
+    ws.write_row(0, 0, HEADER)
+    for i, row in enumerate(ROWS, start=1):
+        ws.write_row(i, 0, row)
+    wb.close()
+    pv = preview(path)
+    assert pv.table.sheet_name == "Data"
+    r = run_import(db, office, path, kind="dtks")
+    assert r.rows_read == 3 and r.imported == 3
+    assert any('"Data"' in n for n in r.notes)
