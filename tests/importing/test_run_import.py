@@ -446,3 +446,57 @@ def test_unmapped_trailing_column_is_not_read_as_another_field(db, office, tmp_p
     with db.sessions() as s:
         assert s.execute(select(func.count()).select_from(ImportProblem)
                          .where(ImportProblem.code == "id_dtks_ganda_di_berkas")).scalar_one() == 0
+
+
+def test_nik_in_scientific_notation_says_excel_lost_the_digits(db, office, tmp_path):
+    # A CSV saved by Excel with the NIK column as a number: "3.31E+15". The clerk must read that
+    # Excel destroyed the NIK, not that "digit 7-8" of a number nobody wrote is wrong.
+    rows = [list(r) for r in ROWS]
+    rows[0][10] = "3.31E+15"
+    f = write_csv(tmp_path / "notasi.csv", rows)
+    r = run_import(db, office, f, kind="dtks")
+    assert r.rows_read == 3 and r.imported == 3
+    with db.sessions() as s:
+        p = s.execute(select(ImportProblem).where(ImportProblem.source_row == 2,
+                                                  ImportProblem.code == "nik_tidak_sah")).scalar_one()
+        nik = s.execute(select(Member.nik).where(Member.id_dtks == "D001")).scalar_one()
+    assert nik is None
+    assert "notasi ilmiah" in p.message and "3.31E+15" in p.message
+    assert "digit 7-8" not in p.message
+
+
+def test_no_kk_in_scientific_notation_is_not_stored_as_a_number_of_zeros(db, office, tmp_path):
+    # "3.31E+15" keeps 3 digits of the No KK: 3310000000000000 is no family's number, and a
+    # region check on Excel's zeros ("33.10.00") says nothing. The family still holds together.
+    rows = [list(r) for r in ROWS]
+    for r in rows:
+        r[9] = "3.31E+15"
+    f = write_csv(tmp_path / "kk_notasi.csv", rows)
+    r = run_import(db, office, f, kind="dtks")
+    assert r.rows_read == 3 and r.imported == 3 and r.rejected == 0
+    with db.sessions() as s:
+        kks = s.execute(select(Household.no_kk)).scalars().all()
+        probs = s.execute(select(ImportProblem).where(ImportProblem.source_row == 2)).scalars().all()
+    assert len(kks) == 2 and kks == [None, None]
+    codes = {p.code: p for p in probs}
+    assert "kk_wilayah_tidak_dikenal" not in codes
+    assert "notasi ilmiah" in codes["kk_tidak_sah"].message and "3.31E+15" in codes["kk_tidak_sah"].message
+
+
+def test_workbook_with_an_instructions_sheet_first_reads_the_data_sheet(db, office, tmp_path):
+    # Offices put a "Petunjuk" sheet in front of the data: the sheet with the header is read.
+    path = tmp_path / "dua_lembar.xlsx"
+    wb = xlsxwriter.Workbook(str(path))
+    info = wb.add_worksheet("Petunjuk")
+    info.write_row(0, 0, ["Lembar ini berisi petunjuk pengisian"])
+    info.write_row(1, 0, ["Isi data pada lembar berikutnya"])
+    ws = wb.add_worksheet("Data")
+    ws.write_row(0, 0, HEADER)
+    for i, row in enumerate(ROWS, start=1):
+        ws.write_row(i, 0, row)
+    wb.close()
+    pv = preview(path)
+    assert pv.table.sheet_name == "Data"
+    r = run_import(db, office, path, kind="dtks")
+    assert r.rows_read == 3 and r.imported == 3
+    assert any('"Data"' in n for n in r.notes)

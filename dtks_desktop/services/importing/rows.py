@@ -32,7 +32,7 @@ from dtks_desktop.domain.family import parse_hubungan
 from dtks_desktop.domain.issues import Issue, Severity, error, warning
 from dtks_desktop.domain.names import display_name, has_digits, search_key
 from dtks_desktop.domain.nik import NIK_RUSAK_EXCEL, normalize_sex, parse_nik
-from dtks_desktop.domain.nokk import parse_no_kk
+from dtks_desktop.domain.nokk import KK_RUSAK_EXCEL, parse_no_kk
 from dtks_desktop.domain.regions import RegionCodes, repair_code
 from dtks_desktop.domain.spreadsheet import CellError, clean_id, clean_rt_rw, clean_text
 from dtks_desktop.services.core.regions import RegionNotFound, RegionResolver
@@ -345,6 +345,12 @@ class RowProcessor:
         c = clean_id(kk_cell)
         if c.value is None:
             return None, None, (), None
+        if c.excel_damaged and c.note and c.trusted_digits < 15 and c.value.isdigit():
+            # Scientific notation ("3.31E+15"): the digits after the mantissa are Excel's zeros;
+            # no family has that number and checks on them say nothing. The digits as written
+            # still keep the family together at its address.
+            return None, KK_RUSAK_EXCEL, (Problem(M.NO_KK, warning(
+                KK_TIDAK_SAH, f"No KK tidak sah: {c.note}"), c.raw),), c.value
         kk = parse_no_kk(c.value, regions=self.regions.codes, excel_damaged=c.excel_damaged)
         flags = ",".join(i.code for i in kk.issues) or None
         if kk.ok:
@@ -422,6 +428,10 @@ class RowProcessor:
                         flags.append(NIK_LUAR_KABUPATEN)
                 else:
                     msg = "; ".join(i.message for i in info.errors)
+                    if c.excel_damaged and c.note and c.trusted_digits < 15:
+                        # Scientific notation: the digits after the mantissa are Excel's zeros,
+                        # so the structural errors above describe nothing the office wrote.
+                        msg = c.note
                     sev = error if (self.kind == "dukcapil" or (not idd and self.kind == "dtks")) else warning
                     probs.append(Problem(M.NIK, sev(NIK_TIDAK_SAH, f"NIK tidak sah: {msg}"), rec.nik_raw))
                     flags = [NIK_TIDAK_SAH] + flags

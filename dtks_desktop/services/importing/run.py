@@ -127,6 +127,37 @@ def _preset_obj(preset: str | M.Preset | None, kind: str | None) -> M.Preset | N
 _HEAD_CACHE: "OrderedDict[tuple, tuple[Table, list]]" = OrderedDict()
 
 
+def _open_data_sheet(path: Path) -> Table:
+    """:func:`open_table`, but when the sheet it chose has no header row (an instructions
+    sheet in front of the data) the first other sheet that has one."""
+    table = open_table(path)
+    if len(table.sheet_names) <= 1 or _has_header(table, path):
+        return table
+    for i, name in enumerate(table.sheet_names):
+        if name == table.sheet_name:
+            continue
+        try:
+            other = open_table(path, sheet=i)
+        except ImportFileError:
+            continue
+        if _has_header(other, path):
+            other.notes.append(f'Berkas "{Path(path).name}" berisi {len(table.sheet_names)} lembar; '
+                               f'lembar "{table.sheet_name}" tidak berisi judul kolom, yang dibaca '
+                               f'lembar "{name}"')
+            table.close()
+            return other
+        other.close()
+    return table
+
+
+def _has_header(table: Table, path: Path) -> bool:
+    try:
+        M.detect_header(table.head(M.HEADER_SCAN_ROWS), None, file_name=path)
+    except M.MappingError:
+        return False
+    return True
+
+
 def _read_head(path: Path, n: int) -> tuple[Table, list]:
     """The first ``n`` rows of a file, remembered while the file is unchanged: the mapping
     editor re-previews on every change and must not re-read a 200,000-row workbook each time."""
@@ -136,7 +167,7 @@ def _read_head(path: Path, n: int) -> tuple[Table, list]:
     if hit is not None and len(hit[1]) >= n:
         _HEAD_CACHE.move_to_end(key)
         return hit
-    table = open_table(path)
+    table = _open_data_sheet(path)
     try:
         head = table.head(n)
     finally:
@@ -348,7 +379,7 @@ def run_import(
 
         with db.sessions() as s:
             preset = get_saved_preset(s, preset)
-    table = open_table(path)
+    table = _open_data_sheet(path)
     try:
         sha = file_sha256(path, cancel)
         head = table.head(M.HEADER_SCAN_ROWS)
