@@ -500,3 +500,18 @@ def test_workbook_with_an_instructions_sheet_first_reads_the_data_sheet(db, offi
     r = run_import(db, office, path, kind="dtks")
     assert r.rows_read == 3 and r.imported == 3
     assert any('"Data"' in n for n in r.notes)
+
+
+def test_a_siksng_export_imported_as_a_civil_registry_extract_is_refused(db, office, tmp_path):
+    """`dtks import dukcapil` on a SIKS-NG export would replace the whole civil registry with it."""
+    files = demo.generate_files(tmp_path / "demo", demo.DemoConfig(people=300, seed=4), xlsx=False)
+    first = run_import(db, office, files["dukcapil"], kind="dukcapil")
+    before = snapshot(db)
+    with pytest.raises(ImportFileError) as err:
+        run_import(db, office, files["dtks_csv"], kind="dukcapil")
+    assert err.value.code == "jenis_lain" and "Data DTKS (SIKS-NG)" in err.value.message
+    assert snapshot(db) == before  # the civil registry of the first import stays whole
+    assert first.imported > 0
+    # and the right kinds still import
+    assert run_import(db, office, files["dtks_csv"], kind="dtks").imported > 0
+    assert run_import(db, office, files["program_PKH"], kind="program").imported > 0

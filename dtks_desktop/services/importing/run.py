@@ -304,6 +304,29 @@ def _all_rejected(path: Path, recs: list[PersonRecord], proc: RowProcessor) -> I
         code="semua_ditolak", path=path, row=first[by_code.most_common(1)[0][0]][0] if by_code else None)
 
 
+def _refuse_other_kind(path: Path, head: list, kind: str) -> None:
+    """A file that is clearly of another kind than the one asked for is refused before anything
+    is read or written: a SIKS-NG export imported as a civil-registry extract would replace the
+    whole civil registry with it. "Clearly": the file's header fits another kind's preset almost
+    perfectly (>= 0.9) and the chosen kind's presets clearly less (by 0.2 or more)."""
+    try:
+        plain = M.detect_header(head, None, file_name=path)
+    except M.MappingError:
+        return
+    scores: dict[str, float] = {}
+    for preset in M.PRESETS.values():
+        k = preset.kind
+        scores[k] = max(scores.get(k, 0.0), M.preset_score(preset, plain))
+    other = max((k for k in scores if k != kind), key=lambda k: scores[k], default=None)
+    if other is None or kind not in scores:
+        return
+    if scores[other] >= 0.9 and scores[other] - scores[kind] >= 0.2:
+        raise ImportFileError(
+            f'Berkas "{path.name}" tampaknya {KINDS[other]}, bukan {KINDS[kind]} (judul kolomnya cocok dengan '
+            f"{KINDS[other]}). Tidak ada yang diimpor. Pilih jenis impor yang benar (baris perintah: "
+            f"dtks import {other} …).", code="jenis_lain", path=path)
+
+
 def _problem_rows(batch_id: int, proc: RowProcessor, recs: list[PersonRecord]):
     lim = _PROBLEM_LIMITS
     for r in recs:
@@ -391,6 +414,7 @@ def run_import(
         if kind not in KINDS:
             raise ImportFileError(f"Jenis impor '{kind}' tidak dikenal", path=path)
         match = M.validate_mapping(M.detect_header(head, p, file_name=path, choices=choices), p)
+        _refuse_other_kind(path, head, kind)
 
         with db.sessions() as s:
             # Early, to spare reading the file; checked again under the lock before storing.

@@ -65,7 +65,8 @@ from dtks_desktop.services.importing.mapping.fields import (
     MappingProblem,
     MappingError,
 )
-from dtks_desktop.services.importing.mapping.header import HeaderMatch, detect_header, guess_kind, mapping_problems, validate_mapping
+from dtks_desktop.services.importing.mapping.header import (HeaderMatch, detect_header, guess_kind, mapping_problems,
+                                                            preset_score, validate_mapping)
 from dtks_desktop.services.importing.mapping.presets import PRESETS, Preset, get_preset
 
 __all__ = [
@@ -81,5 +82,5 @@ __all__ = [
     "normalize_header", "header_key", "field_for_header",
     "Preset", "PRESETS", "get_preset",
     "HeaderMatch", "MappingProblem", "MappingError",
-    "detect_header", "guess_kind", "validate_mapping", "mapping_problems",
+    "detect_header", "guess_kind", "validate_mapping", "mapping_problems", "preset_score",
 ]

@@ -304,7 +304,7 @@ def detect_header(
 # ---- kind guessing ------------------------------------------------------------------------
 
 
-def _preset_score(preset: Preset, match: HeaderMatch) -> float:
+def preset_score(preset: Preset, match: HeaderMatch) -> float:
     present = match.fields
     if not present:
         return 0.0
@@ -343,7 +343,7 @@ def guess_kind(source, *, presets: Mapping[str, Preset] | None = None) -> tuple[
     candidates = presets or PRESETS
     best_name, best_score = None, -1.0
     for name, preset in candidates.items():
-        score = _preset_score(preset, match)
+        score = preset_score(preset, match)
         if score > best_score:
             best_name, best_score = name, score
     assert best_name is not None
