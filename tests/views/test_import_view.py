@@ -27,7 +27,9 @@ from dtks_desktop.services.importing.presets import list_presets
 from dtks_desktop.services.core.users import create_user
 from dtks_desktop.views.importing import import_view
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.importing.import_view import PCOL_KIND, PCOL_MESSAGE, PCOL_ROW, PCOL_VALUE, ImportView
+from dtks_desktop.views.importing import problems as problem_list
+from dtks_desktop.views.importing.import_view import ImportView
+from dtks_desktop.views.importing.problems import PCOL_KIND, PCOL_MESSAGE, PCOL_ROW, PCOL_VALUE
 from dtks_desktop.views.common.widgets import job_runner
 
 WAIT = 30_000
@@ -353,7 +355,7 @@ def test_import_shows_counts_notes_and_problem_rows(qtbot, monkeypatch, view, db
 
 
 def test_problem_table_pages_with_fetch_more(qtbot, monkeypatch, view, db, demo_files):
-    monkeypatch.setattr(import_view, "PROBLEM_PAGE", 40)
+    monkeypatch.setattr(problem_list, "PROBLEM_PAGE", 40)
     choose_file(qtbot, monkeypatch, view, demo_files["dtks_xlsx"])
     r = run_import_click(qtbot, view)
     panel = view.result_page.problems
@@ -651,10 +653,10 @@ def test_a_problem_page_that_fails_after_a_newer_load_started_leaves_the_newer_r
         return [ProblemRow(i + 2, "NIK", "warning", "nik_pendek", f"masalah {i}", "3310", None, None)
                 for i in range(offset, min(offset + limit, 90))]
 
-    monkeypatch.setattr(import_view, "count_problems", count)
-    monkeypatch.setattr(import_view, "list_problems", problems)
-    monkeypatch.setattr(import_view, "PROBLEM_PAGE", 40)
-    model = import_view.ProblemTableModel(FakeDb(), None)
+    monkeypatch.setattr(problem_list, "count_problems", count)
+    monkeypatch.setattr(problem_list, "list_problems", problems)
+    monkeypatch.setattr(problem_list, "PROBLEM_PAGE", 40)
+    model = problem_list.ProblemTableModel(FakeDb(), None)
     failures = []
     model.loadFailed.connect(failures.append)
     model.load(1)
