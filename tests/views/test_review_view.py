@@ -26,9 +26,11 @@ from dtks_desktop.services.matching import decisions as match_decisions
 from dtks_desktop.services.matching import review as match_review
 from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.core.users import create_user
-from dtks_desktop.views.matching import review_view
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.matching.review_view import QCOL_NIK, QCOL_PRIO, QCOL_STATUS, ReviewView
+from dtks_desktop.views.matching import common as review_common
+from dtks_desktop.views.matching import queue as review_queue
+from dtks_desktop.views.matching.queue import QCOL_NIK, QCOL_PRIO, QCOL_STATUS
+from dtks_desktop.views.matching.review_view import ReviewView
 from dtks_desktop.views.common.widgets import job_runner
 
 WAIT = 30_000
@@ -142,8 +144,8 @@ def test_run_from_button_fills_queue_and_summary(qtbot, imported, operator, make
     summary = view.last_summary
     assert summary is not None and summary.members_matched > 0
     # the strip shows the counts per status of the run
-    assert view.summary_strip.counts == {s: summary.counts.get(s, 0) for s in review_view.STATUS_ORDER}
-    for s, label in review_view.STATUS_LABELS.items():
+    assert view.summary_strip.counts == {s: summary.counts.get(s, 0) for s in review_common.STATUS_ORDER}
+    for s, label in review_common.STATUS_LABELS.items():
         assert f"{label}:" in view.summary_strip.text()
     # the queue is the service's queue, in its order, and the count label says how many wait
     want = queue_ids(imported)
@@ -233,7 +235,7 @@ def test_filters_status_and_region(qtbot, matched, operator, make_view):
 
 
 def test_queue_pages_with_fetch_more(qtbot, matched, operator, make_view, monkeypatch):
-    monkeypatch.setattr(review_view, "PAGE", 5)
+    monkeypatch.setattr(review_queue, "PAGE", 5)
     view = make_view(matched, operator)
     view.resize(1400, 420)
     assert view.wait_idle(WAIT)
@@ -252,7 +254,7 @@ def test_queue_pages_with_fetch_more(qtbot, matched, operator, make_view, monkey
 
 
 def test_deciding_across_pages_follows_the_service_queue(qtbot, matched, operator, make_view, monkeypatch):
-    monkeypatch.setattr(review_view, "PAGE", 5)
+    monkeypatch.setattr(review_queue, "PAGE", 5)
     view = make_view(matched, operator)
     view.resize(1400, 360)
     focus_queue(qtbot, view)
@@ -480,7 +482,7 @@ def test_pencetak_sees_masked_niks_and_cannot_decide(qtbot, matched, admin, make
         if written:
             assert shown == mask_nik(written, policy)
         assert not DIGITS16.search(shown)
-        tip = view.model.data(view.model.index(r, review_view.QCOL_NAMA), Qt.ItemDataRole.ToolTipRole) or ""
+        tip = view.model.data(view.model.index(r, review_queue.QCOL_NAMA), Qt.ItemDataRole.ToolTipRole) or ""
         assert not DIGITS16.search(tip)
     # the comparison of a correction: every NIK and No KK masked, also inside the notes
     row = next(r for r in range(view.model.rowCount()) if view.model.item_at(r).status == "usulan_koreksi"

@@ -5,12 +5,13 @@ Layout:
 * **Top**: "Jalankan pemadanan" (``run_matching`` as a :class:`~dtks_desktop.jobs.Job` with the
   shared progress dialog), the filters (status, kecamatan, desa/kelurahan), "N menunggu" and
   "Terima massal…"; under it a strip with the number of members per status of the last run.
-* **Left**: the review queue, a :class:`ReviewQueueModel` paged from
+* **Left**: the review queue (module ``queue``), a ``ReviewQueueModel`` paged from
   ``services.matching.review.review_queue`` (200 rows per ``fetchMore``, in jobs).
-* **Right**: :class:`ComparisonPanel`, the selected member next to a civil-registry candidate,
+* **Right**: ``ComparisonPanel`` (module ``comparison``), the selected member next to a civil-registry candidate,
   one row per field, differences highlighted, each field's note and weight; the proposed NIK in
   large type; a candidate selector when there are several.
-* **Bottom right**: the decision buttons with their keys.
+* **Bottom right**: the decision buttons with their keys. "Terima massal…" is module ``bulk``;
+  labels, colours and NIK masking shared by the parts are module ``common``.
 
 The whole review works from the keyboard (the shortcuts belong to the work area, never to the
 filter bar, so typing in a combo box cannot decide anything):
@@ -39,216 +40,76 @@ from __future__ import annotations
 
 import json
 import logging
-import re
 
 import shiboken6
-from dataclasses import dataclass
 from typing import Any, Callable
 
 from PySide6.QtCore import (
     QModelIndex,
-    QObject,
-    QPersistentModelIndex,
     QSize,
     Qt,
     QTimer,
     Signal,
 )
-from PySide6.QtGui import QBrush, QColor, QFont, QFontMetrics, QIcon, QKeySequence, QPainter, QPixmap, QShortcut
+from PySide6.QtGui import QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QAbstractItemView,
     QApplication,
-    QButtonGroup,
     QComboBox,
-    QDialog,
-    QDialogButtonBox,
-    QDoubleSpinBox,
-    QFormLayout,
     QFrame,
-    QGridLayout,
     QHBoxLayout,
     QHeaderView,
     QLabel,
     QPushButton,
-    QRadioButton,
     QScrollArea,
-    QSizePolicy,
     QSplitter,
     QTableView,
     QVBoxLayout,
     QWidget,
 )
 
-from dtks_desktop.domain.formatting import angka, tanggal, tanggal_jam
-from dtks_desktop.domain.masking import MaskPolicy, mask_nik, mask_numbers
+from dtks_desktop.domain.formatting import angka, tanggal_jam
+from dtks_desktop.domain.masking import MaskPolicy
 from dtks_desktop.domain.permissions import Capability, can, sees_full_nik
-from dtks_desktop.domain.workflow.matching import (DECISION_COLOURS, MATCH_STATUS_COLOURS, MATCH_STATUS_LABELS,
-                                                   MATCH_STATUS_SHORT, Decision)
+from dtks_desktop.domain.workflow.matching import Decision
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
-from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.matching import common as match_common
 from dtks_desktop.services.matching import decisions as match_decisions
 from dtks_desktop.services.matching import review as match_review
 from dtks_desktop.services.matching import run as match_run
-from dtks_desktop.services.matching.review import CandidateView, FieldComparison, QueueItem, ReviewItem
+from dtks_desktop.services.matching.review import QueueItem, ReviewItem
 from dtks_desktop.services.matching.run import MatchSummary
 from dtks_desktop.views.core.audit_view import local_time
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
 from dtks_desktop.views.common.latest import LatestJob
 from dtks_desktop.views.common.widgets import desa_reads
-from dtks_desktop.views.common.widgets import ID, job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.views.common.widgets import job_runner, show_exception, start_job, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.views.matching.common import (
+    AUTO_COLOR,
+    AUTO_HELP,
+    AUTO_TOOLTIP,
+    DECIDED_COLOR,
+    DECIDED_HELP,
+    DECIDED_TOOLTIP,
+    dot_icon,
+    escape,
+    FILTER_STATUSES,
+    Masker,
+    MUTED,
+    STATUS_COLORS,
+    STATUS_HELP,
+    STATUS_LABELS,
+    STATUS_ORDER,
+)
+from dtks_desktop.views.matching.bulk import BULK_STATUSES, BulkAcceptDialog
+from dtks_desktop.views.matching.comparison import ComparisonPanel
+from dtks_desktop.views.matching.queue import QCOL_NAMA, QUEUE_COLUMNS, ReviewQueueModel
+
 
 log = logging.getLogger(__name__)
-
-PAGE = 200  # queue rows per review_queue() call
-PREVIEW_DEBOUNCE_MS = 150
-
-# --------------------------------------------------------------------------- vocabulary
-
-STATUS_ORDER = tuple(MATCH_STATUS_LABELS)  # one source: domain/workflow/matching.py
-STATUS_LABELS: dict[str, str] = MATCH_STATUS_LABELS
-STATUS_COLORS: dict[str, str] = MATCH_STATUS_COLOURS  # one source: domain/workflow/matching.py
-#: Shorter labels for the queue's Status column (the full label is its tooltip).
-STATUS_SHORT: dict[str, str] = MATCH_STATUS_SHORT
-#: What "Terima" and "Tolak" mean for an item of each status (shown under the buttons).
-STATUS_HELP: dict[str, str] = {
-    "usulan_koreksi": "Terima: NIK anggota diganti dengan NIK usulan dari Dukcapil. "
-                      "Tolak: NIK tetap seperti di DTKS, usulan dibuang.",
-    "nik_orang_lain": "NIK di DTKS tercatat atas nama orang lain di Dukcapil. Terima: NIK diganti dengan NIK "
-                      "kandidat yang ditampilkan. Tolak: NIK tetap, perlu diperiksa ke desa.",
-    "ganda": "Anggota ini tampaknya orang yang sama dengan anggota lain di DTKS. Terima: tandai sebagai ganda "
-             "(NIK tidak diubah). Tolak: bukan orang yang sama.",
-    "tidak_padan": "Tidak ditemukan di data Dukcapil. Terima: setujui hasil ini. Tolak: hasil ini salah "
-                   "(pilih kandidat dengan tombol 1, 2, 3 bila ada).",
-    "padan_catatan": "NIK ditemukan di Dukcapil dengan sedikit perbedaan. Terima: tautan benar. "
-                     "Tolak: bukan orang yang sama.",
-    "padan": "NIK dan identitas cocok dengan Dukcapil.",
-}
-#: Statuses offered in the filter after "Semua yang perlu diperiksa".
-FILTER_STATUSES = ("usulan_koreksi", "nik_orang_lain", "ganda", "tidak_padan", "padan_catatan")
-AUTO_COLOR = DECISION_COLOURS[Decision.OTOMATIS]
-AUTO_TOOLTIP = ("NIK yang hanya kehilangan digit terakhir karena spreadsheet (atau angka sisanya masih memuat "
-                "NIK Dukcapil) dan identitasnya cocok: dipulihkan mesin. Periksa sekilas; Tolak mengembalikan NIK "
-                "seperti di berkas.")
-AUTO_HELP = ("NIK ini dipulihkan otomatis oleh mesin: NIK di berkas rusak oleh spreadsheet dan orang di "
-             "Dukcapil ini satu-satunya yang cocok. Terima: pemulihan benar (dikonfirmasi). Tolak: pemulihan "
-             "salah, NIK dikembalikan seperti di berkas dan perlu diperiksa ke desa.")
-DECIDED_COLOR = DECISION_COLOURS[Decision.DITERIMA]
-DECIDED_TOOLTIP = "Hasil yang sudah diterima atau ditolak petugas; tombol B membuka kembali satu keputusan."
-DECIDED_HELP = ("Sudah diputuskan petugas ({keputusan}). Buka kembali (B): keputusan ini dibatalkan, NIK yang "
-                "diubah karenanya dikembalikan, dan hasil ini kembali ke antrean untuk diputuskan lagi.")
-#: Statuses that "Terima massal…" offers (the score means something for them).
-BULK_STATUSES = ("usulan_koreksi", "padan_catatan", "nik_orang_lain")
-BULK_DEFAULT_SCORE = 25.0
-
-#: priority -> (short label, colour, explanation)
-PRIORITY_STYLE: dict[int, tuple[str, str, str]] = {
-    0: ("Utama", "#c62828", "NIK rusak oleh Excel dan ada usulan NIK pengganti: periksa lebih dulu"),
-    1: ("Tinggi", "#ef6c00", "Ada usulan koreksi NIK"),
-    2: ("Tinggi", "#ef6c00", "NIK di DTKS tercatat atas nama orang lain di Dukcapil"),
-    3: ("Sedang", "#8e24aa", "Kemungkinan data ganda di DTKS"),
-    4: ("Biasa", "#757575", "Tidak ditemukan di data Dukcapil"),
-}
-_LOW_PRIORITY = ("Rendah", "#558b2f", "Sudah padan; hanya perlu dilihat sekilas")
-
-# One row per field of the comparison grid: (key, label, service field or None).
-GRID_FIELDS: tuple[tuple[str, str, str | None], ...] = (
-    ("nik", "NIK", "nik"),
-    ("nama", "Nama", "nama"),
-    ("tanggal_lahir", "Tanggal lahir", "tanggal_lahir"),
-    ("jenis_kelamin", "Jenis kelamin", "jenis_kelamin"),
-    ("nama_ibu", "Nama ibu", "nama_ibu"),
-    ("no_kk", "No KK", "no_kk"),
-    ("desa", "Desa/Kelurahan", "desa"),
-    ("kecamatan", "Kecamatan", None),  # part of the "desa" comparison in the service
-)
-_ID_FIELDS = ("nik", "no_kk")
-
-DIFF_BG = "#fde2e1"  # clearly different
-DIFF_FG = "#8e0000"
-NEAR_BG = "#fff2c6"  # a small difference (typo, one digit, Excel damage): weight still positive
-NEAR_FG = "#6d4c00"
-MUTED = "#6b6b6b"
-
-# Queue columns: (header, width)
-QUEUE_COLUMNS: tuple[tuple[str, int], ...] = (
-    ("", 26),  # Prioritas: a coloured dot (the header's and the cell's tooltip say what it means)
-    ("Nama", 150),
-    ("NIK di berkas", 130),
-    ("Status", 112),
-    ("Skor", 44),
-    ("Desa", 110),
-)
-QCOL_PRIO, QCOL_NAMA, QCOL_NIK, QCOL_STATUS, QCOL_SKOR, QCOL_DESA = range(len(QUEUE_COLUMNS))
-ITEM_ROLE = Qt.ItemDataRole.UserRole + 1  # the QueueItem of a row
-
-
-def fmt_score(score: float | None) -> str:
-    return "-" if score is None else angka(score, 1)
-
-
-def _dot_icon(color: str, size: int = 12) -> QIcon:
-    pm = QPixmap(size, size)
-    pm.fill(Qt.GlobalColor.transparent)
-    p = QPainter(pm)
-    p.setRenderHint(QPainter.RenderHint.Antialiasing)
-    p.setPen(Qt.PenStyle.NoPen)
-    p.setBrush(QColor(color))
-    p.drawEllipse(1, 1, size - 2, size - 2)
-    p.end()
-    return QIcon(pm)
-
-
-def priority_style(priority: int) -> tuple[str, str, str]:
-    return PRIORITY_STYLE.get(priority, _LOW_PRIORITY)
-
-
-def _escape(text: str) -> str:
-    return text.replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
-
-
-class Masker:
-    """NIK/No KK as this user may see them; also hides NIK-like numbers inside free text."""
-
-    def __init__(self, policy: MaskPolicy | None) -> None:
-        self.policy = policy
-
-    @property
-    def active(self) -> bool:
-        return self.policy is not None
-
-    def nik(self, value: str | None) -> str:
-        if not value:
-            return ""
-        return mask_nik(value, self.policy) if self.policy is not None else value
-
-    def text(self, text: str | None) -> str:
-        """Notes from the service quote NIKs and No KKs ("3310… ↔ 3310…"): mask those too."""
-        if not text:
-            return ""
-        if self.policy is None:
-            return text
-        return mask_numbers(text, self.policy)
-
-
-# --------------------------------------------------------------------------- background work
-
-
-def _fetch_queue(db: Database, query: tuple[str | None, str | None], offset: int, limit: int,
-                 first: bool) -> Page:
-    """Worker (the queue's fetcher): one page of the queue, its count with the first page."""
-    status, desa = query
-    count = db.read(match_review.count_queue, status=status, desa=desa) if first else None
-    items = db.read(match_review.review_queue, status=status, desa=desa, offset=offset, limit=limit)
-    return Page(items, count)
-
-
-def _bulk_preview(db: Database, actor, gen: int, status: str, min_score: float) -> tuple[int, int]:
-    return gen, db.read(match_decisions.bulk_accept_preview, status, min_score, actor=actor)
 
 
 def _overview(s) -> tuple:
@@ -264,693 +125,6 @@ def _overview(s) -> tuple:
             counts = {}
         run_info = (run.id, run.finished_at or run.started_at, run.username, counts)
     return kab_kode, kecamatan, run_info, settings_service.mask_policy(s)
-
-
-
-
-# --------------------------------------------------------------------------- the queue model
-
-
-class ReviewQueueModel(PagedModel):
-    """The undecided results of a filter, in the service's order, paged (:class:`PagedModel`).
-
-    :meth:`load` counts and fetches the first page in a job; the view's ``fetchMore`` (when the
-    clerk scrolls or steps to the end of what is loaded) fetches the next page. A decided item is
-    removed locally (:meth:`remove_member`), so the rows on screen stay the prefix of the queue in
-    the database and the next page starts at ``len(rows)``; a row already shown is not added again.
-    """
-
-    def __init__(self, db: Database, masker: Masker, parent: QObject | None = None) -> None:
-        columns = [Column(title, width) for title, width in QUEUE_COLUMNS]
-        super().__init__(columns, lambda q, o, n, f: _fetch_queue(db, q, o, n, f),
-                         page_size=lambda: PAGE, key=lambda it: it.member_id, parent=parent)
-        self.masker = masker
-        self._icons: dict[tuple[str, int], QIcon] = {}
-        self.query = (None, None)
-
-    def load(self, status: str | None = None, desa: str | None = None) -> None:  # type: ignore[override]
-        """Start again with this filter (the rows go at once; the first page follows)."""
-        super().load((status, desa))
-
-    @property
-    def status(self) -> str | None:
-        return self.query[0]
-
-    @property
-    def desa(self) -> str | None:
-        return self.query[1]
-
-    def item_at(self, row: int) -> QueueItem | None:
-        return self.row_at(row)
-
-    def remove_member(self, member_id: int) -> int:
-        """Take a decided item out of the queue; returns the row it had (or -1)."""
-        return self.remove_row_of(member_id)
-
-    def failure_message(self, exc: BaseException) -> str:
-        return user_message(exc)[0]
-
-    def headerData(self, section: int, orientation: Qt.Orientation, role: int = Qt.ItemDataRole.DisplayRole) -> Any:
-        if orientation != Qt.Orientation.Horizontal:
-            return None
-        if role == Qt.ItemDataRole.DisplayRole:
-            return QUEUE_COLUMNS[section][0]
-        if role == Qt.ItemDataRole.AccessibleTextRole and section == QCOL_PRIO:
-            return "Prioritas"
-        if role == Qt.ItemDataRole.ToolTipRole:
-            return {
-                QCOL_PRIO: "Prioritas (warna): merah = periksa lebih dulu, jingga = tinggi, ungu = sedang, "
-                           "abu-abu = biasa. Yang paling penting ada di atas.",
-                QCOL_NIK: "NIK seperti tertulis di berkas DTKS",
-                QCOL_SKOR: "Skor kecocokan dengan data Dukcapil: makin tinggi makin yakin orang yang sama",
-            }.get(section)
-        return None
-
-    def flags(self, index: QModelIndex | QPersistentModelIndex) -> Qt.ItemFlag:
-        if not index.isValid():
-            return Qt.ItemFlag.NoItemFlags
-        return Qt.ItemFlag.ItemIsEnabled | Qt.ItemFlag.ItemIsSelectable
-
-    def _icon(self, color: str, size: int = 12) -> QIcon:
-        icon = self._icons.get((color, size))
-        if icon is None:
-            icon = self._icons[(color, size)] = _dot_icon(color, size)
-        return icon
-
-    def cell(self, it: QueueItem, c: int, role: int) -> Any:
-        if role == Qt.ItemDataRole.DisplayRole:
-            if c == QCOL_PRIO:
-                return None
-            if c == QCOL_NAMA:
-                return it.nama
-            if c == QCOL_NIK:
-                return self.masker.nik(it.nik_raw or it.nik) or "(kosong)"
-            if c == QCOL_STATUS:
-                return STATUS_SHORT.get(it.status) or it.status_label
-            if c == QCOL_SKOR:
-                return fmt_score(it.score)
-            if c == QCOL_DESA:
-                return it.desa_nama or it.desa_kode or ""
-            return None
-        if role == ITEM_ROLE:
-            return it
-        if role == Qt.ItemDataRole.AccessibleTextRole and c == QCOL_PRIO:
-            return f"Prioritas {priority_style(it.priority)[0].lower()}"
-        if role == Qt.ItemDataRole.DecorationRole:
-            if c == QCOL_PRIO:
-                return self._icon(priority_style(it.priority)[1], 14)
-            return None
-        if role == Qt.ItemDataRole.ForegroundRole:
-            if c == QCOL_NIK and not (it.nik_raw or it.nik):
-                return QBrush(QColor(MUTED))
-            return None
-        if role == Qt.ItemDataRole.ToolTipRole:
-            if c == QCOL_PRIO:
-                label, _color, why = priority_style(it.priority)
-                return f"Prioritas {label.lower()}: {why}"
-            if c == QCOL_STATUS:
-                return it.status_label or STATUS_LABELS.get(it.status, it.status)
-            text = self.masker.text(it.ringkasan)
-            return f"{it.nama}\n{text}" if text else it.nama
-        if role == Qt.ItemDataRole.TextAlignmentRole:
-            if c == QCOL_SKOR:
-                return int(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            return int(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignVCenter)
-        return None
-
-
-# --------------------------------------------------------------------------- the comparison
-
-
-_QUOTED_VALUES = re.compile(r"\s*\(([^()]*?)↔([^()]*?)\)")
-_PERCENT = re.compile(r",\s*(\d+%)\s*$")
-
-
-def _note_text(fc: FieldComparison) -> str:
-    """The service's note, short: without its "Label: " prefix (the row names the field) and
-    without the "(DTKS ↔ Dukcapil)" values, which stand side by side in the grid already."""
-    note = fc.note or ""
-    head, sep, rest = note.partition(": ")
-    if sep and len(head) <= 24:
-        note = rest
-
-    def keep_percent(m: re.Match) -> str:
-        pct = _PERCENT.search(m.group(2))
-        return f" ({pct.group(1)} mirip)" if pct else ""
-
-    note = _QUOTED_VALUES.sub(keep_percent, note).strip()
-    return note[:1].upper() + note[1:]
-
-
-@dataclass
-class _Row:
-    name: QLabel
-    dtks: QLabel
-    civil: QLabel
-    note: QLabel
-    weight: QLabel
-
-
-class ComparisonPanel(QFrame):
-    """The selected member (Data DTKS) next to one civil-registry candidate, field by field."""
-
-    candidateChanged = Signal(int)  # index into item.candidates
-
-    def __init__(self, masker: Masker, parent: QWidget | None = None) -> None:
-        super().__init__(parent)
-        self.setObjectName("comparisonPanel")
-        self.setFrameShape(QFrame.Shape.StyledPanel)
-        self.masker = masker
-        self.item: ReviewItem | None = None
-        self.candidate_index = -1
-        self.explicit = False  # the clerk chose the candidate (keys 1/2/3 or a click)
-        self.rows: dict[str, _Row] = {}
-
-        self.title = QLabel()
-        tf = self.title.font()
-        tf.setBold(True)
-        tf.setPointSizeF(tf.pointSizeF() * 1.25)
-        self.title.setFont(tf)
-        self.title.setWordWrap(True)
-        self.title.setTextFormat(Qt.TextFormat.PlainText)
-        self.title.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.subtitle = QLabel()
-        self.subtitle.setStyleSheet(f"color: {MUTED};")
-        self.subtitle.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.status_badge = QLabel()
-        self.status_badge.setObjectName("statusBadge")
-        self.summary = QLabel()
-        self.summary.setObjectName("ringkasan")
-        self.summary.setTextFormat(Qt.TextFormat.PlainText)
-        self.summary.setWordWrap(True)
-
-        # The proposed NIK, large: what the clerk accepts with Enter.
-        self.proposal = QLabel()
-        self.proposal.setObjectName("proposalLabel")
-        pf = self.proposal.font()
-        pf.setPointSizeF(pf.pointSizeF() * 1.45)
-        pf.setBold(True)
-        self.proposal.setFont(pf)
-        self.proposal.setTextFormat(Qt.TextFormat.RichText)
-        self.proposal.setWordWrap(True)
-        self.proposal.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-        self.proposal_sub = QLabel()
-        self.proposal_sub.setObjectName("proposalSub")
-        self.proposal_sub.setTextFormat(Qt.TextFormat.RichText)
-        self.proposal_sub.setWordWrap(True)
-        self.proposal_box = QFrame()
-        self.proposal_box.setObjectName("proposalBox")
-        self.proposal_box.setStyleSheet(
-            "QFrame#proposalBox { background: #fff8e1; border: 1px solid #ffcc80; border-radius: 4px; }"
-        )
-        pl = QVBoxLayout(self.proposal_box)
-        pl.setContentsMargins(10, 6, 10, 6)
-        pl.setSpacing(2)
-        pl.addWidget(self.proposal)
-        pl.addWidget(self.proposal_sub)
-
-        # Candidates (only when there are several).
-        self.candidate_label = QLabel("Kandidat dari Dukcapil (tekan 1, 2, 3 untuk memilih):")
-        self.candidate_group = QButtonGroup(self)
-        self.candidate_group.setExclusive(True)
-        self.candidate_group.idClicked.connect(self._on_candidate_clicked)
-        self.candidate_row = QHBoxLayout()
-        self.candidate_row.setSpacing(14)
-        self.candidate_box = QWidget()
-        cbl = QVBoxLayout(self.candidate_box)
-        cbl.setContentsMargins(0, 0, 0, 0)
-        cbl.setSpacing(2)
-        cbl.addWidget(self.candidate_label)
-        cbl.addLayout(self.candidate_row)
-        self.candidate_buttons: list[QRadioButton] = []
-
-        # The grid.
-        self.grid_box = QFrame()
-        self.grid_box.setObjectName("comparisonGrid")
-        self.grid = QGridLayout(self.grid_box)
-        self.grid.setContentsMargins(0, 4, 0, 4)
-        self.grid.setHorizontalSpacing(4)
-        self.grid.setVerticalSpacing(3)
-        bold = QFont(self.font())
-        bold.setBold(True)
-        self.header_dtks = QLabel("Data DTKS")
-        self.header_civil = QLabel("Dukcapil (kandidat 1)")
-        self.header_note = QLabel("Catatan · bobot")
-        self.header_note.setToolTip("Bobot: sumbangan kolom itu pada skor (positif = mendukung orang yang sama)")
-        for col, lbl in enumerate((QLabel(""), self.header_dtks, self.header_civil, self.header_note)):
-            lbl.setFont(bold)
-            lbl.setStyleSheet("border-bottom: 1px solid palette(mid); padding: 2px 4px;")
-            self.grid.addWidget(lbl, 0, col)
-        small = QFont(self.font())
-        small.setPointSizeF(max(small.pointSizeF() * 0.82, 6.5))
-        id_width = QFontMetrics(bold).horizontalAdvance("0000000000000000") + 10
-        for r, (key, label, _f) in enumerate(GRID_FIELDS, start=1):
-            name = QLabel(label)
-            name.setStyleSheet(f"color: {MUTED}; padding: 3px 4px;")
-            dtks, civil = QLabel(), QLabel()
-            for v in (dtks, civil):
-                v.setTextFormat(Qt.TextFormat.RichText)  # values escaped; the NIK's differing digits marked
-                v.setTextInteractionFlags(Qt.TextInteractionFlag.TextSelectableByMouse)
-                v.setWordWrap(True)
-                v.setMinimumWidth(id_width)
-                v.setSizePolicy(QSizePolicy.Policy.Expanding, QSizePolicy.Policy.Preferred)
-            note = QLabel()
-            note.setTextFormat(Qt.TextFormat.PlainText)
-            note.setWordWrap(True)
-            note.setMinimumWidth(80)
-            weight = QLabel()
-            weight.setFont(small)
-            weight.setStyleSheet(f"color: {MUTED};")
-            weight.setAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignTop)
-            cell = QWidget()
-            cl = QHBoxLayout(cell)
-            cl.setContentsMargins(4, 3, 4, 2)
-            cl.setSpacing(6)
-            cl.addWidget(note, 1, Qt.AlignmentFlag.AlignTop)
-            cl.addWidget(weight, 0, Qt.AlignmentFlag.AlignTop)
-            self.grid.addWidget(name, r, 0)
-            self.grid.addWidget(dtks, r, 1)
-            self.grid.addWidget(civil, r, 2)
-            self.grid.addWidget(cell, r, 3)
-            self.rows[key] = _Row(name, dtks, civil, note, weight)
-        self.grid.setColumnStretch(1, 2)
-        self.grid.setColumnStretch(2, 2)
-        self.grid.setColumnStretch(3, 3)
-
-        self.legend = QLabel(
-            f"<span style='background:{DIFF_BG}; color:{DIFF_FG}; font-weight:bold'>&nbsp;berbeda&nbsp;</span>"
-            f"&nbsp;&nbsp;<span style='background:{NEAR_BG}; color:{NEAR_FG}; font-weight:bold'>"
-            "&nbsp;sedikit berbeda (salah ketik, satu digit)&nbsp;</span>"
-            "&nbsp;&nbsp;bobot: sumbangan kolom itu pada skor"
-        )
-        self.legend.setWordWrap(True)
-        self.legend.setFont(small)
-        self.extra = QLabel()
-        self.extra.setObjectName("catatan")
-        self.extra.setTextFormat(Qt.TextFormat.PlainText)
-        self.extra.setWordWrap(True)
-
-        self.empty = QLabel()
-        self.empty.setObjectName("comparisonEmpty")
-        self.empty.setWordWrap(True)
-        self.empty.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.empty.setStyleSheet(f"color: {MUTED}; padding: 24px;")
-
-        head = QHBoxLayout()
-        head.addWidget(self.title, 1)
-        head.addWidget(self.status_badge, 0, Qt.AlignmentFlag.AlignTop)
-
-        self.body = QWidget()
-        bl = QVBoxLayout(self.body)
-        bl.setContentsMargins(0, 0, 0, 0)
-        bl.addLayout(head)
-        bl.addWidget(self.subtitle)
-        bl.addWidget(self.summary)
-        bl.addWidget(self.proposal_box)
-        bl.addWidget(self.candidate_box)
-        bl.addWidget(self.grid_box)
-        bl.addWidget(self.legend)
-        bl.addWidget(self.extra)
-        bl.addStretch(1)
-
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(6, 6, 6, 6)
-        layout.addWidget(self.empty)
-        layout.addWidget(self.body)
-        self.clear()
-
-    # --- public
-    def clear(self, text: str = "Pilih satu baris di antrean untuk membandingkan datanya.") -> None:
-        self.item = None
-        self.candidate_index = -1
-        self.explicit = False
-        self.body.hide()
-        self.empty.setText(text)
-        self.empty.show()
-
-    def show_item(self, item: ReviewItem, candidate_index: int | None = None) -> None:
-        self.item = item
-        self.empty.hide()
-        self.body.show()
-        sub = []
-        if item.id_dtks:
-            sub.append(f"ID DTKS {item.id_dtks}")
-        hub = browse.hubungan_label(item.hubungan) if item.hubungan else ""
-        if hub:
-            sub.append(hub)
-        self.title.setText(item.nama)
-        self.subtitle.setText(" · ".join(sub))
-        self.subtitle.setVisible(bool(sub))
-        color = STATUS_COLORS.get(item.status, MUTED)
-        self.status_badge.setText(f"{item.status_label} · skor {fmt_score(item.score)}")
-        self.status_badge.setStyleSheet(
-            f"QLabel#statusBadge {{ background: {color}; color: white; border-radius: 3px; padding: 3px 8px; "
-            "font-weight: bold; }"
-        )
-        self.summary.setText(self.masker.text(item.ringkasan))
-        self.summary.setVisible(bool(item.ringkasan))
-        extra = [self.masker.text(c) for c in item.catatan]
-        if item.nik_flags:  # (a code without a label comes back as "nik tidak sah")
-            extra += [f"NIK di berkas: {re.sub(r'^nik ', 'NIK ', t)}" for t in browse.nik_flag_labels(item.nik_flags)]
-        self.extra.setText("\n".join(extra))
-        self.extra.setVisible(bool(extra))
-        self._build_candidates(item)
-        self.explicit = False
-        self.select_candidate(self.default_candidate(item) if candidate_index is None else candidate_index)
-
-    @staticmethod
-    def default_candidate(item: ReviewItem) -> int:
-        """The machine's proposal/link, else the best-scoring candidate."""
-        for i, c in enumerate(item.candidates):
-            if c.chosen:
-                return i
-        return 0 if item.candidates else -1
-
-    def candidate(self) -> CandidateView | None:
-        if self.item is None or not (0 <= self.candidate_index < len(self.item.candidates)):
-            return None
-        return self.item.candidates[self.candidate_index]
-
-    def select_candidate(self, index: int, *, explicit: bool = False) -> bool:
-        """Show candidate ``index`` (0-based); False when there is no such candidate.
-
-        ``explicit``: the clerk chose it, so "Terima" links this candidate (``pilih``) when it is
-        not the machine's proposal. Candidates only shown (the default) are never chosen silently.
-        """
-        item = self.item
-        if item is None:
-            return False
-        if not item.candidates:
-            self.candidate_index = -1
-            self._fill_grid(item, None)
-            self._fill_proposal(item, None)
-            return index < 0
-        if not (0 <= index < len(item.candidates)):
-            return False
-        self.candidate_index = index
-        self.explicit = self.explicit or explicit
-        for i, b in enumerate(self.candidate_buttons):
-            b.setChecked(i == self.candidate_index)
-        self._fill_grid(item, self.candidate())
-        self._fill_proposal(item, self.candidate())
-        self.candidateChanged.emit(self.candidate_index)
-        return True
-
-    def cell_state(self, key: str) -> str:
-        """"diff", "near" or "" for a grid row (tests, screenshots)."""
-        return self.rows[key].civil.property("diffState") or ""
-
-    # --- building
-    def _build_candidates(self, item: ReviewItem) -> None:
-        for b in self.candidate_buttons:  # gone at once, not only at the next turn of the event loop
-            self.candidate_group.removeButton(b)
-            self.candidate_row.removeWidget(b)
-            b.hide()
-            b.deleteLater()
-        self.candidate_buttons = []
-        for i, c in enumerate(item.candidates):
-            text = f"{i + 1} · skor {fmt_score(c.score)}"
-            text += " (usulan mesin)" if c.chosen else " (bukan usulan)"
-            b = QRadioButton(text)
-            b.setObjectName(f"candidate{i + 1}")
-            b.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # keys 1/2/3; the queue keeps the focus
-            tip = [f"NIK {self.masker.nik(c.nik)}", c.nama or ""]
-            if c.nik_ganda:
-                tip.append("NIK ini tercatat lebih dari sekali di data Dukcapil")
-            if not c.in_snapshot:
-                tip.append("Orang ini tidak ada lagi di data Dukcapil terbaru")
-            b.setToolTip("\n".join(t for t in tip if t))
-            self.candidate_group.addButton(b, i)
-            self.candidate_row.addWidget(b)
-            self.candidate_buttons.append(b)
-        # Several candidates, or one the machine did not propose: the clerk picks with 1, 2, 3.
-        self.candidate_box.setVisible(len(item.candidates) > 1 or any(not c.chosen for c in item.candidates))
-
-    def _on_candidate_clicked(self, index: int) -> None:
-        self.select_candidate(index, explicit=True)
-
-    def picks_other_candidate(self) -> bool:
-        """"Terima" would link a candidate other than the machine's proposal (action ``pilih``)."""
-        cand = self.candidate()
-        return (self.explicit and cand is not None and not cand.chosen and self.item is not None
-                and self.item.status != "ganda")
-
-    def _fill_proposal(self, item: ReviewItem, cand: CandidateView | None) -> None:
-        m = self.masker
-        written = item.nik_raw or item.nik
-        restored = item.decision == match_common.AUTO
-        if cand is not None and (item.status in ("usulan_koreksi", "nik_orang_lain") or restored
-                                 or self.picks_other_candidate()):
-            heading = "Usulan NIK" if cand.chosen else f"NIK kandidat {self.candidate_index + 1}"
-            if cand.chosen and restored:
-                heading = "NIK dipulihkan otomatis"
-            elif cand.chosen and item.decision == Decision.DITERIMA:
-                heading = "NIK diterima"
-            elif cand.chosen and item.decision == Decision.DITOLAK:
-                heading = "Usulan NIK (ditolak)"
-            self.proposal.setText(f"{heading}: <span style='color:#bf360c'>{_escape(m.nik(cand.nik))}</span>")
-            nik_fc = next((f for f in cand.fields if f.field == "nik"), None)
-            why = _note_text(nik_fc) if nik_fc is not None else ""
-            if item.status == "nik_orang_lain" and cand.chosen:
-                why = "NIK di DTKS milik orang lain"
-            self.proposal_sub.setText(
-                f"NIK di berkas DTKS: {self._nik_diff_html(written, cand.nik)}"
-                + (f" &nbsp;— {_escape(why[:1].lower() + why[1:] if why[:3] != 'NIK' else why)}" if why else "")
-                + ("" if cand.chosen else ("<br>Bukan usulan mesin: Enter memilih kandidat ini dan mengganti NIK "
-                                           "anggota." if self.explicit else
-                                           "<br>Bukan usulan mesin. Tekan angka kandidat untuk memilihnya."))
-            )
-            self.proposal_box.show()
-        elif item.status == "ganda" and item.ganda_of_label:
-            self.proposal.setText("Data ganda")
-            self.proposal_sub.setText(f"Sama dengan anggota DTKS lain: <b>{_escape(item.ganda_of_label)}</b><br>"
-                                      "Dua baris DTKS menunjuk ke satu orang di Dukcapil.")
-            self.proposal_box.show()
-        else:
-            self.proposal_box.hide()
-        # The summary says the same as the box: show it only when the box is hidden.
-        self.summary.setVisible(bool(item.ringkasan) and self.proposal_box.isHidden())
-
-    def _nik_diff_html(self, written: str | None, proposed: str | None) -> str:
-        """The written NIK with the digits that differ from the proposal in red."""
-        if not written:
-            return "<i>(kosong)</i>"
-        if self.masker.active or not proposed or not (written.isdigit() and len(written) == len(proposed)):
-            return _escape(self.masker.nik(written))
-        out = []
-        for i, ch in enumerate(written):
-            same = i < len(proposed) and proposed[i] == ch
-            out.append(_escape(ch) if same else f"<b style='color:{DIFF_FG}; background:{DIFF_BG}'>{_escape(ch)}</b>")
-        return "".join(out)
-
-    def _fill_grid(self, item: ReviewItem, cand: CandidateView | None) -> None:
-        m = self.masker
-        n = self.candidate_index + 1
-        self.header_civil.setText(f"Dukcapil (kandidat {n})" if cand is not None else "Dukcapil")
-        by_field = {fc.field: fc for fc in cand.fields} if cand is not None else {}
-        desa_fc = by_field.get("desa")
-        for key, _label, f in GRID_FIELDS:
-            row = self.rows[key]
-            fc = by_field.get(f) if f else None
-            if key == "kecamatan":
-                dtks_v = item.kecamatan_nama or "-"
-                civil_v = (cand.kecamatan_nama or "-") if cand is not None else ""
-                moved = desa_fc is not None and desa_fc.level == "pindah_kec"
-                state = "diff" if moved else ""
-                note = "Pindah kecamatan" if moved else ("Sama" if cand is not None and civil_v == dtks_v else "")
-                weight = ""
-            elif fc is not None:
-                dtks_v, civil_v = fc.member_value, fc.civil_value
-                state = ("near" if fc.weight > 0 else "diff") if fc.differs else ""
-                if not state and fc.level == "kosong" and "-" not in (dtks_v, civil_v) and dtks_v != civil_v:
-                    state = "diff"  # not comparable (a NIK or No KK damaged by Excel), yet not the same
-                note = _note_text(fc)
-                weight = f"{'+' if fc.weight > 0 else ''}{angka(fc.weight, 1)}" if fc.level != "kosong" else ""
-            else:  # no candidate: the member's own values only
-                dtks_v = self._member_value(item, key)
-                civil_v, state, note, weight = "", "", "", ""
-            if key in _ID_FIELDS:
-                dtks_v = m.nik(dtks_v) if dtks_v not in ("", "-") else dtks_v
-                civil_v = m.nik(civil_v) if civil_v not in ("", "-") else civil_v
-            row.dtks.setText(_escape(dtks_v or "-"))
-            row.civil.setText(_escape(civil_v) if cand is not None else "")
-            row.note.setText(m.text(note))
-            row.weight.setText(weight)
-            row.weight.setVisible(bool(weight))
-            for lbl in (row.dtks, row.civil):
-                lbl.setProperty("diffState", state)
-                if state == "diff":
-                    lbl.setStyleSheet(f"background: {DIFF_BG}; color: {DIFF_FG}; font-weight: bold; padding: 3px 4px;")
-                elif state == "near":
-                    lbl.setStyleSheet(f"background: {NEAR_BG}; color: {NEAR_FG}; font-weight: bold; padding: 3px 4px;")
-                else:
-                    lbl.setStyleSheet("padding: 3px 4px;")
-            if key == "nik" and item.status == "usulan_koreksi" and not m.active and fc is not None and fc.differs:
-                row.dtks.setText(self._nik_diff_html(fc.member_value, fc.civil_value))
-        if cand is None:
-            self.header_civil.setText("Dukcapil (tidak ada kandidat)")
-
-    @staticmethod
-    def _member_value(item: ReviewItem, key: str) -> str:
-        v: Any = {
-            "nik": item.nik_raw or item.nik, "nama": item.nama, "tanggal_lahir": item.tanggal_lahir,
-            "jenis_kelamin": item.jenis_kelamin, "nama_ibu": item.nama_ibu, "no_kk": item.no_kk,
-            "desa": item.desa_nama or item.desa_kode,
-        }.get(key)
-        if v is None or v == "":
-            return "-"
-        if key == "tanggal_lahir":
-            return tanggal(v)
-        if key == "jenis_kelamin":
-            return {"L": "Laki-laki", "P": "Perempuan"}.get(v, str(v))
-        return str(v)
-
-
-# --------------------------------------------------------------------------- bulk accept
-
-
-class BulkAcceptDialog(QDialog):
-    """"Terima massal…": a status and a minimum score; shows how many would be accepted."""
-
-    def __init__(self, db: Database, parent: QWidget | None = None, *, actor, status: str | None = None,
-                 min_score: float = BULK_DEFAULT_SCORE) -> None:
-        super().__init__(parent)
-        self._db = db
-        self._actor = actor
-        self.setWindowTitle("Terima massal")
-        self.setMinimumWidth(520)
-        self.count: int | None = None
-        self._gen = 0
-        self._jobs: list[Job] = []
-
-        intro = QLabel(
-            "Terima sekaligus semua hasil dengan status tertentu yang skornya setinggi atau lebih tinggi dari "
-            "batas di bawah. Gunakan hanya untuk skor yang tinggi: hasil dengan skor rendah sebaiknya diperiksa "
-            "satu per satu."
-        )
-        intro.setWordWrap(True)
-        self.status_combo = QComboBox()
-        self.status_combo.setObjectName("bulkStatus")
-        for s in BULK_STATUSES:
-            self.status_combo.addItem(STATUS_LABELS[s], s)
-        if status in BULK_STATUSES:
-            self.status_combo.setCurrentIndex(BULK_STATUSES.index(status))
-        self.score_spin = QDoubleSpinBox()
-        self.score_spin.setObjectName("bulkMinScore")
-        self.score_spin.setLocale(ID)
-        self.score_spin.setDecimals(1)
-        self.score_spin.setRange(-100.0, 200.0)
-        self.score_spin.setSingleStep(1.0)
-        self.score_spin.setValue(min_score)
-        self.score_spin.setToolTip("Skor kecocokan paling rendah yang ikut diterima")
-        form = QFormLayout()
-        form.addRow("Status", self.status_combo)
-        form.addRow("Skor paling rendah", self.score_spin)
-        scale = QLabel("Sebagai pegangan: bila nama, tanggal lahir, nama ibu dan desa semuanya sama, skornya "
-                       "biasanya 25 atau lebih. Skor di bawah 15 berarti banyak yang berbeda.")
-        scale.setWordWrap(True)
-        scale.setStyleSheet(f"color: {MUTED};")
-        form.addRow("", scale)
-
-        self.preview_label = QLabel("Menghitung…")
-        self.preview_label.setObjectName("bulkPreview")
-        pf = self.preview_label.font()
-        pf.setBold(True)
-        pf.setPointSizeF(pf.pointSizeF() * 1.3)
-        self.preview_label.setFont(pf)
-        self.effect_label = QLabel()
-        self.effect_label.setWordWrap(True)
-        self.effect_label.setStyleSheet(f"color: {MUTED};")
-
-        self.buttons = QDialogButtonBox()
-        self.accept_button = self.buttons.addButton("Terima", QDialogButtonBox.ButtonRole.AcceptRole)
-        self.accept_button.setObjectName("bulkAcceptButton")
-        self.cancel_button = self.buttons.addButton("Batal", QDialogButtonBox.ButtonRole.RejectRole)
-        self.buttons.accepted.connect(self.accept)
-        self.buttons.rejected.connect(self.reject)
-        self.accept_button.setEnabled(False)
-
-        layout = QVBoxLayout(self)
-        layout.addWidget(intro)
-        layout.addSpacing(6)
-        layout.addLayout(form)
-        layout.addSpacing(6)
-        layout.addWidget(self.preview_label)
-        layout.addWidget(self.effect_label)
-        layout.addStretch(1)
-        layout.addWidget(self.buttons)
-
-        self._debounce = QTimer(self)
-        self._debounce.setSingleShot(True)
-        self._debounce.setInterval(PREVIEW_DEBOUNCE_MS)
-        self._debounce.timeout.connect(self._refresh_preview)
-        self.status_combo.currentIndexChanged.connect(lambda _i: self._changed())
-        self.score_spin.valueChanged.connect(lambda _v: self._changed())
-        self._refresh_preview()
-
-    @property
-    def status(self) -> str:
-        return self.status_combo.currentData()
-
-    @property
-    def min_score(self) -> float:
-        return round(self.score_spin.value(), 1)
-
-    def is_loading(self) -> bool:
-        return self._debounce.isActive() or not all(j.done.is_set() for j in self._jobs) or self.count is None
-
-    def wait_idle(self, timeout_ms: int = 30000) -> bool:
-        import time
-
-        deadline = time.monotonic() + timeout_ms / 1000
-        while time.monotonic() < deadline:
-            QApplication.processEvents()
-            if not self.is_loading():
-                return True
-            time.sleep(0.002)
-        return False
-
-    def _changed(self) -> None:
-        self.count = None
-        self.accept_button.setEnabled(False)
-        self.preview_label.setText("Menghitung…")
-        self._debounce.start()
-
-    def _refresh_preview(self) -> None:
-        self._debounce.stop()
-        self._gen += 1
-        job = Job(_bulk_preview, self._db, self._actor, self._gen, self.status, self.min_score, with_progress=False)
-        self._jobs = [j for j in self._jobs if not j.done.is_set()] + [job]
-        job.signals.finished.connect(self._on_preview)
-        job.signals.failed.connect(lambda exc, _tb: self._on_preview_failed(exc))
-        job_runner().start(job)
-
-    def _on_preview(self, result: tuple[int, int]) -> None:
-        gen, count = result
-        if gen != self._gen:
-            return
-        self.count = count
-        noun = "usulan" if self.status in ("usulan_koreksi", "nik_orang_lain") else "hasil"
-        self.preview_label.setText(f"{angka(count)} {noun} akan diterima")
-        if self.status in ("usulan_koreksi", "nik_orang_lain"):
-            effect = "NIK anggota-anggota itu diganti dengan NIK usulan dari Dukcapil."
-        else:
-            effect = "Tautan ke data Dukcapil dinyatakan benar; NIK tidak berubah."
-        self.effect_label.setText(
-            effect + " Setiap perubahan dicatat di log audit atas nama Anda dan dapat dibatalkan seluruhnya "
-            "dengan \"Urungkan (Ctrl+Z)\"." if count else "Tidak ada hasil yang memenuhi syarat ini."
-        )
-        self.accept_button.setText(f"Terima {angka(count)} {noun}" if count else "Terima")
-        self.accept_button.setEnabled(count > 0)
-
-    def _on_preview_failed(self, exc: BaseException) -> None:
-        self.count = 0
-        self.preview_label.setText("Jumlah tidak dapat dihitung")
-        self.effect_label.setText(user_message(exc)[0])
-        self.accept_button.setEnabled(False)
-
-
-# --------------------------------------------------------------------------- the view
 
 
 class SummaryStrip(QLabel):
@@ -975,11 +149,11 @@ class SummaryStrip(QLabel):
                 extra = f" ({angka(restored)} dipulihkan otomatis)"
             parts.append(f"<span style='white-space:nowrap'><span style='color:{STATUS_COLORS[s]}'>●</span>"
                          f"&nbsp;{STATUS_LABELS[s]}:&nbsp;<b>{angka(self.counts[s])}</b>{extra}</span>")
-        self.setText(f"<span style='color:{MUTED}'>{_escape(head)}</span>&nbsp; " + " &nbsp;&nbsp; ".join(parts))
+        self.setText(f"<span style='color:{MUTED}'>{escape(head)}</span>&nbsp; " + " &nbsp;&nbsp; ".join(parts))
 
     def set_empty(self, text: str) -> None:
         self.counts = {}
-        self.setText(f"<span style='color:{MUTED}'>{_escape(text)}</span>")
+        self.setText(f"<span style='color:{MUTED}'>{escape(text)}</span>")
 
 
 class ReviewView(QWidget):
@@ -1031,10 +205,10 @@ class ReviewView(QWidget):
         self.status_combo.setObjectName("statusFilter")
         self.status_combo.addItem("Semua yang perlu diperiksa", None)
         for s in FILTER_STATUSES:
-            self.status_combo.addItem(_dot_icon(STATUS_COLORS[s]), STATUS_LABELS[s], s)
-        self.status_combo.addItem(_dot_icon(AUTO_COLOR), match_common.AUTO_LABEL, match_common.AUTO_FILTER)
+            self.status_combo.addItem(dot_icon(STATUS_COLORS[s]), STATUS_LABELS[s], s)
+        self.status_combo.addItem(dot_icon(AUTO_COLOR), match_common.AUTO_LABEL, match_common.AUTO_FILTER)
         self.status_combo.setItemData(self.status_combo.count() - 1, AUTO_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
-        self.status_combo.addItem(_dot_icon(DECIDED_COLOR), match_common.DECIDED_LABEL, match_common.DECIDED_FILTER)
+        self.status_combo.addItem(dot_icon(DECIDED_COLOR), match_common.DECIDED_LABEL, match_common.DECIDED_FILTER)
         self.status_combo.setItemData(self.status_combo.count() - 1, DECIDED_TOOLTIP, Qt.ItemDataRole.ToolTipRole)
         self.kecamatan_combo = QComboBox()
         self.kecamatan_combo.setObjectName("kecamatanFilter")
