@@ -3,7 +3,7 @@
 Builds -- or reuses, keyed by size -- a database of synthetic but realistic
 families in Kabupaten Klaten through the real bulk path
 (``services.registry.bulk_add_families``), then times the real
-``views.data_view.MemberTableModel`` under ``QT_QPA_PLATFORM=offscreen``:
+``views.core.members.MemberTableModel`` (the Data view's table) under ``QT_QPA_PLATFORM=offscreen``:
 first rows, filters, searches, every sort, a jump to row 500,000; and the load
 of the region reference data into an empty migrated database.
 
@@ -423,7 +423,8 @@ class Bench:
 
         from dtks_desktop.services.core.browse import BrowseFilter
         from dtks_desktop.views.common.context import AppContext
-        from dtks_desktop.views.core.data_view import COLUMNS, DataView
+        from dtks_desktop.views.core.data_view import DataView
+        from dtks_desktop.views.core.members import COLUMNS
 
         ctx = AppContext(self.db, self.actor)
         first, counted = [], []

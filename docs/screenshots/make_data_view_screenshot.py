@@ -91,7 +91,8 @@ def main(argv: list[str] | None = None) -> int:
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setStyle("Fusion")
-    from dtks_desktop.views.core.data_view import COL_MATCH, COL_NAMA, COL_PROG, DataView
+    from dtks_desktop.views.core.data_view import DataView
+    from dtks_desktop.views.core.members import COL_MATCH, COL_NAMA, COL_PROG
 
     db: Database
     db, operator = build(_TMP / "data_view.sqlite", args.people, args.seed)

@@ -12,9 +12,10 @@ from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core.browse import BrowseFilter
 from dtks_desktop.services.core.users import create_user
-from dtks_desktop.views.core import data_view
+from dtks_desktop.views.core import members as member_table
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.core.data_view import (
+from dtks_desktop.views.core.data_view import DataView
+from dtks_desktop.views.core.members import (
     COL_KK,
     COL_NAMA,
     COL_NIK,
@@ -22,7 +23,6 @@ from dtks_desktop.views.core.data_view import (
     COL_JK,
     LOADING_TEXT,
     ROW_ROLE,
-    DataView,
     MemberTableModel,
 )
 from dtks_desktop.views.common.widgets import job_runner
@@ -194,10 +194,10 @@ def test_header_click_sorts_in_sql(qtbot, db, admin, facts, backend, make_view):
 
 def test_model_pages_rows_on_demand(qtbot, db, operator, facts, backend, monkeypatch):
     """Small pages: every row arrives exactly once, and only a window stays in memory."""
-    monkeypatch.setattr(data_view, "PAGE_SIZE", 10)
-    monkeypatch.setattr(data_view, "ID_BLOCK", 30)
-    monkeypatch.setattr(data_view, "NEAR_ROWS", 50)  # below row 50: ids of three pages per query
-    monkeypatch.setattr(data_view, "MAX_PAGES", 4)
+    monkeypatch.setattr(member_table, "PAGE_SIZE", 10)
+    monkeypatch.setattr(member_table, "ID_BLOCK", 30)
+    monkeypatch.setattr(member_table, "NEAR_ROWS", 50)  # below row 50: ids of three pages per query
+    monkeypatch.setattr(member_table, "MAX_PAGES", 4)
     model = MemberTableModel(db, operator)
     assert model.wait_idle(WAIT)
     assert model.rowCount() == len(facts) and len(model._pages) == 1
@@ -333,7 +333,7 @@ def matched_with_programmes(db, admin):
 
 
 def test_program_column_shows_who_receives_what(qtbot, db, admin, matched_with_programmes, make_view):
-    from dtks_desktop.views.core.data_view import COL_PROG
+    from dtks_desktop.views.core.members import COL_PROG
 
     view = make_view(db, admin)
     model = view.model
@@ -375,7 +375,7 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
 
     from dtks_desktop.db.models import MatchResult
     from dtks_desktop.services.matching.export import reason_lines
-    from dtks_desktop.views.core.data_view import COL_MATCH
+    from dtks_desktop.views.core.members import COL_MATCH
 
     with db.sessions() as s:
         stored = {mid: (status, reasons) for mid, status, reasons in
@@ -408,7 +408,7 @@ def test_pemadanan_tooltip_explains_the_outcome(qtbot, db, admin, matched_with_p
 def test_pemadanan_tooltip_masks_niks_for_pencetak(qtbot, db, admin, matched_with_programmes, make_view):
     import re
 
-    from dtks_desktop.views.core.data_view import COL_MATCH
+    from dtks_desktop.views.core.members import COL_MATCH
 
     with db.transaction() as s:
         pencetak = create_user(s, "cetak1", "rahasia-cetak-1", "pencetak", by=admin)

@@ -68,7 +68,8 @@ def test_data_view_shows_the_matching_outcome(qtbot, db, admin):
     """After pemadanan the Data view tells, per member, how the NIK matched the civil registry."""
     from dtks_desktop.demo.loader import load_demo
     from dtks_desktop.services.matching.run import run_matching
-    from dtks_desktop.views.core.data_view import COL_MATCH, DataView
+    from dtks_desktop.views.core.data_view import DataView
+    from dtks_desktop.views.core.members import COL_MATCH
 
     load_demo(db, admin, people=200, seed=4)
     view = DataView(AppContext(db, admin))
