@@ -40,6 +40,14 @@ class Capability(StrEnum):
     # documents and later stages
     DOCS_PRINT = "docs.print"  # print lists, minutes and letters (masked NIKs)
     BATCH_APPROVE = "batch.approve"  # approve a submission batch (four-eyes)
+    OFFICE_SETTINGS = "office.settings"  # letterhead, paper, logo, signatories
+    VILLAGE_OFFICIALS = "village.officials"  # Kepala Desa/Lurah, Ketua BPD, Sekretaris per desa
+    DOCS_NUMBER = "docs.number"  # take a number from the letter register (agenda surat keluar)
+    DOCS_VOID = "docs.void"  # void a number of the letter register (with a reason)
+    DOCS_VERIFY = "docs.verify"  # check whether a printout is a genuine document of this office
+    # stage 3: verification by Petugas Pendata / PSM
+    VERIFY_ASSIGN = "verify.assign"  # assign families to petugas, print worksheets
+    VERIFY_ENTER = "verify.enter"  # enter or import findings, propose new families
 
 
 _ALL = frozenset(Role)
@@ -68,6 +76,13 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.PROGRAMMES_RULES: _LEADS,
     Capability.DOCS_PRINT: _ALL,
     Capability.BATCH_APPROVE: _LEADS,
+    Capability.OFFICE_SETTINGS: _ADMIN,
+    Capability.VILLAGE_OFFICIALS: _CLERKS,
+    Capability.DOCS_NUMBER: frozenset({Role.OPERATOR, Role.PENCETAK, Role.SUPERVISOR, Role.ADMIN}),
+    Capability.DOCS_VOID: _LEADS,
+    Capability.DOCS_VERIFY: _ALL,
+    Capability.VERIFY_ASSIGN: _CLERKS,
+    Capability.VERIFY_ENTER: _CLERKS,
 }
 
 #: What the user is told a refused capability would have done ("… tidak boleh <this>").
@@ -91,6 +106,13 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.PROGRAMMES_RULES: "mengubah aturan penerimaan ganda",
     Capability.DOCS_PRINT: "mencetak daftar dan dokumen",
     Capability.BATCH_APPROVE: "menyetujui batch pengajuan",
+    Capability.OFFICE_SETTINGS: "mengubah kop surat, kertas dan penanda tangan",
+    Capability.VILLAGE_OFFICIALS: "mengubah data perangkat desa/kelurahan",
+    Capability.DOCS_NUMBER: "mengambil nomor surat",
+    Capability.DOCS_VOID: "membatalkan nomor surat",
+    Capability.DOCS_VERIFY: "memeriksa keaslian dokumen",
+    Capability.VERIFY_ASSIGN: "menugaskan petugas verifikasi dan mencetak lembar kerja",
+    Capability.VERIFY_ENTER: "mencatat hasil verifikasi lapangan",
 }
 
 

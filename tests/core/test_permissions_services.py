@@ -178,7 +178,10 @@ def test_every_enforced_capability_has_a_case():
     """Capabilities with no service yet: pages and menus only (DATA_VIEW, IMPORT_VIEW, NIK_FULL:
     masking by sees_full_nik), or later stages (DOCS_PRINT, BATCH_APPROVE)."""
     not_enforced = {Capability.DATA_VIEW, Capability.IMPORT_VIEW, Capability.NIK_FULL, Capability.DOCS_PRINT,
-                    Capability.BATCH_APPROVE}
+                    Capability.BATCH_APPROVE,
+                    # issue 11, being built: each moves to CASES with its service
+                    Capability.OFFICE_SETTINGS, Capability.VILLAGE_OFFICIALS, Capability.DOCS_NUMBER,
+                    Capability.DOCS_VOID, Capability.DOCS_VERIFY, Capability.VERIFY_ASSIGN, Capability.VERIFY_ENTER}
     assert {c[0] for c in CASES} == set(Capability) - not_enforced
 
 

@@ -1,0 +1,65 @@
+"""The office as its documents show it: letterhead, paper, signatories, village officials.
+
+Plain data shared by the document engine (``dtks_desktop/documents``), the services that keep it
+(``services/documents``) and the stages that print. No database, no Qt.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+#: The office setting keys (``dtks office set KEY=VALUE``); stored as ``office.<key>``.
+OFFICE_KEYS = ("pemerintah", "dinas", "alamat", "telepon", "email", "website", "kode_pos", "tempat", "kertas",
+               "logo")
+
+#: Paper sizes in millimetres (portrait). F4/Folio is common in Indonesian offices.
+PAPER_MM = {"A4": (210.0, 297.0), "F4": (215.0, 330.0)}
+
+
+@dataclass(frozen=True)
+class OfficeProfile:
+    """What the letterhead and the date line need. Empty strings where the office set nothing."""
+
+    pemerintah: str = ""  # "PEMERINTAH KABUPATEN KLATEN"
+    dinas: str = "DINAS SOSIAL"
+    alamat: str = ""  # "Jl. Pemuda No. 294"
+    telepon: str = ""
+    email: str = ""
+    website: str = ""
+    kode_pos: str = ""
+    tempat: str = ""  # the place written before dates: "Klaten"
+    kertas: str = "A4"  # "A4" or "F4"
+    logo: bytes | None = None  # PNG or JPEG bytes, checked when set
+    kab_kode: str = ""  # "33.10"
+
+    @property
+    def paper_mm(self) -> tuple[float, float]:
+        return PAPER_MM.get(self.kertas, PAPER_MM["A4"])
+
+
+@dataclass(frozen=True)
+class Signer:
+    """A signatory (penanda tangan): an official with an 18-digit NIP."""
+
+    id: int
+    nama: str
+    nip: str  # 18 digits, or "" for a signatory without NIP (e.g. a Kepala Desa)
+    pangkat: str  # "Pembina Tingkat I (IV/b)"
+    jabatan: str  # "Kepala Dinas Sosial"
+    aktif: bool = True
+
+
+@dataclass(frozen=True)
+class VillageOfficials:
+    """The officials of one desa/kelurahan who sign its minutes."""
+
+    desa_kode: str  # "33.10.01.2001"
+    desa_nama: str
+    sebutan: str  # "Desa" or "Kelurahan" (from the region code)
+    kepala: str = ""  # Kepala Desa or Lurah
+    ketua_bpd: str = ""  # Ketua BPD (desa) or Ketua LPM (kelurahan)
+    sekretaris: str = ""
+
+    @property
+    def kepala_jabatan(self) -> str:
+        return "Lurah" if self.sebutan == "Kelurahan" else "Kepala Desa"
