@@ -1,6 +1,6 @@
 """Speed and memory of a matching run (docs/matching.md, "Speed").
 
-    python -m dtks_desktop.demo.benchmark prepare URL --people 100000 --ratio 3 [--keep DIR]
+    python -m dtks_desktop.demo.benchmark prepare URL --people 100000 --ratio 3 [--kab 11.06] [--keep DIR]
     python -m dtks_desktop.demo.benchmark measure URL [--full]
 
 ``prepare`` writes a demo dataset (CSV only) and imports it into the database at URL (a new
@@ -23,7 +23,8 @@ import time
 from pathlib import Path
 
 
-def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | None = None) -> None:
+def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | None = None,
+            kab: str = "33.10") -> None:
     from dtks_desktop.demo import generator as demo
     from dtks_desktop.services.core import settings
     from dtks_desktop.services.core.database import open_database
@@ -33,13 +34,13 @@ def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | N
     db = open_database(url)
     with db.transaction() as s:
         actor = create_user(s, "admin", "rahasia-admin-1", "admin")
-        settings.put(s, actor, settings.KAB_KODE, "33.10")
+        settings.put(s, actor, settings.KAB_KODE, kab)
     with tempfile.TemporaryDirectory(prefix="dtks-bench-") as tmp:
         if keep is not None:
             tmp = Path(keep)
             tmp.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        files = demo.generate_files(Path(tmp), demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio),
+        files = demo.generate_files(Path(tmp), demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio, kab=kab),
                                     xlsx=False)
         print(f"generate {time.perf_counter() - t0:.1f}s", flush=True)
         for kind, key in (("dukcapil", "dukcapil"), ("dtks", "dtks_csv")):
@@ -84,9 +85,10 @@ def main(argv=None) -> int:
     ap.add_argument("--ratio", type=float, default=3.0)
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="prepare: keep the generated demo files in DIR")
+    ap.add_argument("--kab", default="33.10", help="prepare: the kabupaten/kota of the demo data (e.g. 11.06, 12.71)")
     args = ap.parse_args(argv)
     if args.what == "prepare":
-        prepare(args.url, args.people, args.seed, args.ratio, args.keep)
+        prepare(args.url, args.people, args.seed, args.ratio, args.keep, kab=args.kab)
     elif args.what == "_child":
         _child(args.url, args.full)
     else:
