@@ -40,7 +40,7 @@ from dtks_desktop.services.matching.common import (ACCEPTED, AUTO_COUNT_KEY, AUT
                                                  RESTORED_STATUS, MatchingError)
 from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
 
-__all__ = ["MatchSummary", "run_matching", "latest_run", "run_model", "MATCH_LOCKS"]
+__all__ = ["MatchSummary", "run_matching", "latest_run", "run_model", "describe_model", "MATCH_LOCKS"]
 
 FETCH = 100_000
 
@@ -649,6 +649,24 @@ def run_model(session: Session, run_id: int | None = None) -> tuple[MatchRun, E.
     if run is None:
         return None
     return run, E.Model.from_json(run.model_json)
+
+
+def describe_model(session: Session, actor: Actor, run_id: int | None = None) -> dict:
+    """The weights a run (default: the latest) used, for ``dtks match model``: ``{"run_id",
+    "created_at", "estimated", "certain_pairs", "non_match_pairs", "source_run", "notes",
+    "fields": {field: {level: {"m", "u", "weight", "n_m", "n_u", "source"}}}}``. No personal data.
+    Raises MatchingError when there is no such run."""
+    require(session, actor, Capability.DATA_VIEW)
+    found = run_model(session, run_id)
+    if found is None:
+        raise MatchingError("Belum ada pemadanan yang dijalankan." if run_id is None
+                            else f"Pemadanan #{run_id} tidak ditemukan.")
+    run, model = found
+    d = model.as_dict()
+    return {"run_id": run.id, "created_at": run.started_at, "estimated": d["estimated"],
+            "certain_pairs": d["certain_pairs"], "non_match_pairs": d["non_match_pairs"],
+            "estimated_at": d["estimated_at"], "source_run": d["source_run"], "notes": d["notes"],
+            "fields": d["fields"]}
 
 
 def latest_run(session: Session) -> MatchRun | None:

@@ -166,7 +166,8 @@ def certain_pairs(members: Table, civil: CivilIndex, comp: Comparator, *, limit:
 
 def estimate_model(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
                    prior: Model | None = None, *, u_sample: int = U_SAMPLE, m_sample: int = M_SAMPLE,
-                   seed: int = SEED, cancel: CancelFlag | None = None) -> Model:
+                   seed: int = SEED, m_pseudo: float = M_PSEUDO, u_pseudo: float = U_PSEUDO,
+                   cancel: CancelFlag | None = None) -> Model:
     """m and u per field level from this run's data, blended with ``prior`` (default the tuned m/u)."""
     p = params or S.DEFAULTS
     prior = prior or Model.prior()
@@ -221,7 +222,7 @@ def estimate_model(members: Table, civil: CivilIndex, params: S.MatchParams | No
                 g = groups.get(lvl, lvl)
                 g_counts[g] = g_counts.get(g, 0) + c
             g_prior = {lvl: x.m for lvl, x in pf.items() if lvl not in groups}
-            g_est = _blend(g_counts, g_prior, M_PSEUDO)
+            g_est = _blend(g_counts, g_prior, m_pseudo)
             m_est = {lvl: g_est[groups.get(lvl, lvl)] for lvl in pf}
         u_est = {lvl: x.u for lvl, x in pf.items()}
         if u_learn:
@@ -231,7 +232,7 @@ def estimate_model(members: Table, civil: CivilIndex, params: S.MatchParams | No
             rest = max(1.0 - sum(u_prior.values()), 0.0)
             tf = [lvl for lvl, x in pf.items() if x.u is None]
             full_prior = {**u_prior, **{lvl: rest / len(tf) for lvl in tf}} if tf else u_prior
-            est = _blend(n_u, full_prior, U_PSEUDO)
+            est = _blend(n_u, full_prior, u_pseudo)
             u_est = {lvl: (est[lvl] if pf[lvl].u is not None else None) for lvl in pf}
         lm = {}
         for lvl in pf:
