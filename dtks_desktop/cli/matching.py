@@ -106,6 +106,48 @@ def cmd_match_settings(args) -> int:
     return EXIT_OK
 
 
+def _model_text(d: dict) -> str:
+    from dtks_desktop.services.matching import settings as S
+
+    if d["estimated"]:
+        head = (f"Bobot pemadanan #{d['run_id']}: ditaksir dari data ({angka(d['certain_pairs'])} pasangan pasti, "
+                f"{angka(d['non_match_pairs'])} pasangan calon yang pasti bukan orang yang sama)")
+        if d.get("source_run") and d["source_run"] != d["run_id"]:
+            head += f", ditaksir pada pemadanan #{d['source_run']}"
+    else:
+        head = f"Bobot pemadanan #{d['run_id']}: nilai bawaan (tidak ditaksir dari data)"
+    lines = [head + ".", "m = peluang tingkat ini bila orangnya sama, u = bila orangnya berbeda; "
+             "bobot = log2(m/u) dalam bit (nama sama: u menurut kelangkaan nama).", "",
+             f"{'Bidang':<17}{'Tingkat':<19}{'m':>9}{'u':>10}{'bobot':>8}{'n_m':>9}{'n_u':>9}  sumber"]
+    for f, levels in d["fields"].items():
+        for lvl, x in levels.items():
+            u = "frek." if x["u"] is None else f"{x['u']:.4g}"
+            src = "data" if x["source"] == "data" else "bawaan"
+            lines.append(f"{S.FIELD_LABELS.get(f, f):<17}{lvl:<19}{x['m']:>9.4g}{u:>10}{x['weight']:>8.2f}"
+                         f"{x['n_m']:>9}{x['n_u']:>9}  {src}")
+    lines.extend(d.get("notes") or [])
+    return "\n".join(lines)
+
+
+def cmd_match_model(args) -> int:
+    """The weights (m/u model) a matching run used; no personal data."""
+    from dtks_desktop.services.matching.common import MatchingError
+    from dtks_desktop.services.matching.run import describe_model
+
+    db = open_db(args)
+    try:
+        actor = login_user(args, db)
+        try:
+            with db.sessions() as s:
+                data = describe_model(s, actor, args.run)
+        except MatchingError as exc:
+            raise CliError(exc.message) from None
+        emit(args, data, _model_text(data))
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
 def _write_report(fn, db, out: str, **kw):
     from dtks_desktop.services.matching.reports import ReportError
 
@@ -239,6 +281,10 @@ def register(sub, common) -> None:
     x.add_argument("--min-score", type=float, required=True, metavar="SKOR")
     x.add_argument("--dry-run", action="store_true", help="hanya hitung, jangan ubah apa pun")
     x.set_defaults(func=cmd_match_accept)
+
+    x = msub.add_parser("model", help="bobot (m/u) yang dipakai pemadanan, ditaksir dari data", parents=[common])
+    x.add_argument("--run", type=int, metavar="ID", help="pemadanan ini (bawaan: yang terakhir)")
+    x.set_defaults(func=cmd_match_model)
 
     x = msub.add_parser("settings", help="lihat/ubah ambang pemadanan, mis. pulih_otomatis=0", parents=[common])
     x.add_argument("values", nargs="*", metavar="NAMA=NILAI")

@@ -332,6 +332,9 @@ class MatchRun(Base):
     members_matched: Mapped[int] = mapped_column(Integer, default=0)
     params_json: Mapped[str | None] = mapped_column(Text)  # thresholds and weights in force
     counts_json: Mapped[str | None] = mapped_column(Text)  # {status: count}
+    # The m/u model whose weights the run used (engine/estimation.Model JSON; learned at a full run,
+    # reused by an incremental one; NULL for runs before models were stored = the priors).
+    model_json: Mapped[str | None] = mapped_column(Text)
 
 
 class MatchResult(Base):

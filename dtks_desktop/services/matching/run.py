@@ -40,7 +40,7 @@ from dtks_desktop.services.matching.common import (ACCEPTED, AUTO_COUNT_KEY, AUT
                                                  RESTORED_STATUS, MatchingError)
 from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
 
-__all__ = ["MatchSummary", "run_matching", "latest_run", "MATCH_LOCKS"]
+__all__ = ["MatchSummary", "run_matching", "latest_run", "run_model", "describe_model", "MATCH_LOCKS"]
 
 FETCH = 100_000
 
@@ -184,6 +184,10 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         # 2. Results so far; members to match again.
         say(0.27, "Membaca hasil pemadanan sebelumnya")
         existing = _load_existing(rs)
+        # A full run (asked for, or the first one) learns the weights from the data; an incremental
+        # run keeps the model of the latest run that has one, so its scores stay comparable.
+        full_run = full or not existing
+        stored_model = None if full_run else _latest_model(rs)
         check_cancel(cancel)
         mb = E.TableBuilder(vocab, "member")
         fingerprints: list[str] = []
@@ -219,11 +223,17 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         del existing
         rs.rollback()
 
-    # 3. Link (no database).
-    def link_progress(d: int, t: int, text: str = "") -> None:
-        say(0.45 + 0.35 * d / max(t, 1), text)
+    # 3. The weights (learned at a full run) and the linkage (no database).
+    if full_run:
+        say(0.45, "Menaksir bobot dari data")
+        model = E.estimate_model(members, civil, params, cancel=cancel)
+    else:
+        model = stored_model or E.Model.prior()
 
-    res = E.link(members, civil, params, progress=link_progress, cancel=cancel)
+    def link_progress(d: int, t: int, text: str = "") -> None:
+        say(0.46 + 0.34 * d / max(t, 1), text)
+
+    res = E.link(members, civil, params, model=model, progress=link_progress, cancel=cancel)
     check_cancel(cancel)
 
     # 4. Ganda across all members: the ones matched now and the ones kept.
@@ -311,7 +321,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
             raise MatchingError("Data DTKS atau Dukcapil diimpor ulang selama pemadanan berjalan; hasil pemadanan "
                                 "ini tidak disimpan. Jalankan pemadanan sekali lagi.")
         run = MatchRun(user_id=actor.id, username=actor.username, dukcapil_batch_id=batch_id,
-                       members_matched=members.n, params_json=params.as_json())
+                       members_matched=members.n, params_json=params.as_json(), model_json=model.to_json())
         s.add(run)
         s.flush()
         decided_now = set(s.execute(select(MatchResult.member_id).where(MatchResult.decision.is_not(None))).scalars())
@@ -616,6 +626,47 @@ class _ResultBuilder:
                 return f"NIK di DTKS milik orang lain; diusulkan NIK {nik_txt}"
             return "NIK di DTKS milik orang lain; tidak ada calon yang cocok"
         return "Tidak ditemukan di data Dukcapil"
+
+
+def _latest_model(session: Session) -> E.Model | None:
+    """The model stored with the latest run that has one (an incremental run reuses it)."""
+    row = session.execute(select(MatchRun.id, MatchRun.model_json).where(MatchRun.model_json.is_not(None))
+                          .order_by(MatchRun.id.desc()).limit(1)).first()
+    if row is None:
+        return None
+    model = E.Model.from_json(row[1])
+    if model.source_run is None:
+        model.source_run = int(row[0])
+    return model
+
+
+def run_model(session: Session, run_id: int | None = None) -> tuple[MatchRun, E.Model] | None:
+    """A run (default: the latest) and the model its weights came from (priors for a run stored
+    before models were kept). None when there is no such run."""
+    stmt = select(MatchRun)
+    stmt = stmt.where(MatchRun.id == run_id) if run_id is not None else stmt.order_by(MatchRun.id.desc()).limit(1)
+    run = session.execute(stmt).scalar_one_or_none()
+    if run is None:
+        return None
+    return run, E.Model.from_json(run.model_json)
+
+
+def describe_model(session: Session, actor: Actor, run_id: int | None = None) -> dict:
+    """The weights a run (default: the latest) used, for ``dtks match model``: ``{"run_id",
+    "created_at", "estimated", "certain_pairs", "non_match_pairs", "source_run", "notes",
+    "fields": {field: {level: {"m", "u", "weight", "n_m", "n_u", "source"}}}}``. No personal data.
+    Raises MatchingError when there is no such run."""
+    require(session, actor, Capability.DATA_VIEW)
+    found = run_model(session, run_id)
+    if found is None:
+        raise MatchingError("Belum ada pemadanan yang dijalankan." if run_id is None
+                            else f"Pemadanan #{run_id} tidak ditemukan.")
+    run, model = found
+    d = model.as_dict()
+    return {"run_id": run.id, "created_at": run.started_at, "estimated": d["estimated"],
+            "certain_pairs": d["certain_pairs"], "non_match_pairs": d["non_match_pairs"],
+            "estimated_at": d["estimated_at"], "source_run": d["source_run"], "notes": d["notes"],
+            "fields": d["fields"]}
 
 
 def latest_run(session: Session) -> MatchRun | None:

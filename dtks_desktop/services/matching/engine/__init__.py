@@ -15,7 +15,8 @@ Pipeline (see docs/matching.md):
    name key + birth date; No KK + birth date; desa + birth year + name key; desa + birth date;
    No KK + name key; desa + name key. Never all pairs.
 4. **Comparison** (:mod:`.comparison`) per pair and field into levels, weights ``log2(m/u)`` from
-   :mod:`.settings` with a term-frequency ``u`` for the name, all vectorised with numpy and
+   the run's :class:`Model` (:mod:`.estimation`: learned from the data at a full run, the
+   :mod:`.settings` priors otherwise) with a term-frequency ``u`` for the name, all vectorised with numpy and
    ``rapidfuzz.process.cpdist`` (only on distinct unequal name pairs).
 5. **Classification** into the six statuses (:mod:`.linkage`), and an Indonesian explanation per
    field (:mod:`.explanations`).
@@ -31,6 +32,7 @@ from dtks_desktop.services.matching.engine.common import (CIVIL_COLUMNS, GANDA, 
                                                           NIK_DAMAGE_FLAGS, NIK_ORANG_LAIN, PADAN, PADAN_CATATAN,
                                                           STATUS_LABELS, STATUSES, TIDAK_PADAN, USULAN_KOREKSI,
                                                           json_dumps, round_score)
+from dtks_desktop.services.matching.engine.estimation import LevelModel, Model, estimate_model
 from dtks_desktop.services.matching.engine.explanations import explain_fields, field_note, level_names
 from dtks_desktop.services.matching.engine.linkage import LinkResult, assign_ganda, link, priority_of
 from dtks_desktop.services.matching.engine.tables import CivilIndex, Table, TableBuilder
@@ -40,5 +42,5 @@ __all__ = [
     "STATUSES", "PADAN", "PADAN_CATATAN", "USULAN_KOREKSI", "NIK_ORANG_LAIN", "GANDA", "TIDAK_PADAN",
     "STATUS_LABELS", "LINKING_STATUSES", "CIVIL_COLUMNS", "MEMBER_COLUMNS", "Vocab", "Table", "TableBuilder",
     "CivilIndex", "LinkResult", "link", "assign_ganda", "explain_fields", "field_note", "level_names",
-    "priority_of", "NIK_DAMAGE_FLAGS", "json_dumps", "round_score",
+    "priority_of", "NIK_DAMAGE_FLAGS", "json_dumps", "round_score", "Model", "LevelModel", "estimate_model",
 ]

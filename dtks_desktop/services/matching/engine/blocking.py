@@ -103,7 +103,10 @@ class Blocker:
 
     BLOCKS = ("key_dob", "kk_dob", "desa_year_key", "desa_dob", "kk_key", "desa_key", "mother_dob")
 
-    def pairs(self, rows: np.ndarray, cancel: CancelFlag | None = None) -> tuple[np.ndarray, np.ndarray]:
+    def pairs(self, rows: np.ndarray, cancel: CancelFlag | None = None, *,
+              nik_blocks: bool = True) -> tuple[np.ndarray, np.ndarray]:
+        """Candidate pairs (member row, civil row) of ``rows``; ``nik_blocks=False`` leaves out the
+        pairs found through the NIK (near-NIK variants, damage ranges)."""
         out_m, out_c = [], []
         cap = self.p.maks_blok
         for kind in self.BLOCKS:
@@ -116,6 +119,8 @@ class Blocker:
             out_m.append(a)
             out_c.append(b)
         m = self.m
+        if not nik_blocks:
+            rows = rows[:0]
         # NIK within one substituted or swapped digit.
         has = rows[m.nik_any[rows] >= 0]
         for chunk in range(0, len(has), 20000):

@@ -40,7 +40,8 @@ def cn_level(a: str, b: str) -> int:
 # --- comparison --------------------------------------------------------------------------------
 
 class Comparator:
-    def __init__(self, members: Table, civil: CivilIndex, params: S.MatchParams) -> None:
+    def __init__(self, members: Table, civil: CivilIndex, params: S.MatchParams, model=None) -> None:
+        """``model``: anything with ``level_weights()`` (``estimation.Model``); None = the tuned priors."""
         self.m = members
         self.c = civil
         self.p = params
@@ -48,7 +49,8 @@ class Comparator:
         self.key_of = self.vocab.key_of()
         self.name_len = self.vocab.name_len()
         self.kec_of = self.vocab.desa_kec()
-        self.lw = {f: np.asarray(w, dtype=np.float64) for f, w in S.level_weights().items()}
+        self.lw = {f: np.asarray(w, dtype=np.float64) for f, w in
+                   (model.level_weights() if model is not None else S.level_weights()).items()}
         self.n_civil = max(civil.n, 1)
         self._cn_cache: dict[tuple[int, int], int] = {}
 

@@ -45,14 +45,16 @@ class LinkResult:
 
 # --- linkage -----------------------------------------------------------------------------------
 
-def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None, *,
+def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None, *, model=None,
          progress: Progress | None = None, cancel: CancelFlag | None = None) -> LinkResult:
-    """Link every member to at most one civil-registry person. Pure; no ganda yet (see assign_ganda)."""
+    """Link every member to at most one civil-registry person. Pure; no ganda yet (see assign_ganda).
+
+    ``model``: the weights (``estimation.Model``, e.g. learned from this data); None = the tuned priors."""
     p = params or S.DEFAULTS
     say = progress or (lambda d, t, x="": None)
     n = members.n
     civil.refresh_vocab()
-    comp = Comparator(members, civil, p)
+    comp = Comparator(members, civil, p, model)
 
     status = np.full(n, TIDAK_PADAN, dtype=np.int8)
     link_c = np.full(n, -1, dtype=np.int64)
