@@ -275,6 +275,23 @@ def test_exact_nik_with_a_really_different_name_stays_somebody_else():
     assert lvl not in S.NAME_WRITTEN_LEVELS
 
 
+def test_a_twin_on_the_other_twins_nik_is_not_accepted():
+    """SRI WAHYUNI on DWI WAHYUNI's NIK, same KK, mother, desa, birth date and sex (twins): the
+    character ratio (0.82) used to call the names alike and the holder was accepted. One word that
+    is clearly another name makes the name ``beda``: the holder is not accepted on its NIK alone."""
+    status, lvl, res = _exact_nik_case("DWI WAHYUNI", "SRI WAHYUNI")
+    assert lvl == "beda"
+    assert status not in ("padan", "padan_catatan")
+
+
+@pytest.mark.parametrize("member,civil", [("KUSNADI", "GUSNADI"), ("SITI AMINAH", "SITI ANIMAH")])
+def test_a_misspelt_word_stays_alike(member, civil):
+    """A word misspelt (first letter, letters swapped) is not "clearly another name"."""
+    status, lvl, res = _exact_nik_case(civil, member)
+    assert lvl in ("mirip80", "mirip90")
+    assert status == "padan_catatan"
+
+
 @pytest.mark.parametrize("member,civil,level", [
     ("ABDUSSALAM", "ABDUL SALAM", "gabung_pisah"),
     ("SRI WAHYUNI NINGSIH", "SRI WAHYUNI", "sebagian_belakang"),

@@ -30,9 +30,25 @@ _CN_COMMON = {NameLevel.INISIAL: "sebagian_umum", NameLevel.SEBAGIAN_BELAKANG: "
 NAME_WRITTEN = np.array([_NAME[x] for x in S.NAME_WRITTEN_LEVELS], dtype=np.int8)
 
 
+# compare_names found the names share words but one word differs completely on each side (SRI WAHYUNI /
+# DWI WAHYUNI, EKA PUTRA / DWI PUTRA): twins and siblings are named like this, so a character ratio of
+# 0.80-0.90 must not make them "alike".
+OTHER_WORD = -2
+
+
+def _one_word_clearly_other(r) -> bool:
+    if len(r.detail_a) != 1 or len(r.detail_b) != 1:
+        return False
+    x, y = r.detail_a[0], r.detail_b[0]
+    return len(x) >= 3 and len(y) >= 3 and fuzz.ratio(x, y) < 50
+
+
 def cn_level(a: str, b: str) -> int:
-    """Engine name level for compare_names(a, b), -1 when it has none to offer."""
+    """Engine name level for compare_names(a, b), -1 when it has none to offer, ``OTHER_WORD`` when
+    one word is clearly another name (the pair is ``beda`` even if the character ratio is close)."""
     r = compare_names(a, b)
+    if r.level == NameLevel.BEDA and _one_word_clearly_other(r):
+        return OTHER_WORD
     name = _CN_COMMON.get(r.level, _CN_LEVEL.get(r.level)) if r.common_only else _CN_LEVEL.get(r.level)
     return _NAME[name] if name else -1
 
@@ -109,7 +125,9 @@ class Comparator:
         cn = out[inv]
         w = self.lw["nama"]
         better = (cn >= 0) & (w[np.maximum(cn, 0)] > w[ratio_lvl])
-        return np.where(better, cn, ratio_lvl).astype(np.int8)
+        out = np.where(better, cn, ratio_lvl)
+        other = (cn == OTHER_WORD) & (ratio_lvl == _NAME["mirip80"])
+        return np.where(other, _NAME["beda"], out).astype(np.int8)
 
     def compare(self, mi: np.ndarray, ci: np.ndarray, with_nik: bool = True):
         """Levels (n, fields) int8, weights (n, fields), name similarity, for pairs (mi[k], ci[k])."""
