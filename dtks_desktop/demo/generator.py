@@ -42,6 +42,7 @@ from pathlib import Path
 
 import numpy as np
 
+from dtks_desktop.demo import name_variants, names_regions
 from dtks_desktop.services.core.common import Cancelled
 
 __all__ = [
@@ -346,6 +347,13 @@ CORRUPTIONS: dict[str, CorruptionInfo] = {c.code: c for c in (
     _C("name_spaces", "import", "double spaces or leading/trailing spaces in the name"),
     _C("name_dot", "import", "trailing dot(s) after the name"),
     _C("name_typo", "match", "one letter dropped, doubled, swapped or changed"),
+    _C("nama_inisial", "match", "a word of the name written as its initial: 'Z. SYAIFUL', 'SITI A.', "
+       "'R. A. KARTINI' (sometimes the civil registry has the short form)"),
+    _C("nama_sebagian", "match", "a part of the name left off (given, family or BIN/BINTI part) or a "
+       "husband's/father's name added: 'UMI' / 'UMI SUHARTI', 'DEWI WAWAN' (either side)"),
+    _C("nama_gabung_pisah", "match", "words joined or split: 'ABDURRAHMAN' / 'ABDUL RAHMAN', "
+       "'NURHAYATI' / 'NUR HAYATI', 'MUHAMMADRIZKI' (either side)"),
+    _C("nama_sebagian_typo", "match", "a part of the name left off or added, and a typo inside a word"),
     _C("mother_missing", "import", "NAMA IBU KANDUNG empty or '-'"),
     _C("dob_wrong", "match", "date of birth differs from Dukcapil (day/month swapped, year off, "
        "placeholder 01-01 / 01-07 / 31-12)"),
@@ -818,6 +826,7 @@ class _Population:
     def __init__(self, cfg: DemoConfig, region: _Region, seed_key: str) -> None:
         self.cfg = cfg
         self.region = region
+        self.seed_key = seed_key
         self.r = random.Random(f"{seed_key}/population")
         self.rnd = self.r.random
         self.g_names = np.random.default_rng([cfg.seed & 0xFFFFFFFF, 0x4E414D45])
@@ -1091,8 +1100,74 @@ class _Population:
                 father_first = names[fref[i]].split(" ", 1)[0]
                 names[i] = f"{names[i]} {'BINTI' if sex[i] else 'BIN'} {father_first}"
         pool = self.names.mother_pool
+        mix = names_regions.region_mix(self.region.kab_code)
+        styled_mothers: dict[int, str] = {}
+        if mix is not None:
+            styled_mothers = self._regional_names(names, sex, cohort, mix)
         self.p_name = names
-        self.p_mother = [names[m] if m >= 0 else pool[-2 - m] for m in self.p_mref]
+        if styled_mothers:
+            get = styled_mothers.get
+            self.p_mother = [names[m] if m >= 0 else get(i) or pool[-2 - m] for i, m in enumerate(self.p_mref)]
+        else:
+            self.p_mother = [names[m] if m >= 0 else pool[-2 - m] for m in self.p_mref]
+
+    def _regional_names(self, names: list[str], sex: np.ndarray, cohort: np.ndarray,
+                        mix: dict[int, float]) -> dict[int, str]:
+        """Rename the families of a non-Javanese naming style (``names_regions``), in place.
+
+        The style is drawn per family; a person carries the family key (marga, clan, surname,
+        uleebalang title) of the father when he is in the family, ``BIN``/``BINTI`` names the
+        real father. Returns the mothers' names (person index -> name) of styled persons whose
+        mother is not in the family, shared by siblings. Javanese regions never come here, so
+        their output is unchanged.
+        """
+        rr = random.Random(f"{self.seed_key}/regional-names")
+        maker = names_regions.RegionalNames(self.region.kab_code, rr)
+        styles = list(mix)
+        cum = np.cumsum([mix[s] for s in styles])
+        gs = np.random.default_rng([self.cfg.seed & 0xFFFFFFFF, 0x52454749])
+        ustyle = np.asarray(styles, dtype=np.int8)[
+            np.minimum(np.searchsorted(cum / cum[-1], gs.random(len(self.u_desa)), side="right"), len(styles) - 1)]
+        unit = np.frombuffer(self.p_unit, dtype=np.int32)
+        pstyle = ustyle[unit]
+        idx = np.nonzero(pstyle != names_regions.JAWA)[0].tolist()
+        if not idx:
+            return {}
+        hub, fref, mref = self.p_hub, self.p_fref, self.p_mref
+        u_first = self.u_first
+        sex_l, coh_l, st_l, unit_l = sex.tolist(), cohort.tolist(), pstyle.tolist(), unit.tolist()
+        keys: dict[int, tuple] = {}
+        absent_father: dict[int, tuple] = {}     # unit -> key of children whose father is not there
+        mothers: dict[int, str] = {}
+        pool_mother: dict[int, str] = {}
+        make, new_key = maker.make, maker.new_key
+        for p in idx:
+            st, u, h, f = st_l[p], unit_l[p], hub[p], fref[p]
+            female = sex_l[p]
+            father_name = None
+            spouse_key = None
+            if f >= 0 and f in keys and not sex_l[f]:
+                key, father_name = keys[f], names[f]
+            elif h in (_H_ANAK, _H_CUCU):
+                key = absent_father.get(u)
+                if key is None:
+                    key = absent_father[u] = new_key(st)
+            elif h == _H_ORTU and not female and u_first[u] in keys:
+                key = keys[u_first[u]]               # the head's father carries the head's key
+            else:
+                key = new_key(st)
+                if h == _H_ISTRI and u_first[u] in keys:
+                    spouse_key = keys[u_first[u]]
+            keys[p] = key
+            names[p] = make(st, female, coh_l[p], key, father_name, spouse_key)
+            m = mref[p]
+            if m < 0:
+                nm = pool_mother.get(m * 8 - st)
+                if nm is None:
+                    mc = max(0, coh_l[p] - 1)
+                    nm = pool_mother[m * 8 - st] = make(st, 1, mc, new_key(st), None)
+                mothers[p] = nm
+        return mothers
 
     # ---------------------------------------------------------------- NIK origin, birth place
     def origins(self, g: np.random.Generator) -> None:
@@ -1319,6 +1394,11 @@ def _generate(config: DemoConfig, progress: ProgressFn | None, cancel: CancelFn 
     # ---- shared NIKs in Dukcapil (two persons, one NIK)
     shared_pairs = _pick_shared_nik(pop, rs, status, n_reg, n_all, total_civil, rates)
 
+    # ---- how villages write names: rates, and the variants on the civil-registry side
+    rv = random.Random(f"{seed_key}/name-variants")
+    rates.update({k: lo + rv.random() * (hi - lo) for k, (lo, hi) in _NAME_VARIANT_RATES.items()})
+    civil_variants = _civil_name_variants(pop, rv, rates, status, shared_pairs, n_reg)
+
     # ---- numbering: NIK and No KK
     _check(cancel)
     nik = _number_nik(pop, g)
@@ -1372,7 +1452,7 @@ def _generate(config: DemoConfig, progress: ProgressFn | None, cancel: CancelFn 
     # ---- the export rows
     rx = random.Random(f"{seed_key}/export")
     rows, layout, print_stamp = _make_export(b, families, persons, rx, rates, cancel,
-                                             tick_base(people + total_civil))
+                                             tick_base(people + total_civil), rv, civil_variants)
 
     # ---- programmes
     rp = random.Random(f"{seed_key}/programmes")
@@ -1705,8 +1785,96 @@ def _typo(name: str, r: random.Random) -> str:
     return name[:i] + rep + name[i + 1:]
 
 
+# How villages and clerks write names (name_variants): nominal rate range per seed, in rows.
+_NAME_VARIANT_RATES = {
+    "nama_inisial": (0.003, 0.010),
+    "nama_sebagian": (0.004, 0.012),
+    "nama_gabung_pisah": (0.002, 0.008),
+    "nama_sebagian_typo": (0.001, 0.004),
+}
+# Share of each kind written the other way round: the civil registry has the variant, the
+# SIKS-NG export the full name.
+_CIVIL_SIDE_SHARE = 0.25
+_VARIANT_CODES = frozenset(_NAME_VARIANT_RATES)
+
+
+def _variant_extra(pop: _Population, p: int, r: random.Random) -> str | None:
+    """A name part a clerk may add for person ``p``: a wife's husband (his given name, or his
+    marga for a Batak husband), or a child's father ("BIN AHMAD", or his given name)."""
+    names = pop.p_name
+    hub = pop.p_hub[p]
+    if hub == _H_ISTRI:
+        head = pop.u_first[pop.p_unit[p]]
+        if head >= 0 and not pop.p_sex[head]:
+            last = names[head].rsplit(" ", 1)[-1]
+            if last in _batak_marga():
+                return last
+            return _given_word(names[head])
+        return None
+    f = pop.p_fref[p]
+    if f >= 0 and not pop.p_sex[f] and r.random() < 0.7:
+        # (not for people named with a marga, clan or surname: their father is in that name)
+        if names[p].rsplit(" ", 1)[-1] in name_variants.family_words():
+            return None
+        father = _given_word(names[f])
+        if not father:
+            return None
+        return f"{'BINTI' if pop.p_sex[p] else 'BIN'} {father}" if r.random() < 0.6 else father
+    return None
+
+
+def _given_word(name: str) -> str | None:
+    """The word a person is called by: the first given word that is not a form of Muhammad."""
+    words = names_regions.given_part(name, 3).split()
+    for w in words:
+        if w not in _MUH_FORMS:
+            return w
+    return words[0] if words else None
+
+
+@lru_cache(maxsize=1)
+def _batak_marga() -> frozenset[str]:
+    return frozenset(names_regions.pools()["BATAK_MARGA"])
+
+
+def _civil_name_variants(pop: _Population, r: random.Random, rates: dict, status: list[int],
+                         shared_pairs: list[tuple[int, int]], n_reg: int) -> dict[int, tuple[str, str]]:
+    """Registry persons whose civil-registry name is the variant (the other way round).
+
+    Changes ``pop.p_name`` (the civil spelling, which is the person's true name) and returns
+    person -> (the full name the SIKS-NG export shows, corruption code).
+    """
+    absent = {PERSON_STATUSES.index(x) for x in _ABSENT}
+    shared = {a for a, _ in shared_pairs} | {bb for _, bb in shared_pairs}
+    out: dict[int, tuple[str, str]] = {}
+    if n_reg < 2:
+        return out
+    names = pop.p_name
+    for kind in name_variants.KINDS:
+        need = _count(rates[kind] * _CIVIL_SIDE_SHARE, n_reg, minimum=1)
+        tries = 0
+        while need and tries < 6 * need + 50:
+            tries += 1
+            p = r.randrange(n_reg)
+            if p in out or p in shared or status[p] in absent:
+                continue
+            new = name_variants.variant(kind, names[p], r, _variant_extra(pop, p, r))
+            if new and new != names[p]:
+                out[p] = (names[p], kind)
+                names[p] = new
+                need -= 1
+                # the civil registry names a mother the same way on her children's records
+                u = pop.p_unit[p]
+                first = pop.u_first[u]
+                for c in range(first, first + pop.u_n[u]):
+                    if pop.p_mref[c] == p:
+                        pop.p_mother[c] = new
+    return out
+
+
 def _make_export(b: _Built, families: list[Family], persons: list[Person], r: random.Random,
-                 rates: dict, cancel: CancelFn | None, tick: Callable[[int], None]):
+                 rates: dict, cancel: CancelFn | None, tick: Callable[[int], None],
+                 rv: random.Random | None = None, civil_variants: dict[int, tuple[str, str]] | None = None):
     region = b.region
     rnd = r.random
     n_people = len(persons)
@@ -1810,6 +1978,7 @@ def _make_export(b: _Built, families: list[Family], persons: list[Person], r: ra
     id_iter = iter(ids)
     date_cache: dict[int, str] = {}
     rows: list[RegistryRow] = []
+    civil_variants = civil_variants or {}
     rel_label = {k: (v.upper() if hub_upper else v) for k, v in _REL_LABEL.items()}
     ket_notes = ("USULAN BARU", "PERBAIKAN DATA", "HASIL VERIVALI 2025", "MUSDES 2025", "Perlu dicek",
                  "PINDAH ALAMAT?", "PENGGANTI KPM")
@@ -1846,7 +2015,8 @@ def _make_export(b: _Built, families: list[Family], persons: list[Person], r: ra
                 place = pt
             append(RegistryRow(
                 f"{kab4}{next(id_iter)}", prov_s, kab_s, kec_s, desa_s, f_alamat, f_dusun, f_rt, f_rw,
-                f_kk, p.nik, p.name, ds, place, sex_jk[p.sex], p.mother_name, rel_label[p.relation],
+                f_kk, p.nik, p.name if p.index not in civil_variants else civil_variants[p.index][0], ds,
+                place, sex_jk[p.sex], p.mother_name, rel_label[p.relation],
                 desil, ket, None if p.status == "not_in_dukcapil" else p.nik, f_kk, (), None, "import",
                 None, p, base_style,
             ))
@@ -1883,6 +2053,11 @@ def _make_export(b: _Built, families: list[Family], persons: list[Person], r: ra
             it += 1
         rows, corr = merged, mc
     n = len(rows)
+    if civil_variants:
+        for i, row in enumerate(rows):
+            cv = civil_variants.get(row.person.index)
+            if cv is not None:
+                corr[i].append(cv[1])
     # duplicates and the rows they copy stay importable
     src_ids = {d.duplicate_of for d in dup_rows}
     protected = [row.duplicate_of is not None or row.id_dtks in src_ids for row in rows]
@@ -1993,6 +2168,25 @@ def _make_export(b: _Built, families: list[Family], persons: list[Person], r: ra
         return r.sample(pool, _count(rates[code], len(pool)))
 
     all_idx = range(n)
+    # How villages write names (before the other name damage, which may come on top). Each kind
+    # at its rate; rows of a person whose civil name is already the variant are left alone.
+    if rv is not None:
+        pop = b.pop
+        todo = [(k, _count(rates[k] * (1 - _CIVIL_SIDE_SHARE), n)) for k in name_variants.KINDS]
+        cand = rv.sample(range(n), min(n, 4 * sum(k for _, k in todo) + 50))
+        ci = 0
+        for kind, need in todo:
+            while need and ci < len(cand):
+                i = cand[ci]
+                ci += 1
+                row = rows[i]
+                if row.person.index in civil_variants or corr[i] and corr[i][-1] in _VARIANT_CODES:
+                    continue
+                new = name_variants.variant(kind, row.nama, rv, _variant_extra(pop, row.person.index, rv))
+                if new and new != row.nama:
+                    row.nama = new
+                    corr[i].append(kind)
+                    need -= 1
     muh_first = frozenset(_MUH_FORMS)
     muh = [i for i, row in enumerate(rows) if row.nama[:1] == "M" and row.nama.split(" ", 1)[0] in muh_first]
     for i in sample("name_muhammad", muh):

@@ -1,6 +1,10 @@
 """Measuring matching quality on the demo generator's ground truth, and estimating m/u.
 
-    python -m dtks_desktop.demo.tuning --people 3000 --seeds 1 2 3 [--mu]
+    python -m dtks_desktop.demo.tuning --people 3000 --seeds 1 2 3 [--kab 11.06] [--mu] [--verbose]
+
+The tuning set (docs/demo-data.md, "Tuning set"): 33.10 Klaten plus regions that name people
+differently — 11.06 Aceh Besar, 12.02 Tapanuli Utara, 93.01 Merauke, 95.01 Jayawijaya, 12.71 Kota
+Medan, 61.72 Kota Singkawang.
 
 generates each demo dataset, imports it into a temporary SQLite database through the real
 importer, runs the matching and prints the three quality figures of issue #4:
