@@ -24,7 +24,7 @@ from pathlib import Path
 
 
 def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | None = None,
-            kab: str = "33.10") -> None:
+            kab: str = "33.10", all_nik_damaged: bool | None = None) -> None:
     from dtks_desktop.demo import generator as demo
     from dtks_desktop.services.core import settings
     from dtks_desktop.services.core.database import open_database
@@ -40,7 +40,8 @@ def prepare(url: str, people: int, seed: int, ratio: float, keep: str | Path | N
             tmp = Path(keep)
             tmp.mkdir(parents=True, exist_ok=True)
         t0 = time.perf_counter()
-        files = demo.generate_files(Path(tmp), demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio, kab=kab),
+        files = demo.generate_files(Path(tmp), demo.DemoConfig(people=people, seed=seed, dukcapil_ratio=ratio, kab=kab,
+                                                    all_nik_damaged=all_nik_damaged),
                                     xlsx=False)
         print(f"generate {time.perf_counter() - t0:.1f}s", flush=True)
         for kind, key in (("dukcapil", "dukcapil"), ("dtks", "dtks_csv")):
@@ -85,10 +86,13 @@ def main(argv=None) -> int:
     ap.add_argument("--ratio", type=float, default=3.0)
     ap.add_argument("--full", action="store_true")
     ap.add_argument("--keep", metavar="DIR", help="prepare: keep the generated demo files in DIR")
+    ap.add_argument("--all-nik-damaged", action="store_true",
+                    help="prepare: every NIK of the SIKS-NG file went through a spreadsheet (15 digits kept)")
     ap.add_argument("--kab", default="33.10", help="prepare: the kabupaten/kota of the demo data (e.g. 11.06, 12.71)")
     args = ap.parse_args(argv)
     if args.what == "prepare":
-        prepare(args.url, args.people, args.seed, args.ratio, args.keep, kab=args.kab)
+        prepare(args.url, args.people, args.seed, args.ratio, args.keep, kab=args.kab,
+                all_nik_damaged=True if args.all_nik_damaged else None)
     elif args.what == "_child":
         _child(args.url, args.full)
     else:

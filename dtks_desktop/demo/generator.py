@@ -103,6 +103,9 @@ class DemoConfig:
     kab: str = "33.10"              # Kemendagri kabupaten/kota code; "3310" is accepted too
     dukcapil_ratio: float = 2.0     # civil-registry records per registry person (>= 1.0)
     programmes: tuple[str, ...] = ("PKH", "BPNT")
+    # None: a file has every NIK damaged by a spreadsheet in 15 % of seeds (as offices send them);
+    # True/False forces it (benchmarks of spreadsheet-rounded files).
+    all_nik_damaged: bool | None = None
 
 
 # Person status (truth about a registry person against the civil registry).
@@ -1452,7 +1455,8 @@ def _generate(config: DemoConfig, progress: ProgressFn | None, cancel: CancelFn 
     # ---- the export rows
     rx = random.Random(f"{seed_key}/export")
     rows, layout, print_stamp = _make_export(b, families, persons, rx, rates, cancel,
-                                             tick_base(people + total_civil), rv, civil_variants)
+                                             tick_base(people + total_civil), rv, civil_variants,
+                                             all_nik_damaged=config.all_nik_damaged)
 
     # ---- programmes
     rp = random.Random(f"{seed_key}/programmes")
@@ -1874,13 +1878,16 @@ def _civil_name_variants(pop: _Population, r: random.Random, rates: dict, status
 
 def _make_export(b: _Built, families: list[Family], persons: list[Person], r: random.Random,
                  rates: dict, cancel: CancelFn | None, tick: Callable[[int], None],
-                 rv: random.Random | None = None, civil_variants: dict[int, tuple[str, str]] | None = None):
+                 rv: random.Random | None = None, civil_variants: dict[int, tuple[str, str]] | None = None,
+                 all_nik_damaged: bool | None = None):
     region = b.region
     rnd = r.random
     n_people = len(persons)
 
     # ---------------- file-level choices for this seed
     all_damaged = rnd() < 0.15
+    if all_nik_damaged is not None:
+        all_damaged = all_nik_damaged
     spreadsheet = r.choices(("excel", "libreoffice", "mixed"), (50, 30, 20))[0]
     num_style = r.choices(("plain", "sci", "dot0", "mixed"), (35, 25, 15, 25))[0]
     rt_all = rnd() < 0.25
