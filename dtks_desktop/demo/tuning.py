@@ -53,6 +53,9 @@ class Quality:
     missed: Counter = field(default_factory=Counter)  # corruption code -> members without the right NIK
     missed_rows: list = field(default_factory=list)
     proposals: list = field(default_factory=list)  # (status, score, right, damaged) of usulan/nik_orang_lain
+    dup_pairs: int = 0  # rows the ground truth marks as a duplicate of another imported row
+    dup_flagged: int = 0  # ... of which the row or its original ended "ganda"
+    false_ganda: int = 0  # rows "ganda" that are no duplicate (the truth has no such pair)
 
     @property
     def precision(self) -> float:
@@ -71,8 +74,13 @@ class Quality:
         taken = sum(1 for p in self.proposals if p[0] == MatchStatus.USULAN_KOREKSI and p[1] >= min_score)
         return (self.queue - taken) / self.members if self.members else 0.0
 
+    @property
+    def dup_share(self) -> float:
+        return self.dup_flagged / self.dup_pairs if self.dup_pairs else 1.0
+
     def line(self) -> str:
-        return (f"members {self.members}, restored automatically {self.restored}, precision {100 * self.precision:.3f}% ({self.auto_accepted - self.auto_right}"
+        return (f"duplicates flagged {100 * self.dup_share:.1f}% ({self.dup_flagged} of {self.dup_pairs}, "
+                f"{self.false_ganda} ganda not a duplicate), members {self.members}, restored automatically {self.restored}, precision {100 * self.precision:.3f}% ({self.auto_accepted - self.auto_right}"
                 f" wrong of {self.auto_accepted}), recall {100 * self.recall:.2f}% ({self.in_civil - self.right_nik} "
                 f"missed of {self.in_civil}), queue {100 * self.queue_share:.2f}% ({self.queue}), after bulk accept "
                 f"of usulan_koreksi >= 15: {100 * self.queue_after_bulk():.2f}% {self.counts}")
@@ -119,6 +127,23 @@ def evaluate(session: Session, ground_truth: str | Path) -> Quality:
                     q.missed[code] += 1
                 q.missed_rows.append((id_dtks, status, nik_matched, true_nik, t["corruptions"], t["person_status"]))
     q.counts = dict(sorted(counts.items()))
+    # Duplicates: a row the truth marks as a copy of another imported row is flagged when the row or
+    # its original is "ganda" (which of the two keeps the link does not matter).
+    status_of = {id_dtks: status for id_dtks, status in session.execute(
+        select(Member.id_dtks, MatchResult.status).join(MatchResult, MatchResult.member_id == Member.id))}
+    copies: set[str] = set()
+    for id_dtks, t in truth.items():
+        orig = t.get("duplicate_of") or ""
+        if orig and "duplicate_row" in (t["corruptions"] or "") and orig in truth and id_dtks in status_of \
+                and orig in status_of:
+            q.dup_pairs += 1
+            copies.update((id_dtks, orig))
+            if MatchStatus.GANDA in (status_of[id_dtks], status_of[orig]):
+                q.dup_flagged += 1
+    shared_nik = {t["true_nik"] for t in truth.values() if t.get("duplicate_of") and "duplicate_row" not in
+                  (t["corruptions"] or "")}
+    q.false_ganda = sum(1 for i, st in status_of.items() if st == MatchStatus.GANDA and i in truth and i not in copies
+                        and truth[i]["true_nik"] not in shared_nik)
     return q
 
 
