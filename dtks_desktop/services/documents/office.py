@@ -317,3 +317,56 @@ def kop_lines(profile: OfficeProfile) -> tuple[str, ...]:
     if contact:
         lines.append(", ".join(contact))
     return tuple(lines)
+
+
+def kop_pdf(profile: OfficeProfile) -> bytes:
+    """A PDF of the letterhead alone (the real kop surat renderer, on the office's paper width)."""
+    import tempfile
+
+    from reportlab.lib.units import mm
+    from reportlab.pdfgen.canvas import Canvas
+
+    from dtks_desktop.documents.letterhead import KopSurat, Letterhead
+
+    width_mm, _ = profile.paper_mm
+    margin = 20 * mm
+    with tempfile.TemporaryDirectory(prefix="dtks-kop-") as tmp:
+        logo_path = None
+        info = logo_info(profile.logo)
+        if info is not None:
+            logo_path = os.path.join(tmp, "logo.png" if info.type == "PNG" else "logo.jpg")
+            Path(logo_path).write_bytes(profile.logo or b"")
+        head = Letterhead(pemerintah=profile.pemerintah or None, dinas=profile.dinas or "DINAS SOSIAL",
+                          alamat=kop_lines(profile), tempat=profile.tempat or None, logo_path=logo_path)
+        kop = KopSurat(head, width_mm * mm - 2 * margin)
+        _, h = kop.wrap(kop.width, 1000)
+        buf = io.BytesIO()
+        canvas = Canvas(buf, pagesize=(width_mm * mm, h + 2 * 6 * mm))
+        kop.drawOn(canvas, margin, 6 * mm)
+        canvas.showPage()
+        canvas.save()
+    return buf.getvalue()
+
+
+def kop_preview_png(profile: OfficeProfile, *, dpi: float = 110.0) -> bytes:
+    """PNG of :func:`kop_pdf` (what the profile tab shows)."""
+    from dtks_desktop.documents.raster import pdf_page_png
+
+    return pdf_page_png(kop_pdf(profile), dpi=dpi)
+
+
+def profile_with(session: Session, values: Mapping[str, object]) -> OfficeProfile:
+    """The profile as it would be with ``values`` (checked as by :func:`set_values`, nothing stored):
+    the live preview of the profile tab. A value that does not pass raises OfficeError."""
+    base = load_profile(session)
+    kab = base.kab_kode
+    pemerintah, tempat = _derived(region_name(session, kab) if kab else None)
+    derived = {"pemerintah": pemerintah, "tempat": tempat, "dinas": "DINAS SOSIAL", "kertas": "A4"}
+    changes_ = {}
+    for key, value in values.items():
+        checked = check_value(key, value)
+        if key == "logo":
+            changes_["logo"] = base64.b64decode(checked) if checked else None
+        else:
+            changes_[key] = checked or derived.get(key, "")
+    return replace(base, **changes_)
