@@ -134,6 +134,7 @@ def test_officials_tab_edits_a_cell_and_imports_a_file(qtbot, realistic, admin, 
     qtbot.waitUntil(lambda: handle.finished, timeout=WAIT)
     qtbot.waitUntil(lambda: "1 disimpan" in tab.message.text(), timeout=WAIT)
     assert tab.problems.count() == 1 and "baris 3" in tab.problems.item(0).text()
+    qtbot.waitUntil(lambda: "4 dengan kepala desa/lurah" in tab.counts.text(), timeout=WAIT)  # reloaded
     _shot(page, "kantor-perangkat-desa-impor.png")
     empty = tmp_path / "kosong.xlsx"
     empty.write_bytes(b"")
