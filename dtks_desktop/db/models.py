@@ -397,3 +397,32 @@ class ProgrammeLink(Base):
     program: Mapped[str] = mapped_column(String(60), index=True)
     periode: Mapped[str | None] = mapped_column(String(20))
     via: Mapped[str] = mapped_column(String(20))  # "nik" | "no_kk" | "nama_tgl"
+
+
+class SignatoryRow(Base):
+    """A signatory (penanda tangan) of the office's documents; chosen per document type in the
+    settings (``docs.signer.<type>``). Deactivated, never deleted: issued documents name them."""
+
+    __tablename__ = "signatories"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nama: Mapped[str] = mapped_column(String(120))
+    nip: Mapped[str] = mapped_column(Code(18), index=True)  # 18 digits, text
+    pangkat: Mapped[str] = mapped_column(String(80))
+    jabatan: Mapped[str] = mapped_column(String(160))
+    aktif: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VillageOfficialsRow(Base):
+    """The officials of one desa/kelurahan who sign its minutes (Kepala Desa/Lurah, Ketua BPD, Sekretaris)."""
+
+    __tablename__ = "village_officials"
+
+    desa_kode: Mapped[str] = mapped_column(Code(13), ForeignKey("regions.kode"), primary_key=True)
+    kepala: Mapped[str] = mapped_column(String(120), default="")
+    ketua_bpd: Mapped[str] = mapped_column(String(120), default="")
+    sekretaris: Mapped[str] = mapped_column(String(120), default="")
+    updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

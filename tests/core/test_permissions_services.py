@@ -16,13 +16,16 @@ from typing import Callable
 import pytest
 from sqlalchemy import func, select
 
-from dtks_desktop.db.models import AuditEvent, Household, Member, Setting, User
+from dtks_desktop.db.models import AuditEvent, Household, Member, Setting, SignatoryRow, User, VillageOfficialsRow
 from dtks_desktop.demo import loader as demo_loader
 from dtks_desktop.domain.permissions import Capability, PermissionDenied, can
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core import users as users_service
 from dtks_desktop.services.core.permissions import DENIED_ACTION
+from dtks_desktop.services.documents import office as office_service
+from dtks_desktop.services.documents import officials as officials_service
+from dtks_desktop.services.documents import signers as signers_service
 from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families, update_household, update_member
 from dtks_desktop.services.importing import presets
 from dtks_desktop.services.importing.readers import ImportFileError
@@ -126,13 +129,27 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      lambda w, a: demo_loader.load_demo(w.db, a, people=50)),
     (Capability.REGISTRY_EDIT, "core.registry.update_member", "pencetak", "operator",
      _in_tx(lambda w, s, a: update_member(s, a, w.member_id, {"nama": "SLAMET RIYADI S"}, reason="uji"))),
+    (Capability.OFFICE_SETTINGS, "documents.office.set_values", "supervisor", "admin",
+     _in_tx(lambda w, s, a: office_service.set_values(s, a, {"kertas": "F4", "kode_pos": "57411"}))),
+    (Capability.OFFICE_SETTINGS, "documents.signers.add_signer", "supervisor", "admin",
+     _in_tx(lambda w, s, a: signers_service.add_signer(s, a, nama="Drs. SUTRISNO", nip="196805141993031007",
+                                                       pangkat="Pembina (IV/a)", jabatan="Kepala Dinas Sosial"))),
+    (Capability.OFFICE_SETTINGS, "documents.signers.deactivate_signer", "supervisor", "admin",
+     _in_tx(lambda w, s, a: signers_service.deactivate_signer(s, a, 1))),
+    (Capability.OFFICE_SETTINGS, "documents.signers.use_signer", "supervisor", "admin",
+     _in_tx(lambda w, s, a: signers_service.use_signer(s, a, "surat_keluar", None))),
+    (Capability.VILLAGE_OFFICIALS, "documents.officials.set_officials", "pencetak", "operator",
+     _in_tx(lambda w, s, a: officials_service.set_officials(s, a, "33.10.01.2001", kepala="SUPARNO"))),
+    (Capability.VILLAGE_OFFICIALS, "documents.officials.import_officials", "pencetak", "operator",
+     lambda w, a: officials_service.import_officials(w.db, a, w.tmp / "perangkat.xlsx")),
     (Capability.REGISTRY_EDIT, "core.registry.update_household", "pencetak", "operator",
      _in_tx(lambda w, s, a: update_household(s, a, w.household_id, {"alamat": "Jl. Melati 4"}, reason="uji"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
-_PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError)
+_PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
+                   signers_service.SignerError)
 
 
 def _state(w: World) -> dict:
@@ -146,6 +163,8 @@ def _state(w: World) -> dict:
             "users": sorted(s.execute(select(User.username, User.role, User.active, User.password_hash)).all()),
             "members": sorted(s.execute(select(Member.id, Member.nama, Member.nik, Member.version)).all()),
             "households": sorted(s.execute(select(Household.id, Household.alamat, Household.version)).all()),
+            "signatories": sorted(s.execute(select(SignatoryRow.id, SignatoryRow.nip, SignatoryRow.aktif)).all()),
+            "village_officials": sorted(s.execute(select(VillageOfficialsRow.desa_kode, VillageOfficialsRow.kepala)).all()),
         }
 
 
@@ -180,7 +199,7 @@ def test_every_enforced_capability_has_a_case():
     not_enforced = {Capability.DATA_VIEW, Capability.IMPORT_VIEW, Capability.NIK_FULL, Capability.DOCS_PRINT,
                     Capability.BATCH_APPROVE,
                     # issue 11, being built: each moves to CASES with its service
-                    Capability.OFFICE_SETTINGS, Capability.VILLAGE_OFFICIALS, Capability.DOCS_NUMBER,
+                    Capability.DOCS_NUMBER,
                     Capability.DOCS_VOID, Capability.DOCS_VERIFY, Capability.VERIFY_ASSIGN, Capability.VERIFY_ENTER}
     assert {c[0] for c in CASES} == set(Capability) - not_enforced
 

@@ -51,6 +51,7 @@ KEY_IMPORT = "impor"
 KEY_REVIEW = "pemadanan"
 KEY_AUDIT = "audit"
 KEY_USERS = "users"
+KEY_OFFICE = "kantor"  # Kantor & Dokumen: office profile (admin), signatories (admin), village officials (clerks)
 KEY_SETTINGS = "settings"
 
 DEMO_PEOPLE = 5000
@@ -97,6 +98,12 @@ def _users_page(ctx: AppContext) -> QWidget:
     return UsersView(ctx)
 
 
+def _office_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.documents.office_page import OfficePage
+
+    return OfficePage(ctx)
+
+
 def _settings_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.core.settings_view import SettingsView
 
@@ -113,6 +120,7 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
+    PageSpec(KEY_OFFICE, "Kantor & Dokumen", _SP.SP_FileDialogInfoView, Capability.VILLAGE_OFFICIALS, _office_page),
     PageSpec(KEY_SETTINGS, "Pengaturan", _SP.SP_ComputerIcon, Capability.SETTINGS_CHANGE, _settings_page),
 ]
 

@@ -1,0 +1,1 @@
+"""Kantor & Dokumen: the office profile, signatories and village officials (issue 11)."""
