@@ -79,16 +79,19 @@ class _WorksheetPage(PageTable):
         for i in self.family_rows:
             r = i + 1  # below the header row
             extra += [("SPAN", (0, r), (-1, r)), ("BACKGROUND", (0, r), (-1, r), FAMILY_BG),
+                      ("ALIGN", (0, r), (-1, r), "LEFT"),
                       ("FONT", (0, r), (-1, r), FONT_BOLD, SPEC.font_size, SPEC.leading)]
         return self.spec.table(self.head, self.rows, extra)
 
 
-def _family_row(f: "SheetFamily", number: int, data: "WorksheetData") -> tuple[list[str], float]:
+def _family_row(f: "SheetFamily", number: int, data: "WorksheetData", cont: bool = False) -> tuple[list[str], float]:
     place = ", ".join(x for x in (f.alamat, f"RT {f.rt or '-'}/RW {f.rw or '-'}",
                                   f"Dusun {f.dusun}" if f.dusun else "") if x)
     kk = mask_nik(f.no_kk, data.policy) if f.no_kk else "(kosong)"
-    text = (f"Keluarga {number} · {f.key} · No KK {kk} · {place}     "
-            f"Kelayakan: [   ]     Tgl kunjungan: ....../....../20......")
+    text = (f"Keluarga {number} · {f.key} · No KK {kk} · {place}  ·  "
+            f"Kelayakan: [   ]  ·  Tgl kunjungan: ....../....../20......")
+    if cont:
+        text = f"Keluarga {number} · {f.key} (lanjutan dari halaman sebelumnya)"
     inner = SPEC.width - 2 * SPEC.pad - 0.5
     lines = simpleSplit(text, FONT_BOLD, SPEC.font_size, inner) or [""]
     cells = ["\n".join(lines)] + [""] * (len(SPEC.columns) - 1)
@@ -98,7 +101,7 @@ def _family_row(f: "SheetFamily", number: int, data: "WorksheetData") -> tuple[l
 def _member_rows(f: "SheetFamily", data: "WorksheetData") -> list[tuple[list[str], float]]:
     out = []
     for i, m in enumerate(f.members, start=1):
-        duk = m.status_label if not m.dukcapil_nama else f"{m.status_label}: {m.dukcapil_text}"
+        duk = m.dukcapil_line
         values = [str(i), m.key, m.nama, mask_nik(m.nik, data.policy) or "(kosong)", hubungan_label(m.hubungan),
                   tanggal(m.tanggal_lahir), duk, "", "", ""]
         cells, h = SPEC.wrap_row(values)
@@ -106,24 +109,30 @@ def _member_rows(f: "SheetFamily", data: "WorksheetData") -> list[tuple[list[str
     return out
 
 
-def _pages(groups: list[tuple[list[tuple[list[str], float]], int]], first_space: float, page_space: float,
+def _pages(groups: list[tuple[list[tuple[list[str], float]], tuple[list[str], float]]], first_space: float, page_space: float,
            last_reserve: float, head_h: float) -> list:
-    """Families (their rows, the index of the heading row) laid out one table per page; a family
+    """Families (their rows, the heading of a continuation) laid out one table per page; a family
     stays on one page when it fits on one. Returns the flowables with page breaks between."""
     pages: list[tuple[list, list[int]]] = []
     rows: list = []
     fam_idx: list[int] = []
     space = first_space - head_h
     used = 0.0
-    for fam_rows, _ in groups:
+    for fam_rows, cont in groups:
         h = sum(r[1] for r in fam_rows)
-        if rows and used + h > space and h <= page_space - head_h:
+        # A family that does not fit moves to the next page whole, unless that would leave more
+        # than a third of this page empty: then it continues on the next page under its heading.
+        if rows and used + h > space and h <= page_space - head_h and space - used < page_space / 3:
             pages.append((rows, fam_idx))
             rows, fam_idx, used, space = [], [], 0.0, page_space - head_h
         for k, row in enumerate(fam_rows):
-            if rows and used + row[1] > space:  # a family longer than a page continues on the next
+            if rows and used + row[1] > space:
                 pages.append((rows, fam_idx))
                 rows, fam_idx, used, space = [], [], 0.0, page_space - head_h
+                if k > 0:
+                    fam_idx.append(0)
+                    rows.append(cont)
+                    used += cont[1]
             if k == 0:
                 fam_idx.append(len(rows))
             rows.append(row)
@@ -178,7 +187,7 @@ def _section(data: "WorksheetData", head: Letterhead, petugas: str | None, famil
     for n, f in enumerate(families, start=1):
         if check is not None and n % 500 == 0:
             check()
-        groups.append(([_family_row(f, n, data)] + _member_rows(f, data), 0))
+        groups.append(([_family_row(f, n, data)] + _member_rows(f, data), _family_row(f, n, data, cont=True)))
     head_h = SPEC.wrap_row([c.title for c in SPEC.columns], head=True)[1]
     tables = _pages(groups, frame_h - measure(section_head, _W) - 2, frame_h - 2, measure(tail, _W), head_h)
     key = petugas or UNASSIGNED

@@ -395,9 +395,9 @@ def family_detail(session: Session, actor: Actor, household_id: int) -> FamilyDe
          .order_by(Member.hubungan, Member.tanggal_lahir, Member.id))
     for r in session.execute(q):
         sm = SheetMember(r[0], member_key(r[1], r[0]), r[2], r[3], r[4], r[5], r[6], r[7], r[8], r[9])
-        duk = sm.status_label if not sm.dukcapil_nama else f"{sm.status_label}: {sm.dukcapil_text}"
+        duk = sm.dukcapil_line
         row = MemberRow(sm.member_id, sm.key, sm.nama, (sm.nik or "") if full else mask_nik(sm.nik, policy),
-                        hubungan_label(sm.hubungan), tanggal(sm.tanggal_lahir), duk if sm.status else NOT_MATCHED)
+                        hubungan_label(sm.hubungan), tanggal(sm.tanggal_lahir), duk)
         vm = (saved.get(sm.member_id) or [None])[0]
         if vm is not None:
             row.keberadaan, row.koreksi_nama, row.koreksi_tanggal_lahir, row.catatan = (

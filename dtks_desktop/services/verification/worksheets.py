@@ -80,9 +80,18 @@ class SheetMember:
 
     @property
     def dukcapil_text(self) -> str:
+        """What the civil registry holds, when it differs from the registry ("-" when nothing)."""
         if not self.dukcapil_nama:
             return "-"
+        if self.dukcapil_nama == self.nama and self.dukcapil_tanggal_lahir == self.tanggal_lahir:
+            return "sama"
         return f"{self.dukcapil_nama}, {tanggal(self.dukcapil_tanggal_lahir) or 'tgl lahir kosong'}"
+
+    @property
+    def dukcapil_line(self) -> str:
+        """Status, and what the civil registry holds when it differs: "Padan dengan catatan: SITI A, 01-02-1990"."""
+        t = self.dukcapil_text
+        return self.status_label if t in ("-", "sama") else f"{self.status_label}: {t}"
 
 
 @dataclass
