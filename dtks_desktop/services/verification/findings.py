@@ -33,7 +33,7 @@ from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.matching.records import cleaned_flags
 from dtks_desktop.services.verification.common import NOT_VISITED, SOURCE_APP, VerificationError, current_round, \
     desa_info, family_key, find_petugas, get_or_add_petugas, member_key
-from dtks_desktop.services.verification.worksheets import NOT_MATCHED, SheetMember
+from dtks_desktop.services.verification.worksheets import SheetMember
 
 IDENTITY_SOURCE = "koreksi_verifikasi"
 

@@ -41,3 +41,21 @@ def progress(session: Session, desa: str | None = None) -> list[ProgressRow]:
         q = q.where(A.desa_kode == kode)
     return [ProgressRow(k or "", n or "", p, int(done), int(total) - int(done))
             for k, n, p, total, done in session.execute(q)]
+
+
+@dataclass(frozen=True)
+class PageInfo:
+    """What the verification page needs once: the round, the office's kecamatan, the petugas."""
+
+    putaran: str
+    kecamatan: list[tuple[str, str]]
+    petugas: list[tuple[str, str]]  # (name, role label)
+
+
+def page_info(session: Session) -> PageInfo:
+    from dtks_desktop.services.core import browse
+    from dtks_desktop.services.verification.common import list_petugas
+
+    kab = browse.office_kab_kode(session)
+    kec = browse.kecamatan_options(session, kab) if kab else []
+    return PageInfo(current_round(session), kec, [(p.nama, p.peran_label) for p in list_petugas(session)])

@@ -248,7 +248,8 @@ def import_findings(db: Database, actor: Actor, path: str | Path, *, progress: P
                 c = col.get(fld)
                 return values[c] if c is not None and c < len(values) else None
 
-            findings = {f: cell(f) for f in FINDING_FIELDS if f in col}
+            # The petugas column comes pre-filled with who was assigned: it alone is no finding.
+            findings = {f: cell(f) for f in FINDING_FIELDS if f in col and f != "petugas"}
             if not any(_text(v) for v in findings.values()):
                 continue  # not visited yet
             key = _text(cell("id_dtks"))

@@ -52,6 +52,7 @@ KEY_REVIEW = "pemadanan"
 KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_SETTINGS = "settings"
+KEY_VERIFY = "verifikasi"
 
 DEMO_PEOPLE = 5000
 
@@ -85,6 +86,12 @@ def _review_page(ctx: AppContext) -> QWidget:
     return ReviewView(ctx)
 
 
+def _verify_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.verification.verification_view import VerificationView
+
+    return VerificationView(ctx)
+
+
 def _audit_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.core.audit_view import AuditView
 
@@ -111,6 +118,7 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_DATA, "Data Keluarga & Anggota", _SP.SP_FileDialogDetailedView, Capability.DATA_VIEW, _data_page),
     PageSpec(KEY_IMPORT, "Impor Data", _SP.SP_DialogOpenButton, Capability.IMPORT_RUN, _import_page),
     PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
+    PageSpec(KEY_VERIFY, "Verifikasi Lapangan", _SP.SP_DialogApplyButton, Capability.VERIFY_ENTER, _verify_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
     PageSpec(KEY_SETTINGS, "Pengaturan", _SP.SP_ComputerIcon, Capability.SETTINGS_CHANGE, _settings_page),
