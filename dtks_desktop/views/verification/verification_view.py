@@ -247,6 +247,21 @@ class VerificationView(QWidget):
         events.follow(self, ctx.events, {events.REGISTRY}, self.refresh)
         self.refresh()
 
+    def wait_idle(self, timeout_ms: int = 30_000) -> bool:
+        """Wait (processing events) until every read and save of the page has been delivered."""
+        from PySide6.QtCore import QCoreApplication
+
+        from dtks_desktop.views.common.widgets import desa_reads, job_runner
+
+        for _ in range(3):  # a delivered read may start the next one (desa list -> families -> family)
+            if not job_runner().wait_all(timeout_ms):
+                return False
+            QCoreApplication.processEvents()
+            for r in (self.reads, self.family_reads, self.progress_reads, desa_reads(self.desa)):
+                if not r.wait_idle(timeout_ms):
+                    return False
+        return not self.saving
+
     # --- loading --------------------------------------------------------------------------------
 
     def refresh(self) -> None:
