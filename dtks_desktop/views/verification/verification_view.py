@@ -66,7 +66,7 @@ class MemberGrid(QTableWidget):
         self.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectItems)
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         h = self.horizontalHeader()
-        for c, w in enumerate([170, 130, 100, 80, 190, 130, 150, 130, 100, 160]):
+        for c, w in enumerate([160, 122, 95, 76, 150, 130, 130, 122, 92, 140]):
             self.setColumnWidth(c, w)
         h.setSectionResizeMode(COL_CAT, QHeaderView.ResizeMode.Stretch)
         self.verticalHeader().setVisible(False)
@@ -133,6 +133,8 @@ class VerificationView(QWidget):
         self.kec.addItem("Pilih kecamatan", None)
         self.desa = QComboBox()
         self.desa.setObjectName("desaCombo")
+        self.desa.setMinimumContentsLength(18)
+        self.kec.setMinimumContentsLength(14)
         self.petugas = QComboBox()
         self.petugas.addItem("Semua petugas", None)
         self.kec.currentIndexChanged.connect(lambda _i: fill_desa_combo(ctx.db, self.kec, self.desa))
@@ -165,7 +167,13 @@ class VerificationView(QWidget):
         self.family_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
         self.family_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.family_table.verticalHeader().setVisible(False)
-        self.family_table.horizontalHeader().setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        self.family_table.setWordWrap(False)
+        fh = self.family_table.horizontalHeader()
+        fh.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        for c, w in ((1, 64), (2, 104), (3, 58)):
+            fh.setSectionResizeMode(c, QHeaderView.ResizeMode.Fixed)
+            self.family_table.setColumnWidth(c, w)
+        self.family_table.verticalHeader().setDefaultSectionSize(24)
         self.family_table.currentCellChanged.connect(lambda r, _c, _pr, _pc: self.open_family(r))
 
         self.family_title = QLabel("Pilih desa/kelurahan, lalu keluarga.")
@@ -229,14 +237,17 @@ class VerificationView(QWidget):
         split.addWidget(self.family_table)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([330, 900])
+        split.setSizes([420, 960])
 
         self.progress_table = QTableWidget(0, 4)
         self.progress_table.setObjectName("progressTable")
         self.progress_table.setHorizontalHeaderLabels(["Desa/Kelurahan", "Petugas", "Selesai", "Belum"])
         self.progress_table.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
         self.progress_table.verticalHeader().setVisible(False)
-        self.progress_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        ph = self.progress_table.horizontalHeader()
+        ph.setSectionResizeMode(0, QHeaderView.ResizeMode.Stretch)
+        ph.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.progress_table.verticalHeader().setDefaultSectionSize(24)
         self.progress_table.setMaximumHeight(140)
 
         layout = QVBoxLayout(self)
