@@ -426,3 +426,112 @@ class VillageOfficialsRow(Base):
     sekretaris: Mapped[str] = mapped_column(String(120), default="")
     updated_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- stage 3: field verification by Petugas Pendata / PSM / TKSK (migration 0010) ----------------
+
+
+class VerificationPetugas(Base):
+    """A field worker who visits families: PSM, Petugas Pendata or TKSK, known by name."""
+
+    __tablename__ = "verification_petugas"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=True)
+    nama: Mapped[str] = mapped_column(String(120))
+    nama_key: Mapped[str] = mapped_column(String(120), unique=True)  # upper case, single spaces
+    peran: Mapped[str] = mapped_column(String(20))  # domain.verification.Peran
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VerificationAssignment(Base):
+    """Which petugas visits a family in a verification round (one petugas per family and round)."""
+
+    __tablename__ = "verification_assignments"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    putaran: Mapped[str] = mapped_column(String(7))  # "2026-12"
+    household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id", ondelete="CASCADE"))
+    desa_kode: Mapped[str | None] = mapped_column(Code(13))
+    petugas_id: Mapped[int] = mapped_column(ForeignKey("verification_petugas.id"))
+    assigned_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    assigned_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ux_verification_assignments_round_household", "putaran", "household_id", unique=True),
+                      Index("ix_verification_assignments_round_desa", "putaran", "desa_kode", "petugas_id"))
+
+
+class VerificationFamily(Base):
+    """What the petugas found at one family in one round: eligibility, address corrections, visit."""
+
+    __tablename__ = "verification_families"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    putaran: Mapped[str] = mapped_column(String(7))
+    household_id: Mapped[int] = mapped_column(BigId, ForeignKey("households.id", ondelete="CASCADE"))
+    desa_kode: Mapped[str | None] = mapped_column(Code(13))
+    kelayakan: Mapped[str | None] = mapped_column(String(20))  # domain.verification.Kelayakan
+    koreksi_alamat: Mapped[str | None] = mapped_column(String(300))
+    koreksi_rt: Mapped[str | None] = mapped_column(String(5))
+    koreksi_rw: Mapped[str | None] = mapped_column(String(5))
+    catatan: Mapped[str | None] = mapped_column(Text)
+    tanggal_kunjungan: Mapped[date | None] = mapped_column(Date)
+    petugas_id: Mapped[int | None] = mapped_column(ForeignKey("verification_petugas.id"))
+    sumber: Mapped[str] = mapped_column(String(10))  # "aplikasi" | "impor"
+    entered_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    entered_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (Index("ux_verification_families_round_household", "putaran", "household_id", unique=True),
+                      Index("ix_verification_families_round_desa", "putaran", "desa_kode"))
+
+
+class VerificationMember(Base):
+    """What the petugas found about one member (``member_id`` None: a new member, anggota baru)."""
+
+    __tablename__ = "verification_members"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    family_id: Mapped[int] = mapped_column(BigId, ForeignKey("verification_families.id", ondelete="CASCADE"),
+                                           index=True)
+    member_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("members.id", ondelete="CASCADE"), index=True)
+    keberadaan: Mapped[str | None] = mapped_column(String(30))  # domain.verification.Keberadaan
+    koreksi_nama: Mapped[str | None] = mapped_column(String(200))
+    koreksi_nik: Mapped[str | None] = mapped_column(Code(20))
+    koreksi_tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+    catatan: Mapped[str | None] = mapped_column(Text)
+
+
+class VerificationProposal(Base):
+    """A family proposed in the field (usulan baru): not in the registry; the Musdes decides."""
+
+    __tablename__ = "verification_proposals"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    putaran: Mapped[str] = mapped_column(String(7))
+    desa_kode: Mapped[str] = mapped_column(Code(13), ForeignKey("regions.kode"), index=True)
+    no_kk: Mapped[str | None] = mapped_column(Code(20))
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    rt: Mapped[str | None] = mapped_column(String(5))
+    rw: Mapped[str | None] = mapped_column(String(5))
+    alasan: Mapped[str | None] = mapped_column(Text)
+    petugas_id: Mapped[int | None] = mapped_column(ForeignKey("verification_petugas.id"))
+    status: Mapped[str] = mapped_column(String(20), default="usulan_baru")
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class VerificationProposalMember(Base):
+    """A person of a proposed family, with what the civil-registry snapshot said when entered."""
+
+    __tablename__ = "verification_proposal_members"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    proposal_id: Mapped[int] = mapped_column(BigId, ForeignKey("verification_proposals.id", ondelete="CASCADE"),
+                                             index=True)
+    nik: Mapped[str | None] = mapped_column(Code(20), index=True)
+    nama: Mapped[str] = mapped_column(String(200))
+    tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+    jenis_kelamin: Mapped[str | None] = mapped_column(String(1))
+    hubungan: Mapped[int | None] = mapped_column(SmallInteger)
+    dukcapil_ada: Mapped[bool] = mapped_column(Boolean, default=False)
+    dukcapil_nama: Mapped[str | None] = mapped_column(String(200))
+    dukcapil_tanggal_lahir: Mapped[date | None] = mapped_column(Date)

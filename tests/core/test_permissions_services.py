@@ -36,6 +36,12 @@ from dtks_desktop.services.matching import export as match_export
 from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.matching import settings as match_settings
 from dtks_desktop.services.matching.common import MatchingError
+from dtks_desktop.services.verification import assign as verify_assign
+from dtks_desktop.services.verification import common as verify_common
+from dtks_desktop.services.verification import findings as verify_findings
+from dtks_desktop.services.verification import proposals as verify_proposals
+from dtks_desktop.services.verification import sheet_import as verify_import
+from dtks_desktop.services.verification import worksheets as verify_worksheets
 
 
 @dataclass
@@ -144,12 +150,31 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      lambda w, a: officials_service.import_officials(w.db, a, w.tmp / "perangkat.xlsx")),
     (Capability.REGISTRY_EDIT, "core.registry.update_household", "pencetak", "operator",
      _in_tx(lambda w, s, a: update_household(s, a, w.household_id, {"alamat": "Jl. Melati 4"}, reason="uji"))),
+    (Capability.VERIFY_ASSIGN, "verification.assign.assign", "pencetak", "operator",
+     _in_tx(lambda w, s, a: verify_assign.assign(s, a, "33.10.01.2001", "Siti Aminah", peran="PSM"))),
+    (Capability.VERIFY_ASSIGN, "verification.common.set_round", "pencetak", "operator",
+     _in_tx(lambda w, s, a: verify_common.set_round(s, a, "2027-01"))),
+    (Capability.VERIFY_ASSIGN, "verification.worksheets.write_worksheet (xlsx)", "pencetak", "operator",
+     _in_tx(lambda w, s, a: verify_worksheets.write_worksheet(s, a, "33.10.01.2001", w.tmp / "lk.xlsx"))),
+    (Capability.VERIFY_ASSIGN, "verification.worksheets.write_worksheet (pdf)", "pencetak", "operator",
+     _in_tx(lambda w, s, a: verify_worksheets.write_worksheet(s, a, "33.10.01.2001", w.tmp / "lk.pdf"))),
+    (Capability.VERIFY_ENTER, "verification.findings.save_family", "pencetak", "operator",
+     _in_tx(lambda w, s, a: verify_findings.save_family(s, a, verify_findings.FamilyEntry(
+         w.household_id, "layak", members=[verify_findings.MemberEntry(w.member_id, "ada",
+                                                                       koreksi_nik="3310011205700002")])))),
+    (Capability.VERIFY_ENTER, "verification.sheet_import.import_findings", "pencetak", "operator",
+     lambda w, a: verify_import.import_findings(w.db, a, w.tmp / "tidak_ada.xlsx")),
+    (Capability.VERIFY_ENTER, "verification.proposals.create_proposal", "pencetak", "operator",
+     _in_tx(lambda w, s, a: verify_proposals.create_proposal(s, a, verify_proposals.ProposalInput(
+         "33.10.01.2001", [verify_proposals.ProposedPerson("WARSITO", "3310010101900002")])))),
+    (Capability.VERIFY_ENTER, "verification.proposals.check_nik", "pencetak", "operator",
+     _in_read(lambda w, s, a: verify_proposals.check_nik(s, a, "3310010101900002"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
 _PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
-                   signers_service.SignerError)
+                   signers_service.SignerError, verify_common.VerificationError)
 
 
 def _state(w: World) -> dict:
@@ -182,6 +207,7 @@ def test_wrong_role_is_refused_audited_and_nothing_is_written(world, cap, entry,
     assert after["denied"][-1][1].startswith(f"Ditolak: {cap.value}")
     assert {k: v for k, v in after.items() if k != "denied"} == {k: v for k, v in before.items() if k != "denied"}
     assert not (world.tmp / "hasil.csv").exists()
+    assert not (world.tmp / "lk.xlsx").exists() and not (world.tmp / "lk.pdf").exists()
 
 
 @pytest.mark.parametrize("cap, entry, wrong, right, call", CASES, ids=[c[1] for c in CASES])
@@ -200,7 +226,7 @@ def test_every_enforced_capability_has_a_case():
                     Capability.BATCH_APPROVE,
                     # issue 11, being built: each moves to CASES with its service
                     Capability.DOCS_NUMBER,
-                    Capability.DOCS_VOID, Capability.DOCS_VERIFY, Capability.VERIFY_ASSIGN, Capability.VERIFY_ENTER}
+                    Capability.DOCS_VOID, Capability.DOCS_VERIFY}
     assert {c[0] for c in CASES} == set(Capability) - not_enforced
 
 

@@ -53,6 +53,7 @@ KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_OFFICE = "kantor"  # Kantor & Dokumen: office profile (admin), signatories (admin), village officials (clerks)
 KEY_SETTINGS = "settings"
+KEY_VERIFY = "verifikasi"
 
 DEMO_PEOPLE = 5000
 
@@ -84,6 +85,12 @@ def _review_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.matching.review_view import ReviewView
 
     return ReviewView(ctx)
+
+
+def _verify_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.verification.verification_view import VerificationView
+
+    return VerificationView(ctx)
 
 
 def _audit_page(ctx: AppContext) -> QWidget:
@@ -118,6 +125,7 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_DATA, "Data Keluarga & Anggota", _SP.SP_FileDialogDetailedView, Capability.DATA_VIEW, _data_page),
     PageSpec(KEY_IMPORT, "Impor Data", _SP.SP_DialogOpenButton, Capability.IMPORT_RUN, _import_page),
     PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
+    PageSpec(KEY_VERIFY, "Verifikasi Lapangan", _SP.SP_DialogApplyButton, Capability.VERIFY_ENTER, _verify_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
     PageSpec(KEY_OFFICE, "Kantor & Dokumen", _SP.SP_FileDialogInfoView, Capability.VILLAGE_OFFICIALS, _office_page),

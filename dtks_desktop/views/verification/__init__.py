@@ -1,0 +1,1 @@
+"""Stage 3: field verification (Verifikasi Lapangan) page and the new-family form."""
