@@ -33,6 +33,7 @@ from dtks_desktop.services.matching import export as match_export
 from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.matching import settings as match_settings
 from dtks_desktop.services.matching.common import MatchingError
+from dtks_desktop.services.documents import register as doc_register
 
 
 @dataclass
@@ -128,11 +129,16 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      _in_tx(lambda w, s, a: update_member(s, a, w.member_id, {"nama": "SLAMET RIYADI S"}, reason="uji"))),
     (Capability.REGISTRY_EDIT, "core.registry.update_household", "pencetak", "operator",
      _in_tx(lambda w, s, a: update_household(s, a, w.household_id, {"alamat": "Jl. Melati 4"}, reason="uji"))),
+    (Capability.DOCS_VOID, "documents.register.void", "operator", "supervisor",
+     _in_tx(lambda w, s, a: doc_register.void(s, a, "460/1/Dinsos/2026", "salah ketik"))),
+    (Capability.DOCS_VOID, "documents.register.set_template", "pencetak", "admin",
+     _in_tx(lambda w, s, a: doc_register.set_template(s, a, "surat_keluar", "460/{seq}/Dinsos/{year}"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
-_PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError)
+_PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
+                   doc_register.RegisterError)
 
 
 def _state(w: World) -> dict:
@@ -176,12 +182,14 @@ def test_right_role_gets_past_the_guard(world, cap, entry, wrong, right, call):
 
 def test_every_enforced_capability_has_a_case():
     """Capabilities with no service yet: pages and menus only (DATA_VIEW, IMPORT_VIEW, NIK_FULL:
-    masking by sees_full_nik), or later stages (DOCS_PRINT, BATCH_APPROVE)."""
+    masking by sees_full_nik), or later stages (BATCH_APPROVE). DOCS_PRINT, DOCS_NUMBER and
+    DOCS_VERIFY are held by every role, so no role can be refused: their services call require all
+    the same (tests/documents/test_register.py::test_document_services_call_the_guard)."""
     not_enforced = {Capability.DATA_VIEW, Capability.IMPORT_VIEW, Capability.NIK_FULL, Capability.DOCS_PRINT,
-                    Capability.BATCH_APPROVE,
+                    Capability.BATCH_APPROVE, Capability.DOCS_NUMBER, Capability.DOCS_VERIFY,
                     # issue 11, being built: each moves to CASES with its service
-                    Capability.OFFICE_SETTINGS, Capability.VILLAGE_OFFICIALS, Capability.DOCS_NUMBER,
-                    Capability.DOCS_VOID, Capability.DOCS_VERIFY, Capability.VERIFY_ASSIGN, Capability.VERIFY_ENTER}
+                    Capability.OFFICE_SETTINGS, Capability.VILLAGE_OFFICIALS,
+                    Capability.VERIFY_ASSIGN, Capability.VERIFY_ENTER}
     assert {c[0] for c in CASES} == set(Capability) - not_enforced
 
 
