@@ -258,9 +258,9 @@ def verify_bytes(session: Session, actor, data: bytes, *, name: str = "berkas") 
     doc = session.get(IssuedDocument, doc_id) if doc_id is not None else None
     if doc is None:
         return Verdict(False, f"TIDAK ASLI: kode keaslian {code} pada {name} tidak dikeluarkan oleh kantor ini.")
-    return _verdict(doc, False, f"TIDAK ASLI: {name} memuat kode dokumen nomor {doc.nomor or doc.id} dari kantor ini "
-                                f"({_describe(doc)}), tetapi berkasnya sudah diubah: isinya tidak sama dengan yang "
-                                "diterbitkan. Cetak ulang dari aplikasi untuk mendapatkan yang asli.")
+    return _verdict(doc, False, f"TIDAK ASLI: {name} adalah dokumen nomor {doc.nomor or doc.id} dari kantor ini, "
+                                f"tetapi berkasnya sudah diubah: isinya tidak sama dengan yang diterbitkan "
+                                f"({_describe(doc)}). Cetak ulang dari aplikasi untuk mendapatkan yang asli.")
 
 
 def verify_file(session: Session, actor, path: str | Path) -> Verdict:
