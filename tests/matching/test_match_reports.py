@@ -203,8 +203,9 @@ def test_village_lists_pdf_masks_every_nik(db, matched, tmp_path):
     for _, full, st, proposed in in_klaten:
         assert f"{full[:4]}********{full[-4:]}" in text
         if st == "usulan_koreksi":
-            # The cell wraps after the dash: "Usulan NIK: 3310********9999 —" / "mohon konfirmasi".
-            assert f"Usulan NIK: {proposed[:4]}********{proposed[-4:]} —" in text
+            # The cell wraps: "Usulan NIK: 3310********9999" / "— mohon konfirmasi".
+            assert f"Usulan NIK: {proposed[:4]}********{proposed[-4:]}" in text
+    assert text.count("mohon konfirmasi") == sum(1 for *_, st, _ in in_klaten if st == "usulan_koreksi")
     assert text.count("Mohon cek KTP/KK dan perbaiki") == 4  # R.ACTION_FIX, wrapped before "NIK"
     # One section per village, numbered on its own, Desa vs Kelurahan wording.
     assert text.count("Halaman 1 dari 1") == 4

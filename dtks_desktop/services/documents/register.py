@@ -312,3 +312,15 @@ def export_xlsx(session: Session, path: str | Path, **filters) -> int:
     wb.save(tmp)
     tmp.replace(target)
     return len(rows)
+
+
+def register_page(session: Session, **filters) -> dict:
+    """What the register page shows: rows (as :func:`entry_dict`, with the type's label), the
+    years and the numbered types to filter by."""
+    rows = []
+    for e in list_register(session, **filters):
+        d = entry_dict(e)
+        d["label"] = DOC_TYPES[e.doc_type].label if e.doc_type in DOC_TYPES else e.doc_type
+        rows.append(d)
+    return {"rows": rows, "years": years(session),
+            "types": [(t.code, t.label) for t in DOC_TYPES.values() if t.numbered]}

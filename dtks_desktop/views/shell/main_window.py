@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 KEY_DATA = "data"
 KEY_IMPORT = "impor"
 KEY_REVIEW = "pemadanan"
+KEY_REGISTER = "agenda"
 KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_SETTINGS = "settings"
@@ -97,6 +98,12 @@ def _users_page(ctx: AppContext) -> QWidget:
     return UsersView(ctx)
 
 
+def _register_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.documents.register_view import RegisterView
+
+    return RegisterView(ctx)
+
+
 def _settings_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.core.settings_view import SettingsView
 
@@ -111,6 +118,7 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_DATA, "Data Keluarga & Anggota", _SP.SP_FileDialogDetailedView, Capability.DATA_VIEW, _data_page),
     PageSpec(KEY_IMPORT, "Impor Data", _SP.SP_DialogOpenButton, Capability.IMPORT_RUN, _import_page),
     PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
+    PageSpec(KEY_REGISTER, "Agenda Surat", _SP.SP_FileDialogInfoView, Capability.DOCS_NUMBER, _register_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
     PageSpec(KEY_SETTINGS, "Pengaturan", _SP.SP_ComputerIcon, Capability.SETTINGS_CHANGE, _settings_page),

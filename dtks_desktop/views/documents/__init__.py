@@ -1,0 +1,1 @@
+"""Pages and dialogs of the documents stage: the letter register, the authenticity check."""
