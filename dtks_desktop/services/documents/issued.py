@@ -25,6 +25,7 @@ import secrets
 from dataclasses import asdict, dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
+from typing import Callable
 
 from sqlalchemy import select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
@@ -44,7 +45,7 @@ from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.documents import register as R
 from dtks_desktop.services.documents.office import load_profile
 
-__all__ = ["DocumentError", "Verdict", "issue", "reprint", "verify_file", "verify_bytes", "verify_code",
+__all__ = ["DocumentError", "Verdict", "issue", "issue_with", "reprint", "verify_file", "verify_bytes", "verify_code",
            "list_documents", "make_code", "SECRET_KEY", "CODE_RE"]
 
 SECRET_KEY = "docs.secret"
@@ -122,48 +123,72 @@ def _json(params: dict) -> str:
     return json.dumps(params, ensure_ascii=False, sort_keys=True, separators=(",", ":"), default=str)
 
 
-@changes(DataKind.DOCUMENTS, DataKind.AUDIT)
-def issue(session: Session, actor, doc_type: str, data: dict, *, purpose: str = "", when: date | None = None,
-          signer: Signer | None = None, profile: OfficeProfile | None = None) -> IssuedDocument:
-    """Render and store one document of ``doc_type`` from ``data`` (its parameters).
+#: Renders a document once its number and code are known: (nomor or None, stamp) -> (PDF bytes, pages).
+Renderer = Callable[[str | None, Stamp], tuple[bytes, int]]
 
-    A numbered type takes its number from the register first (in the same transaction: rolled
-    back, neither the number nor the document exists). Returns the stored row (``pdf`` holds
-    the bytes).
-    """
+
+@changes(DataKind.DOCUMENTS, DataKind.AUDIT)
+def issue_with(session: Session, actor, doc_type: str, params: dict, render_fn: Renderer, *, purpose: str = "",
+               when: date | None = None) -> IssuedDocument:
+    """Issue a document whose content another module lays out (``render_fn``): take the number
+    (numbered types), store the row, render with the number and the authenticity stamp, store
+    the bytes, their SHA-256 and the seal. One transaction with the caller's: rolled back,
+    neither the number nor the document exists."""
     require(session, actor, Capability.DOCS_PRINT, detail=doc_type)
-    module = TYPES.get(doc_type)
     kind = R.DOC_TYPES.get(doc_type)
-    if module is None or kind is None:
+    if kind is None:
         raise DocumentError(f"Jenis dokumen '{doc_type}' tidak dikenal.",
-                            f"Jenis yang ada: {', '.join(sorted(TYPES))}.")
+                            f"Jenis yang ada: {', '.join(sorted(R.DOC_TYPES))}.")
     when = when or date.today()
     entry: RegisterEntry | None = None
     if kind.numbered:
         entry = R.take_number(session, actor, doc_type, purpose or kind.label, when=when)
     else:
         R.begin_write(session)
-    profile = profile or load_profile(session)
     secret = _secret(session)
-    params = {"data": data, "when": when.isoformat(), "signer": asdict(signer) if signer else None,
-              "kertas": profile.kertas}
     doc = IssuedDocument(doc_type=doc_type, nomor=entry.nomor if entry else None, parameters=_json(params),
                          created_by=actor.username, created_at=datetime.now(timezone.utc), pages=0)
     session.add(doc)
     session.flush()
-    ctx = DocContext(profile=profile, when=when, nomor=doc.nomor, signer=signer,
-                     stamp=Stamp(make_code(secret, doc.id)), orientation=module.ORIENTATION)
-    pdf, pages = render(ctx, lambda: module.story(ctx, data), title=module.TITLE.title(),
-                        footer_left=f"{profile.dinas.title() if profile.dinas.isupper() else profile.dinas}"
-                                    f"{' — ' + doc.nomor if doc.nomor else ''}")
+    pdf, pages = render_fn(doc.nomor, Stamp(make_code(secret, doc.id)))
     doc.pdf, doc.pages, doc.sha256 = pdf, pages, hashlib.sha256(pdf).hexdigest()
     doc.seal = _seal(secret, doc)
     if entry is not None:
         entry.document_id = doc.id
     audit.record(session, actor, "docs.issue", entity_type="issued_document", entity_id=doc.id,
-                 summary=f"Dokumen {doc_type} {doc.nomor or ''} diterbitkan ({pages} halaman)".replace("  ", " "),
+                 summary=" ".join(f"Dokumen {doc_type} {doc.nomor or ''} diterbitkan ({pages} halaman)".split()),
                  new={"type": doc_type, "nomor": doc.nomor, "sha256": doc.sha256})
     return doc
+
+
+@changes(DataKind.DOCUMENTS, DataKind.AUDIT)
+def issue(session: Session, actor, doc_type: str, data: dict, *, purpose: str = "", when: date | None = None,
+          signer: Signer | None = None, profile: OfficeProfile | None = None) -> IssuedDocument:
+    """Render and store one document of a type of ``documents/types`` from ``data`` (its parameters).
+
+    ``signer``: the signatory chosen for the type (``services.documents.signers.signer_for``);
+    None leaves dotted lines. Returns the stored row (``pdf`` holds the bytes).
+    """
+    require(session, actor, Capability.DOCS_PRINT, detail=doc_type)
+    module = TYPES.get(doc_type)
+    if module is None or doc_type not in R.DOC_TYPES:
+        raise DocumentError(f"Jenis dokumen '{doc_type}' tidak dikenal.",
+                            f"Jenis yang ada: {', '.join(sorted(TYPES))}.")
+    when = when or date.today()
+    if R.DOC_TYPES[doc_type].numbered:
+        R.begin_write(session)  # before reading the profile: the number is taken under the write lock
+    profile = profile or load_profile(session)
+    params = {"data": data, "when": when.isoformat(), "signer": asdict(signer) if signer else None,
+              "kertas": profile.kertas}
+    dinas = profile.dinas.title() if profile.dinas.isupper() else profile.dinas
+
+    def render_fn(nomor: str | None, stamp: Stamp) -> tuple[bytes, int]:
+        ctx = DocContext(profile=profile, when=when, nomor=nomor, signer=signer, stamp=stamp,
+                         orientation=module.ORIENTATION)
+        return render(ctx, lambda: module.story(ctx, data), title=module.TITLE.title(),
+                      footer_left=f"{dinas}{' — ' + nomor if nomor else ''}")
+
+    return issue_with(session, actor, doc_type, params, render_fn, purpose=purpose, when=when)
 
 
 def code_of(session: Session, doc: IssuedDocument) -> str:

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session, aliased
 
 from dtks_desktop.db.models import Household, MatchResult, MatchRun, Member, Region
 from dtks_desktop.documents.layout import (
-    A4_LANDSCAPE, TOTAL_BG, Column, SectionStart, TableSpec, build_pdf, frame_size, measure, paged_tables, styles,
+    A4_LANDSCAPE, TOTAL_BG, Column, SectionStart, TableSpec, build_pdf, frame_size, measure, paged_tables, render_pdf,
+    styles,
 )
 from dtks_desktop.documents.sheets import SafeSheets
 from dtks_desktop.documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory, make_letterhead
@@ -108,6 +109,8 @@ class ReportFile:
     rows: int  # data rows (desa rows in the summary, members in the village lists)
     villages: int
     pages: int = 0  # PDF only
+    document_id: int | None = None  # issued through the letter register (PDF printed by a user)
+    nomor: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -474,10 +477,59 @@ def _summary_table(spec: TableSpec, body: list[list[str]], total: list[str]) -> 
     ])
 
 
-def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when: date | None = None) -> ReportFile:
-    """The summary as a signed A4 landscape PDF on the office letterhead."""
+def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when: date | None = None,
+                      actor=None) -> ReportFile:
+    """The summary as a signed A4 landscape PDF on the office letterhead.
+
+    With ``actor`` the summary is an issued document (type ``rekap_pemadanan``): it takes a
+    number from the letter register, carries the authenticity code, and is stored for reprints
+    (``ReportFile.document_id``). Without, a plain printout.
+    """
     data = _summary_data(db, kab_kode)
     when = when or date.today()
+    where = data.kab_name or "Semua wilayah"
+
+    def story(nomor: str | None) -> list:
+        return _summary_story(data, when, nomor)
+
+    if actor is not None:
+        return _issue(db, actor, "rekap_pemadanan", path, {"kab_kode": kab_kode, "when": when.isoformat()},
+                      story, title=TITLE_SUMMARY.title(), author=data.head.dinas,
+                      purpose=f"Rekapitulasi hasil pemadanan data DTKS — {where}", when=when,
+                      rows=len(data.rows), villages=sum(1 for r in data.rows if r.desa_kode))
+    pages = _pdf(path, story(None), title=TITLE_SUMMARY.title(), author=data.head.dinas,
+                 footer_left=f"Dicetak dari DTKS Desktop pada {_printed_at()}")
+    return ReportFile(Path(path), len(data.rows), sum(1 for r in data.rows if r.desa_kode), pages)
+
+
+def _issue(db, actor, doc_type: str, path: str | Path, params: dict, story, *, title: str, author: str,
+           purpose: str, when: date, rows: int, villages: int, section_pages: dict[str, int] | None = None
+           ) -> ReportFile:
+    """Issue the report through the letter register and the issued-document store, then write the
+    stored bytes to ``path`` (in the same transaction: a file that cannot be written leaves no
+    number and no document behind)."""
+    from dtks_desktop.services.documents import issued
+
+    target = Path(path)
+
+    def render_fn(nomor: str | None, stamp) -> tuple[bytes, int]:
+        return render_pdf(lambda: story(nomor), pagesize=A4_LANDSCAPE, title=title, author=author,
+                          footer_left=f"{author.title() if author.isupper() else author} — {nomor or ''}".rstrip(" —"),
+                          section_pages=section_pages, stamp=stamp)
+
+    with db.transaction() as s:
+        doc = issued.issue_with(s, actor, doc_type, params, render_fn, purpose=purpose, when=when)
+        tmp = target.with_name(target.name + ".tmp")
+        try:
+            tmp.write_bytes(doc.pdf)
+            tmp.replace(target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _cannot_write(target, exc) from exc
+        return ReportFile(target, rows, villages, doc.pages, doc.id, doc.nomor)
+
+
+def _summary_story(data: "_SummaryData", when: date, nomor: str | None) -> list:
     st = styles()
     where = data.kab_name or "Semua wilayah"
     sub = f"{where.upper()} — keadaan data tanggal {tanggal(when, long=True)}"
@@ -488,6 +540,7 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
         SectionStart("rekap", f"Rekapitulasi hasil pemadanan data DTKS — {where}"),
         KopSurat(data.head, _W), Spacer(1, 5 * mm),
         Paragraph(TITLE_SUMMARY, st["title"]), Spacer(1, 1.5 * mm),
+        *([Paragraph(f"Nomor: {nomor}", st["subtitle"]), Spacer(1, 1 * mm)] if nomor else []),
         Paragraph(sub, st["subtitle"]), Spacer(1, 5 * mm),
         Paragraph(f"Jumlah anggota keluarga (ART) yang dipadankan: <b>{angka(t.total)}</b> orang di "
                   f"{angka(len(data.groups))} kecamatan dan {angka(len(data.rows))} desa/kelurahan. "
@@ -520,9 +573,7 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
         Spacer(1, 6 * mm),
         SignatureBlock(data.head, when, _W),
     ]))
-    pages = _pdf(path, story, title=TITLE_SUMMARY.title(), author=data.head.dinas,
-                      footer_left=f"Dicetak dari DTKS Desktop pada {_printed_at()}")
-    return ReportFile(Path(path), len(data.rows), sum(1 for r in data.rows if r.desa_kode), pages)
+    return story
 
 
 # --------------------------------------------------------------------------------------------
@@ -579,7 +630,8 @@ _VILLAGE_SPEC = TableSpec([
 
 
 def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhead, kab_name: str | None,
-                   progress: Progress | None, cancel: CancelFlag | None) -> tuple[list, dict[str, int]]:
+                   progress: Progress | None, cancel: CancelFlag | None,
+                   nomor: str | None = None) -> tuple[list, dict[str, int]]:
     """The flowables of every village's section, and the pages each section takes."""
     st = styles()
     _, frame_h = frame_size(A4_LANDSCAPE)
@@ -610,6 +662,7 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
         section_head = [
             KopSurat(head, _W), Spacer(1, 4 * mm),
             Paragraph(TITLE_VILLAGE, st["title"]), Spacer(1, 3 * mm),
+            *([Paragraph(f"Nomor: {nomor}", st["subtitle"]), Spacer(1, 2 * mm)] if nomor else []),
             info, Spacer(1, 2.5 * mm), intro, Spacer(1, 3 * mm),
         ]
         # The village head signs the checked list before it goes back to the office.
@@ -630,13 +683,30 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
 
 
 def write_village_lists_pdf(db, path: str | Path, desa: str | Iterable[str] | None = None, *,
-                            progress: Progress | None = None, cancel: CancelFlag | None = None) -> ReportFile:
+                            progress: Progress | None = None, cancel: CancelFlag | None = None,
+                            actor=None, when: date | None = None) -> ReportFile:
     """Per village, the members to fix: one section per desa, each starting on a new page.
 
     Each section has the letterhead, the village's heading, the list (one table per page, page
-    numbers per village) and a block for the village head who checked it.
+    numbers per village) and a block for the village head who checked it. With ``actor`` the
+    lists are one issued document (type ``daftar_pemadanan_desa``): numbered, stamped, stored.
     """
     villages, policy, head, kab_name = _village_data(db, desa)
+    if actor is not None:
+        when = when or date.today()
+        _, section_pages = _village_story(villages, policy, head, kab_name, progress, cancel, "0" * 24)
+        check_cancel(cancel)
+        names = ", ".join(v.nama for v in villages[:3]) + (f" dan {len(villages) - 3} lainnya" if len(villages) > 3
+                                                             else "")
+        res = _issue(db, actor, "daftar_pemadanan_desa", path,
+                     {"desa": sorted([desa] if isinstance(desa, str) else (desa or [])), "when": when.isoformat()},
+                     lambda nomor: _village_story(villages, policy, head, kab_name, None, cancel, nomor)[0],
+                     title=RUNNING_VILLAGE, author=head.dinas,
+                     purpose=f"Daftar perbaikan NIK untuk desa/kelurahan {names}", when=when,
+                     rows=sum(len(v.rows) for v in villages), villages=len(villages), section_pages=section_pages)
+        if progress:
+            progress(len(villages), len(villages), "Selesai")
+        return res
     story, section_pages = _village_story(villages, policy, head, kab_name, progress, cancel)
     check_cancel(cancel)
     total = len(villages)
