@@ -4,7 +4,7 @@
 
 A fresh SQLite database in a temporary folder gets the demo kabupaten (300 people) and one
 matching run; then each document type is issued through the letter register on A4 and on F4
-(the matching reports are A4 landscape lists), and every page is rendered with
+(the matching reports as landscape lists on the same papers), and every page is rendered with
 ``pdftoppm -r 50`` for the previews.
 """
 
@@ -104,14 +104,17 @@ def main() -> int:
             target = OUT / f"agenda_surat_{kertas}.pdf"
             target.write_bytes(ag.pdf)
             made.append(target)
-    target = OUT / "rekap_pemadanan_A4.pdf"
-    reports.write_summary_pdf(db, target, when=DAY, actor=admin)
-    made.append(target)
-    target = OUT / "daftar_pemadanan_desa_A4.pdf"
     with db.sessions() as s:
         desa = s.scalars(select(Household.desa_kode).order_by(Household.desa_kode)).first()
-    reports.write_village_lists_pdf(db, target, desa=desa[:8], actor=admin, when=DAY)
-    made.append(target)
+    for kertas in ("A4", "F4"):  # the matching reports take the paper from the office settings
+        with db.transaction() as s:
+            settings.put(s, admin, "office.kertas", kertas)
+        target = OUT / f"rekap_pemadanan_{kertas}.pdf"
+        reports.write_summary_pdf(db, target, when=DAY, actor=admin)
+        made.append(target)
+        target = OUT / f"daftar_pemadanan_desa_{kertas}.pdf"
+        reports.write_village_lists_pdf(db, target, desa=desa[:8], actor=admin, when=DAY)
+        made.append(target)
     for old in OUT.glob("*.png"):
         old.unlink()
     for pdf in made:

@@ -346,3 +346,17 @@ def test_an_issued_report_that_cannot_be_written_takes_no_number(db, matched, of
         R.write_summary_pdf(db, tmp_path / "tidak-ada" / "rekap.pdf", actor=office)
     with db.sessions() as s:
         assert register.list_register(s) == [] and issued.list_documents(s) == []
+
+
+@needs_poppler
+def test_reports_follow_the_office_paper_f4(db, matched, office, tmp_path):
+    import re as _re
+
+    with db.transaction() as s:
+        settings.put(s, office, "office.kertas", "F4")
+    for res in (R.write_summary_pdf(db, tmp_path / "rekap.pdf", actor=office),
+                R.write_village_lists_pdf(db, tmp_path / "desa.pdf", desa="33.10")):
+        info = subprocess.run(["pdfinfo", str(res.path)], capture_output=True, text=True, check=True).stdout
+        w, h = map(float, _re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+        assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (330, 215)  # F4 landscape
+        assert f"Halaman 1 dari " in pdf_text(res.path)
