@@ -167,20 +167,26 @@ def cmd_match_report(args) -> int:
         raise CliError("Nama berkas laporan harus berakhiran .pdf atau .xlsx.", EXIT_USAGE)
     db = open_db(args)
     try:
-        login_user(args, db)
+        actor = login_user(args, db)
+        # A PDF is an issued document: numbered in the letter register, stamped, stored for reprints.
+        issued = {"actor": actor} if suffix == ".pdf" else {}
         if args.report == "summary":
             fn = R.write_summary_pdf if suffix == ".pdf" else R.write_summary_xlsx
-            res = _write_report(fn, db, args.out, kab_kode=args.kab)
+            res = _write_report(fn, db, args.out, kab_kode=args.kab, **issued)
             human = f"Rekap pemadanan {angka(res.villages)} desa/kelurahan ditulis ke {res.path}"
         else:
             fn = R.write_village_lists_pdf if suffix == ".pdf" else R.write_village_lists_xlsx
-            res = _write_report(fn, db, args.out, desa=args.desa or None)
+            res = _write_report(fn, db, args.out, desa=args.desa or None, **issued)
             human = (f"Daftar perbaikan NIK: {angka(res.rows)} orang di {angka(res.villages)} desa/kelurahan "
                      f"ditulis ke {res.path} (NIK dan No KK disamarkan)")
         if res.pages:
             human += f", {angka(res.pages)} halaman"
-        emit(args, {"file": str(res.path.resolve()), "rows": res.rows, "villages": res.villages,
-                     "pages": res.pages}, human)
+        if res.nomor:
+            human += f"; nomor {res.nomor} (dokumen {res.document_id})"
+        out = {"file": str(res.path.resolve()), "rows": res.rows, "villages": res.villages, "pages": res.pages}
+        if res.document_id is not None:
+            out.update(document_id=res.document_id, nomor=res.nomor)
+        emit(args, out, human)
     finally:
         db.dispose()
     return EXIT_OK

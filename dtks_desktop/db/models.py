@@ -22,12 +22,14 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     SmallInteger,
     String,
     Text,
     func,
     text,
+    UniqueConstraint,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, relationship
 
@@ -535,3 +537,66 @@ class VerificationProposalMember(Base):
     dukcapil_ada: Mapped[bool] = mapped_column(Boolean, default=False)
     dukcapil_nama: Mapped[str | None] = mapped_column(String(200))
     dukcapil_tanggal_lahir: Mapped[date | None] = mapped_column(Date)
+
+
+class DocTemplate(Base):
+    """The numbering template of one document type (letter register, issue 11)."""
+
+    __tablename__ = "doc_templates"
+
+    doc_type: Mapped[str] = mapped_column(String(40), primary_key=True)
+    template: Mapped[str] = mapped_column(String(120))  # "460/{seq}/Dinsos/{year}"
+    updated_by: Mapped[str | None] = mapped_column(String(60))
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DocSequence(Base):
+    """The last number given in one series (numbering template) and year: one row, updated atomically."""
+
+    __tablename__ = "doc_sequences"
+
+    series: Mapped[str] = mapped_column(String(120), primary_key=True)
+    year: Mapped[int] = mapped_column(Integer, primary_key=True)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class RegisterEntry(Base):
+    """One number of the letter register (agenda surat keluar); a voided number stays, with its reason."""
+
+    __tablename__ = "register_entries"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    doc_type: Mapped[str] = mapped_column(String(40), index=True)
+    series: Mapped[str] = mapped_column(String(120))
+    year: Mapped[int] = mapped_column(Integer)
+    seq: Mapped[int] = mapped_column(Integer)
+    nomor: Mapped[str] = mapped_column(String(160))
+    purpose: Mapped[str] = mapped_column(Text, default="")
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    document_id: Mapped[int | None] = mapped_column(BigInteger)
+    voided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    voided_by: Mapped[str | None] = mapped_column(String(60))
+    void_reason: Mapped[str | None] = mapped_column(Text)
+
+    __table_args__ = (
+        UniqueConstraint("year", "nomor", name="uq_register_entries_year_nomor"),
+        UniqueConstraint("series", "year", "seq", name="uq_register_entries_series_year_seq"),
+    )
+
+
+class IssuedDocument(Base):
+    """A document as it was issued: its parameters, the PDF bytes, their SHA-256 and the HMAC seal."""
+
+    __tablename__ = "issued_documents"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    doc_type: Mapped[str] = mapped_column(String(40), index=True)
+    nomor: Mapped[str | None] = mapped_column(String(160))
+    parameters: Mapped[str] = mapped_column(Text, default="{}")  # JSON
+    sha256: Mapped[str | None] = mapped_column(String(64), index=True)
+    seal: Mapped[str | None] = mapped_column(String(64))  # HMAC-SHA256 over (id, type, nomor, sha256, parameters)
+    pdf: Mapped[bytes | None] = mapped_column(LargeBinary)
+    pages: Mapped[int] = mapped_column(Integer, default=0)
+    created_by: Mapped[str] = mapped_column(String(60))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)

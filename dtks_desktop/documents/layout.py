@@ -7,12 +7,18 @@
 * :class:`TableSpec` + :func:`paged_tables` split a long list into one ``Table`` per page with
   fixed, pre-computed row heights: reportlab renders ~100 pages/s that way, while one huge
   ``Table`` slows down more than linearly.
-* :func:`build_pdf` writes atomically (temporary file, then rename) and returns the page count.
+* :func:`build_pdf` writes atomically (temporary file, then rename) and returns the page count;
+  :func:`render_pdf` returns the bytes instead (issued documents store them). Both render in
+  reportlab's invariant mode (no creation date, fixed document id): the same story gives the
+  same bytes.
+* :class:`Stamp`: the authenticity code (``DS-000123-7K3QX9``) and its QR code in every page's
+  footer of an issued document.
 """
 
 from __future__ import annotations
 
 import functools
+import io
 import os
 from dataclasses import dataclass
 from pathlib import Path
@@ -28,12 +34,50 @@ from reportlab.pdfbase.pdfmetrics import stringWidth
 from reportlab.pdfgen import canvas as rl_canvas
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageBreak, PageTemplate, Table, TableStyle
 
+from reportlab.graphics.barcode import qrencoder
+
 from dtks_desktop.documents.letterhead import FONT, FONT_BOLD
 
 __all__ = [
     "A4_LANDSCAPE", "MARGIN", "FOOTER_SPACE", "styles", "SectionStart", "NumberedCanvas", "Column", "TableSpec",
-    "PageTable", "paged_tables", "build_pdf", "frame_size", "measure",
+    "PageTable", "paged_tables", "long_table", "build_pdf", "render_pdf", "frame_size", "measure", "Stamp", "QR_SIZE",
 ]
+
+QR_SIZE = 12 * mm
+
+
+@dataclass(frozen=True)
+class Stamp:
+    """The authenticity mark of an issued document: a short code and the QR code carrying it."""
+
+    code: str  # "DS-000123-7K3QX9"
+    label: str = "Kode keaslian"
+
+
+@functools.lru_cache(maxsize=8)
+def qr_modules(text: str) -> tuple[tuple[bool, ...], ...]:
+    """The dark modules of the QR code of ``text`` (error correction M)."""
+    qr = qrencoder.QRCode(None, qrencoder.QRErrorCorrectLevel.M)
+    qr.addData(text)
+    qr.make()
+    n = qr.getModuleCount()
+    return tuple(tuple(bool(qr.isDark(r, c)) for c in range(n)) for r in range(n))
+
+
+def draw_qr(canvas, text: str, x: float, y: float, size: float) -> None:
+    """The QR code of ``text`` as filled squares (no font, no image: nothing left unembedded)."""
+    rows = qr_modules(text)
+    n = len(rows) + 2  # a quiet zone of one module each side
+    cell = size / n
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    path = canvas.beginPath()
+    for r, row in enumerate(rows):
+        for c, dark in enumerate(row):
+            if dark:
+                path.rect(x + (c + 1) * cell, y + size - (r + 2) * cell, cell, cell)
+    canvas.drawPath(path, stroke=0, fill=1)
+    canvas.restoreState()
 
 A4_LANDSCAPE = landscape(A4)
 MARGIN = 14 * mm
@@ -102,6 +146,7 @@ class NumberedCanvas(rl_canvas.Canvas):
 
     footer_left = ""
     expected: dict[str, int] | None = None
+    stamp: Stamp | None = None
 
     def __init__(self, *args, **kwargs) -> None:
         super().__init__(*args, **kwargs)
@@ -146,8 +191,14 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setFont(FONT, 8)
         if self.footer_left:
             self.drawString(MARGIN, y, self.footer_left)
+        right = w - MARGIN
+        if self.stamp is not None:
+            right -= QR_SIZE + 2 * mm
+            draw_qr(self, self.stamp.code, w - MARGIN - QR_SIZE, y + 8 - QR_SIZE, QR_SIZE)
+            self.setFont(FONT, 7.5)
+            self.drawRightString(right, y - 9, f"{self.stamp.label}: {self.stamp.code}")
         self.setFont(FONT_BOLD, 9)
-        self.drawRightString(w - MARGIN, y, f"Halaman {number} dari {total}")
+        self.drawRightString(right, y, f"Halaman {number} dari {total}")
         self.restoreState()
 
 
@@ -263,6 +314,14 @@ class PageTable(Flowable):
         t.drawOn(canvas, x, y, _sW)
 
 
+def long_table(spec: TableSpec, rows: Sequence[Sequence[str]], extra: Sequence[tuple] = ()) -> Table:
+    """A table of any length for a short document: reportlab splits it between rows only (a row
+    is never cut) and repeats the header row on every page. For lists of thousands of rows use
+    :func:`paged_tables`."""
+    head = spec.wrap_row([c.title for c in spec.columns], head=True)
+    return spec.table(head, [spec.wrap_row(r) for r in rows], extra)
+
+
 def paged_tables(spec: TableSpec, rows: Sequence[Sequence[str]], *, first_space: float, page_space: float,
                  last_reserve: float = 0.0, check: Callable[[], None] | None = None) -> list[Flowable]:
     """``rows`` as one table per page (each with the header row), with page breaks between.
@@ -306,9 +365,46 @@ def paged_tables(spec: TableSpec, rows: Sequence[Sequence[str]], *, first_space:
     return out
 
 
+def _render(out, story, *, pagesize, title: str, author: str, footer_left: str,
+            section_pages: dict[str, int] | None, stamp: Stamp | None) -> NumberedCanvas:
+    fw, fh = frame_size(pagesize)
+
+    def build(expected: dict[str, int] | None) -> NumberedCanvas:
+        if isinstance(out, io.BytesIO):
+            out.seek(0)
+            out.truncate()
+        frame = Frame(MARGIN, MARGIN + FOOTER_SPACE, fw, fh, leftPadding=0, rightPadding=0, topPadding=0,
+                      bottomPadding=0, id="main")
+        doc = BaseDocTemplate(out if isinstance(out, io.BytesIO) else str(out), pagesize=pagesize,
+                              leftMargin=MARGIN, rightMargin=MARGIN,
+                              topMargin=MARGIN + HEADER_SPACE, bottomMargin=MARGIN + FOOTER_SPACE, title=title,
+                              author=author, creator="DTKS Desktop", pageCompression=1, invariant=1)
+        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
+        made: list[NumberedCanvas] = []
+
+        def maker(*args, **kwargs):
+            kwargs["initialFontName"] = FONT  # else Helvetica (not embedded) is declared
+            c = NumberedCanvas(*args, **kwargs)
+            c.footer_left = footer_left
+            c.expected = expected
+            c.stamp = stamp
+            made.append(c)
+            return c
+
+        doc.build(story() if callable(story) else story, canvasmaker=maker)
+        return made[-1]
+
+    canvas = build(section_pages)
+    if section_pages is not None and canvas.counts != section_pages:
+        if not callable(story):
+            raise ValueError("build_pdf: the layout differs from section_pages and the story cannot be rebuilt")
+        canvas = build(None)
+    return canvas
+
+
 def build_pdf(path: str | Path, story: list[Flowable] | Callable[[], list[Flowable]], *, pagesize=A4_LANDSCAPE,
               title: str = "", author: str = "", footer_left: str = "",
-              section_pages: dict[str, int] | None = None) -> int:
+              section_pages: dict[str, int] | None = None, stamp: Stamp | None = None) -> int:
     """Render ``story`` to ``path`` (atomically). Returns the number of pages.
 
     ``section_pages``: the pages each section will take, when the caller knows (lists laid out
@@ -318,35 +414,21 @@ def build_pdf(path: str | Path, story: list[Flowable] | Callable[[], list[Flowab
     """
     target = Path(path)
     tmp = target.with_name(target.name + ".tmp")
-    fw, fh = frame_size(pagesize)
-
-    def build(expected: dict[str, int] | None) -> NumberedCanvas:
-        frame = Frame(MARGIN, MARGIN + FOOTER_SPACE, fw, fh, leftPadding=0, rightPadding=0, topPadding=0,
-                      bottomPadding=0, id="main")
-        doc = BaseDocTemplate(str(tmp), pagesize=pagesize, leftMargin=MARGIN, rightMargin=MARGIN,
-                              topMargin=MARGIN + HEADER_SPACE, bottomMargin=MARGIN + FOOTER_SPACE, title=title,
-                              author=author, creator="DTKS Desktop", pageCompression=1)
-        doc.addPageTemplates([PageTemplate(id="page", frames=[frame])])
-        made: list[NumberedCanvas] = []
-
-        def maker(*args, **kwargs):
-            c = NumberedCanvas(*args, **kwargs)
-            c.footer_left = footer_left
-            c.expected = expected
-            made.append(c)
-            return c
-
-        doc.build(story() if callable(story) else story, canvasmaker=maker)
-        return made[-1]
-
     try:
-        canvas = build(section_pages)
-        if section_pages is not None and canvas.counts != section_pages:
-            if not callable(story):
-                raise ValueError("build_pdf: the layout differs from section_pages and the story cannot be rebuilt")
-            canvas = build(None)
+        canvas = _render(tmp, story, pagesize=pagesize, title=title, author=author, footer_left=footer_left,
+                         section_pages=section_pages, stamp=stamp)
         os.replace(tmp, target)
     finally:
         if tmp.exists():
             tmp.unlink()
     return canvas.page_count
+
+
+def render_pdf(story: list[Flowable] | Callable[[], list[Flowable]], *, pagesize=A4_LANDSCAPE, title: str = "",
+               author: str = "", footer_left: str = "", section_pages: dict[str, int] | None = None,
+               stamp: Stamp | None = None) -> tuple[bytes, int]:
+    """Like :func:`build_pdf`, into memory: (the PDF bytes, the number of pages)."""
+    out = io.BytesIO()
+    canvas = _render(out, story, pagesize=pagesize, title=title, author=author, footer_left=footer_left,
+                     section_pages=section_pages, stamp=stamp)
+    return out.getvalue(), canvas.page_count

@@ -23,8 +23,7 @@ from dtks_desktop.domain.formatting import tanggal
 __all__ = ["Letterhead", "make_letterhead", "KopSurat", "Signatory", "kepala_dinas", "SignatureBlock", "FONT",
            "FONT_BOLD"]
 
-FONT = "Helvetica"
-FONT_BOLD = "Helvetica-Bold"
+from dtks_desktop.documents.fonts import FONT, FONT_BOLD  # noqa: E402 (embedded TrueType)
 
 DEFAULT_OFFICE = "Dinas Sosial"
 BLANK_NAME = "(" + "." * 48 + ")"
@@ -41,6 +40,7 @@ class Letterhead:
     kepala_nama: str | None = None
     kepala_nip: str | None = None
     logo_path: str | None = None
+    logo: bytes | None = None  # PNG/JPEG bytes (the office profile keeps the logo in the database)
 
 
 def _strip_suffix(text: str, suffix: str) -> str:
@@ -96,7 +96,7 @@ class KopSurat(Flowable):
         for text in head.alamat:
             self.lines.append((text, FONT, 9))
         self.height = sum(size * 1.25 for _, _, size in self.lines) + 8
-        if head.logo_path:
+        if head.logo_path or head.logo:
             self.height = max(self.height, self.LOGO + 8)
 
     def wrap(self, availWidth, availHeight):
@@ -115,9 +115,16 @@ class KopSurat(Flowable):
                 size -= 0.5
                 c.setFont(font, size)
             c.drawCentredString(x_mid, y + size * 0.25, text)
-        if self.head.logo_path:
+        if self.head.logo_path or self.head.logo:
             try:
-                c.drawImage(self.head.logo_path, 0, 8, width=self.LOGO, height=self.LOGO,
+                image = self.head.logo_path
+                if self.head.logo:
+                    from io import BytesIO
+
+                    from reportlab.lib.utils import ImageReader
+
+                    image = ImageReader(BytesIO(self.head.logo))
+                c.drawImage(image, 0, 8 + (self.height - 8 - self.LOGO) / 2, width=self.LOGO, height=self.LOGO,
                             preserveAspectRatio=True, mask="auto")
             except Exception:  # an unreadable logo must not stop the document
                 pass
@@ -135,6 +142,7 @@ class Signatory:
     name: str | None = None  # None: a dotted line to fill in by hand
     nip: str | None = None
     show_nip: bool = True  # a Kepala Desa is usually not a civil servant: no NIP line
+    pangkat: str | None = None  # "Pembina Tingkat I (IV/b)", between the name and the NIP
 
 
 def kepala_dinas(head: Letterhead, when: date) -> Signatory:
@@ -157,14 +165,17 @@ class SignatureBlock(Flowable):
             if head is None or when is None:
                 raise ValueError("SignatureBlock needs a letterhead and a date, or signatories")
             signatories = [kepala_dinas(head, when)]
+        if not 1 <= len(signatories) <= 4:
+            raise ValueError("SignatureBlock: one to four signature columns")
         self.signatories = signatories
         self.width = width
-        self.block_width = block_width
+        self.block_width = min(block_width, width / len(signatories))
         self.sign_space = sign_space
         self.size = 10
         self.leading = 13
         rows = max(len(s.lines) for s in signatories)
-        self.height = self.leading * (rows + 2) + sign_space + 4
+        extra = 1 if any(s.pangkat for s in signatories) else 0
+        self.height = self.leading * (rows + 2 + extra) + sign_space + 4
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
@@ -176,26 +187,37 @@ class SignatureBlock(Flowable):
         step = (self.width - self.block_width) / (n - 1)
         return [self.block_width / 2 + i * step for i in range(n)]
 
+    def _text(self, x: float, y: float, text: str, font: str) -> float:
+        """Centred at ``x``, shrunk to fit the column; returns the width drawn."""
+        size = self.size
+        room = self.block_width - 4
+        while size > 6.5 and stringWidth(text, font, size) > room:
+            size -= 0.25
+        self.canv.setFont(font, size)
+        self.canv.drawCentredString(x, y, text)
+        return stringWidth(text, font, size)
+
     def draw(self) -> None:
         c = self.canv
         rows = max(len(s.lines) for s in self.signatories)
+        n = len(self.signatories)
+        blank_name = BLANK_NAME if n < 3 else "(" + "." * 30 + ")"
+        blank_nip = BLANK_NIP if n < 3 else "NIP. " + "." * 26
         for x, sig in zip(self._centres(), self.signatories):
             y = self.height
             for i, text in enumerate(sig.lines):
                 y -= self.leading
-                c.setFont(FONT if i == 0 else FONT_BOLD, self.size)
-                c.drawCentredString(x, y, text)
+                self._text(x, y, text, FONT if i == 0 else FONT_BOLD)
             y = self.height - self.leading * rows - self.sign_space - self.leading
             if sig.name:
-                c.setFont(FONT_BOLD, self.size)
-                c.drawCentredString(x, y, sig.name)
-                w = stringWidth(sig.name, FONT_BOLD, self.size)
+                w = self._text(x, y, sig.name, FONT_BOLD)
                 c.setLineWidth(0.7)
                 c.line(x - w / 2, y - 1.5, x + w / 2, y - 1.5)
             else:
-                c.setFont(FONT, self.size)
-                c.drawCentredString(x, y, BLANK_NAME)
+                self._text(x, y, blank_name, FONT)
+            if sig.pangkat:
+                y -= self.leading
+                self._text(x, y, sig.pangkat, FONT)
             if sig.show_nip:
                 y -= self.leading
-                c.setFont(FONT, self.size)
-                c.drawCentredString(x, y, f"NIP. {sig.nip}" if sig.nip else BLANK_NIP)
+                self._text(x, y, f"NIP. {sig.nip}" if sig.nip else blank_nip, FONT)

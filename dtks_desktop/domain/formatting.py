@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime
 
+HARI = ("Senin", "Selasa", "Rabu", "Kamis", "Jumat", "Sabtu", "Minggu")  # date.weekday() order
 BULAN = ("Januari", "Februari", "Maret", "April", "Mei", "Juni", "Juli", "Agustus", "September", "Oktober",
          "November", "Desember")
 
@@ -21,6 +22,28 @@ def tanggal(d: date | datetime | None, *, long: bool = False) -> str:
     if long:
         return f"{d.day} {BULAN[d.month - 1]} {d.year}"
     return f"{d.day:02d}-{d.month:02d}-{d.year:04d}"
+
+
+def hari_tanggal(d: date | datetime) -> str:
+    """date(2026, 12, 4) -> 'Jumat, 4 Desember 2026'."""
+    return f"{HARI[d.weekday()]}, {tanggal(d, long=True)}"
+
+
+def kalimat_hari_ini(d: date | datetime) -> str:
+    """The opening of minutes (berita acara), the date in words:
+    date(2026, 12, 4) -> 'Pada hari ini Jumat tanggal empat bulan Desember tahun dua ribu dua puluh enam'."""
+    from dtks_desktop.domain.terbilang import terbilang
+
+    return (f"Pada hari ini {HARI[d.weekday()]} tanggal {terbilang(d.day)} bulan {BULAN[d.month - 1]} "
+            f"tahun {terbilang(d.year)}")
+
+
+ROMAWI = ("I", "II", "III", "IV", "V", "VI", "VII", "VIII", "IX", "X", "XI", "XII")
+
+
+def bulan_romawi(month: int) -> str:
+    """12 -> 'XII' (letter numbers often carry the month in Roman numerals)."""
+    return ROMAWI[month - 1]
 
 
 def tanggal_jam(t: datetime, *, lokal: bool = False, detik: bool = False) -> str:

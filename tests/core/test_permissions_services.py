@@ -42,6 +42,7 @@ from dtks_desktop.services.verification import findings as verify_findings
 from dtks_desktop.services.verification import proposals as verify_proposals
 from dtks_desktop.services.verification import sheet_import as verify_import
 from dtks_desktop.services.verification import worksheets as verify_worksheets
+from dtks_desktop.services.documents import register as doc_register
 
 
 @dataclass
@@ -169,12 +170,16 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
          "33.10.01.2001", [verify_proposals.ProposedPerson("WARSITO", "3310010101900002")])))),
     (Capability.VERIFY_ENTER, "verification.proposals.check_nik", "pencetak", "operator",
      _in_read(lambda w, s, a: verify_proposals.check_nik(s, a, "3310010101900002"))),
+    (Capability.DOCS_VOID, "documents.register.void", "operator", "supervisor",
+     _in_tx(lambda w, s, a: doc_register.void(s, a, "460/1/Dinsos/2026", "salah ketik"))),
+    (Capability.DOCS_VOID, "documents.register.set_template", "pencetak", "admin",
+     _in_tx(lambda w, s, a: doc_register.set_template(s, a, "surat_keluar", "460/{seq}/Dinsos/{year}"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
 _PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
-                   signers_service.SignerError, verify_common.VerificationError)
+                   signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError)
 
 
 def _state(w: World) -> dict:
@@ -221,12 +226,14 @@ def test_right_role_gets_past_the_guard(world, cap, entry, wrong, right, call):
 
 def test_every_enforced_capability_has_a_case():
     """Capabilities with no service yet: pages and menus only (DATA_VIEW, IMPORT_VIEW, NIK_FULL:
-    masking by sees_full_nik), or later stages (DOCS_PRINT, BATCH_APPROVE)."""
+    masking by sees_full_nik), or later stages (BATCH_APPROVE). DOCS_PRINT, DOCS_NUMBER and
+    DOCS_VERIFY are held by every role, so no role can be refused: their services call require all
+    the same (tests/documents/test_register.py::test_document_services_call_the_guard)."""
     not_enforced = {Capability.DATA_VIEW, Capability.IMPORT_VIEW, Capability.NIK_FULL, Capability.DOCS_PRINT,
                     Capability.BATCH_APPROVE,
-                    # issue 11, being built: each moves to CASES with its service
-                    Capability.DOCS_NUMBER,
-                    Capability.DOCS_VOID, Capability.DOCS_VERIFY}
+                    # every role holds these: no role can be refused (tests/documents check an actor
+                    # without a role is)
+                    Capability.DOCS_NUMBER, Capability.DOCS_VERIFY}
     assert {c[0] for c in CASES} == set(Capability) - not_enforced
 
 

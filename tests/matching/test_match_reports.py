@@ -203,8 +203,9 @@ def test_village_lists_pdf_masks_every_nik(db, matched, tmp_path):
     for _, full, st, proposed in in_klaten:
         assert f"{full[:4]}********{full[-4:]}" in text
         if st == "usulan_koreksi":
-            # The cell wraps after the dash: "Usulan NIK: 3310********9999 —" / "mohon konfirmasi".
-            assert f"Usulan NIK: {proposed[:4]}********{proposed[-4:]} —" in text
+            # The cell wraps: "Usulan NIK: 3310********9999" / "— mohon konfirmasi".
+            assert f"Usulan NIK: {proposed[:4]}********{proposed[-4:]}" in text
+    assert text.count("mohon konfirmasi") == sum(1 for *_, st, _ in in_klaten if st == "usulan_koreksi")
     assert text.count("Mohon cek KTP/KK dan perbaiki") == 4  # R.ACTION_FIX, wrapped before "NIK"
     # One section per village, numbered on its own, Desa vs Kelurahan wording.
     assert text.count("Halaman 1 dari 1") == 4
@@ -310,3 +311,52 @@ def test_unwritable_target_is_a_clear_error(db, matched, tmp_path):
         with pytest.raises(R.ReportError, match="tidak dapat ditulis"):
             fn(db, missing / "laporan.out")
     assert not missing.exists()
+
+
+# --- issued through the letter register (issue 11) -----------------------------------------------
+
+
+@needs_poppler
+def test_printed_reports_are_numbered_stamped_stored_and_verifiable(db, matched, office, tmp_path):
+    from dtks_desktop.services.documents import issued, register
+
+    summary = R.write_summary_pdf(db, tmp_path / "rekap.pdf", when=date(2026, 8, 17), actor=office)
+    lists = R.write_village_lists_pdf(db, tmp_path / "desa.pdf", desa="33.10", actor=office, when=date(2026, 8, 17))
+    assert (summary.nomor, lists.nomor) == ("400.9.2/1/Dinsos/2026", "400.9.2/2/Dinsos/2026")
+    text = pdf_text(summary.path)
+    assert R.TITLE_SUMMARY in text and "Nomor: 400.9.2/1/Dinsos/2026" in text and "Kode keaslian: DS-" in text
+    assert f"Halaman {summary.pages} dari {summary.pages}" in text
+    village_text = pdf_text(lists.path)
+    assert village_text.count("Nomor: 400.9.2/2/Dinsos/2026") == lists.villages == 4
+    assert village_text.count("Halaman 1 dari 1") == 4  # still numbered per village
+    with db.sessions() as s:
+        for res, doc_type in ((summary, "rekap_pemadanan"), (lists, "daftar_pemadanan_desa")):
+            verdict = issued.verify_file(s, office, res.path)
+            assert verdict.genuine and verdict.type == doc_type and verdict.nomor == res.nomor
+        entries = {e.nomor: e for e in register.list_register(s)}
+    assert entries["400.9.2/1/Dinsos/2026"].document_id == summary.document_id
+    with db.transaction() as s:
+        assert issued.reprint(s, office, lists.document_id) == lists.path.read_bytes()
+
+
+def test_an_issued_report_that_cannot_be_written_takes_no_number(db, matched, office, tmp_path):
+    from dtks_desktop.services.documents import issued, register
+
+    with pytest.raises(R.ReportError):
+        R.write_summary_pdf(db, tmp_path / "tidak-ada" / "rekap.pdf", actor=office)
+    with db.sessions() as s:
+        assert register.list_register(s) == [] and issued.list_documents(s) == []
+
+
+@needs_poppler
+def test_reports_follow_the_office_paper_f4(db, matched, office, tmp_path):
+    import re as _re
+
+    with db.transaction() as s:
+        settings.put(s, office, "office.kertas", "F4")
+    for res in (R.write_summary_pdf(db, tmp_path / "rekap.pdf", actor=office),
+                R.write_village_lists_pdf(db, tmp_path / "desa.pdf", desa="33.10")):
+        info = subprocess.run(["pdfinfo", str(res.path)], capture_output=True, text=True, check=True).stdout
+        w, h = map(float, _re.search(r"Page size:\s+([\d.]+) x ([\d.]+)", info).groups())
+        assert (round(w / 72 * 25.4), round(h / 72 * 25.4)) == (330, 215)  # F4 landscape
+        assert f"Halaman 1 dari " in pdf_text(res.path)

@@ -47,6 +47,7 @@ class DataKind(StrEnum):
     PROGRAMMES = "programmes"  # programme lists and their links
     USERS = "users"
     SETTINGS = "settings"  # office settings (kabupaten, name, masking, matching thresholds)
+    DOCUMENTS = "documents"  # the letter register and issued documents
     AUDIT = "audit"  # every change writes the audit log
 
 

@@ -35,7 +35,8 @@ from sqlalchemy.orm import Session, aliased
 
 from dtks_desktop.db.models import Household, MatchResult, MatchRun, Member, Region
 from dtks_desktop.documents.layout import (
-    A4_LANDSCAPE, TOTAL_BG, Column, SectionStart, TableSpec, build_pdf, frame_size, measure, paged_tables, styles,
+    A4_LANDSCAPE, TOTAL_BG, Column, SectionStart, TableSpec, build_pdf, frame_size, measure, paged_tables, render_pdf,
+    styles,
 )
 from dtks_desktop.documents.sheets import SafeSheets
 from dtks_desktop.documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory, make_letterhead
@@ -108,6 +109,8 @@ class ReportFile:
     rows: int  # data rows (desa rows in the summary, members in the village lists)
     villages: int
     pages: int = 0  # PDF only
+    document_id: int | None = None  # issued through the letter register (PDF printed by a user)
+    nomor: str | None = None
 
 
 # --------------------------------------------------------------------------------------------
@@ -360,6 +363,7 @@ class _SummaryData:
     kab_name: str | None
     head: Letterhead
     last_run: datetime | None
+    pagesize: tuple[float, float] = A4_LANDSCAPE
 
 
 def _summary_data(db, kab_kode: str | None) -> _SummaryData:
@@ -369,10 +373,11 @@ def _summary_data(db, kab_kode: str | None) -> _SummaryData:
         head = office_letterhead(s)
         kab_name = region_name(s, kab) if kab else None
         last = _last_run(s)
+        pagesize = _paper(s)
     if not rows:
         raise ReportError("Belum ada hasil pemadanan: jalankan pemadanan dengan data Dukcapil terlebih dahulu.")
     groups, total = group_summary(rows)
-    return _SummaryData(rows, groups, total, kab_name, head, last)
+    return _SummaryData(rows, groups, total, kab_name, head, last, pagesize)
 
 
 def _status_values(r: SummaryRow) -> list:
@@ -451,9 +456,19 @@ def write_summary_xlsx(db, path: str | Path, *, kab_kode: str | None = None) -> 
 _W = frame_size(A4_LANDSCAPE)[0]
 
 
-def _summary_spec(first_title: str, first_width: float) -> TableSpec:
+def _paper(session: Session) -> tuple[float, float]:
+    """The office's paper (A4 or F4, from the office profile) turned to landscape: the lists are wide."""
+    from reportlab.lib.pagesizes import landscape
+
+    from dtks_desktop.services.documents.office import load_profile
+
+    w, h = load_profile(session).paper_mm
+    return landscape((w * mm, h * mm))
+
+
+def _summary_spec(first_title: str, first_width: float, width: float = _W) -> TableSpec:
     n = len(REPORT_COLUMNS) + 2
-    rest = _W - 9 * mm - first_width
+    rest = width - 9 * mm - first_width
     cols = [Column("No", 9 * mm, "CENTER"), Column(first_title, first_width, wrap=True)]
     cols += [Column(t, rest / n, "RIGHT") for t in
              ["Jumlah ART"] + [REPORT_LABELS[s] for s in REPORT_COLUMNS] + ["% Padan"]]
@@ -474,10 +489,61 @@ def _summary_table(spec: TableSpec, body: list[list[str]], total: list[str]) -> 
     ])
 
 
-def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when: date | None = None) -> ReportFile:
-    """The summary as a signed A4 landscape PDF on the office letterhead."""
+def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when: date | None = None,
+                      actor=None) -> ReportFile:
+    """The summary as a signed A4 landscape PDF on the office letterhead.
+
+    With ``actor`` the summary is an issued document (type ``rekap_pemadanan``): it takes a
+    number from the letter register, carries the authenticity code, and is stored for reprints
+    (``ReportFile.document_id``). Without, a plain printout.
+    """
     data = _summary_data(db, kab_kode)
     when = when or date.today()
+    where = data.kab_name or "Semua wilayah"
+
+    def story(nomor: str | None) -> list:
+        return _summary_story(data, when, nomor)
+
+    if actor is not None:
+        return _issue(db, actor, "rekap_pemadanan", path, {"kab_kode": kab_kode, "when": when.isoformat()},
+                      story, title=TITLE_SUMMARY.title(), author=data.head.dinas,
+                      purpose=f"Rekapitulasi hasil pemadanan data DTKS — {where}", when=when,
+                      rows=len(data.rows), villages=sum(1 for r in data.rows if r.desa_kode),
+                      pagesize=data.pagesize)
+    pages = _pdf(path, story(None), title=TITLE_SUMMARY.title(), author=data.head.dinas, pagesize=data.pagesize,
+                 footer_left=f"Dicetak dari DTKS Desktop pada {_printed_at()}")
+    return ReportFile(Path(path), len(data.rows), sum(1 for r in data.rows if r.desa_kode), pages)
+
+
+def _issue(db, actor, doc_type: str, path: str | Path, params: dict, story, *, title: str, author: str,
+           purpose: str, when: date, rows: int, villages: int, section_pages: dict[str, int] | None = None,
+           pagesize=A4_LANDSCAPE) -> ReportFile:
+    """Issue the report through the letter register and the issued-document store, then write the
+    stored bytes to ``path`` (in the same transaction: a file that cannot be written leaves no
+    number and no document behind)."""
+    from dtks_desktop.services.documents import issued
+
+    target = Path(path)
+
+    def render_fn(nomor: str | None, stamp) -> tuple[bytes, int]:
+        return render_pdf(lambda: story(nomor), pagesize=pagesize, title=title, author=author,
+                          footer_left=f"{author.title() if author.isupper() else author} — {nomor or ''}".rstrip(" —"),
+                          section_pages=section_pages, stamp=stamp)
+
+    with db.transaction() as s:
+        doc = issued.issue_with(s, actor, doc_type, params, render_fn, purpose=purpose, when=when)
+        tmp = target.with_name(target.name + ".tmp")
+        try:
+            tmp.write_bytes(doc.pdf)
+            tmp.replace(target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise _cannot_write(target, exc) from exc
+        return ReportFile(target, rows, villages, doc.pages, doc.id, doc.nomor)
+
+
+def _summary_story(data: "_SummaryData", when: date, nomor: str | None) -> list:
+    W = frame_size(data.pagesize)[0]
     st = styles()
     where = data.kab_name or "Semua wilayah"
     sub = f"{where.upper()} — keadaan data tanggal {tanggal(when, long=True)}"
@@ -486,8 +552,9 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
     t = data.total
     story = [
         SectionStart("rekap", f"Rekapitulasi hasil pemadanan data DTKS — {where}"),
-        KopSurat(data.head, _W), Spacer(1, 5 * mm),
+        KopSurat(data.head, W), Spacer(1, 5 * mm),
         Paragraph(TITLE_SUMMARY, st["title"]), Spacer(1, 1.5 * mm),
+        *([Paragraph(f"Nomor: {nomor}", st["subtitle"]), Spacer(1, 1 * mm)] if nomor else []),
         Paragraph(sub, st["subtitle"]), Spacer(1, 5 * mm),
         Paragraph(f"Jumlah anggota keluarga (ART) yang dipadankan: <b>{angka(t.total)}</b> orang di "
                   f"{angka(len(data.groups))} kecamatan dan {angka(len(data.rows))} desa/kelurahan. "
@@ -496,7 +563,7 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
                   f"<b>{angka(t.counts[MatchStatus.TIDAK_PADAN] + t.counts[MatchStatus.USULAN_KOREKSI])}</b> orang.", st["body"]),
         Spacer(1, 4 * mm),
     ]
-    kec_spec = _summary_spec("Kecamatan", 60 * mm)
+    kec_spec = _summary_spec("Kecamatan", 60 * mm, W)
     # A heading never ends a page alone: it needs room for itself, the header row and a few rows
     # below it; the tables themselves may continue on the next page (header row repeated).
     keep = 40 * mm
@@ -507,7 +574,7 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
         Spacer(1, 6 * mm), CondPageBreak(keep + 10 * mm),
         Paragraph("B. Rincian per desa/kelurahan", st["heading"]), Spacer(1, 3 * mm),
     ]
-    desa_spec = _summary_spec("Desa/Kelurahan", 60 * mm)
+    desa_spec = _summary_spec("Desa/Kelurahan", 60 * mm, W)
     for g in data.groups:
         table = _summary_table(desa_spec, [_summary_cells(i, r.desa, r) for i, r in enumerate(g.rows, 1)],
                                _summary_cells("", f"Jumlah Kec. {g.nama}", g.subtotal))
@@ -518,11 +585,9 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
         Paragraph("Keterangan", st["heading"]), Spacer(1, 1 * mm),
         Paragraph(notes + f"<br/><b>% Padan</b> = {PADAN_FORMULA} : Jumlah ART.", st["small"]),
         Spacer(1, 6 * mm),
-        SignatureBlock(data.head, when, _W),
+        SignatureBlock(data.head, when, W),
     ]))
-    pages = _pdf(path, story, title=TITLE_SUMMARY.title(), author=data.head.dinas,
-                      footer_left=f"Dicetak dari DTKS Desktop pada {_printed_at()}")
-    return ReportFile(Path(path), len(data.rows), sum(1 for r in data.rows if r.desa_kode), pages)
+    return story
 
 
 # --------------------------------------------------------------------------------------------
@@ -547,8 +612,9 @@ def _villages(rows: list[VillageRow]) -> list[_Village]:
     return out
 
 
-def _village_data(db, desa) -> tuple[list[_Village], MaskPolicy, Letterhead, str | None]:
+def _village_data(db, desa) -> tuple[list[_Village], MaskPolicy, Letterhead, str | None, tuple[float, float]]:
     with db.sessions() as s:
+        pagesize = _paper(s)
         rows = village_list_rows(s, desa)
         policy = settings.mask_policy(s)
         head = office_letterhead(s)
@@ -558,7 +624,7 @@ def _village_data(db, desa) -> tuple[list[_Village], MaskPolicy, Letterhead, str
         where = "" if desa is None else " di wilayah yang dipilih"
         raise ReportError(f"Tidak ada anggota berstatus tidak padan atau usulan koreksi NIK{where}: "
                           "tidak ada daftar yang perlu dikirim ke desa.")
-    return _villages(rows), policy, head, kab_name
+    return _villages(rows), policy, head, kab_name, pagesize
 
 
 def _cells(i: int, r: VillageRow, policy: MaskPolicy) -> list[str]:
@@ -567,22 +633,25 @@ def _cells(i: int, r: VillageRow, policy: MaskPolicy) -> list[str]:
             action_text(r, policy), ""]
 
 
-_VILLAGE_SPEC = TableSpec([
+def _village_spec(width: float = _W) -> TableSpec:
+    return TableSpec([
     Column("No", 8 * mm, "CENTER"), Column("Nama", 42 * mm, wrap=True), Column("NIK", 26 * mm),
     Column("Tgl lahir", 18 * mm, "CENTER"), Column("No KK", 26 * mm), Column("Alamat", 29 * mm, wrap=True),
     Column("RT/RW", 14 * mm, "CENTER"), Column("Status", 22 * mm, wrap=True),
     # "Usulan NIK: 3310********0012 —" on one line.
     Column("Yang perlu dilakukan", 46 * mm, wrap=True),
     # Wide enough to write a 16-digit NIK by hand.
-    Column("NIK yang benar / catatan desa", _W - 231 * mm, wrap=True),
+    Column("NIK yang benar / catatan desa", width - 231 * mm, wrap=True),
 ], font_size=8.5, head_font_size=8.5)
 
 
 def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhead, kab_name: str | None,
-                   progress: Progress | None, cancel: CancelFlag | None) -> tuple[list, dict[str, int]]:
+                   progress: Progress | None, cancel: CancelFlag | None,
+                   nomor: str | None = None, pagesize=A4_LANDSCAPE) -> tuple[list, dict[str, int]]:
     """The flowables of every village's section, and the pages each section takes."""
     st = styles()
-    _, frame_h = frame_size(A4_LANDSCAPE)
+    _W, frame_h = frame_size(pagesize)
+    spec = _village_spec(_W)
     story: list = []
     pages: dict[str, int] = {}
     total = len(villages)
@@ -610,6 +679,7 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
         section_head = [
             KopSurat(head, _W), Spacer(1, 4 * mm),
             Paragraph(TITLE_VILLAGE, st["title"]), Spacer(1, 3 * mm),
+            *([Paragraph(f"Nomor: {nomor}", st["subtitle"]), Spacer(1, 2 * mm)] if nomor else []),
             info, Spacer(1, 2.5 * mm), intro, Spacer(1, 3 * mm),
         ]
         # The village head signs the checked list before it goes back to the office.
@@ -617,7 +687,7 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
             ("Tanggal pemeriksaan: ...............................", "Diperiksa oleh,", f"{terms.head} {v.nama}"),
             show_nip=terms.kind == "kelurahan")])
         tail = [Spacer(1, 4 * mm), checked]
-        tables = paged_tables(_VILLAGE_SPEC, [_cells(i, r, policy) for i, r in enumerate(v.rows, 1)],
+        tables = paged_tables(spec, [_cells(i, r, policy) for i, r in enumerate(v.rows, 1)],
                               first_space=frame_h - measure(section_head, _W) - 2, page_space=frame_h - 2,
                               last_reserve=measure(tail, _W), check=lambda: check_cancel(cancel))
         if vi:
@@ -630,14 +700,32 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
 
 
 def write_village_lists_pdf(db, path: str | Path, desa: str | Iterable[str] | None = None, *,
-                            progress: Progress | None = None, cancel: CancelFlag | None = None) -> ReportFile:
+                            progress: Progress | None = None, cancel: CancelFlag | None = None,
+                            actor=None, when: date | None = None) -> ReportFile:
     """Per village, the members to fix: one section per desa, each starting on a new page.
 
     Each section has the letterhead, the village's heading, the list (one table per page, page
-    numbers per village) and a block for the village head who checked it.
+    numbers per village) and a block for the village head who checked it. With ``actor`` the
+    lists are one issued document (type ``daftar_pemadanan_desa``): numbered, stamped, stored.
     """
-    villages, policy, head, kab_name = _village_data(db, desa)
-    story, section_pages = _village_story(villages, policy, head, kab_name, progress, cancel)
+    villages, policy, head, kab_name, pagesize = _village_data(db, desa)
+    if actor is not None:
+        when = when or date.today()
+        _, section_pages = _village_story(villages, policy, head, kab_name, progress, cancel, "0" * 24, pagesize)
+        check_cancel(cancel)
+        names = ", ".join(v.nama for v in villages[:3]) + (f" dan {len(villages) - 3} lainnya" if len(villages) > 3
+                                                             else "")
+        res = _issue(db, actor, "daftar_pemadanan_desa", path,
+                     {"desa": sorted([desa] if isinstance(desa, str) else (desa or [])), "when": when.isoformat()},
+                     lambda nomor: _village_story(villages, policy, head, kab_name, None, cancel, nomor, pagesize)[0],
+                     title=RUNNING_VILLAGE, author=head.dinas,
+                     purpose=f"Daftar perbaikan NIK untuk desa/kelurahan {names}", when=when,
+                     rows=sum(len(v.rows) for v in villages), villages=len(villages), section_pages=section_pages,
+                     pagesize=pagesize)
+        if progress:
+            progress(len(villages), len(villages), "Selesai")
+        return res
+    story, section_pages = _village_story(villages, policy, head, kab_name, progress, cancel, None, pagesize)
     check_cancel(cancel)
     total = len(villages)
     if progress:
@@ -646,9 +734,10 @@ def write_village_lists_pdf(db, path: str | Path, desa: str | Iterable[str] | No
     first = [story]
 
     def make() -> list:  # a second call only if the layout did not go as planned
-        return first.pop() if first else _village_story(villages, policy, head, kab_name, None, cancel)[0]
+        return first.pop() if first else _village_story(villages, policy, head, kab_name, None, cancel, None,
+                                                        pagesize)[0]
 
-    pages = _pdf(path, make, title=RUNNING_VILLAGE, author=head.dinas, section_pages=section_pages,
+    pages = _pdf(path, make, title=RUNNING_VILLAGE, author=head.dinas, section_pages=section_pages, pagesize=pagesize,
                       footer_left=f"Dicetak dari DTKS Desktop pada {_printed_at()}. {MASK_NOTE}")
     if progress:
         progress(total, total, "Selesai")
@@ -657,7 +746,7 @@ def write_village_lists_pdf(db, path: str | Path, desa: str | Iterable[str] | No
 
 def write_village_lists_xlsx(db, path: str | Path, desa: str | Iterable[str] | None = None) -> ReportFile:
     """The same lists as one .xlsx sheet (filterable by kecamatan and desa), NIK and No KK masked."""
-    villages, policy, _, kab_name = _village_data(db, desa)
+    villages, policy, _, kab_name, _ = _village_data(db, desa)
     target = Path(path)
     n = 0
     with _workbook(target, constant_memory=True) as wb:

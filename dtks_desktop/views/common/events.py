@@ -28,6 +28,7 @@ PROGRAMMES = DataKind.PROGRAMMES
 USERS = DataKind.USERS
 SETTINGS = DataKind.SETTINGS
 AUDIT = DataKind.AUDIT
+DOCUMENTS = DataKind.DOCUMENTS
 
 KINDS = frozenset(DataKind)
 

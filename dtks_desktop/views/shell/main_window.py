@@ -49,6 +49,7 @@ log = logging.getLogger(__name__)
 KEY_DATA = "data"
 KEY_IMPORT = "impor"
 KEY_REVIEW = "pemadanan"
+KEY_REGISTER = "agenda"
 KEY_AUDIT = "audit"
 KEY_USERS = "users"
 KEY_OFFICE = "kantor"  # Kantor & Dokumen: office profile (admin), signatories (admin), village officials (clerks)
@@ -111,6 +112,12 @@ def _office_page(ctx: AppContext) -> QWidget:
     return OfficePage(ctx)
 
 
+def _register_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.documents.register_view import RegisterView
+
+    return RegisterView(ctx)
+
+
 def _settings_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.core.settings_view import SettingsView
 
@@ -126,6 +133,7 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_IMPORT, "Impor Data", _SP.SP_DialogOpenButton, Capability.IMPORT_RUN, _import_page),
     PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
     PageSpec(KEY_VERIFY, "Verifikasi Lapangan", _SP.SP_DialogApplyButton, Capability.VERIFY_ENTER, _verify_page),
+    PageSpec(KEY_REGISTER, "Agenda Surat", _SP.SP_FileDialogInfoView, Capability.DOCS_NUMBER, _register_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
     PageSpec(KEY_OFFICE, "Kantor & Dokumen", _SP.SP_FileDialogInfoView, Capability.VILLAGE_OFFICIALS, _office_page),

@@ -1,0 +1,21 @@
+"""One module per document type. Each has ``CODE``, ``TITLE``, ``ORIENTATION`` and
+``story(ctx, data) -> list[Flowable]`` (``data``: plain values gathered by the service).
+
+``TYPES`` maps the code to the module; ``services/documents/issued.py`` issues them.
+"""
+
+from __future__ import annotations
+
+from types import ModuleType
+
+from dtks_desktop.documents.types import agenda_surat, surat_keterangan
+
+TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterangan)}
+
+
+def register(module: ModuleType) -> None:
+    """Add a document type module (a later stage's minutes, worksheets…)."""
+    TYPES[module.CODE] = module
+
+
+__all__ = ["TYPES", "register"]
