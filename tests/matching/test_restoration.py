@@ -209,6 +209,17 @@ def test_rule_with_few_trusted_digits_needs_everything_to_agree():
     assert flags[1] is False and flags[2] is False  # a move or a spelling difference: a clerk looks
 
 
+@pytest.mark.parametrize("written", ["NAYLA P.", "NAYLA"])
+def test_rule_restores_a_name_only_written_differently(written):
+    """15 trusted digits and a name written as an initial or with a part left off (issue 10): the
+    NIK with its last digit unread is still found by the machine; with a twin as close, a clerk decides."""
+    flags, st = _restore_flags(CIVIL, [_damaged(1, written, date(2010, 3, 10))])
+    assert flags == [True]
+    twin = civil_row(99, "3310015003100002", "NAYLA PRATIWI", date(2010, 3, 10), "P", kk="3310012710160004")
+    flags, st = _restore_flags(CIVIL + [twin], [_damaged(1, written, date(2010, 3, 10))])
+    assert flags == [False]
+
+
 def test_rule_does_not_take_a_twin_with_a_similar_name():
     """Twins share the first 15 NIK digits, the birth date, the KK and the mother. When the
     member's own person is missing from the extract, a twin whose name is only 80 % alike must

@@ -200,6 +200,10 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
     return res
 
 
+_WRITTEN_STRONG = frozenset(S.NAME_LEVELS.index(x) for x in ("gabung_pisah", "inisial", "sebagian_belakang",
+                                                                "sebagian_depan"))
+
+
 def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: int, lv: np.ndarray,
                 total: float, weights_nik: float, margin: float) -> bool:
     """May the machine itself restore member ``r``'s spreadsheet-damaged NIK to civil person ``c``'s?
@@ -211,7 +215,8 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
     extract (checked by the caller); the candidate holds its NIK once in the extract; no other
     plausible candidate comes within twice ``selisih_usulan``; the score reaches ``ambang_pulih``.
     With 15 trusted digits the candidate must then pass what an intact NIK's holder passes to be
-    accepted, with a name at least 90 % alike (twins share everything else); with fewer, the normalised name, birth date, sex and desa must agree exactly and the
+    accepted, with a name at least 90 % alike (twins share everything else) or only written
+    differently (initial, joined words, a left-off part) with the same birth date; with fewer, the normalised name, birth date, sex and desa must agree exactly and the
     No KK and the mother's name must not disagree.
     """
     if civil.dup_nik[c]:
@@ -233,8 +238,13 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
         # identity score at least ambang_terima), with the same sex.
         # The name must say something (at least "mirip90"): twins share the first 15 digits,
         # the birth date, the KK and the mother, and often have names 80 % alike.
+        # A name only written differently (initial, joined words, a left-off part; not when the shared
+        # words are only common given names) counts as well when the birth date agrees exactly, as it
+        # does for the holder of an intact NIK; a twin differs in the name, and a second candidate
+        # as close is caught by the margin above.
         ident = total - float(weights_nik)
-        return bool(is_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1 and 1 <= name <= 4)
+        name_ok = 1 <= name <= 4 or (int(name) in _WRITTEN_STRONG and dob == 1)
+        return bool(is_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1 and name_ok)
     # Fewer trusted digits: only the kecamatan or less is left of the NIK. Name (as normalised),
     # birth date, sex and desa must agree exactly, and No KK and mother's name must not disagree
     # (they are often missing or damaged too); ambang_pulih keeps common names out.
