@@ -261,6 +261,7 @@ def child_splink(url: str, out_path: str, threshold: float, u_pairs: float, duck
     right = civil[cols].reset_index().rename(columns={"id": "unique_id"})
     n_members, n_civil = len(left), len(right)
     civil_nik = civil["nik"]
+    exact_nik_pairs = len(set(left["nik"].dropna()) & set(right["nik"].dropna()))
     del members, civil
 
     con = duckdb.connect()
@@ -292,9 +293,17 @@ def child_splink(url: str, out_path: str, threshold: float, u_pairs: float, duck
     else:  # Splink 4
         linker = Linker([left, right], settings, db_api, input_table_aliases=["registry", "civil"])
     del left, right
-    linker.training.estimate_probability_two_random_records_match([block_on("nik", "tgl")], recall=0.9)
+    # A file whose every NIK went through a spreadsheet has (almost) no exact NIK pair: Splink's
+    # training on the NIK then fails ("resulted in no record pairs"). As a user of Splink would,
+    # train on the name key and birth date instead.
+    nik_rule = exact_nik_pairs >= 1000
+    if nik_rule:
+        linker.training.estimate_probability_two_random_records_match([block_on("nik", "tgl")], recall=0.9)
+    else:
+        linker.training.estimate_probability_two_random_records_match([block_on("nkey", "tgl")], recall=0.7)
     linker.training.estimate_u_using_random_sampling(max_pairs=u_pairs, seed=1)
-    linker.training.estimate_parameters_using_expectation_maximisation(block_on("nik"))
+    linker.training.estimate_parameters_using_expectation_maximisation(block_on("nik") if nik_rule
+                                                                        else block_on("nkey", "tgl"))
     linker.training.estimate_parameters_using_expectation_maximisation(block_on("tgl", "desa"))
     t2 = time.perf_counter()
     # every blocked pair is scored (no threshold inside predict): their count is the peer's candidate pairs
@@ -344,7 +353,8 @@ def child_splink(url: str, out_path: str, threshold: float, u_pairs: float, duck
         pass
     return {"version": splink.__version__, "duckdb": duckdb.__version__, "members": n_members, "civil": n_civil,
             "pairs": n_scored, "links": int(len(member_ids)), "seconds": round(secs, 2), "load_s": round(t_load, 1),
-            "train_s": round(t2 - t1, 1), "predict_s": round(t3 - t2, 1), "threshold": threshold, "params": params}
+            "train_s": round(t2 - t1, 1), "predict_s": round(t3 - t2, 1), "threshold": threshold, "params": params,
+            "training": "nik" if nik_rule else "nama_kunci+tgl", "exact_nik_pairs": exact_nik_pairs}
 
 
 # --------------------------------------------------------------------------- parent
