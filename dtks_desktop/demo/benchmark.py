@@ -88,11 +88,13 @@ def main(argv=None) -> int:
     ap.add_argument("--keep", metavar="DIR", help="prepare: keep the generated demo files in DIR")
     ap.add_argument("--all-nik-damaged", action="store_true",
                     help="prepare: every NIK of the SIKS-NG file went through a spreadsheet (15 digits kept)")
+    ap.add_argument("--no-all-nik-damaged", action="store_true",
+                    help="prepare: never a file whose every NIK went through a spreadsheet (an ordinary file)")
     ap.add_argument("--kab", default="33.10", help="prepare: the kabupaten/kota of the demo data (e.g. 11.06, 12.71)")
     args = ap.parse_args(argv)
     if args.what == "prepare":
         prepare(args.url, args.people, args.seed, args.ratio, args.keep, kab=args.kab,
-                all_nik_damaged=True if args.all_nik_damaged else None)
+                all_nik_damaged=True if args.all_nik_damaged else (False if args.no_all_nik_damaged else None))
     elif args.what == "_child":
         _child(args.url, args.full)
     else:
