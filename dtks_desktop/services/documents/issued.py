@@ -161,15 +161,25 @@ def issue_with(session: Session, actor, doc_type: str, params: dict, render_fn: 
     return doc
 
 
+#: ``issue(signer=CHOSEN)``: the signatory chosen for the type in the settings.
+CHOSEN = "chosen"
+
+
 @changes(DataKind.DOCUMENTS, DataKind.AUDIT)
 def issue(session: Session, actor, doc_type: str, data: dict, *, purpose: str = "", when: date | None = None,
-          signer: Signer | None = None, profile: OfficeProfile | None = None) -> IssuedDocument:
+          signer: Signer | None | str = CHOSEN, profile: OfficeProfile | None = None) -> IssuedDocument:
     """Render and store one document of a type of ``documents/types`` from ``data`` (its parameters).
 
-    ``signer``: the signatory chosen for the type (``services.documents.signers.signer_for``);
-    None leaves dotted lines. Returns the stored row (``pdf`` holds the bytes).
+    ``signer``: by default the signatory chosen for the type (``signers.signer_for``: its own
+    choice, the default choice, the old ``office.kepala_nama``); an explicit Signer, or None for
+    dotted lines. ``profile``: by default the office profile in force. Returns the stored row
+    (``pdf`` holds the bytes).
     """
     require(session, actor, Capability.DOCS_PRINT, detail=doc_type)
+    if isinstance(signer, str):
+        from dtks_desktop.services.documents.signers import signer_for
+
+        signer = signer_for(session, doc_type)
     module = TYPES.get(doc_type)
     if module is None or doc_type not in R.DOC_TYPES:
         raise DocumentError(f"Jenis dokumen '{doc_type}' tidak dikenal.",
