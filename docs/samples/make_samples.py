@@ -16,7 +16,6 @@ from __future__ import annotations
 import subprocess
 import sys
 import tempfile
-from dataclasses import replace
 from datetime import date
 from pathlib import Path
 
@@ -30,12 +29,11 @@ from dtks_desktop.db.models import Household, Member, Region  # noqa: E402
 from dtks_desktop.demo.loader import load_demo  # noqa: E402
 from dtks_desktop.domain.family import hubungan_label  # noqa: E402
 from dtks_desktop.domain.masking import mask_nik  # noqa: E402
-from dtks_desktop.domain.office import OfficeProfile, Signer  # noqa: E402
+from dtks_desktop.domain.office import Signer  # noqa: E402
 from dtks_desktop.services.core import settings  # noqa: E402
 from dtks_desktop.services.core.database import open_database  # noqa: E402
 from dtks_desktop.services.core.users import create_user  # noqa: E402
 from dtks_desktop.services.documents import issued, register  # noqa: E402
-from dtks_desktop.services.documents.office import load_profile  # noqa: E402
 from dtks_desktop.services.matching import reports  # noqa: E402
 from dtks_desktop.services.matching.run import run_matching  # noqa: E402
 
