@@ -2,7 +2,8 @@
 
 Every file under dtks_desktop/ and resources/ of the source tree (caches excluded) must be in
 the wheel, resources/ as dtks_desktop/resources/. That covers each sub-package, the Alembic
-migrations (versions/*.py) and their script.py.mako, and the region data. A file that is not
+migrations (versions/*.py) and their script.py.mako, the region data, and the embedded document
+fonts with their licence (resources/fonts/). A file that is not
 needed at run time belongs outside these two folders. Standard library only.
 """
 
@@ -44,6 +45,11 @@ def main(argv: list[str]) -> int:
         missing.append("dtks_desktop/db/migrations/versions/0001_*.py")
     if not any(n.startswith("dtks_desktop/resources/") and n.endswith(".csv") for n in names):
         missing.append("dtks_desktop/resources/*.csv")
+    # The embedded document fonts (documents/fonts.py) and their licence: without them every PDF fails.
+    for font in ("DejaVuSansCondensed.ttf", "DejaVuSansCondensed-Bold.ttf", "LICENSE-DejaVu.txt"):
+        name = f"dtks_desktop/resources/fonts/{font}"
+        if name not in names and name not in missing:
+            missing.append(name)
     if missing:
         print(f"Wheel check FAILED: {wheel.name} lacks {len(missing)} file(s) of the app:", file=sys.stderr)
         for m in missing:

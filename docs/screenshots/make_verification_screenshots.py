@@ -8,13 +8,12 @@ run, two petugas for the desa with the most families, and the findings of one fa
 
 - ``docs/screenshots/verifikasi_lapangan.png``: the page, second family open for entry;
 - ``docs/screenshots/verifikasi_usulan_baru.png``: the new-family form after a live NIK check;
-- ``docs/samples/lembar_kerja_verifikasi.pdf`` and ``…-1.png`` / ``…-2.png`` (first two pages).
+- (the sample worksheet PDFs: ``docs/samples/make_samples.py``)
 """
 
 from __future__ import annotations
 
 import os
-import subprocess
 import sys
 import tempfile
 import time
@@ -38,7 +37,6 @@ from dtks_desktop.services.core.database import open_database  # noqa: E402
 from dtks_desktop.services.core.users import create_user  # noqa: E402
 from dtks_desktop.services.matching.run import run_matching  # noqa: E402
 from dtks_desktop.services.verification.assign import assign  # noqa: E402
-from dtks_desktop.services.verification.worksheets import write_worksheet_pdf  # noqa: E402
 from dtks_desktop.views.common.context import AppContext  # noqa: E402
 from dtks_desktop.views.verification.proposal_dialog import ProposalDialog  # noqa: E402
 from dtks_desktop.views.verification.verification_view import COL_KEB, VerificationView  # noqa: E402
@@ -76,11 +74,8 @@ def main() -> int:
     with db.transaction() as s:
         assign(s, admin, desa, "Siti Aminah", peran="PSM")
         assign(s, admin, desa, "Budi Santoso", rw="002")
-        pdf = SAMPLES / "lembar_kerja_verifikasi.pdf"
-        res = write_worksheet_pdf(s, admin, desa, pdf)
-    print(f"sample: {pdf} ({res.pages} halaman, {res.families} keluarga)")
-    subprocess.run(["pdftoppm", "-r", "70", "-png", "-f", "1", "-l", "2", str(pdf),
-                    str(SAMPLES / "lembar_kerja_verifikasi")], check=True)
+    # The sample worksheets (A4 and F4, with a logo and the Kepala Desa) are made by
+    # docs/samples/make_samples.py with every other document type.
 
     view = VerificationView(AppContext(db, admin))
     view.resize(1400, 820)

@@ -151,9 +151,35 @@ def cmd_verify(args) -> int:
     return EXIT_OK if verdict.genuine else EXIT_ERROR
 
 
+def cmd_agenda(args) -> int:
+    from dtks_desktop.services.documents import issued as I
+
+    voided = True if args.voided else (False if args.valid else None)
+    year = args.year or date.today().year
+    target = Path(args.out)
+
+    def run(s, a):
+        printed = I.print_agenda(s, a, year=year, doc_type=args.type, text=args.text, voided=voided)
+        tmp = target.with_name(target.name + ".tmp")
+        try:
+            tmp.write_bytes(printed.doc.pdf)
+            tmp.replace(target)
+        except OSError as exc:
+            tmp.unlink(missing_ok=True)
+            raise CliError(f"Berkas {target} tidak dapat ditulis ({exc.strerror or exc}).") from None
+        return I.doc_dict(printed.doc) | {"pages": printed.doc.pages, "warnings": list(printed.warnings)}
+
+    data = _session_call(args, run, write=True)
+    for w in data["warnings"]:
+        print(w, file=sys.stderr)
+    emit(args, data | {"file": str(target.resolve())},
+         f"Agenda surat keluar {year} ditulis ke {target} ({data['pages']} halaman; dokumen {data['id']}).")
+    return EXIT_OK
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("docs", help="agenda surat keluar dan dokumen resmi: number, void, register, template, "
-                                    "list, reprint, verify", parents=[common])
+                                    "agenda, list, reprint, verify", parents=[common])
     dsub = p.add_subparsers(dest="docs_command", metavar="SUBPERINTAH")
     x = dsub.add_parser("number", help="ambil nomor surat berikutnya (surat_keluar: surat yang dibuat di luar "
                                        "aplikasi)", parents=[common])
@@ -181,6 +207,16 @@ def register(sub, common) -> None:
     x.add_argument("template", nargs="?", metavar="TEMPLAT", help="mis. \"460/{seq}/Dinsos/{year}\"; penanda: "
                    "{seq} {year} {month} {month_roman}")
     x.set_defaults(func=cmd_template)
+    x = dsub.add_parser("agenda", help="cetak agenda surat keluar satu tahun sebagai PDF (kop dan kertas dari profil "
+                                       "kantor)", parents=[common])
+    x.add_argument("out", metavar="BERKAS.pdf")
+    x.add_argument("--year", type=int, metavar="TAHUN", help="bawaan: tahun ini")
+    x.add_argument("--type", metavar="JENIS")
+    x.add_argument("--text", metavar="TEKS", help="cari di nomor atau perihal")
+    g = x.add_mutually_exclusive_group()
+    g.add_argument("--voided", action="store_true", help="hanya nomor yang dibatalkan")
+    g.add_argument("--valid", action="store_true", help="hanya nomor yang berlaku")
+    x.set_defaults(func=cmd_agenda)
     x = dsub.add_parser("list", help="dokumen yang sudah diterbitkan", parents=[common])
     x.add_argument("--type", metavar="JENIS")
     x.set_defaults(func=cmd_list)

@@ -183,7 +183,10 @@ def cmd_match_report(args) -> int:
             human += f", {angka(res.pages)} halaman"
         if res.nomor:
             human += f"; nomor {res.nomor} (dokumen {res.document_id})"
-        out = {"file": str(res.path.resolve()), "rows": res.rows, "villages": res.villages, "pages": res.pages}
+        for w in res.warnings:
+            print(w, file=sys.stderr)
+        out = {"file": str(res.path.resolve()), "rows": res.rows, "villages": res.villages, "pages": res.pages,
+               "warnings": list(res.warnings)}
         if res.document_id is not None:
             out.update(document_id=res.document_id, nomor=res.nomor)
         emit(args, out, human)

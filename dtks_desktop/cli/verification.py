@@ -40,6 +40,8 @@ def cmd_worksheets(args) -> int:
         with db.transaction() as s:
             res = write_worksheet(s, actor, args.desa, args.out, args.petugas, progress=progress)
         pages = f", {res.pages} halaman" if res.pages else ""
+        for w in getattr(res, "warnings", ()):
+            print(w, file=sys.stderr)
         emit(args, res.as_dict(), f"Lembar kerja {res.desa} (putaran {res.putaran}) ditulis ke {res.path}: "
                                   f"{res.families} keluarga, {res.members} anggota{pages}.")
         return EXIT_OK

@@ -175,7 +175,10 @@ class SignatureBlock(Flowable):
         self.leading = 13
         rows = max(len(s.lines) for s in signatories)
         extra = 1 if any(s.pangkat for s in signatories) else 0
-        self.height = self.leading * (rows + 2 + extra) + sign_space + 4
+        # The name line, and a NIP line only when a column prints one (a petugas and a Kepala Desa
+        # have none): the block is never taller than what it draws, so a page plans it exactly.
+        extra += 1 if any(s.show_nip for s in signatories) else 0
+        self.height = self.leading * (rows + 1 + extra) + sign_space + 4
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height

@@ -63,3 +63,44 @@ class VillageOfficials:
     @property
     def kepala_jabatan(self) -> str:
         return "Lurah" if self.sebutan == "Kelurahan" else "Kepala Desa"
+
+
+@dataclass(frozen=True)
+class DocumentType:
+    """A kind of document the office issues: ONE list (:data:`DOCUMENT_TYPES`) for the letter
+    register (numbering templates, labels) and the signatory choice (``docs.signer.<code>``)."""
+
+    code: str
+    label: str  # shown in the register, the signatory tab and the authenticity check
+    default_template: str = ""  # the register's numbering template; "" for an unnumbered type
+    numbered: bool = True  # issued documents of this type take a register number
+    #: The type's signature block holds the office's signatory chosen per type. False: signed by
+    #: others (the village head and the petugas: names from the village officials).
+    office_signer: bool = True
+    printed: bool = True  # False: only a number is taken (a letter written outside the app)
+
+
+#: Every document type, in the order the GUI lists them.
+DOCUMENT_TYPES: tuple[DocumentType, ...] = (
+    DocumentType("surat_keluar", "Surat keluar (dibuat di luar aplikasi)", "460/{seq}/Dinsos/{year}",
+                 office_signer=False, printed=False),
+    DocumentType("surat_keterangan", "Surat keterangan terdaftar DTKS", "460/{seq}/Dinsos/{year}"),
+    DocumentType("agenda_surat", "Agenda surat keluar (cetak)", numbered=False),
+    DocumentType("rekap_pemadanan", "Rekapitulasi hasil pemadanan", "400.9.2/{seq}/Dinsos/{year}"),
+    DocumentType("daftar_pemadanan_desa", "Daftar hasil pemadanan per desa", "400.9.2/{seq}/Dinsos/{year}",
+                 office_signer=False),
+    DocumentType("lembar_kerja_verifikasi", "Lembar kerja verifikasi lapangan", numbered=False,
+                 office_signer=False),
+)
+
+#: The signatory choice for every type without its own (``docs.signer.default``).
+DEFAULT_SIGNER_TYPE = "default"
+DEFAULT_SIGNER_LABEL = "Bawaan (semua dokumen tanpa pilihan sendiri)"
+
+
+def signer_doc_types() -> dict[str, str]:
+    """``{code: label}`` of the signatory choices: the default, then every printed type whose
+    signature block holds the office's signatory."""
+    out = {DEFAULT_SIGNER_TYPE: DEFAULT_SIGNER_LABEL}
+    out.update({t.code: t.label for t in DOCUMENT_TYPES if t.printed and t.office_signer})
+    return out

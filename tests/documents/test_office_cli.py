@@ -68,7 +68,7 @@ def test_signer_commands(capsys, url):
     code, _, err = run(capsys, url, "signer", "add", "--name", "X", "--nip", "19680514199303100", "--pangkat", "a",
                        "--jabatan", "b")
     assert code == 1 and "NIP harus 18 angka, bukan 17" in err
-    assert run(capsys, url, "signer", "use", "surat_keluar", str(added["id"]))[0] == 0
+    assert run(capsys, url, "signer", "use", "surat_keterangan", str(added["id"]))[0] == 0
     code, out, _ = run(capsys, url, "signer", "list", "--json")
     listed = json.loads(out)
     assert listed == [{"id": added["id"], "nama": "Drs. SUTRISNO, M.Si", "nip": "196805141993031007",
@@ -76,7 +76,7 @@ def test_signer_commands(capsys, url):
     assert run(capsys, url, "signer", "deactivate", str(added["id"]))[0] == 0
     code, out, _ = run(capsys, url, "signer", "list", "--json")
     assert json.loads(out)[0]["aktif"] is False
-    code, _, err = run(capsys, url, "signer", "use", "surat_keluar", "99")
+    code, _, err = run(capsys, url, "signer", "use", "surat_keterangan", "99")
     assert code == 1 and "#99 tidak ada" in err
 
 

@@ -98,13 +98,13 @@ def test_signers_tab_adds_checks_nip_live_chooses_and_deactivates(qtbot, realist
     _shot(page, "kantor-penanda-tangan.png")
     tab.add()
     qtbot.waitUntil(lambda: tab.table.rowCount() == 3, timeout=WAIT)
-    combo = tab.type_combos["surat_keluar"]
+    combo = tab.type_combos["surat_keterangan"]
     index = next(i for i in range(combo.count()) if "RATNA" in combo.itemText(i))
     combo.setCurrentIndex(index)
-    tab.choose("surat_keluar")
+    tab.choose("surat_keterangan")
     qtbot.waitUntil(lambda: "disimpan" in tab.message.text(), timeout=WAIT)
     with realistic.sessions() as s:
-        assert signers.signer_for(s, "surat_keluar").nama == "RATNA DEWI, S.Sos"
+        assert signers.signer_for(s, "surat_keterangan").nama == "RATNA DEWI, S.Sos"
     row = next(r for r in range(3) if tab.table.item(r, 1).text() == SEKDIN["nama"])
     tab.table.selectRow(row)
     tab.deactivate_selected(confirm=False)

@@ -29,22 +29,22 @@ def test_signers_are_added_chosen_per_type_and_deactivated(office_db, admin):
     assert kadis.nip == "196805141993031007" and isinstance(kadis.nip, str)
     with office_db.transaction() as s:
         assert signers.use_signer(s, admin, "default", kadis.id)
-        assert signers.use_signer(s, admin, "surat_keluar", sekdin.id)
-        assert not signers.use_signer(s, admin, "surat_keluar", sekdin.id)
+        assert signers.use_signer(s, admin, "surat_keterangan", sekdin.id)
+        assert not signers.use_signer(s, admin, "surat_keterangan", sekdin.id)
     with office_db.sessions() as s:
-        assert signers.signer_for(s, "surat_keluar").nama == SEKDIN["nama"]
-        assert signers.signer_for(s, "laporan_pemadanan").nama == KADIS["nama"]  # the default
+        assert signers.signer_for(s, "surat_keterangan").nama == SEKDIN["nama"]
+        assert signers.signer_for(s, "rekap_pemadanan").nama == KADIS["nama"]  # the default
     with office_db.transaction() as s:
         signers.deactivate_signer(s, admin, sekdin.id)
     with office_db.sessions() as s:
-        assert signers.signer_for(s, "surat_keluar") is None  # chosen, but no longer active
+        assert signers.signer_for(s, "surat_keterangan") is None  # chosen, but no longer active
         assert [(x.id, x.aktif) for x in signers.list_signers(s)] == [(kadis.id, True), (sekdin.id, False)]
         actions = s.execute(select(AuditEvent.action).where(AuditEvent.action.like("signer.%"))
                             .order_by(AuditEvent.id)).scalars().all()
     assert actions == ["signer.add", "signer.add", "signer.deactivate"]
     with pytest.raises(signers.SignerError, match="sudah tidak aktif"):
         with office_db.transaction() as s:
-            signers.use_signer(s, admin, "surat_keluar", sekdin.id)
+            signers.use_signer(s, admin, "surat_keterangan", sekdin.id)
 
 
 @pytest.mark.parametrize("change, message", [
@@ -65,7 +65,7 @@ def test_the_same_nip_twice_and_bad_choices_are_refused(office_db, admin):
     first = _add(office_db, admin, **KADIS)
     with pytest.raises(signers.SignerError, match="sudah terdaftar"):
         _add(office_db, admin, **KADIS)
-    for doc_type, sid, message in (("Surat Keluar!", first.id, "tidak valid"), ("surat_keluar", 999, "tidak ada")):
+    for doc_type, sid, message in (("Surat Keluar!", first.id, "tidak valid"), ("surat_keterangan", 999, "tidak ada")):
         with pytest.raises(signers.SignerError, match=message):
             with office_db.transaction() as s:
                 signers.use_signer(s, admin, doc_type, sid)

@@ -26,6 +26,7 @@ def _quiet_messages(monkeypatch):
     shown: list[str] = []
     monkeypatch.setattr(QMessageBox, "exec", lambda box: shown.append(box.text()) or QMessageBox.StandardButton.Ok)
     monkeypatch.setattr(QMessageBox, "information", lambda *a, **k: shown.append(a[2] if len(a) > 2 else ""))
+    monkeypatch.setattr(QMessageBox, "warning", lambda *a, **k: shown.append("WARN " + (a[2] if len(a) > 2 else "")))
     yield shown
     job_runner().wait_all(WAIT)
 
@@ -114,3 +115,17 @@ def test_new_family_form_checks_the_nik_live(qtbot, desa, operator):
         p = s.execute(select(VerificationProposal)).scalar_one()
         assert p.alamat == "Dukuh Krajan" and p.id == dlg.saved_id
         assert s.execute(select(Member).where(Member.nama == "WARSITO")).scalar() is None
+
+
+def test_printing_a_worksheet_without_the_kepala_desa_warns_which_setting_to_fill(qtbot, desa, operator, tmp_path,
+                                                                                 monkeypatch, _quiet_messages):
+    from PySide6.QtWidgets import QFileDialog
+
+    view = open_page(qtbot, desa, operator)
+    target = tmp_path / "lk.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(target), "PDF (*.pdf)"))
+    view.print_sheet()
+    qtbot.waitUntil(lambda: any(m.startswith("WARN") for m in _quiet_messages), timeout=WAIT)
+    message = next(m for m in _quiet_messages if m.startswith("WARN"))
+    assert str(target) in message and "Kepala Desa" in message and "Perangkat desa" in message
+    assert target.exists()

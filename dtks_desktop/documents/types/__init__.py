@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dtks_desktop.documents.types import agenda_surat, surat_keterangan
+from dtks_desktop.documents.types import agenda_surat, lembar_kerja_verifikasi, surat_keterangan
 
-TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterangan)}
+TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterangan, lembar_kerja_verifikasi)}
 
 
 def register(module: ModuleType) -> None:

@@ -161,15 +161,25 @@ def issue_with(session: Session, actor, doc_type: str, params: dict, render_fn: 
     return doc
 
 
+#: ``issue(signer=CHOSEN)``: the signatory chosen for the type in the settings.
+CHOSEN = "chosen"
+
+
 @changes(DataKind.DOCUMENTS, DataKind.AUDIT)
 def issue(session: Session, actor, doc_type: str, data: dict, *, purpose: str = "", when: date | None = None,
-          signer: Signer | None = None, profile: OfficeProfile | None = None) -> IssuedDocument:
+          signer: Signer | None | str = CHOSEN, profile: OfficeProfile | None = None) -> IssuedDocument:
     """Render and store one document of a type of ``documents/types`` from ``data`` (its parameters).
 
-    ``signer``: the signatory chosen for the type (``services.documents.signers.signer_for``);
-    None leaves dotted lines. Returns the stored row (``pdf`` holds the bytes).
+    ``signer``: by default the signatory chosen for the type (``signers.signer_for``: its own
+    choice, the default choice, the old ``office.kepala_nama``); an explicit Signer, or None for
+    dotted lines. ``profile``: by default the office profile in force. Returns the stored row
+    (``pdf`` holds the bytes).
     """
     require(session, actor, Capability.DOCS_PRINT, detail=doc_type)
+    if isinstance(signer, str):
+        from dtks_desktop.services.documents.signers import signer_for
+
+        signer = signer_for(session, doc_type)
     module = TYPES.get(doc_type)
     if module is None or doc_type not in R.DOC_TYPES:
         raise DocumentError(f"Jenis dokumen '{doc_type}' tidak dikenal.",
@@ -189,6 +199,42 @@ def issue(session: Session, actor, doc_type: str, data: dict, *, purpose: str = 
                       footer_left=f"{dinas}{' — ' + nomor if nomor else ''}")
 
     return issue_with(session, actor, doc_type, params, render_fn, purpose=purpose, when=when)
+
+
+@dataclass
+class Printed:
+    """An issued document written for the user, with what they should know (no signatory…)."""
+
+    doc: IssuedDocument
+    warnings: tuple[str, ...] = ()
+
+
+def agenda_rows(session: Session, *, year: int, doc_type: str | None = None, text: str | None = None,
+                voided: bool | None = None) -> list[list[str]]:
+    """The register of ``year`` (oldest first) as the rows of the printed agenda."""
+    rows = []
+    for e in reversed(R.list_register(session, year=year, doc_type=doc_type, text=text, voided=voided)):
+        label = R.DOC_TYPES[e.doc_type].label if e.doc_type in R.DOC_TYPES else e.doc_type
+        rows.append([e.nomor, e.created_at.strftime("%d-%m-%Y"), label, e.purpose, e.created_by,
+                     "Batal" if e.voided_at else "Berlaku"])
+    return rows
+
+
+@changes(DataKind.DOCUMENTS, DataKind.AUDIT)
+def print_agenda(session: Session, actor, *, year: int, doc_type: str | None = None, text: str | None = None,
+                 voided: bool | None = None, when: date | None = None) -> Printed:
+    """Issue the agenda surat keluar of ``year`` (type ``agenda_surat``) on the office profile,
+    signed ("Mengetahui") by the signatory chosen for the type."""
+    from dtks_desktop.services.documents.signers import missing_signer_warning
+
+    data = {"year": year, "rows": agenda_rows(session, year=year, doc_type=doc_type, text=text, voided=voided)}
+    what = [f"jenis {doc_type}" if doc_type else "", f"memuat \"{text}\"" if text else "",
+            {True: "hanya yang dibatalkan", False: "hanya yang berlaku"}.get(voided, "")]
+    if any(what):
+        data["filter"] = "Saringan: " + ", ".join(w for w in what if w)
+    warning = missing_signer_warning(session, "agenda_surat")
+    doc = issue(session, actor, "agenda_surat", data, purpose=f"Agenda surat keluar {year}", when=when)
+    return Printed(doc, (warning,) if warning else ())
 
 
 def code_of(session: Session, doc: IssuedDocument) -> str:

@@ -62,14 +62,47 @@ def decode_logo(raw: str | None) -> bytes | None:
         return None
 
 
+def _legacy_dinas(office_name: str | None, kab_name: str | None) -> str:
+    """The office name of the old setting ``office.name`` ("Dinas Sosial Kabupaten Klaten")
+    without the kabupaten, upper case: what the kop printed before the office profile existed."""
+    name = " ".join((office_name or "").split())
+    kab = " ".join((kab_name or "").split())
+    if kab and name.casefold().endswith(kab.casefold()):
+        name = name[: len(name) - len(kab)].rstrip(" ,-")
+    return name.upper()
+
+
+def _legacy_logo(raw: str | None) -> bytes | None:
+    """The old ``office.logo`` setting held a file path; read it when it is still a good image."""
+    text = (raw or "").strip()
+    if not text or len(text) > 1000 or not any(text.lower().endswith(e) for e in LOGO_TYPES):
+        return None
+    try:
+        return read_logo(text)
+    except OfficeError:
+        return None
+
+
 def load_profile(session: Session) -> OfficeProfile:
-    """The office profile in force (settings, with what is not set derived from the kabupaten)."""
+    """The office profile in force (settings, with what is not set derived from the kabupaten).
+
+    Old settings still count where the office set them and the new key is empty: ``office.name``
+    (the office name shown in the app) gives the kop's office line, and an ``office.logo`` that
+    holds a file path (as the first matching reports read it) gives the logo when the file is a
+    good PNG/JPEG. ``office.alamat`` has always been the address key."""
     values = {k: (settings.get(session, setting_key(k), "") or "").strip() for k in OFFICE_KEYS if k != "logo"}
     kab = office_kab_kode(session) or ""
-    pemerintah, tempat = _derived(region_name(session, kab) if kab else None)
+    kab_name = region_name(session, kab) if kab else None
+    pemerintah, tempat = _derived(kab_name)
+    raw_logo = settings.get(session, setting_key("logo"), "")
+    logo = decode_logo(raw_logo)
+    if logo is not None and logo_info(logo) is None:
+        logo = None
+    if logo is None:
+        logo = _legacy_logo(raw_logo)
     profile = OfficeProfile(
         pemerintah=values["pemerintah"] or pemerintah,
-        dinas=values["dinas"] or "DINAS SOSIAL",
+        dinas=values["dinas"] or _legacy_dinas(settings.get(session, settings.OFFICE_NAME), kab_name) or "DINAS SOSIAL",
         alamat=values["alamat"],
         telepon=values["telepon"],
         email=values["email"],
@@ -77,7 +110,7 @@ def load_profile(session: Session) -> OfficeProfile:
         kode_pos=values["kode_pos"],
         tempat=values["tempat"] or tempat,
         kertas=values["kertas"].upper() if values["kertas"].upper() in ("A4", "F4") else "A4",
-        logo=decode_logo(settings.get(session, setting_key("logo"), "")),
+        logo=logo,
         kab_kode=kab,
     )
     return replace(profile)

@@ -124,6 +124,24 @@ def list_officials(session: Session, desa: str | None = None, *, all_desa: bool 
     return out
 
 
+def officials_of(session: Session, desa_kode: str, desa_nama: str | None = None) -> VillageOfficials:
+    """The officials of one desa/kelurahan (empty names where nothing is stored): who signs its
+    worksheets and minutes, with the Desa/Kelurahan wording of its code."""
+    row = session.get(VillageOfficialsRow, desa_kode)
+    if desa_nama is None:
+        desa_nama = session.scalar(select(Region.nama).where(Region.kode == desa_kode)) or desa_kode
+    return _officials(row, desa_kode, desa_nama)
+
+
+def missing_kepala_warning(v: VillageOfficials) -> str | None:
+    """An Indonesian warning when the Kepala Desa/Lurah of ``v`` is not stored (which setting to fill)."""
+    if v.kepala:
+        return None
+    return (f"Peringatan: nama {v.kepala_jabatan} {v.desa_nama} belum diisi; blok tanda tangan dicetak "
+            f"sebagai titik-titik. Isi di Kantor & Dokumen › Perangkat desa, atau: dtks village-officials set "
+            f"{v.desa_kode} --kepala \"NAMA\" (atau impor .xlsx: dtks village-officials import BERKAS).")
+
+
 def kecamatan_of(session: Session) -> dict[str, str]:
     """``{kecamatan code: name}`` of the office's kabupaten (for grouping the table)."""
     kab = office_kab_kode(session)

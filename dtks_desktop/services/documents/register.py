@@ -17,7 +17,6 @@ from __future__ import annotations
 import sqlite3
 import string
 import time
-from dataclasses import dataclass
 from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Iterable
@@ -29,6 +28,7 @@ from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import DocSequence, DocTemplate, RegisterEntry
 from dtks_desktop.domain.formatting import bulan_romawi, tanggal_jam
+from dtks_desktop.domain.office import DOCUMENT_TYPES, DocumentType
 from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.common import DataKind, changes
@@ -41,28 +41,18 @@ __all__ = ["DOC_TYPES", "DocType", "RegisterError", "take_number", "void", "list
 PLACEHOLDERS = ("seq", "year", "month", "month_roman")
 
 
-@dataclass(frozen=True)
-class DocType:
-    code: str
-    label: str  # shown in the register and the GUI
-    default_template: str
-    numbered: bool = True  # issued documents of this type take a register number
+#: A document type (code, label, default numbering template, numbered): the one list lives in
+#: ``domain.office.DOCUMENT_TYPES``, shared with the signatory choice.
+DocType = DocumentType
 
-
-#: The document types the office numbers. ``surat_keluar``: letters written outside the app.
-DOC_TYPES: dict[str, DocType] = {}
+#: The document types the office issues, by code. ``surat_keluar``: letters written outside the app.
+DOC_TYPES: dict[str, DocType] = {t.code: t for t in DOCUMENT_TYPES}
 
 
 def register_type(t: DocType) -> DocType:
+    """Add a type at run time (tests); a stage's real type belongs in ``DOCUMENT_TYPES``."""
     DOC_TYPES[t.code] = t
     return t
-
-
-register_type(DocType("surat_keluar", "Surat keluar (dibuat di luar aplikasi)", "460/{seq}/Dinsos/{year}"))
-register_type(DocType("surat_keterangan", "Surat keterangan terdaftar DTKS", "460/{seq}/Dinsos/{year}"))
-register_type(DocType("rekap_pemadanan", "Rekapitulasi hasil pemadanan", "400.9.2/{seq}/Dinsos/{year}"))
-register_type(DocType("daftar_pemadanan_desa", "Daftar hasil pemadanan per desa", "400.9.2/{seq}/Dinsos/{year}"))
-register_type(DocType("agenda_surat", "Agenda surat keluar (cetak)", "", numbered=False))
 
 
 class RegisterError(Exception):

@@ -8,33 +8,30 @@ Changes need ``office.settings`` (administrators) and are audited.
 
 from __future__ import annotations
 
-import re
-
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Setting, SignatoryRow
 from dtks_desktop.domain.nip import NipError, parse_nip
-from dtks_desktop.domain.office import Signer
+from dtks_desktop.domain.office import DEFAULT_SIGNER_TYPE, DOCUMENT_TYPES, Signer, signer_doc_types
 from dtks_desktop.services.core import audit, settings
 from dtks_desktop.services.core.common import DataKind, changes
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.users import Actor
 
 SETTING_PREFIX = "docs.signer."
-DEFAULT_TYPE = "default"
+DEFAULT_TYPE = DEFAULT_SIGNER_TYPE
 
-#: Document types offered in the GUI, with their labels. Other types (added by later stages)
-#: are accepted by :func:`use_signer` when their name is well formed.
-DOC_TYPES: dict[str, str] = {
-    DEFAULT_TYPE: "Bawaan (semua dokumen tanpa pilihan sendiri)",
-    "surat_keluar": "Surat keluar",
-    "laporan_pemadanan": "Laporan pemadanan",
-    "lembar_kerja_verifikasi": "Lembar kerja verifikasi",
-    "berita_acara_musdes": "Berita acara Musdes/Muskel",
-}
+#: The signatory choices offered in the GUI and accepted by :func:`use_signer`: the default and
+#: every printed document type whose signature block holds the office's signatory (one list with
+#: the letter register: ``domain.office.DOCUMENT_TYPES``).
+DOC_TYPES: dict[str, str] = signer_doc_types()
 
-_TYPE_RE = re.compile(r"^[a-z][a-z0-9_]{1,40}$")
+#: Old settings of the matching reports (before the signatory table): the office head's name and
+#: NIP. Still honoured as the last fallback when no signatory is chosen (:func:`signer_for`).
+LEGACY_KEPALA_NAMA = "office.kepala_nama"
+LEGACY_KEPALA_NIP = "office.kepala_nip"
+
 _MAX = {"nama": 120, "pangkat": 80, "jabatan": 160}
 
 
@@ -114,10 +111,13 @@ def deactivate_signer(session: Session, actor: Actor | None, signer_id: int) -> 
 
 
 def check_doc_type(doc_type: str) -> str:
+    """The code of a document type that has a signatory choice, or SignerError listing them."""
     t = (doc_type or "").strip().lower()
-    if not _TYPE_RE.match(t):
-        raise SignerError(f"Jenis dokumen '{doc_type}' tidak valid: huruf kecil, angka dan garis bawah "
-                          f"(mis. {', '.join(DOC_TYPES)}).")
+    if t not in DOC_TYPES:
+        others = {d.code for d in DOCUMENT_TYPES} - set(DOC_TYPES)
+        why = (" (dokumen ini tidak ditandatangani pejabat Dinas)" if t in others else "")
+        raise SignerError(f"Jenis dokumen '{doc_type}' tidak valid untuk penanda tangan{why}. "
+                          f"Pilih salah satu: {', '.join(DOC_TYPES)}.")
     return t
 
 
@@ -154,9 +154,30 @@ def choices(session: Session) -> dict[str, int]:
 
 
 def signer_for(session: Session, doc_type: str) -> Signer | None:
-    """Who signs ``doc_type``: its own choice, else the default; None when neither is set or the
-    chosen signatory was deactivated."""
+    """Who signs ``doc_type``: its own choice, else the default; else the office head of the old
+    settings ``office.kepala_nama``/``office.kepala_nip`` (id 0, jabatan left to the document);
+    None when none of these is set or the chosen signatory was deactivated."""
     chosen = choices(session)
     sid = chosen.get(doc_type, chosen.get(DEFAULT_TYPE))
-    row = session.get(SignatoryRow, sid) if sid is not None else None
-    return _signer(row) if row is not None and row.aktif else None
+    if sid is not None:
+        row = session.get(SignatoryRow, sid)
+        return _signer(row) if row is not None and row.aktif else None
+    nama = " ".join((settings.get(session, LEGACY_KEPALA_NAMA, "") or "").split())
+    if nama:
+        nip = "".join((settings.get(session, LEGACY_KEPALA_NIP, "") or "").split())
+        return Signer(id=0, nama=nama, nip=nip, pangkat="", jabatan="")
+    return None
+
+
+def missing_signer_warning(session: Session, doc_type: str) -> str | None:
+    """An Indonesian warning when ``doc_type`` will print dotted lines for want of a signatory
+    (which setting to fill); None when a signatory signs it or the type has no office signer."""
+    if doc_type not in DOC_TYPES or signer_for(session, doc_type) is not None:
+        return None
+    chosen = choices(session)
+    sid = chosen.get(doc_type, chosen.get(DEFAULT_TYPE))
+    why = (f"penanda tangan #{sid} yang dipilih sudah tidak aktif" if sid is not None
+           else "penanda tangan belum dipilih")
+    return (f"Peringatan: {why} untuk {DOC_TYPES[doc_type]}; nama dan NIP dicetak sebagai titik-titik. "
+            f"Pilih di Kantor & Dokumen › Penanda tangan, atau: dtks signer use {doc_type} ID "
+            f"(atau dtks signer use default ID untuk semua dokumen).")

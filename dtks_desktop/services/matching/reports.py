@@ -39,7 +39,7 @@ from dtks_desktop.documents.layout import (
     styles,
 )
 from dtks_desktop.documents.sheets import SafeSheets
-from dtks_desktop.documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory, make_letterhead
+from dtks_desktop.documents.letterhead import FONT, FONT_BOLD, KopSurat, Letterhead, SignatureBlock, Signatory
 from dtks_desktop.domain.formatting import angka, tanggal
 from dtks_desktop.domain.masking import MaskPolicy, mask_nik
 from dtks_desktop.domain.regions import is_region_code, region_level, village_terms
@@ -88,7 +88,9 @@ ACTION_FIX = "Mohon cek KTP/KK dan perbaiki NIK"
 ACTION_FILL = "NIK kosong: mohon isi dari KTP/KK"
 MASK_NOTE = "NIK dan No KK disamarkan untuk melindungi data pribadi (UU No. 27 Tahun 2022)."
 
-# Office settings read for the letterhead (office.name and office.kab_kode live in services.settings).
+# Old office settings, still honoured: the office head's name and NIP are the signatory when none is
+# chosen (services.documents.signers.signer_for); office.alamat is the office profile's address;
+# office.logo, when it holds a file path, the profile's logo (services.documents.office.load_profile).
 KEPALA_NAMA = "office.kepala_nama"
 KEPALA_NIP = "office.kepala_nip"
 OFFICE_ALAMAT = "office.alamat"  # optional address line(s) under the office name
@@ -111,6 +113,7 @@ class ReportFile:
     pages: int = 0  # PDF only
     document_id: int | None = None  # issued through the letter register (PDF printed by a user)
     nomor: str | None = None
+    warnings: tuple[str, ...] = ()  # e.g. no signatory chosen: dotted lines were printed
 
 
 # --------------------------------------------------------------------------------------------
@@ -119,15 +122,25 @@ class ReportFile:
 
 
 def office_letterhead(session: Session) -> Letterhead:
-    kab = settings.get(session, settings.KAB_KODE) or office_kab_kode(session)
-    return make_letterhead(
-        settings.get(session, settings.OFFICE_NAME),
-        region_name(session, kab) if kab else None,
-        alamat=settings.get(session, OFFICE_ALAMAT),
-        kepala_nama=settings.get(session, KEPALA_NAMA),
-        kepala_nip=settings.get(session, KEPALA_NIP),
-        logo_path=settings.get(session, OFFICE_LOGO),
-    )
+    """The kop surat of the office profile (``services.documents.office.load_profile``: government,
+    office, address lines, phone, e-mail, website, post code, place, logo), as every document."""
+    from dtks_desktop.documents.engine import letterhead_from_profile
+    from dtks_desktop.services.documents.office import load_profile
+
+    return letterhead_from_profile(load_profile(session))
+
+
+def office_signatory(session: Session, doc_type: str, head: Letterhead, when: date) -> tuple[Signatory, str | None]:
+    """The signature column of the office's signatory chosen for ``doc_type``
+    (``signers.signer_for``; dotted lines when none) and the warning naming the setting to fill."""
+    from dtks_desktop.documents.engine import signer_signatory
+    from dtks_desktop.services.documents import signers
+
+    signer = signers.signer_for(session, doc_type)
+    place = f"{head.tempat}, " if head.tempat else ""
+    dinas = " ".join(head.dinas.split()).title() if head.dinas.isupper() else head.dinas
+    sig = signer_signatory(signer, place + tanggal(when, long=True), jabatan=f"Kepala {dinas}")
+    return sig, signers.missing_signer_warning(session, doc_type)
 
 
 @dataclass
@@ -364,9 +377,11 @@ class _SummaryData:
     head: Letterhead
     last_run: datetime | None
     pagesize: tuple[float, float] = A4_LANDSCAPE
+    signature: Signatory | None = None  # the office's signatory for rekap_pemadanan (None: dotted lines)
+    warnings: tuple[str, ...] = ()
 
 
-def _summary_data(db, kab_kode: str | None) -> _SummaryData:
+def _summary_data(db, kab_kode: str | None, when: date | None = None) -> _SummaryData:
     with db.sessions() as s:
         kab = kab_kode or office_kab_kode(s)
         rows = summary_rows(s, kab)
@@ -374,10 +389,12 @@ def _summary_data(db, kab_kode: str | None) -> _SummaryData:
         kab_name = region_name(s, kab) if kab else None
         last = _last_run(s)
         pagesize = _paper(s)
+        signature, warning = office_signatory(s, "rekap_pemadanan", head, when or date.today())
     if not rows:
         raise ReportError("Belum ada hasil pemadanan: jalankan pemadanan dengan data Dukcapil terlebih dahulu.")
     groups, total = group_summary(rows)
-    return _SummaryData(rows, groups, total, kab_name, head, last, pagesize)
+    return _SummaryData(rows, groups, total, kab_name, head, last, pagesize, signature,
+                        (warning,) if warning else ())
 
 
 def _status_values(r: SummaryRow) -> list:
@@ -497,8 +514,8 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
     number from the letter register, carries the authenticity code, and is stored for reprints
     (``ReportFile.document_id``). Without, a plain printout.
     """
-    data = _summary_data(db, kab_kode)
     when = when or date.today()
+    data = _summary_data(db, kab_kode, when)
     where = data.kab_name or "Semua wilayah"
 
     def story(nomor: str | None) -> list:
@@ -509,15 +526,16 @@ def write_summary_pdf(db, path: str | Path, *, kab_kode: str | None = None, when
                       story, title=TITLE_SUMMARY.title(), author=data.head.dinas,
                       purpose=f"Rekapitulasi hasil pemadanan data DTKS — {where}", when=when,
                       rows=len(data.rows), villages=sum(1 for r in data.rows if r.desa_kode),
-                      pagesize=data.pagesize)
+                      pagesize=data.pagesize, warnings=data.warnings)
     pages = _pdf(path, story(None), title=TITLE_SUMMARY.title(), author=data.head.dinas, pagesize=data.pagesize,
                  footer_left=f"Dicetak dari DTKS Desktop pada {_printed_at()}")
-    return ReportFile(Path(path), len(data.rows), sum(1 for r in data.rows if r.desa_kode), pages)
+    return ReportFile(Path(path), len(data.rows), sum(1 for r in data.rows if r.desa_kode), pages,
+                      warnings=data.warnings)
 
 
 def _issue(db, actor, doc_type: str, path: str | Path, params: dict, story, *, title: str, author: str,
            purpose: str, when: date, rows: int, villages: int, section_pages: dict[str, int] | None = None,
-           pagesize=A4_LANDSCAPE) -> ReportFile:
+           pagesize=A4_LANDSCAPE, warnings: tuple[str, ...] = ()) -> ReportFile:
     """Issue the report through the letter register and the issued-document store, then write the
     stored bytes to ``path`` (in the same transaction: a file that cannot be written leaves no
     number and no document behind)."""
@@ -539,7 +557,7 @@ def _issue(db, actor, doc_type: str, path: str | Path, params: dict, story, *, t
         except OSError as exc:
             tmp.unlink(missing_ok=True)
             raise _cannot_write(target, exc) from exc
-        return ReportFile(target, rows, villages, doc.pages, doc.id, doc.nomor)
+        return ReportFile(target, rows, villages, doc.pages, doc.id, doc.nomor, warnings)
 
 
 def _summary_story(data: "_SummaryData", when: date, nomor: str | None) -> list:
@@ -585,7 +603,7 @@ def _summary_story(data: "_SummaryData", when: date, nomor: str | None) -> list:
         Paragraph("Keterangan", st["heading"]), Spacer(1, 1 * mm),
         Paragraph(notes + f"<br/><b>% Padan</b> = {PADAN_FORMULA} : Jumlah ART.", st["small"]),
         Spacer(1, 6 * mm),
-        SignatureBlock(data.head, when, W),
+        SignatureBlock(None, None, W, signatories=[data.signature]),
     ]))
     return story
 
@@ -601,6 +619,7 @@ class _Village:
     nama: str
     kecamatan: str
     rows: list[VillageRow]
+    kepala: str = ""  # the Kepala Desa/Lurah (village officials), printed in the "Diperiksa oleh" block
 
 
 def _villages(rows: list[VillageRow]) -> list[_Village]:
@@ -620,11 +639,16 @@ def _village_data(db, desa) -> tuple[list[_Village], MaskPolicy, Letterhead, str
         head = office_letterhead(s)
         kab = office_kab_kode(s)
         kab_name = region_name(s, kab) if kab else None
+        villages = _villages(rows)
+        from dtks_desktop.services.documents.officials import officials_of
+
+        for v in villages:
+            v.kepala = officials_of(s, v.kode, v.nama).kepala
     if not rows:
         where = "" if desa is None else " di wilayah yang dipilih"
         raise ReportError(f"Tidak ada anggota berstatus tidak padan atau usulan koreksi NIK{where}: "
                           "tidak ada daftar yang perlu dikirim ke desa.")
-    return _villages(rows), policy, head, kab_name, pagesize
+    return villages, policy, head, kab_name, pagesize
 
 
 def _cells(i: int, r: VillageRow, policy: MaskPolicy) -> list[str]:
@@ -685,7 +709,7 @@ def _village_story(villages: list[_Village], policy: MaskPolicy, head: Letterhea
         # The village head signs the checked list before it goes back to the office.
         checked = SignatureBlock(None, None, _W, sign_space=15 * mm, signatories=[Signatory(
             ("Tanggal pemeriksaan: ...............................", "Diperiksa oleh,", f"{terms.head} {v.nama}"),
-            show_nip=terms.kind == "kelurahan")])
+            v.kepala or None, show_nip=terms.kind == "kelurahan")])
         tail = [Spacer(1, 4 * mm), checked]
         tables = paged_tables(spec, [_cells(i, r, policy) for i, r in enumerate(v.rows, 1)],
                               first_space=frame_h - measure(section_head, _W) - 2, page_space=frame_h - 2,

@@ -3,7 +3,7 @@
 - :mod:`.common`: the verification round (``verify.putaran``), petugas, errors, family keys;
 - :mod:`.assign`: families of a desa (or one RW) to a petugas;
 - :mod:`.worksheets`: what a worksheet shows, and the .xlsx to fill in (the PDF is
-  ``documents/verification_worksheet.py``);
+  ``documents/types/lembar_kerja_verifikasi.py``);
 - :mod:`.findings`: the entry page's reads and :func:`~.findings.save_family` (one family's
   findings, corrections applied to the registry, audited);
 - :mod:`.sheet_import`: a filled-in worksheet back in, all or nothing;

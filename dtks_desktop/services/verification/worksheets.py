@@ -1,5 +1,6 @@
 """What a worksheet shows (:func:`worksheet_data`) and the .xlsx a petugas fills in
-(:func:`write_worksheet_xlsx`); the PDF is :mod:`dtks_desktop.documents.verification_worksheet`.
+(:func:`write_worksheet_xlsx`); the PDF is the document type
+:mod:`dtks_desktop.documents.types.lembar_kerja_verifikasi`, issued by :func:`write_worksheet_pdf`.
 
 The .xlsx keeps ``ID DTKS`` as its key column (``ART-<nomor>`` for a member the registry holds
 without one), NIK and No KK as text cells (full only for roles that see full NIKs), drop-down
@@ -124,6 +125,7 @@ class WorksheetData:
     full_nik: bool  # the .xlsx may show full NIKs (the PDF never does)
     policy: MaskPolicy
     printed_by: str
+    kepala_desa: str = ""  # the Kepala Desa/Lurah of the village officials (the PDF's "Mengetahui")
 
     @property
     def members(self) -> int:
@@ -309,26 +311,67 @@ class WorksheetFile:
     members: int
     pages: int  # PDF only
     seconds: float
+    document_id: int | None = None  # the PDF is an issued document (stored, authenticity code)
+    warnings: tuple[str, ...] = ()  # e.g. the Kepala Desa's name is not stored: dotted lines
 
     def as_dict(self) -> dict:
         return {"file": str(self.path), "desa_kode": self.desa_kode, "desa": self.desa, "putaran": self.putaran,
                 "petugas": self.petugas, "families": self.families, "members": self.members, "pages": self.pages,
-                "seconds": round(self.seconds, 2)}
+                "seconds": round(self.seconds, 2), "document_id": self.document_id, "warnings": list(self.warnings)}
 
 
 def write_worksheet_pdf(session: Session, actor: Actor, desa: str, path: str | Path, petugas: str | None = None,
-                        *, progress: Progress | None = None, cancel: CancelFlag | None = None) -> WorksheetFile:
-    """The worksheet as a PDF to carry into the field (NIK and No KK masked). Audited."""
-    from dtks_desktop.documents.verification_worksheet import render_worksheet
-    from dtks_desktop.services.matching.reports import office_letterhead
+                        *, progress: Progress | None = None, cancel: CancelFlag | None = None,
+                        when: date | None = None) -> WorksheetFile:
+    """The worksheet as a PDF to carry into the field (NIK and No KK masked), issued as a document
+    of type ``lembar_kerja_verifikasi`` (not numbered): on the office profile's kop and paper,
+    stored with its SHA-256, the authenticity code and QR code in every footer; the Kepala
+    Desa/Lurah's name from the village officials. In the caller's transaction: a file that cannot
+    be written leaves no document behind. Audited."""
+    from dtks_desktop.documents.engine import DocContext, render
+    from dtks_desktop.documents.types import lembar_kerja_verifikasi as T
+    from dtks_desktop.services.documents import issued
+    from dtks_desktop.services.documents.office import load_profile
+    from dtks_desktop.services.documents.officials import missing_kepala_warning, officials_of
 
     t0 = time.perf_counter()
+    when = when or date.today()
     data = worksheet_data(session, actor, desa, petugas)
-    head = office_letterhead(session)
-    pages = render_worksheet(path, data, head, progress=progress, check=lambda: check_cancel(cancel))
-    _audit_print(session, actor, data, Path(path), data.members)
-    return WorksheetFile(Path(path), data.desa_kode, data.desa, data.putaran, data.petugas, len(data.families),
-                         data.members, pages, time.perf_counter() - t0)
+    village = officials_of(session, data.desa_kode, data.desa)
+    data.kepala_desa = village.kepala
+    warning = missing_kepala_warning(village)
+    profile = load_profile(session)
+    check = (lambda: check_cancel(cancel))
+    layout_ctx = DocContext(profile=profile, when=when, orientation=T.ORIENTATION)
+    first, section_pages = T.layout(layout_ctx, data, progress=progress, check=check)
+    made = [first]  # the flowables do not depend on the stamp: the first render uses these
+    check_cancel(cancel)
+    if progress:
+        progress(1, 1, "Menulis PDF")
+
+    def render_fn(nomor, stamp):
+        ctx = DocContext(profile=profile, when=when, nomor=nomor, stamp=stamp, orientation=T.ORIENTATION)
+        return render(ctx, lambda: made.pop() if made else T.layout(ctx, data, check=check)[0], title=T.title(data),
+                      footer_left=T.footer(data), section_pages=section_pages)
+
+    params = {"desa_kode": data.desa_kode, "putaran": data.putaran, "petugas": data.petugas,
+              "families": len(data.families), "members": data.members, "kepala_desa": data.kepala_desa,
+              "kertas": profile.kertas, "when": when.isoformat()}
+    doc = issued.issue_with(session, actor, T.CODE, params, render_fn, when=when,
+                            purpose=f"Lembar kerja verifikasi {data.desa}, putaran {data.putaran}"
+                                    + (f", petugas {data.petugas}" if data.petugas else ""))
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_bytes(doc.pdf)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise VerificationError(f"Berkas {target} tidak dapat ditulis ({exc.strerror or exc}).",
+                                "Pilih folder lain atau tutup berkas itu bila sedang dibuka.") from None
+    _audit_print(session, actor, data, target, data.members)
+    return WorksheetFile(target, data.desa_kode, data.desa, data.putaran, data.petugas, len(data.families),
+                         data.members, doc.pages, time.perf_counter() - t0, doc.id, (warning,) if warning else ())
 
 
 def write_worksheet(session: Session, actor: Actor, desa: str, path: str | Path, petugas: str | None = None,

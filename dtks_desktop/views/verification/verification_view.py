@@ -481,9 +481,14 @@ class VerificationView(QWidget):
         if not path:
             return
         start_job(self, Job(self.ctx.db.write, worksheets.write_worksheet, self.ctx.actor, kode, path,
-                            self.petugas.currentData()), "Menyusun lembar kerja",
-                  lambda res: QMessageBox.information(self, "Lembar kerja", f"Ditulis ke {res.path}: {res.families} "
-                                                      f"keluarga, {res.members} anggota."))
+                            self.petugas.currentData()), "Menyusun lembar kerja", self._sheet_written)
+
+    def _sheet_written(self, res) -> None:
+        text = f"Ditulis ke {res.path}: {res.families} keluarga, {res.members} anggota."
+        if res.warnings:  # e.g. the Kepala Desa's name is not stored: dotted lines were printed
+            QMessageBox.warning(self, "Lembar kerja", text + "\n\n" + "\n".join(res.warnings))
+        else:
+            QMessageBox.information(self, "Lembar kerja", text)
 
     def import_sheet(self) -> None:
         path, _f = QFileDialog.getOpenFileName(self, "Impor lembar kerja yang sudah diisi", "",
