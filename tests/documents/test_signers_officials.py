@@ -140,7 +140,7 @@ def test_import_places_rows_by_code_or_unique_name_and_rejects_the_rest(office_d
         "33.10.01.2002": ("BAMBANG", "JOKO", "SITI"),
         "33.10.20.1015": ("Dra. ENDANG", "", "BUDI"),
     }
-    rejected = {p.row: p for p in result.problems if p.level == "ditolak"}
+    rejected = {p.row: p for p in result.problems if p.level == "baris ditolak"}
     assert set(rejected) == {7, 8, 9, 10}
     assert "bernama 'Beji'" in rejected[7].message and "isi kolom kode desa" in rejected[7].message
     assert rejected[7].column == "C (Desa/Kelurahan)"

@@ -218,7 +218,7 @@ class Problem:
     row: int | None
     column: str | None  # "C (Kepala Desa)"
     message: str
-    level: str = "ditolak"  # "ditolak" (row not stored) | "peringatan"
+    level: str = "baris ditolak"  # "baris ditolak" (row not stored) | "peringatan"
 
 
 @dataclass
