@@ -73,6 +73,7 @@ def world(db, admin):
                                 sekretaris="RINA WULANDARI")
         officials.set_officials(s, admin, KELURAHAN, kepala="Drs. BAMBANG SETIAWAN", ketua_bpd="AGUS SALIM",
                                 sekretaris="DEWI LESTARI")
+        officials.set_officials(s, admin, OTHER_DESA, kepala="WIDODO")
         sig = signers.add_signer(s, admin, nama="SUGENG RIYANTO, S.Sos., M.Si.", nip="197003121990031004",
                                  pangkat="Pembina (IV/a)", jabatan="Camat Klaten Selatan")
         signers.use_signer(s, admin, "berita_acara_musdes", sig.id)
