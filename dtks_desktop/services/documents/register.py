@@ -63,6 +63,10 @@ register_type(DocType("surat_keterangan", "Surat keterangan terdaftar DTKS", "46
 register_type(DocType("rekap_pemadanan", "Rekapitulasi hasil pemadanan", "400.9.2/{seq}/Dinsos/{year}"))
 register_type(DocType("daftar_pemadanan_desa", "Daftar hasil pemadanan per desa", "400.9.2/{seq}/Dinsos/{year}"))
 register_type(DocType("agenda_surat", "Agenda surat keluar (cetak)", "", numbered=False))
+register_type(DocType("berita_acara_musdes", "Berita acara Musdes/Muskel", "400.9.2/{seq}/BA-Musdes/{year}"))
+register_type(DocType("lampiran_musdes", "Lampiran berita acara Musdes/Muskel", "", numbered=False))
+register_type(DocType("daftar_hadir_musdes", "Daftar hadir Musdes/Muskel", "", numbered=False))
+register_type(DocType("sptjm_musdes", "SPTJM desa/kelurahan tanpa musyawarah", "", numbered=False))
 
 
 class RegisterError(Exception):
