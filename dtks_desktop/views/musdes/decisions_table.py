@@ -18,15 +18,16 @@ from PySide6.QtGui import QBrush, QColor
 from PySide6.QtWidgets import QAbstractItemView, QComboBox, QStyledItemDelegate, QTableView, QWidget
 
 from dtks_desktop.domain.musdes import DECISION_LABELS, REASON_LABELS, Decision, Reason
-from dtks_desktop.domain.workflow.matching import AGREEING_STATUSES, MATCH_STATUS_SHORT
+from dtks_desktop.domain.workflow.matching import MATCH_STATUS_SHORT
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.musdes import decisions as decisions_service
+from dtks_desktop.services.musdes.decisions import NOT_PROPOSED_LABEL
 from dtks_desktop.services.musdes.common import DecisionRow
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
 
 PAGE = 300
 
-SOURCE_LABELS = {"verifikasi": "Verifikasi", "pemadanan": "Pemadanan", "petugas": "Petugas"}
+SOURCE_LABELS = {"verifikasi": "Verifikasi", "pemadanan": "Pemadanan", "petugas": "Diubah petugas"}
 
 #: The decision colours (text of the Keputusan cell).
 DECISION_COLORS = {
@@ -64,7 +65,18 @@ REASON_CHOICES: tuple[tuple[str, str], ...] = tuple((r.value, REASON_LABELS[r]) 
 
 
 def is_padan(row: DecisionRow) -> bool:
-    return row.match_status in AGREEING_STATUSES
+    """The service's word: the NIK is padan (machine agreed or a clerk accepted)."""
+    return bool(row.padan)
+
+
+def is_proposal(row: DecisionRow) -> bool:
+    """A person of a family proposed in the field (not in the registry): usulan baru or not proposed."""
+    return row.member_id is None and row.household_id is None
+
+
+#: The Keputusan choices of a proposed person (the service's label of ``tetap`` there).
+PROPOSAL_CHOICES: tuple[tuple[str, str], ...] = ((Decision.USULAN_BARU.value, DECISION_LABELS[Decision.USULAN_BARU]),
+                                                 (Decision.TETAP.value, NOT_PROPOSED_LABEL))
 
 
 def match_label(status: str | None) -> str:
@@ -91,7 +103,9 @@ class DecisionModel(PagedModel):
 
     def __init__(self, db: Database, parent: QObject | None = None) -> None:
         columns = [
-            Column(COLUMNS[COL_ID][0], COLUMNS[COL_ID][1], text=lambda r: r.id_dtks or "(baru)"),
+            Column(COLUMNS[COL_ID][0], COLUMNS[COL_ID][1], text=lambda r: r.id_dtks or "(baru)",
+                   tip=lambda r: "Usulan dari lapangan (belum ada di DTKS)" if is_proposal(r) else
+                   (f"{r.alamat}" if r.alamat else None)),
             Column(COLUMNS[COL_NAMA][0], COLUMNS[COL_NAMA][1], text=lambda r: r.nama),
             Column(COLUMNS[COL_NIK][0], COLUMNS[COL_NIK][1], text=lambda r: r.nik_masked or "(tanpa NIK)"),
             Column(COLUMNS[COL_HUB][0], COLUMNS[COL_HUB][1], text=lambda r: r.hubungan or ""),
@@ -125,7 +139,8 @@ class DecisionModel(PagedModel):
             f.setBold(True)
             return f
         if role == Qt.ItemDataRole.ToolTipRole:
-            tips = []
+            own = super().cell(row, column, role)
+            tips = [own] if own else []
             if row.override_reason:
                 tips.append(f"Diusulkan baru walau NIK tidak padan. Alasan: {row.override_reason}")
             if column == COL_MATCH and not is_padan(row):
@@ -177,18 +192,24 @@ class DecisionModel(PagedModel):
 
 
 class ChoiceDelegate(QStyledItemDelegate):
-    """A drop-down of (value, label) choices; the model's EditRole is the value."""
+    """A drop-down of (value, label) choices; the model's EditRole is the value. ``proposal_choices``:
+    the choices of a person proposed in the field (not in the registry)."""
 
-    def __init__(self, choices: tuple[tuple[str, str], ...], parent: QObject | None = None) -> None:
+    def __init__(self, choices: tuple[tuple[str, str], ...], parent: QObject | None = None,
+                 proposal_choices: tuple[tuple[str, str], ...] | None = None) -> None:
         super().__init__(parent)
         self.choices = choices
+        self.proposal_choices = proposal_choices
 
     def createEditor(self, parent: QWidget, option, index):  # noqa: N802 - Qt API
         box = QComboBox(parent)
         box.setObjectName("choiceEditor")
-        for value, label in self.choices:
+        row = index.data(Qt.ItemDataRole.UserRole)
+        choices = self.proposal_choices if self.proposal_choices and row is not None and is_proposal(row) \
+            else self.choices
+        for value, label in choices:
             box.addItem(label, value)
-        box.setMaxVisibleItems(len(self.choices))
+        box.setMaxVisibleItems(len(choices))
         return box
 
     def setEditorData(self, editor: QComboBox, index) -> None:  # noqa: N802
@@ -211,7 +232,7 @@ class DecisionTable(QTableView):
         self.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.setEditTriggers(QAbstractItemView.EditTrigger.DoubleClicked | QAbstractItemView.EditTrigger.EditKeyPressed
                              | QAbstractItemView.EditTrigger.AnyKeyPressed)
-        self.setItemDelegateForColumn(COL_DECISION, ChoiceDelegate(DECISION_CHOICES, self))
+        self.setItemDelegateForColumn(COL_DECISION, ChoiceDelegate(DECISION_CHOICES, self, PROPOSAL_CHOICES))
         self.setItemDelegateForColumn(COL_REASON, ChoiceDelegate(REASON_CHOICES, self))
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(24)
@@ -230,6 +251,7 @@ class DecisionTable(QTableView):
             self.setCurrentIndex(model.index(idx.row() + 1, idx.column()))
 
     def keyPressEvent(self, event) -> None:  # noqa: N802 - Qt API
+        # Enter in an open drop-down is not taken by the combo box: it reaches the table here.
         if event.key() in (Qt.Key.Key_Return, Qt.Key.Key_Enter) and not event.modifiers() & (
                 Qt.KeyboardModifier.ControlModifier | Qt.KeyboardModifier.AltModifier):
             if self.state() == QAbstractItemView.State.EditingState:
@@ -239,11 +261,3 @@ class DecisionTable(QTableView):
             self.move_down()
             return
         super().keyPressEvent(event)
-
-    def closeEditor(self, editor, hint) -> None:  # noqa: N802 - Qt API
-        # Enter inside the drop-down (the delegate's own Enter) also saves and moves down.
-        if hint == QStyledItemDelegate.EndEditHint.SubmitModelCache:
-            super().closeEditor(editor, QStyledItemDelegate.EndEditHint.NoHint)
-            self.move_down()
-            return
-        super().closeEditor(editor, hint)

@@ -254,6 +254,13 @@ class MeetingPanel(QGroupBox):
         head = terms.head if terms else "Kepala Desa/Lurah"
         self.ketua.lineEdit().setPlaceholderText(f"{head} (isi di Kantor & Dokumen › Perangkat desa)")
 
+    def set_date_range(self, first_finding: date | None) -> None:
+        """A meeting is held after the round's first finding in the desa, and not in the future."""
+        low = first_finding or date(2000, 1, 1)
+        self.tanggal.setDateRange(QDate(low.year, low.month, low.day), QDate.currentDate())
+        self.tanggal.setToolTip(f"Tidak lebih awal dari temuan verifikasi pertama ({tanggal(first_finding)}) dan "
+                                "tidak di masa depan." if first_finding else "Tidak di masa depan.")
+
     def show_none(self, desa_nama: str, terms, may_record: bool) -> None:
         """The desa has no meeting yet: an empty form to create one."""
         self.meeting = None

@@ -14,6 +14,10 @@ while a write runs); a new proposal whose NIK is not padan first asks for a writ
 
 from __future__ import annotations
 
+import re
+from dataclasses import dataclass
+from datetime import date
+
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
@@ -31,6 +35,7 @@ from dtks_desktop.services.documents import officials as officials_service
 from dtks_desktop.services.musdes import decisions as decisions_service
 from dtks_desktop.services.musdes import meetings, printing
 from dtks_desktop.services.musdes.common import Participant
+from dtks_desktop.services.verification.common import current_round
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
@@ -40,7 +45,15 @@ from dtks_desktop.views.musdes.decisions_table import DecisionModel, DecisionTab
 from dtks_desktop.views.musdes.dialogs import FinalizeDialog, OverrideDialog
 from dtks_desktop.views.musdes.meeting_panel import MeetingPanel
 
-MUSDES = events.DataKind("musdes") if "musdes" in {k.value for k in events.DataKind} else None
+#: What the Musdes services report as changed (``@changes`` of meetings, decisions and printing).
+CHANGED = {events.REGISTRY, events.DOCUMENTS}
+#: Hints of the services that name a CLI command: the page has a button for each of them.
+_CLI_HINT = re.compile(r"\s*\((?:dtks|--)[^)]*\)")
+
+
+def gui_text(text: str) -> str:
+    """A service message without its CLI command in brackets (the page offers that as a button)."""
+    return _CLI_HINT.sub("", text or "")
 
 
 def _overview(s) -> tuple[str | None, list[tuple[str, str]]]:
@@ -49,17 +62,31 @@ def _overview(s) -> tuple[str | None, list[tuple[str, str]]]:
     return kab, (browse.kecamatan_options(s, kab) if kab else [])
 
 
-def _desa_state(s, kode: str):
-    """Worker: the desa's current meeting (or None), its officials, and whether it has decisions."""
+@dataclass(frozen=True)
+class DesaState:
+    """What the page shows of one desa besides its decisions (read in one job)."""
+
+    meeting: object | None  # MeetingView of the current meeting
+    officials: object | None  # VillageOfficials
+    putaran: str
+    first_finding: date | None  # the round's first verification finding in the desa (None: no findings)
+    decisions: int | None
+
+
+def _desa_state(s, kode: str) -> DesaState:
+    """Worker (through ``Database.read``)."""
     m = meetings.current_meeting(s, kode)
     found = officials_service.list_officials(s, kode)
+    putaran = current_round(s)
     count = decisions_service.count_decisions(s, m.id) if m is not None else None
-    return m, (found[0] if found else None), count
+    return DesaState(m, found[0] if found else None, putaran, meetings.first_finding_date(s, kode, putaran), count)
 
 
-def _decide(s, actor, meeting_id: int, member_id, decision: str, reason, override_reason):
-    return decisions_service.decide(s, actor, meeting_id, member_id, decision, reason=reason,
-                                    override_reason=override_reason)
+def _decide(s, actor, meeting_id: int, row, decision: str, reason, override_reason):
+    """Worker: a member's decision, or (a person of a family proposed in the field) the row's."""
+    return decisions_service.decide(s, actor, meeting_id, row.member_id, decision, reason=reason,
+                                    override_reason=override_reason,
+                                    row_id=row.id if row.member_id is None else None)
 
 
 class TotalsStrip(QLabel):
@@ -104,6 +131,7 @@ class MusdesView(QWidget):
         self.may_print = can(ctx.actor, Capability.DOCS_PRINT)
         self.may_finalize = can(ctx.actor, Capability.MUSDES_FINALIZE)
         self.meeting = None
+        self.state: DesaState | None = None
         self.officials = None
         self.kab: str | None = None
         self._first = True
@@ -208,10 +236,8 @@ class MusdesView(QWidget):
         layout.addLayout(top)
         layout.addWidget(split, 1)
         self._update_actions()
-        kinds = {events.REGISTRY, events.MATCHING, events.DOCUMENTS, events.SETTINGS}
-        if MUSDES is not None:
-            kinds.add(MUSDES)
-        events.follow(self, ctx.events, kinds, self.refresh)
+        events.follow(self, ctx.events, {events.REGISTRY, events.MATCHING, events.DOCUMENTS, events.SETTINGS},
+                      self.refresh)
         self.refresh()
 
     # --- waiting (tests, screenshots)
@@ -275,23 +301,31 @@ class MusdesView(QWidget):
         self.desa_reads.start(self.ctx.db.read, _desa_state, kode, on_done=lambda res: self._desa(kode, res),
                               on_error=lambda exc: self.error.show_error(user_message(exc)[0]))
 
-    def _desa(self, kode: str, res) -> None:
+    def _desa(self, kode: str, st: DesaState) -> None:
         if kode != self.desa.currentData():
             return
-        m, official, count = res
-        self.officials = official
+        self.state = st
+        self.officials = st.officials
         terms = village_terms(kode)
-        self.panel.set_officials(official, terms)
+        self.panel.set_officials(st.officials, terms)
+        self.panel.set_date_range(st.first_finding)
         old = self.meeting.id if self.meeting is not None else None
-        self.meeting = m
+        m = self.meeting = st.meeting
         if m is None:
             self.panel.show_none(self.desa.currentText(), terms, self.may_record)
+            if st.first_finding is None:
+                self.panel.set_warnings(
+                    (f"{terms.unit} {self.desa.currentText()} belum punya temuan verifikasi lapangan pada putaran "
+                     f"{st.putaran}. Rapat tetap dapat dicatat (keputusan diisi dari pemadanan saja); bila tidak ada "
+                     "musyawarah, cetak SPTJM.",), no_findings=self.may_print)
             self.model.load(None)
             self.totals.set_totals(None)
             self.count_label.setText("")
         else:
             self.panel.show_meeting(m, self.may_record)
-            self.panel.set_warnings(m.warnings, no_findings=count == 0)
+            no_meeting_ok = self.may_print and (st.decisions == 0 or st.first_finding is None) and \
+                m.putaran != st.putaran
+            self.panel.set_warnings(tuple(gui_text(w) for w in m.warnings), no_findings=no_meeting_ok)
             self.model.editable = self.may_record and m.status in OPEN_STATES
             if old != m.id or self.model.query is None:
                 self.load_decisions()
@@ -332,7 +366,13 @@ class MusdesView(QWidget):
         m = self.meeting
         self.print_button.setEnabled(self.may_print and m is not None)
         self.print_kec_button.setEnabled(self.may_print and bool(self.kec.currentData()))
-        self.sptjm_button.setEnabled(self.may_print and has_desa)
+        st = getattr(self, "state", None)
+        no_meeting = m is None or (st is not None and m.putaran != st.putaran)
+        self.sptjm_button.setEnabled(self.may_print and has_desa and no_meeting)
+        self.sptjm_button.setToolTip("Surat Pernyataan Tanggung Jawab Mutlak: desa/kelurahan yang tidak mengadakan "
+                                     "musyawarah" if no_meeting or not has_desa else
+                                     "Desa/kelurahan ini sudah mencatat musyawarah pada putaran ini: cetak Berita "
+                                     "Acara-nya, bukan SPTJM.")
         self.finalize_button.setEnabled(self.may_finalize and m is not None and m.status == "dicetak")
         tip = "Cetak Berita Acara dulu; setelah yang bertanda tangan kembali, catat di sini." if (
             m is not None and m.status == "draf") else "Catat Berita Acara bertanda tangan yang sudah kembali"
@@ -349,7 +389,7 @@ class MusdesView(QWidget):
         return kode
 
     def _run(self, job: Job, title: str, on_done, *, show_after_ms: int = 300, cancellable: bool = False,
-             on_error=None) -> None:
+             on_error=None, cancel_text: str = "Dibatalkan; tidak ada yang diubah atau dicetak.") -> None:
         self.busy += 1
 
         def done(res) -> None:
@@ -362,11 +402,11 @@ class MusdesView(QWidget):
                 on_error(exc)
             else:
                 message, hint = user_message(exc)
-                self.error.show_error(f"{message} {hint}".strip())
+                self.error.show_error(gui_text(f"{message} {hint}".strip()))
 
         def cancelled() -> None:
             self.busy -= 1
-            self.error.show_error("Dibatalkan; tidak ada yang dicetak.")
+            self.error.show_error(cancel_text)
 
         start_job(self, job, title, done, on_error=failed, on_cancel=cancelled, show_after_ms=show_after_ms,
                   cancellable=cancellable)
@@ -411,8 +451,7 @@ class MusdesView(QWidget):
         self.load_desa()
 
     def _changed(self) -> None:
-        kinds = {events.REGISTRY} if MUSDES is None else {MUSDES}
-        self.ctx.events.changed(kinds, source=self)
+        self.ctx.events.changed(CHANGED, source=self)
 
     def save_participants(self) -> None:
         if self.meeting is None:
@@ -437,20 +476,22 @@ class MusdesView(QWidget):
                                                "Daftar hadir (*.csv *.xlsx *.xls *.ods)")
         if not path:
             return
-        job = Job(meetings.import_participants, self.ctx.db, self.ctx.actor, self.meeting.id, path)
-        self._run(job, "Mengimpor daftar hadir", self._participants_imported, cancellable=True, show_after_ms=200)
+        # The service reads the file and stores it in one transaction (no progress to report: the
+        # dialog shows a busy bar when it takes longer than a moment).
+        job = Job(meetings.import_participants, self.ctx.db, self.ctx.actor, self.meeting.id, path,
+                  with_progress=False)
+        self._run(job, "Mengimpor daftar hadir", self._participants_imported, show_after_ms=200)
 
     def _participants_imported(self, res) -> None:
-        if res.imported:
-            self._changed()
-        lines = [f"{angka(res.imported)} peserta diimpor" + (f", {angka(res.rejected)} baris ditolak."
-                                                             if res.rejected else ".")]
-        lines += [str(w) for w in res.warnings]
-        box = QMessageBox(QMessageBox.Icon.Information if not res.rejected else QMessageBox.Icon.Warning,
-                          "Impor daftar hadir", lines[0], parent=self)
-        details = [*lines[1:], *(str(p) for p in res.problems)]
-        if details:
-            box.setDetailedText("\n".join(details))
+        self._changed()
+        head = f"{angka(res.imported)} peserta diimpor dan menggantikan daftar hadir"
+        head += f"; {angka(res.rejected)} baris ditolak." if res.rejected else "."
+        if res.warnings:
+            head += f" {angka(res.warnings)} baris dengan peringatan."
+        box = QMessageBox(QMessageBox.Icon.Warning if res.rejected else QMessageBox.Icon.Information,
+                          "Impor daftar hadir", head, parent=self)
+        if res.problems:
+            box.setDetailedText("\n".join(p.message for p in res.problems))
         box.exec()
         self.load_desa()
 
@@ -462,7 +503,7 @@ class MusdesView(QWidget):
         if decision == Decision.HAPUS and not reason:
             reason = Reason.TIDAK_DITEMUKAN.value if row.decision != Decision.HAPUS else row.reason
         override = None
-        if decision == Decision.USULAN_BARU and not is_padan(row) and row.member_id is not None:
+        if decision == Decision.USULAN_BARU and not is_padan(row):
             dlg = OverrideDialog(row.nama, row.nik_masked, match_label(row.match_status), self)
             self.override_dialog = dlg
             accepted = dlg.exec() == QDialog.DialogCode.Accepted
@@ -478,8 +519,8 @@ class MusdesView(QWidget):
         if self._write_job is not None or not self._writes:
             return
         mid, row, decision, reason, override = self._writes.pop(0)
-        job = Job(self.ctx.db.write, _decide, self.ctx.actor, mid, row.member_id if row.member_id is not None
-                  else row.household_id, decision, reason, override, with_progress=False)
+        job = Job(self.ctx.db.write, _decide, self.ctx.actor, mid, row, decision, reason, override,
+                  with_progress=False)
         self._write_job = job
         alive = lambda: shiboken6.isValid(self)  # noqa: E731
         job.signals.finished.connect(lambda new: alive() and self._decided(new))
@@ -503,7 +544,7 @@ class MusdesView(QWidget):
 
     def _decide_failed(self, row, exc: BaseException) -> None:
         message, hint = user_message(exc)
-        self.error.show_error(f"{row.nama}: {message} {hint}".strip())
+        self.error.show_error(gui_text(f"{row.nama}: {message} {hint}".strip()))
         i = self.model.row_of(row.id)
         if i >= 0:  # show the row as it is stored again
             self.model.dataChanged.emit(self.model.index(i, 0), self.model.index(i, self.model.columnCount() - 1))
@@ -546,7 +587,8 @@ class MusdesView(QWidget):
             return
         job = Job(printing.print_kecamatan, self.ctx.db, self.ctx.actor, kec, outdir)
         self._run(job, f"Mencetak Berita Acara Kecamatan {self.kec.currentText()}",
-                  lambda res: self._printed_kecamatan(outdir, res), cancellable=True, show_after_ms=150)
+                  lambda res: self._printed_kecamatan(outdir, res), cancellable=True, show_after_ms=150,
+                  cancel_text="Dibatalkan; Berita Acara desa yang sudah selesai tetap tersimpan di folder itu.")
 
     def _printed_kecamatan(self, outdir: str, results) -> None:
         self.last_print = results
