@@ -259,7 +259,7 @@ def test_berita_acara_kembali_makes_the_decisions_final(qtbot, world, admin, tmp
     # Final: nothing can be changed in place; a replacement meeting is offered.
     assert not view.model.flags(view.model.index(0, COL_DECISION)) & Qt.ItemFlag.ItemIsEditable
     assert not view.panel.save_button.isEnabled() and not view.panel.add_button.isEnabled()
-    assert view.panel.replace_button.isVisible() and not view.print_button.isEnabled() is False
+    assert view.panel.replace_button.isVisible() and not view.print_button.isEnabled()
 
 
 def test_the_page_is_in_the_window_for_clerks_and_printers(qtbot, world, admin):

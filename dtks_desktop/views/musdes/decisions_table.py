@@ -38,8 +38,8 @@ DECISION_COLORS = {
 }
 
 COLUMNS = (
-    ("ID DTKS", 110), ("Nama", 190), ("NIK", 130), ("Hubungan", 110), ("Keputusan", 190), ("Alasan", 150),
-    ("Sumber", 84), ("Status pemadanan", 130),
+    ("ID DTKS", 92), ("Nama", 165), ("NIK", 118), ("Hubungan", 92), ("Keputusan", 165), ("Alasan", 125),
+    ("Sumber", 96), ("Status pemadanan", 110),
 )
 COL_ID, COL_NAMA, COL_NIK, COL_HUB, COL_DECISION, COL_REASON, COL_SOURCE, COL_MATCH = range(len(COLUMNS))
 
@@ -85,6 +85,11 @@ def match_label(status: str | None) -> str:
     return MATCH_STATUS_SHORT.get(status, status)  # type: ignore[call-overload]
 
 
+def _family(row: DecisionRow):
+    """Rows of one family: a registry household, or a field proposal (its address)."""
+    return ("h", row.household_id) if row.household_id is not None else ("p", row.alamat)
+
+
 def _fetch(db: Database, query: tuple[int, str | None], offset: int, limit: int, first: bool) -> Page:
     """Worker (the table's fetcher): one page of decisions, and their count with the first page."""
     meeting_id, text = query
@@ -119,6 +124,19 @@ class DecisionModel(PagedModel):
         super().__init__(columns, lambda q, o, n, f: _fetch(db, q, o, n, f), page_size=PAGE,
                          key=lambda r: r.id, parent=parent)
         self.editable = True
+        self._band: dict[int, int] = {}
+        self.rowsInserted.connect(self._bands)
+        self.modelReset.connect(self._band.clear)
+
+    def _bands(self, _parent, first: int, last: int) -> None:
+        prev = self.row_at(first - 1)
+        band = self._band.get(prev.id, 0) if prev is not None else 1
+        fam = _family(prev) if prev is not None else None
+        for i in range(first, last + 1):
+            r = self.row_at(i)
+            if _family(r) != fam:
+                band, fam = 1 - band, _family(r)
+            self._band[r.id] = band
 
     @staticmethod
     def _decision_text(r: DecisionRow) -> str:
@@ -143,13 +161,18 @@ class DecisionModel(PagedModel):
             tips = [own] if own else []
             if row.override_reason:
                 tips.append(f"Diusulkan baru walau NIK tidak padan. Alasan: {row.override_reason}")
+            if row.note and column in (COL_NAMA, COL_DECISION):
+                tips.append(row.note)
             if column == COL_MATCH and not is_padan(row):
                 tips.append("NIK belum padan dengan data Dukcapil: usulan baru hanya dengan alasan tertulis.")
             if column in (COL_DECISION, COL_REASON) and self.editable:
                 tips.append("Ketik huruf pertama atau F2 untuk mengubah; Enter menyimpan dan turun.")
             return "\n".join(tips) or None
-        if role == Qt.ItemDataRole.BackgroundRole and row.override_reason:
-            return QBrush(QColor("#fff8e1"))
+        if role == Qt.ItemDataRole.BackgroundRole:
+            if row.override_reason:
+                return QBrush(QColor("#fff8e1"))
+            if self._band.get(row.id):  # the members of one family share a band; the next family flips it
+                return QBrush(QColor("#eef3f8"))
         if role == Qt.ItemDataRole.EditRole:
             if column == COL_DECISION:
                 return choice_of(row.decision, row.reason)
@@ -236,7 +259,6 @@ class DecisionTable(QTableView):
         self.setItemDelegateForColumn(COL_REASON, ChoiceDelegate(REASON_CHOICES, self))
         self.verticalHeader().setVisible(False)
         self.verticalHeader().setDefaultSectionSize(24)
-        self.setAlternatingRowColors(True)
         self.setWordWrap(False)
         self.horizontalHeader().setStretchLastSection(True)
 

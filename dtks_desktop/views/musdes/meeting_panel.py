@@ -54,7 +54,7 @@ class ParticipantsTable(QTableWidget):
         h = self.horizontalHeader()
         h.setSectionResizeMode(COL_P_NAMA, QHeaderView.ResizeMode.Stretch)
         self.setColumnWidth(COL_P_UNSUR, 150)
-        self.setColumnWidth(COL_P_JABATAN, 120)
+        self.setColumnWidth(COL_P_JABATAN, 96)
         self._filling = False
         self.itemChanged.connect(lambda _it: None if self._filling else self.edited.emit())
 
@@ -164,7 +164,7 @@ class MeetingPanel(QGroupBox):
         self.agenda.setObjectName("meetingAgenda")
         self.agenda.setPlaceholderText("Kosong: agenda baku (verifikasi dan validasi data, usulan baru, "
                                        "penghapusan, perbaikan data)")
-        self.agenda.setFixedHeight(52)
+        self.agenda.setFixedHeight(84)
         self.save_button = QPushButton("Buat rapat")
         self.save_button.setObjectName("meetingSaveButton")
         self.replace_button = QPushButton("Rapat pengganti…")
@@ -195,7 +195,9 @@ class MeetingPanel(QGroupBox):
         self.add_button = QPushButton("Tambah")
         self.add_button.setToolTip("Tambah peserta (Enter pada sel terakhir juga menambah baris)")
         self.remove_button = QPushButton("Hapus baris")
-        self.import_button = QPushButton("Impor CSV/Excel…")
+        self.import_button = QPushButton("Impor…")
+        self.import_button.setToolTip("Impor daftar hadir dari CSV atau Excel (kolom Nama, Unsur, Jabatan); "
+                                      "menggantikan daftar di atas")
         self.import_button.setObjectName("participantsImportButton")
         self.save_participants_button = QPushButton("Simpan daftar hadir")
         self.save_participants_button.setObjectName("participantsSaveButton")

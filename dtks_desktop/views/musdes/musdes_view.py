@@ -117,8 +117,8 @@ class TotalsStrip(QLabel):
         html = " &nbsp;&nbsp; ".join(
             f"<span style='white-space:nowrap'><span style='color:{c}'>●</span>&nbsp;{label}:&nbsp;"
             f"<b>{angka(n)}</b>{extra}</span>" for c, label, n, extra in parts)
-        self.setText(f"{html} &nbsp;&nbsp; <span style='color:#757575'>· {angka(t.families)} keluarga, "
-                     f"{angka(t.members)} anggota</span>")
+        self.setText(f"{html}<br><span style='color:#616161'>Diputuskan untuk {angka(t.families)} keluarga, "
+                     f"{angka(t.members)} orang (anggota DTKS dan usulan baru)</span>")
 
 
 class MusdesView(QWidget):
@@ -143,7 +143,8 @@ class MusdesView(QWidget):
         self._write_job: Job | None = None
         self.last_print = None  # PrintResult(s) of the last print (tests, "open PDF")
 
-        # --- top bar: picker and actions
+        self.error = ErrorLabel()
+        # --- top bar: picker; the actions go under the page
         self.kec = QComboBox()
         self.kec.setObjectName("kecCombo")
         self.kec.setMinimumContentsLength(14)
@@ -170,11 +171,15 @@ class MusdesView(QWidget):
         self.sptjm_button.clicked.connect(self.print_sptjm)
         self.finalize_button.clicked.connect(self.finalize)
         top = QHBoxLayout()
-        for w in (QLabel("Kecamatan"), self.kec, QLabel("Desa/Kel."), self.desa):
+        for w in (QLabel("Kecamatan"), self.kec, QLabel("Desa/Kelurahan"), self.desa):
             top.addWidget(w)
         top.addStretch(1)
+        # The documents, in the order of the work: print, (a whole kecamatan), SPTJM instead, came back.
+        actions = QHBoxLayout()
+        actions.addWidget(self.error, 4)
+        actions.addStretch(1)
         for w in (self.print_button, self.print_kec_button, self.sptjm_button, self.finalize_button):
-            top.addWidget(w)
+            actions.addWidget(w)
 
         # --- left: meeting and participants
         self.panel = MeetingPanel()
@@ -207,7 +212,6 @@ class MusdesView(QWidget):
         self.table.setModel(self.model)
         self.model.apply_widths(self.table)
         self.totals = TotalsStrip()
-        self.error = ErrorLabel()
         help_text = QLabel("Ketik huruf pertama pada kolom Keputusan atau Alasan untuk memilih (t = tetap, "
                            "u = usulan baru, h = hapus, p = perbaikan), Enter menyimpan dan turun satu baris.")
         help_text.setObjectName("decisionHelp")
@@ -225,16 +229,17 @@ class MusdesView(QWidget):
         rl.addWidget(self.table, 1)
         rl.addWidget(help_text)
         rl.addWidget(self.totals)
-        rl.addWidget(self.error)
 
         split = QSplitter()
         split.addWidget(self.panel)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([430, 900])
+        split.setSizes([380, 900])
+        split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
         layout.addWidget(split, 1)
+        layout.addLayout(actions)
         self._update_actions()
         events.follow(self, ctx.events, {events.REGISTRY, events.MATCHING, events.DOCUMENTS, events.SETTINGS},
                       self.refresh)
@@ -364,7 +369,7 @@ class MusdesView(QWidget):
     def _update_actions(self) -> None:
         has_desa = bool(self.desa.currentData())
         m = self.meeting
-        self.print_button.setEnabled(self.may_print and m is not None)
+        self.print_button.setEnabled(self.may_print and m is not None and m.status in OPEN_STATES)
         self.print_kec_button.setEnabled(self.may_print and bool(self.kec.currentData()))
         st = getattr(self, "state", None)
         no_meeting = m is None or (st is not None and m.putaran != st.putaran)
