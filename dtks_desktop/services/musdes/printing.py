@@ -145,20 +145,19 @@ def _lists(session: Session, meeting_id: int, policy) -> tuple[list, list, list,
     return baru, hapus, perbaikan, exc
 
 
-def _concat(parts: list[bytes], out: Path) -> None:
+def _tmp(out: Path) -> Path:
+    return out.with_name(out.name + ".tmp")
+
+
+def _concat(parts: list[bytes], tmp: Path) -> None:
+    """The parts one after the other into ``tmp`` (renamed to the real name once committed)."""
     from pypdf import PdfReader, PdfWriter
 
     writer = PdfWriter()
     for data in parts:
         writer.append(PdfReader(io.BytesIO(data)))
-    tmp = out.with_name(out.name + ".tmp")
-    try:
-        with open(tmp, "wb") as fh:
-            writer.write(fh)
-        os.replace(tmp, out)
-    finally:
-        if tmp.exists():
-            tmp.unlink()
+    with open(tmp, "wb") as fh:
+        writer.write(fh)
 
 
 def _print_in(session: Session, actor: Actor, desa_kode: str, out_pdf: Path, *, progress: Progress | None,
@@ -214,23 +213,19 @@ def _print_in(session: Session, actor: Actor, desa_kode: str, out_pdf: Path, *, 
                               purpose=f"Daftar hadir BA {ba.nomor}", when=row.tanggal)
     check_cancel(cancel)
     out = Path(out_pdf)
-    _concat([ba.pdf, lamp.pdf, hadir.pdf], out)
-    try:
-        if row.status == MeetingStatus.DRAF:
-            workflow.apply(session, actor, MEETING, row, MeetingStatus.DICETAK.value, action="musdes.print",
-                           summary=f"Berita acara {base['desa']} dicetak: {ba.nomor}",
-                           new={"nomor": ba.nomor, "dokumen": [ba.id, lamp.id, hadir.id]})
-        else:
-            audit.record(session, actor, "musdes.print", entity_type="musdes_meeting", entity_id=row.id,
-                         summary=f"Berita acara {base['desa']} dicetak lagi: {ba.nomor}",
-                         new={"nomor": ba.nomor, "dokumen": [ba.id, lamp.id, hadir.id]})
-        row.nomor = ba.nomor
-        row.document_ids = ",".join(str(x) for x in (ba.id, lamp.id, hadir.id))
-        row.printed_at = datetime.now(timezone.utc)
-        session.flush()
-    except Exception:
-        out.unlink(missing_ok=True)  # the transaction rolls back: no file for a number never issued
-        raise
+    _concat([ba.pdf, lamp.pdf, hadir.pdf], _tmp(out))
+    if row.status == MeetingStatus.DRAF:
+        workflow.apply(session, actor, MEETING, row, MeetingStatus.DICETAK.value, action="musdes.print",
+                       summary=f"Berita acara {base['desa']} dicetak: {ba.nomor}",
+                       new={"nomor": ba.nomor, "dokumen": [ba.id, lamp.id, hadir.id]})
+    else:
+        audit.record(session, actor, "musdes.print", entity_type="musdes_meeting", entity_id=row.id,
+                     summary=f"Berita acara {base['desa']} dicetak lagi: {ba.nomor}",
+                     new={"nomor": ba.nomor, "dokumen": [ba.id, lamp.id, hadir.id]})
+    row.nomor = ba.nomor
+    row.document_ids = ",".join(str(x) for x in (ba.id, lamp.id, hadir.id))
+    row.printed_at = datetime.now(timezone.utc)
+    session.flush()
     if progress:
         progress(steps, steps, f"Berita acara {base['desa']} selesai")
     return PrintResult(out, ba.pages + lamp.pages + hadir.pages, (ba.id, lamp.id, hadir.id), ba.nomor,
@@ -242,8 +237,14 @@ def print_desa(db, actor: Actor, desa_kode: str, out_pdf, *, progress: Progress 
                cancel: CancelFlag | None = None) -> PrintResult:
     """Berita Acara + Lampiran I–III + daftar hadir of the desa's meeting into ``out_pdf`` (one
     transaction: cancelled or refused, no number is taken and no file written)."""
-    with db.transaction() as s:
-        return _print_in(s, actor, desa_kode, Path(out_pdf), progress=progress, cancel=cancel)
+    out = Path(out_pdf)
+    try:
+        with db.transaction() as s:
+            res = _print_in(s, actor, desa_kode, out, progress=progress, cancel=cancel)
+        os.replace(_tmp(out), out)  # only once the numbers are committed
+    finally:
+        _tmp(out).unlink(missing_ok=True)
+    return res
 
 
 def _slug(text: str) -> str:
@@ -332,7 +333,10 @@ def print_sptjm(db, actor: Actor, desa_kode: str, out_pdf, *, when: date | None 
                                 _renderer(profile, sptjm, data, day, kop=kop, footer=f"SPTJM {desa}"),
                                 purpose=f"SPTJM {t.head} {desa} ({kode})", when=day)
         out = Path(out_pdf)
-        tmp = out.with_name(out.name + ".tmp")
-        tmp.write_bytes(doc.pdf)
-        os.replace(tmp, out)
-        return PrintResult(out, doc.pages, (doc.id,), doc.nomor, kode, desa)
+        _tmp(out).write_bytes(doc.pdf)
+        res = PrintResult(out, doc.pages, (doc.id,), doc.nomor, kode, desa)
+    try:
+        os.replace(_tmp(out), out)
+    finally:
+        _tmp(out).unlink(missing_ok=True)
+    return res
