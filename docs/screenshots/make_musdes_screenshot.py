@@ -28,7 +28,6 @@ if __name__ == "__main__":  # not again in the importer's spawned worker process
     os.environ["DTKS_CONFIG_DIR"] = str(_TMP / "config")
     os.environ.pop("DTKS_DATABASE_URL", None)
 
-from PySide6.QtCore import Qt  # noqa: E402
 from PySide6.QtWidgets import QApplication, QMessageBox  # noqa: E402
 
 

@@ -8,7 +8,6 @@ from __future__ import annotations
 import os
 import subprocess
 from datetime import date
-from pathlib import Path
 
 import pytest
 from PySide6.QtCore import QDate, Qt, QTimer
@@ -297,4 +296,60 @@ def test_participants_import_runs_in_a_job_and_reports_rejected_rows(qtbot, worl
     assert [x.nama for x in view.meeting.participants] == ["SUPARNO", "KH. ABDUL GHONI"]
     assert view.panel.participants.rowCount() == 2
     assert any(t.startswith("2 peserta diimpor") and "1 baris ditolak" in t for t in _quiet_messages)
-    assert Path(f).exists()
+
+
+def test_a_desa_without_findings_is_offered_the_sptjm(qtbot, world, admin, tmp_path, monkeypatch):
+    from tests.musdes.conftest import OTHER_DESA
+
+    view = open_page(qtbot, world, admin)
+    view.desa.setCurrentIndex(view.desa.findData(OTHER_DESA))
+    assert view.wait_idle(WAIT)
+    p = view.panel
+    assert "belum punya temuan verifikasi" in p.warnings.text() and "SPTJM" in p.warnings.text()
+    assert not p.sptjm_button.isHidden() and view.sptjm_button.isEnabled()
+    out = tmp_path / "sptjm.pdf"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(out), ""))
+    qtbot.mouseClick(p.sptjm_button, Qt.MouseButton.LeftButton)
+    assert view.wait_idle(WAIT)
+    assert out.is_file(), view.error.text()
+    text = " ".join(pdftext(out).upper().split())
+    assert "PERNYATAAN" in text and "WIDODO" in text
+    # With a meeting recorded this round the SPTJM is no longer offered.
+    view.panel.tempat.setText("Balai Desa")
+    view.panel.tanggal.setDate(QDate(MEETING_DAY.year, MEETING_DAY.month, MEETING_DAY.day))
+    view.save_meeting()
+    assert view.wait_idle(WAIT) and view.meeting is not None
+    assert not view.sptjm_button.isEnabled() and "SPTJM" in view.panel.warnings.text()
+    # It did not take place after all: cancelled with a reason, the SPTJM is offered again.
+    from PySide6.QtWidgets import QInputDialog
+
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("Kepala Desa berhalangan, tidak ada musdes", True))
+    qtbot.mouseClick(view.panel.cancel_button, Qt.MouseButton.LeftButton)
+    assert view.wait_idle(WAIT)
+    assert view.meeting is None and "Belum ada rapat" in view.panel.status.text() and view.sptjm_button.isEnabled()
+    with world.sessions() as s:
+        assert s.execute(select(MusdesMeeting.status).where(MusdesMeeting.desa_kode == OTHER_DESA)).scalar() == "batal"
+
+
+def test_print_a_whole_kecamatan_and_reopen_after_a_change(qtbot, world, admin, tmp_path, monkeypatch):
+    with world.transaction() as s:
+        meetings.create_meeting(s, admin, DESA, MEETING_DAY, "09:00", "Balai Desa")
+    view = open_page(qtbot, world, admin)
+    outdir = tmp_path / "kecamatan"
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(outdir))
+    qtbot.mouseClick(view.print_kec_button, Qt.MouseButton.LeftButton)
+    assert view.wait_idle(WAIT)
+    files = sorted(outdir.glob("*.pdf"))
+    assert len(files) == 1 and files[0].name.startswith("BA_3310012001"), view.error.text()
+    assert "1 Berita Acara dicetak" in view.error.text() and view.meeting.status == "dicetak"
+    # A decision changed after printing: the meeting is a draft again (print anew); Enter on an
+    # unchanged cell only moves down.
+    r = row_named(view, "V2")
+    view.table.setFocus()
+    view.table.setCurrentIndex(view.model.index(r, COL_DECISION))
+    qtbot.keyClick(view.table, Qt.Key.Key_Return)
+    assert view.table.currentIndex().row() == r + 1 and view.meeting.status == "dicetak"
+    view.model.setData(view.model.index(r, COL_DECISION), "perbaikan_data")
+    assert view.wait_idle(WAIT)
+    assert view.meeting.status == "draf" and "Draf" in view.panel.status.text()
+    assert view.totals.totals.perbaikan_data == 2

@@ -171,6 +171,12 @@ class MeetingPanel(QGroupBox):
         self.replace_button.setToolTip("Keputusan rapat yang sudah final hanya diubah dengan rapat baru; "
                                        "rapat lama tetap dapat dibaca.")
         self.replace_button.hide()
+        self.cancel_button = QPushButton("Batalkan rapat…")
+        self.cancel_button.setObjectName("meetingCancelButton")
+        self.cancel_button.setToolTip("Rapat tidak jadi diadakan atau salah dicatat: batalkan (dengan alasan; "
+                                      "catatannya tetap tersimpan). Setelah itu dapat dicatat rapat baru atau "
+                                      "dicetak SPTJM.")
+        self.cancel_button.hide()
 
         when = QHBoxLayout()
         when.addWidget(self.tanggal)
@@ -185,6 +191,7 @@ class MeetingPanel(QGroupBox):
         form.addRow("Notulis", self.notulis)
         form.addRow("Agenda", self.agenda)
         save_row = QHBoxLayout()
+        save_row.addWidget(self.cancel_button)
         save_row.addStretch(1)
         save_row.addWidget(self.replace_button)
         save_row.addWidget(self.save_button)
@@ -280,6 +287,7 @@ class MeetingPanel(QGroupBox):
         self.save_button.setText("Buat rapat")
         self.save_button.setEnabled(may_record)
         self.replace_button.hide()
+        self.cancel_button.hide()
         self._editable(may_record, participants=False)
         self.set_participants_dirty(False)
 
@@ -305,6 +313,7 @@ class MeetingPanel(QGroupBox):
         self.save_button.setText("Simpan perubahan rapat")
         self.save_button.setEnabled(may_record and is_open)
         self.replace_button.setVisible(may_record and m.status == MeetingStatus.FINAL)
+        self.cancel_button.setVisible(may_record and is_open)
         self._editable(may_record and is_open, participants=True)
         self.set_participants_dirty(False)
 

@@ -21,10 +21,10 @@ from datetime import date
 import shiboken6
 from PySide6.QtCore import Qt, QTimer, QUrl
 from PySide6.QtGui import QDesktopServices, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel, QLineEdit, QMessageBox,
-                               QPushButton, QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QDialog, QFileDialog, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
+                               QMessageBox, QPushButton, QSplitter, QVBoxLayout, QWidget)
 
-from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.formatting import angka, tanggal
 from dtks_desktop.domain.musdes import REASON_LABELS, Decision, Reason
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain.regions import village_terms
@@ -185,6 +185,7 @@ class MusdesView(QWidget):
         self.panel = MeetingPanel()
         self.panel.save_button.clicked.connect(self.save_meeting)
         self.panel.replace_button.clicked.connect(self.replace_meeting)
+        self.panel.cancel_button.clicked.connect(self.cancel_meeting)
         self.panel.save_participants_button.clicked.connect(self.save_participants)
         self.panel.import_button.clicked.connect(self.import_participants)
         self.panel.sptjm_button.clicked.connect(self.print_sptjm)
@@ -449,6 +450,26 @@ class MusdesView(QWidget):
         job = Job(self.ctx.db.write, meetings.create_meeting, self.ctx.actor, kode, v["tanggal"], v["jam"],
                   v["tempat"], ketua=v["ketua"], notulis=v["notulis"], agenda=v["agenda"], with_progress=False)
         self._run(job, "Membuat rapat pengganti", self._meeting_saved)
+
+    def cancel_meeting(self) -> None:
+        """The meeting did not take place (or was recorded by mistake): cancelled with a reason."""
+        if self.meeting is None:
+            return
+        reason, ok = QInputDialog.getText(
+            self, "Batalkan rapat", f"{self.meeting.kind_label} {self.meeting.desa_nama} tanggal "
+            f"{tanggal(self.meeting.tanggal)} dibatalkan. Alasan (dicatat di log audit):")
+        if not ok or not reason.strip():
+            return
+        job = Job(self.ctx.db.write, meetings.cancel_meeting, self.ctx.actor, self.meeting.id, reason.strip(),
+                  with_progress=False)
+        self._run(job, "Membatalkan rapat", self._meeting_cancelled)
+
+    def _meeting_cancelled(self, m) -> None:
+        self._changed()
+        self.meeting = None
+        self.model.load(None)
+        self.error.show_ok(f"{m.kind_label} {m.desa_nama} dibatalkan (catatannya tetap tersimpan).")
+        self.load_desa()
 
     def _meeting_saved(self, m) -> None:
         self._changed()
