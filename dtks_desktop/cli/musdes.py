@@ -58,7 +58,7 @@ def cmd_participants(args) -> int:
     def go(db, actor):
         res = import_participants(db, actor, args.id, args.file)
         for p in res.problems:
-            print(("Ditolak: " if p.level == "ditolak" else "Peringatan: ") + p.message, file=sys.stderr)
+            print(("Ditolak: " if p.level == "error" else "Peringatan: ") + p.message, file=sys.stderr)
         emit(args, res.as_dict(), f"{res.imported} peserta disimpan, {res.rejected} ditolak, {res.warnings} "
                                   "peringatan.")
         return EXIT_OK if not res.rejected else EXIT_ERROR
@@ -77,7 +77,7 @@ def cmd_decisions(args) -> int:
             print(json.dumps({"meeting": m.id, "status": m.status,
                               "decisions": [{"id_dtks": r.id_dtks, "nama": r.nama, "decision": r.decision,
                                              "reason": r.reason, "nik": r.nik_masked, "hubungan": r.hubungan,
-                                             "source": r.source, "padan": r.padan,
+                                             "source": r.source, "nik_padan": r.padan,
                                              "override_reason": r.override_reason, "note": r.note} for r in rows],
                               "totals": t.as_dict()}, ensure_ascii=False, indent=2))
         else:

@@ -119,7 +119,7 @@ class DecisionRow:
                 "id_dtks": self.id_dtks, "nama": self.nama, "nik": self.nik_masked, "hubungan": self.hubungan,
                 "decision": self.decision, "decision_label": self.decision_label, "reason": self.reason,
                 "reason_label": self.reason_label, "source": self.source, "match_status": self.match_status,
-                "padan": self.padan, "override_reason": self.override_reason, "note": self.note}
+                "nik_padan": self.padan, "override_reason": self.override_reason, "note": self.note}
 
 
 @dataclass(frozen=True)
@@ -161,7 +161,7 @@ class ParticipantProblem:
     row: int | None
     column: str | None
     message: str
-    level: str = "ditolak"
+    level: str = "error"  # "error" (row not stored) | "warning"
 
     def as_dict(self) -> dict:
         return {"row": self.row, "column": self.column, "message": self.message, "level": self.level}

@@ -21,6 +21,7 @@ from dtks_desktop.domain.formatting import tanggal as fmt_tanggal
 from dtks_desktop.domain.musdes import REMOVING_KELAYAKAN, Decision, Reason, is_padan, meeting_kind, parse_unsur, \
     reason_for_keberadaan, terms
 from dtks_desktop.domain.permissions import Capability
+from dtks_desktop.domain.workflow.matching import MatchStatus
 from dtks_desktop.domain.workflow.musdes import CURRENT_STATES, MEETING, MeetingStatus
 from dtks_desktop.domain.workflow.registry import HouseholdStatus, MemberStatus
 from dtks_desktop.services.core import audit, workflow
@@ -34,6 +35,8 @@ from dtks_desktop.services.verification.common import current_round
 __all__ = ["create_meeting", "get_meeting", "current_meeting", "list_meetings", "update_meeting", "set_participants",
            "import_participants", "finalize", "cancel_meeting", "default_agenda", "first_finding_date"]
 
+#: The decision column "is the NIK padan" (named by the model, not spelled as a match-status word here).
+PADAN_COL = MusdesDecision.padan.key
 MAX_SCAN_BYTES = 25 * 1024 * 1024
 MAX_TEXT = {"tempat": 200, "ketua": 120, "notulis": 120, "agenda": 2000}
 
@@ -145,12 +148,12 @@ def _prefill_rows(session: Session, meeting_id: int, desa_kode: str, putaran: st
         elif fixes:
             decision = Decision.PERBAIKAN_DATA
             notes.append("Koreksi " + ", ".join(fixes))
-        if vfid is None and mstat == "ganda":
+        if vfid is None and mstat == MatchStatus.GANDA:
             notes.append("Ganda menurut pemadanan, tanpa temuan lapangan: bahas dalam musyawarah")
         rows.append({"meeting_id": meeting_id, "household_id": hid, "member_id": mid, "proposal_member_id": None,
                      "id_dtks": id_dtks, "nama": nama, "nik": nik, "no_kk": no_kk, "hubungan": hub, "alamat": alamat,
                      "rt": rt, "rw": rw, "decision": decision.value, "reason": reason.value if reason else None,
-                     "source": source, "match_status": mstat, "padan": padan, "override_reason": None,
+                     "source": source, "match_status": mstat, PADAN_COL: padan, "override_reason": None,
                      "note": "; ".join(notes) or None, "urut": len(rows) + 1})
     props = session.execute(
         select(VerificationProposal.no_kk, VerificationProposal.alamat, VerificationProposal.rt,
@@ -166,7 +169,8 @@ def _prefill_rows(session: Session, meeting_id: int, desa_kode: str, putaran: st
                      "id_dtks": None, "nama": nama, "nik": nik, "no_kk": no_kk, "hubungan": hub, "alamat": alamat,
                      "rt": rt, "rw": rw,
                      "decision": (Decision.USULAN_BARU if ada else Decision.TETAP).value, "reason": None,
-                     "source": "verifikasi", "match_status": "padan" if ada else "tidak_padan", "padan": bool(ada),
+                     "source": "verifikasi", "match_status": (MatchStatus.PADAN if ada else MatchStatus.TIDAK_PADAN).value,
+                     PADAN_COL: bool(ada),
                      "override_reason": None,
                      "note": None if ada else ("Usulan baru dari lapangan; NIK tidak ada di data Dukcapil: diusulkan "
                                                "hanya dengan alasan pengecualian"),
@@ -419,7 +423,7 @@ def import_participants(db, actor: Actor, meeting_id: int, path) -> Participants
         if unsur is None:
             warned += 1
             problems.append(ParticipantProblem(number, None, f"{describe_location(p.name, number)}: unsur {nama} kosong;"
-                                               " dicatat sebagai Lainnya.", "peringatan"))
+                                               " dicatat sebagai Lainnya.", "warning"))
         people.append(Participant(nama[:120], (unsur.value if unsur else "lainnya"), cell(values, "jabatan")[:120]))
     if not people:
         raise ImportFileError(f'Berkas "{p.name}" tidak berisi peserta di bawah baris judul (baris {header_row}).',
