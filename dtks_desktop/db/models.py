@@ -11,7 +11,7 @@ reshaped for them.
 
 from __future__ import annotations
 
-from datetime import date, datetime, timezone
+from datetime import date, datetime, time, timezone
 
 from sqlalchemy import (
     BigInteger,
@@ -27,6 +27,7 @@ from sqlalchemy import (
     SmallInteger,
     String,
     Text,
+    Time,
     func,
     text,
     UniqueConstraint,
@@ -600,3 +601,89 @@ class IssuedDocument(Base):
     pages: Mapped[int] = mapped_column(Integer, default=0)
     created_by: Mapped[str] = mapped_column(String(60))
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+# --- stage 4: village meetings, Musdes/Muskel (migration 0012) -------------------------------------
+
+
+class MusdesMeeting(Base):
+    """One Musyawarah Desa/Kelurahan of a desa in a verification round; a final one is replaced by a
+    new record (``replaces_id``), the old one kept with status ``diganti``."""
+
+    __tablename__ = "musdes_meetings"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    desa_kode: Mapped[str] = mapped_column(Code(13), ForeignKey("regions.kode"))
+    kind: Mapped[str] = mapped_column(String(10))  # "musdes" | "muskel"
+    putaran: Mapped[str] = mapped_column(String(7))  # the verification round, "2026-12"
+    tanggal: Mapped[date] = mapped_column(Date)
+    jam: Mapped[time] = mapped_column(Time)
+    tempat: Mapped[str] = mapped_column(String(200))
+    ketua: Mapped[str | None] = mapped_column(String(120))
+    notulis: Mapped[str | None] = mapped_column(String(120))
+    agenda: Mapped[str | None] = mapped_column(Text)
+    status: Mapped[str] = mapped_column(String(20), default="draf")  # domain.workflow.musdes.MeetingStatus
+    warnings: Mapped[str | None] = mapped_column(Text)  # JSON list of Indonesian lines
+    nomor: Mapped[str | None] = mapped_column(String(160))  # number of the Berita Acara last printed
+    document_ids: Mapped[str | None] = mapped_column(String(200))  # issued documents of the last print, "12,13,14"
+    printed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    returned_at: Mapped[date | None] = mapped_column(Date)
+    scan: Mapped[bytes | None] = mapped_column(LargeBinary)
+    scan_sha256: Mapped[str | None] = mapped_column(String(64))
+    scan_name: Mapped[str | None] = mapped_column(String(300))
+    replaces_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("musdes_meetings.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, onupdate=utcnow)
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (Index("ix_musdes_meetings_desa_round", "desa_kode", "putaran", "status"),)
+
+
+class MusdesParticipant(Base):
+    """A participant of a meeting with the element (unsur) they represent."""
+
+    __tablename__ = "musdes_participants"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(BigId, ForeignKey("musdes_meetings.id", ondelete="CASCADE"), index=True)
+    urut: Mapped[int] = mapped_column(Integer)
+    nama: Mapped[str] = mapped_column(String(120))
+    unsur: Mapped[str] = mapped_column(String(30))  # domain.musdes.Unsur
+    jabatan: Mapped[str] = mapped_column(String(120), default="")
+
+
+class MusdesDecision(Base):
+    """The meeting's decision on one member (or one person of a proposed family)."""
+
+    __tablename__ = "musdes_decisions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    meeting_id: Mapped[int] = mapped_column(BigId, ForeignKey("musdes_meetings.id", ondelete="CASCADE"))
+    household_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("households.id", ondelete="CASCADE"))
+    member_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("members.id", ondelete="CASCADE"))
+    proposal_member_id: Mapped[int | None] = mapped_column(
+        BigId, ForeignKey("verification_proposal_members.id", ondelete="CASCADE"))
+    id_dtks: Mapped[str | None] = mapped_column(Code(40))
+    nama: Mapped[str] = mapped_column(String(200))
+    nik: Mapped[str | None] = mapped_column(Code(20))
+    no_kk: Mapped[str | None] = mapped_column(Code(20))
+    hubungan: Mapped[int | None] = mapped_column(SmallInteger)
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    rt: Mapped[str | None] = mapped_column(String(5))
+    rw: Mapped[str | None] = mapped_column(String(5))
+    decision: Mapped[str] = mapped_column(String(20))  # domain.musdes.Decision
+    reason: Mapped[str | None] = mapped_column(String(20))  # domain.musdes.Reason (hapus only)
+    source: Mapped[str] = mapped_column(String(12))  # "verifikasi" | "pemadanan" | "petugas"
+    match_status: Mapped[str | None] = mapped_column(String(20))
+    padan: Mapped[bool] = mapped_column(Boolean, default=False)
+    override_reason: Mapped[str | None] = mapped_column(Text)
+    note: Mapped[str | None] = mapped_column(Text)  # what the prefill saw (corrections, ganda by matching)
+    urut: Mapped[int] = mapped_column(Integer, default=0)  # order in the lists: family, then member
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_musdes_decisions_meeting_order", "meeting_id", "urut", "id"),
+                      Index("ix_musdes_decisions_meeting_member", "meeting_id", "member_id"),
+                      Index("ix_musdes_decisions_household_id", "household_id"))

@@ -91,6 +91,12 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
                  office_signer=False),
     DocumentType("lembar_kerja_verifikasi", "Lembar kerja verifikasi lapangan", numbered=False,
                  office_signer=False),
+    # stage 4: the Berita Acara is signed by the village; its "Mengetahui, Camat …" column is the
+    # signatory chosen for this type.
+    DocumentType("berita_acara_musdes", "Berita acara Musdes/Muskel", "400.9.2/{seq}/BA-Musdes/{year}"),
+    DocumentType("lampiran_musdes", "Lampiran berita acara Musdes/Muskel", numbered=False, office_signer=False),
+    DocumentType("daftar_hadir_musdes", "Daftar hadir Musdes/Muskel", numbered=False, office_signer=False),
+    DocumentType("sptjm_musdes", "SPTJM desa/kelurahan tanpa musyawarah", numbered=False, office_signer=False),
 )
 
 #: The signatory choice for every type without its own (``docs.signer.default``).

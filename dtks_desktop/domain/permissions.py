@@ -48,6 +48,9 @@ class Capability(StrEnum):
     # stage 3: verification by Petugas Pendata / PSM
     VERIFY_ASSIGN = "verify.assign"  # assign families to petugas, print worksheets
     VERIFY_ENTER = "verify.enter"  # enter or import findings, propose new families
+    # stage 4: village meetings (Musdes/Muskel)
+    MUSDES_RECORD = "musdes.record"  # record a meeting, its participants and decisions
+    MUSDES_FINALIZE = "musdes.finalize"  # record that the signed Berita Acara came back (decisions final)
 
 
 _ALL = frozenset(Role)
@@ -83,6 +86,8 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.DOCS_VERIFY: _ALL,
     Capability.VERIFY_ASSIGN: _CLERKS,
     Capability.VERIFY_ENTER: _CLERKS,
+    Capability.MUSDES_RECORD: _CLERKS,
+    Capability.MUSDES_FINALIZE: _LEADS,
 }
 
 #: What the user is told a refused capability would have done ("… tidak boleh <this>").
@@ -113,6 +118,8 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.DOCS_VERIFY: "memeriksa keaslian dokumen",
     Capability.VERIFY_ASSIGN: "menugaskan petugas verifikasi dan mencetak lembar kerja",
     Capability.VERIFY_ENTER: "mencatat hasil verifikasi lapangan",
+    Capability.MUSDES_RECORD: "mencatat musyawarah desa/kelurahan dan keputusannya",
+    Capability.MUSDES_FINALIZE: "memfinalkan keputusan musyawarah desa/kelurahan",
 }
 
 

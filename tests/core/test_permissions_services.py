@@ -43,6 +43,9 @@ from dtks_desktop.services.verification import proposals as verify_proposals
 from dtks_desktop.services.verification import sheet_import as verify_import
 from dtks_desktop.services.verification import worksheets as verify_worksheets
 from dtks_desktop.services.documents import register as doc_register
+from dtks_desktop.services.musdes import decisions as musdes_decisions
+from dtks_desktop.services.musdes import meetings as musdes_meetings
+from dtks_desktop.services.musdes.common import MusdesError
 
 
 @dataclass
@@ -170,6 +173,16 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
          "33.10.01.2001", [verify_proposals.ProposedPerson("WARSITO", "3310010101900002")])))),
     (Capability.VERIFY_ENTER, "verification.proposals.check_nik", "pencetak", "operator",
      _in_read(lambda w, s, a: verify_proposals.check_nik(s, a, "3310010101900002"))),
+    (Capability.MUSDES_RECORD, "musdes.meetings.create_meeting", "pencetak", "operator",
+     _in_tx(lambda w, s, a: musdes_meetings.create_meeting(s, a, "33.10.01.2001", date.today(), "09:00", "Balai Desa"))),
+    (Capability.MUSDES_RECORD, "musdes.meetings.set_participants", "pencetak", "operator",
+     _in_tx(lambda w, s, a: musdes_meetings.set_participants(s, a, 1, []))),
+    (Capability.MUSDES_RECORD, "musdes.decisions.decide", "pencetak", "operator",
+     _in_tx(lambda w, s, a: musdes_decisions.decide(s, a, 1, w.member_id, "tetap"))),
+    (Capability.MUSDES_RECORD, "musdes.meetings.import_participants", "pencetak", "operator",
+     lambda w, a: musdes_meetings.import_participants(w.db, a, 1, w.tmp / "peserta.csv")),
+    (Capability.MUSDES_FINALIZE, "musdes.meetings.finalize", "operator", "supervisor",
+     _in_tx(lambda w, s, a: musdes_meetings.finalize(s, a, "33.10.01.2001", date.today()))),
     (Capability.DOCS_VOID, "documents.register.void", "operator", "supervisor",
      _in_tx(lambda w, s, a: doc_register.void(s, a, "460/1/Dinsos/2026", "salah ketik"))),
     (Capability.DOCS_VOID, "documents.register.set_template", "pencetak", "admin",
@@ -179,7 +192,7 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
 _PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
-                   signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError)
+                   signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError, MusdesError)
 
 
 def _state(w: World) -> dict:

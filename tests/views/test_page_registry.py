@@ -20,7 +20,7 @@ def _window(qtbot, db, actor) -> MainWindow:
 def test_each_role_sees_the_pages_its_capabilities_allow(qtbot, db, admin, operator, supervisor):
     for actor in (admin, operator, supervisor):
         window = _window(qtbot, db, actor)
-        assert window.page_keys() == [p.key for p in PAGES if can(actor, p.capability)]
+        assert window.page_keys() == [p.key for p in PAGES if p.allowed(actor)]
     assert len({p.key for p in PAGES}) == len(PAGES)
 
 

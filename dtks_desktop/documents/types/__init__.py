@@ -8,9 +8,11 @@ from __future__ import annotations
 
 from types import ModuleType
 
-from dtks_desktop.documents.types import agenda_surat, lembar_kerja_verifikasi, surat_keterangan
+from dtks_desktop.documents.types import (agenda_surat, berita_acara, daftar_hadir, lampiran_musdes,
+                                          lembar_kerja_verifikasi, sptjm, surat_keterangan)
 
-TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterangan, lembar_kerja_verifikasi)}
+TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterangan, lembar_kerja_verifikasi, berita_acara,
+                                                   lampiran_musdes, daftar_hadir, sptjm)}
 
 
 def register(module: ModuleType) -> None:

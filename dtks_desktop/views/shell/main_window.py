@@ -55,19 +55,24 @@ KEY_USERS = "users"
 KEY_OFFICE = "kantor"  # Kantor & Dokumen: office profile (admin), signatories (admin), village officials (clerks)
 KEY_SETTINGS = "settings"
 KEY_VERIFY = "verifikasi"
+KEY_MUSDES = "musdes"
 
 DEMO_PEOPLE = 5000
 
 
 @dataclass(frozen=True)
 class PageSpec:
-    """One page of the main window: shown to users who hold ``capability``."""
+    """One page of the main window: shown to users who hold ``capability`` (or one of ``also``)."""
 
     key: str
     label: str
     icon: QStyle.StandardPixmap
     capability: Capability
     factory: Callable[[AppContext], QWidget]
+    also: tuple[Capability, ...] = ()
+
+    def allowed(self, actor) -> bool:
+        return any(can(actor, c) for c in (self.capability, *self.also))
 
 
 def _data_page(ctx: AppContext) -> QWidget:
@@ -92,6 +97,12 @@ def _verify_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.verification.verification_view import VerificationView
 
     return VerificationView(ctx)
+
+
+def _musdes_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.musdes.musdes_view import MusdesView
+
+    return MusdesView(ctx)
 
 
 def _audit_page(ctx: AppContext) -> QWidget:
@@ -133,6 +144,8 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_IMPORT, "Impor Data", _SP.SP_DialogOpenButton, Capability.IMPORT_RUN, _import_page),
     PageSpec(KEY_REVIEW, "Pemadanan", _SP.SP_FileDialogListView, Capability.DATA_VIEW, _review_page),
     PageSpec(KEY_VERIFY, "Verifikasi Lapangan", _SP.SP_DialogApplyButton, Capability.VERIFY_ENTER, _verify_page),
+    PageSpec(KEY_MUSDES, "Musdes/Muskel", _SP.SP_FileDialogNewFolder, Capability.MUSDES_RECORD, _musdes_page,
+             also=(Capability.DOCS_PRINT,)),
     PageSpec(KEY_REGISTER, "Agenda Surat", _SP.SP_FileDialogInfoView, Capability.DOCS_NUMBER, _register_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
@@ -264,7 +277,7 @@ class MainWindow(QMainWindow):
     def _build_pages(self) -> None:
         """The pages of :data:`PAGES` this user may use; each refreshes itself on ``ctx.events``."""
         for spec in PAGES:
-            if can(self.ctx.actor, spec.capability):
+            if spec.allowed(self.ctx.actor):
                 self.add_page(spec.key, spec.label, spec.icon, spec.factory(self.ctx))
         self.data_view = self.page(KEY_DATA)
         if self.has_page(KEY_IMPORT):
