@@ -227,3 +227,27 @@ def test_import_participants_csv_with_synonyms(world, admin, tmp_path):
     assert "baris 4" in res.problems[0].message.lower() and "Juragan" in res.problems[0].message
     with world.sessions() as s:
         assert [p.nama for p in meetings.get_meeting(s, m.id).participants] == ["SUPARNO", "Ibu Sri", "Ust. Hasan"]
+
+
+def test_new_members_found_in_the_field_are_proposed(world, admin):
+    """Keberadaan "anggota baru" in a registered family: proposed new when the NIK is in the civil
+    registry; without it, listed but not proposed unless the meeting gives an override reason."""
+    from dtks_desktop.services.verification import findings
+    from tests.musdes.conftest import VISIT, household_of
+
+    m = ids(world)
+    with world.transaction() as s:
+        findings.save_family(s, admin, findings.FamilyEntry(
+            household_of(world, "V5"), "layak", tanggal_kunjungan=VISIT, petugas="Siti Aminah",
+            members=[findings.MemberEntry(m["V5"], "ada"),
+                     findings.MemberEntry(None, "anggota baru", koreksi_nama="NAYLA PUTRI",
+                                          koreksi_nik="3310015003100001"),
+                     findings.MemberEntry(None, "anggota baru", koreksi_nama="BAYU SAPUTRA",
+                                          koreksi_nik="3310010505240001")]))
+    meeting = create(world, admin)
+    rows = by_id(world, meeting.id)
+    assert (rows["NAYLA PUTRI"].decision, rows["NAYLA PUTRI"].padan) == ("usulan_baru", True)
+    assert (rows["BAYU SAPUTRA"].decision, rows["BAYU SAPUTRA"].padan) == ("tetap", False)
+    assert "Anggota baru" in rows["BAYU SAPUTRA"].note
+    with world.sessions() as s:
+        assert decisions.totals(s, meeting.id).usulan_baru == 2  # WARSITO's proposed family and NAYLA

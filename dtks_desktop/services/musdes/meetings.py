@@ -9,20 +9,21 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from datetime import date, datetime, time, timezone
+from datetime import date, datetime, time
 from pathlib import Path
 
 from sqlalchemy import and_, func, insert, select
 from sqlalchemy.orm import Session
 
-from dtks_desktop.db.models import Household, MatchResult, Member, MusdesDecision, MusdesMeeting, MusdesParticipant, \
-    Region, VerificationFamily, VerificationMember, VerificationProposal, VerificationProposalMember
+from dtks_desktop.db.models import DukcapilPerson, Household, MatchResult, Member, MusdesDecision, MusdesMeeting, MusdesParticipant, \
+    VerificationFamily, VerificationMember, VerificationProposal, VerificationProposalMember
 from dtks_desktop.domain.formatting import tanggal as fmt_tanggal
 from dtks_desktop.domain.musdes import REMOVING_KELAYAKAN, Decision, Reason, is_padan, meeting_kind, parse_unsur, \
     reason_for_keberadaan, terms
 from dtks_desktop.domain.permissions import Capability
+from dtks_desktop.domain.verification import Keberadaan
 from dtks_desktop.domain.workflow.matching import MatchStatus
-from dtks_desktop.domain.workflow.musdes import CURRENT_STATES, MEETING, MeetingStatus
+from dtks_desktop.domain.workflow.musdes import MEETING, MeetingStatus
 from dtks_desktop.domain.workflow.registry import HouseholdStatus, MemberStatus
 from dtks_desktop.services.core import audit, workflow
 from dtks_desktop.services.core.common import DataKind, changes
@@ -155,6 +156,33 @@ def _prefill_rows(session: Session, meeting_id: int, desa_kode: str, putaran: st
                      "rt": rt, "rw": rw, "decision": decision.value, "reason": reason.value if reason else None,
                      "source": source, "match_status": mstat, PADAN_COL: padan, "override_reason": None,
                      "note": "; ".join(notes) or None, "urut": len(rows) + 1})
+    # New members found in the field in a registered family (keberadaan "anggota baru"): proposed new
+    # when their NIK is in the current civil-registry snapshot, otherwise only with an override.
+    batch_id = session.execute(select(func.max(DukcapilPerson.batch_id))).scalar()
+    newcomers = session.execute(
+        select(Household.id, Household.no_kk, Household.alamat, Household.rt, Household.rw,
+               VM.koreksi_nama, VM.koreksi_nik, VM.id)
+        .join(VF, VF.household_id == Household.id)
+        .join(VM, VM.family_id == VF.id)
+        .where(Household.desa_kode == desa_kode, VF.putaran == putaran, VM.member_id.is_(None),
+               VM.keberadaan == Keberadaan.ANGGOTA_BARU.value)
+        .order_by(Household.rw, Household.rt, Household.id, VM.id)).all()
+    for hid, no_kk, alamat, rt, rw, k_nama, k_nik, vmid in newcomers:
+        ada = bool(k_nik) and batch_id is not None and session.execute(
+            select(DukcapilPerson.id).where(DukcapilPerson.batch_id == batch_id, DukcapilPerson.nik == k_nik)
+            .limit(1)).first() is not None
+        families_found.add(hid)
+        rows.append({"meeting_id": meeting_id, "household_id": hid, "member_id": None, "proposal_member_id": None,
+                     "id_dtks": None, "nama": k_nama or "(tanpa nama)", "nik": k_nik, "no_kk": no_kk, "hubungan": None,
+                     "alamat": alamat, "rt": rt, "rw": rw,
+                     "decision": (Decision.USULAN_BARU if ada else Decision.TETAP).value, "reason": None,
+                     "source": "verifikasi",
+                     "match_status": (MatchStatus.PADAN if ada else MatchStatus.TIDAK_PADAN).value,
+                     PADAN_COL: ada, "override_reason": None,
+                     "note": "Anggota baru dari lapangan" + ("" if ada else
+                                                             "; NIK tidak ada di data Dukcapil: diusulkan hanya "
+                                                             "dengan alasan pengecualian"),
+                     "urut": len(rows) + 1})
     props = session.execute(
         select(VerificationProposal.no_kk, VerificationProposal.alamat, VerificationProposal.rt,
                VerificationProposal.rw, VerificationProposalMember.id, VerificationProposalMember.nama,
