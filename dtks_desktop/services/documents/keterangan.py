@@ -74,8 +74,10 @@ def keterangan_data(session: Session, household_id: int, keperluan: str) -> dict
         desa = f"{unit} {_title(region_name(session, hh.desa_kode))}".strip()
         kec = _title(region_name(session, hh.desa_kode[:8]))
         kab = _title(region_name(session, hh.desa_kode[:5]))
-    alamat = " ".join(p for p in (hh.alamat or "", f"Dusun {hh.dusun}" if hh.dusun else "",
-                                  f"RT {hh.rt or '-'}/RW {hh.rw or '-'}" if (hh.rt or hh.rw) else "") if p)
+    base = (hh.alamat or "").strip()
+    dusun = f"Dusun {hh.dusun.strip()}" if hh.dusun and hh.dusun.strip().upper() not in base.upper() else ""
+    alamat = " ".join(p for p in (base, dusun, f"RT {hh.rt or '-'}/RW {hh.rw or '-'}" if (hh.rt or hh.rw) else "")
+                      if p)
     return {"nama": head.nama, "nik": mask_nik(head.nik, policy), "no_kk": mask_nik(hh.no_kk, policy),
             "id_dtks": hh.id_dtks, "alamat": alamat, "desa": desa, "kecamatan": kec, "kabupaten": kab,
             "keperluan": keperluan,

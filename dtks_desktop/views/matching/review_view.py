@@ -233,7 +233,7 @@ class ReviewView(QWidget):
         self.bulk_button.setObjectName("bulkButton")
         self.bulk_button.setToolTip("Terima sekaligus usulan dengan skor tinggi")
 
-        self.report_button = QPushButton("Laporan ▾")
+        self.report_button = QPushButton("Laporan")  # the menu indicator draws the ▾
         self.report_button.setObjectName("reportButton")
         self.report_button.setToolTip("Rekap hasil pemadanan dan daftar perbaikan NIK per desa (PDF bernomor atau "
                                       "Excel); NIK dan No KK disamarkan")
