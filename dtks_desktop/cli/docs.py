@@ -177,6 +177,27 @@ def cmd_agenda(args) -> int:
     return EXIT_OK
 
 
+def cmd_keterangan(args) -> int:
+    from dtks_desktop.services.documents import issued as I
+    from dtks_desktop.services.documents import keterangan as K
+
+    when = _date(args.date)
+
+    def run(s, a):
+        hh = K.find_household(s, args.family)
+        printed = K.issue_keterangan(s, a, hh.id, args.keperluan, when=when)
+        I.save_pdf(printed.doc.pdf, args.out)
+        return I.doc_dict(printed.doc) | {"pages": printed.doc.pages, "warnings": list(printed.warnings)}
+
+    data = _session_call(args, run, write=True)
+    for w in data["warnings"]:
+        print(w, file=sys.stderr)
+    target = Path(args.out)
+    emit(args, data | {"file": str(target.resolve())},
+         f"Surat keterangan terdaftar DTKS nomor {data['nomor']} ditulis ke {target} (dokumen {data['id']}).")
+    return EXIT_OK
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("docs", help="agenda surat keluar dan dokumen resmi: number, void, register, template, "
                                     "agenda, list, reprint, verify", parents=[common])
@@ -217,6 +238,13 @@ def register(sub, common) -> None:
     g.add_argument("--voided", action="store_true", help="hanya nomor yang dibatalkan")
     g.add_argument("--valid", action="store_true", help="hanya nomor yang berlaku")
     x.set_defaults(func=cmd_agenda)
+    x = dsub.add_parser("keterangan", help="terbitkan surat keterangan terdaftar DTKS untuk satu keluarga (NIK "
+                                           "disamarkan)", parents=[common])
+    x.add_argument("family", metavar="ID_DTKS|NO_KK", help="ID DTKS atau No KK keluarga")
+    x.add_argument("out", metavar="BERKAS.pdf")
+    x.add_argument("--keperluan", required=True, metavar="KEPERLUAN", help="mis. \"pendaftaran sekolah anak\"")
+    x.add_argument("--date", metavar="TTTT-BB-HH", help="tanggal surat (bawaan: hari ini)")
+    x.set_defaults(func=cmd_keterangan)
     x = dsub.add_parser("list", help="dokumen yang sudah diterbitkan", parents=[common])
     x.add_argument("--type", metavar="JENIS")
     x.set_defaults(func=cmd_list)

@@ -99,3 +99,41 @@ def test_list_reprint_verify(capsys, monkeypatch, db_url, db, clerks, tmp_path):
     assert code == 1 and "tidak dicetak ulang" in err and not (tmp_path / "x.pdf").exists()
     code, _, err = run(capsys, monkeypatch, db_url, "docs", "reprint", "999", str(tmp_path / "x.pdf"))
     assert code == 1 and "tidak ada" in err
+
+
+def test_keterangan_issues_the_letter_for_one_family(capsys, monkeypatch, db_url, db, admin, tmp_path):
+    """`dtks docs keterangan` and the Data page share services.documents.keterangan: the family's
+    active members, NIK and No KK masked, a number from the register, the keperluan."""
+    import subprocess
+    from datetime import date
+
+    from dtks_desktop.services.core.registry import FamilyRecord, MemberRecord, bulk_add_families
+    from dtks_desktop.services.core import settings as settings_service
+
+    with db.transaction() as s:
+        settings_service.set_office_kab(s, admin, "33.10")
+        bulk_add_families(s, [FamilyRecord(
+            no_kk="3310011201200003", desa_kode="33.10.01.2001", alamat="Dk. Krajan", rt="001", rw="002",
+            id_dtks="3310010001", members=[
+                MemberRecord("SLAMET RIYADI", nik="3310010101800001", tanggal_lahir=date(1980, 1, 1), hubungan=1),
+                MemberRecord("SITI AMINAH", nik="3310014101850002", tanggal_lahir=date(1985, 1, 1), hubungan=2),
+                MemberRecord("MBAH KARSO", nik="3310010101400003", tanggal_lahir=date(1940, 1, 1), hubungan=6,
+                             status="meninggal")])])
+    out = tmp_path / "sk.pdf"
+    code, stdout, err = run(capsys, monkeypatch, db_url, "docs", "keterangan", "3310010001", str(out),
+                            "--keperluan", "pendaftaran sekolah anak", "--date", "2026-12-04", "--json")
+    assert code == 0, err
+    data = json.loads(stdout)
+    assert data["type"] == "surat_keterangan" and data["nomor"] == "460/1/Dinsos/2026"
+    text = subprocess.run(["pdftotext", "-layout", str(out), "-"], capture_output=True, text=True).stdout
+    assert "SURAT KETERANGAN TERDAFTAR DTKS" in text and "460/1/Dinsos/2026" in text
+    assert "SITI AMINAH" in text and "MBAH KARSO" not in text  # active members only
+    assert "3310010101800001" not in text and "3310011201200003" not in text and "Desa Sengon" in text
+    assert "pendaftaran sekolah anak" in text
+
+    code, _, err = run(capsys, monkeypatch, db_url, "docs", "keterangan", "999", str(tmp_path / "x.pdf"),
+                       "--keperluan", "berobat")
+    assert code == 1 and "tidak ada di DTKS" in err and not (tmp_path / "x.pdf").exists()
+    code, _, err = run(capsys, monkeypatch, db_url, "docs", "keterangan", "3310011201200003",
+                       str(tmp_path / "y.pdf"), "--keperluan", "  ")
+    assert code == 1 and "Keperluan surat keterangan wajib diisi" in err

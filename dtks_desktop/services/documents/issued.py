@@ -27,7 +27,7 @@ from datetime import date, datetime, timezone
 from pathlib import Path
 from typing import Callable
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session
@@ -46,7 +46,7 @@ from dtks_desktop.services.documents import register as R
 from dtks_desktop.services.documents.office import load_profile
 
 __all__ = ["DocumentError", "Verdict", "issue", "issue_with", "reprint", "verify_file", "verify_bytes", "verify_code",
-           "list_documents", "make_code", "SECRET_KEY", "CODE_RE"]
+           "list_documents", "documents_page", "reprint_to", "make_code", "save_pdf", "SECRET_KEY", "CODE_RE"]
 
 SECRET_KEY = "docs.secret"
 CODE_PREFIX = "DS"
@@ -237,6 +237,21 @@ def print_agenda(session: Session, actor, *, year: int, doc_type: str | None = N
     return Printed(doc, (warning,) if warning else ())
 
 
+def save_pdf(data: bytes, path: str | Path) -> Path:
+    """Write a document's bytes to ``path`` atomically (a temporary file renamed); an unwritable
+    place is a DocumentError naming the file, and nothing half-written stays behind."""
+    target = Path(path)
+    tmp = target.with_name(target.name + ".tmp")
+    try:
+        tmp.write_bytes(data)
+        tmp.replace(target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise DocumentError(f"Berkas {target} tidak dapat ditulis ({exc.strerror or exc}).",
+                            "Pilih folder lain atau tutup berkas itu bila sedang dibuka.") from None
+    return target
+
+
 def code_of(session: Session, doc: IssuedDocument) -> str:
     return make_code(_secret(session), doc.id)
 
@@ -254,6 +269,53 @@ def list_documents(session: Session, *, doc_type: str | None = None, limit: int 
     if limit:
         q = q.limit(limit)
     return list(session.scalars(q))
+
+
+#: The issued-documents page shows at most this many rows (newest first).
+PAGE_LIMIT = 1000
+
+
+def documents_page(session: Session, *, year: int | None = None, doc_type: str | None = None,
+                   text: str | None = None, created_by: str | None = None, limit: int = PAGE_LIMIT) -> dict:
+    """What the page *Dokumen terbit* shows, without the PDF bytes: ``rows`` (newest first, as
+    :func:`doc_dict` with ``label`` and ``pages``), ``total`` (rows matching), ``years``, ``types``
+    (code, label) and ``users`` that issued something."""
+    cols = (IssuedDocument.id, IssuedDocument.doc_type, IssuedDocument.nomor, IssuedDocument.sha256,
+            IssuedDocument.created_by, IssuedDocument.created_at, IssuedDocument.pages)
+    q = select(*cols)
+    if year:
+        # the year as the clerk's clock counts it (local time), compared in UTC as stored
+        start, end = (datetime(y, 1, 1).astimezone().astimezone(timezone.utc) for y in (year, year + 1))
+        q = q.where(IssuedDocument.created_at >= start, IssuedDocument.created_at < end)
+    if doc_type:
+        q = q.where(IssuedDocument.doc_type == doc_type)
+    if created_by:
+        q = q.where(IssuedDocument.created_by == created_by)
+    if text and text.strip():
+        like = f"%{text.strip().lower()}%"
+        q = q.where(func.lower(func.coalesce(IssuedDocument.nomor, "")).like(like)
+                    | func.lower(IssuedDocument.sha256).like(like))
+    total = session.scalar(select(func.count()).select_from(q.subquery()))
+    rows = []
+    for r in session.execute(q.order_by(IssuedDocument.id.desc()).limit(limit)):
+        label = R.DOC_TYPES[r.doc_type].label if r.doc_type in R.DOC_TYPES else r.doc_type
+        rows.append({"id": r.id, "type": r.doc_type, "label": label, "nomor": r.nomor, "sha256": r.sha256,
+                     "created_by": r.created_by, "pages": r.pages,
+                     "created_at": r.created_at.isoformat() if r.created_at else None})
+    stamps = session.scalars(select(IssuedDocument.created_at).distinct())
+    years = sorted({(t if t.tzinfo else t.replace(tzinfo=timezone.utc)).astimezone().year
+                    for t in stamps if t is not None}, reverse=True)
+    used = set(session.scalars(select(IssuedDocument.doc_type).distinct()))
+    types = [(code, t.label) for code, t in R.DOC_TYPES.items() if code in used]
+    types += [(code, code) for code in sorted(used - set(R.DOC_TYPES))]
+    users = sorted(set(session.scalars(select(IssuedDocument.created_by).distinct())))
+    return {"rows": rows, "total": total, "years": years, "types": types, "users": users}
+
+
+def reprint_to(session: Session, actor, doc_id: int, path: str | Path) -> Path:
+    """:func:`reprint` written to ``path`` (atomically; in the caller's transaction, so a file that
+    cannot be written leaves no reprint in the audit log)."""
+    return save_pdf(reprint(session, actor, doc_id), path)
 
 
 def reprint(session: Session, actor, doc_id: int) -> bytes:

@@ -46,13 +46,15 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain.workflow.registry import MEMBER_STATUS_LABELS
+from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core.browse import BrowseFilter
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.common.widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo
+from dtks_desktop.views.common.widgets import fmt_int, user_message, fill_desa_combo, fill_kecamatan_combo, start_job
 from dtks_desktop.views.common.latest import LatestJob
 from dtks_desktop.views.common.widgets import desa_reads
 from dtks_desktop.views.core.members import COLUMNS, COL_NAMA, MemberTableModel
@@ -63,6 +65,15 @@ log = logging.getLogger(__name__)
 
 
 DEBOUNCE_MS = 300
+
+
+def _print_keterangan(session, actor, household_id: int, keperluan: str, path: str) -> dict:
+    """Worker (through ``Database.write``): issue the letter and write it where the clerk chose."""
+    from dtks_desktop.services.documents import issued, keterangan
+
+    printed = keterangan.issue_keterangan(session, actor, household_id, keperluan)
+    issued.save_pdf(printed.doc.pdf, path)
+    return {"id": printed.doc.id, "nomor": printed.doc.nomor, "warnings": list(printed.warnings)}
 
 
 def _page_info(s) -> tuple:
@@ -77,6 +88,7 @@ class DataView(QWidget):
     """Browse the registry: filter bar, the member table and the selected family."""
 
     demoRequested = Signal()  # "Buat data contoh" in the empty state
+    certificatePrinted = Signal()  # a surat keterangan was written (or refused)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -151,7 +163,8 @@ class DataView(QWidget):
         self.table.setSortingEnabled(True)  # header clicks call model.sort(): SQL ORDER BY
         hh.sortIndicatorChanged.connect(self._on_sort_indicator)
 
-        self.family_panel = FamilyPanel()
+        self.family_panel = FamilyPanel(can_print=can(ctx.actor, Capability.DOCS_PRINT))
+        self.family_panel.certificateRequested.connect(self._ask_certificate)
         self.family_panel.set_formatters(self.model.nik_text, self.model.no_kk_text)
 
         self.splitter = QSplitter(Qt.Orientation.Horizontal)
@@ -372,3 +385,47 @@ class DataView(QWidget):
 
         self._family_reads.start(self.ctx.db.read, browse.family_detail, row.household_id,
                                  on_done=shown, on_error=failed)
+
+    # --- surat keterangan terdaftar DTKS
+
+    def _ask_certificate(self, household_id: int) -> None:
+        from PySide6.QtWidgets import QDialog, QFileDialog
+
+        from dtks_desktop.views.documents.keterangan_dialog import KeteranganDialog
+
+        detail = self.family_panel.detail
+        name = detail.head.nama if detail is not None and detail.head else "terpilih"
+        dialog = KeteranganDialog(name, self)
+        if dialog.exec() != QDialog.DialogCode.Accepted:
+            return
+        safe = "".join(c if c.isalnum() else "_" for c in name).strip("_")[:40]
+        path, _ = QFileDialog.getSaveFileName(self, "Simpan surat keterangan", f"surat_keterangan_{safe}.pdf",
+                                              "Dokumen PDF (*.pdf)")
+        if path:
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+            self.print_certificate(household_id, dialog.keperluan(), path)
+
+    def print_certificate(self, household_id: int, keperluan: str, path: str) -> None:
+        """Issue the Surat Keterangan Terdaftar DTKS of ``household_id`` to ``path`` in a job."""
+        db, actor = self.ctx.db, self.ctx.actor
+        msg = self.family_panel.action_message
+        msg.clear_error()
+
+        def done(data: dict) -> None:
+            text = f"Surat keterangan nomor {data['nomor']} ditulis ke {path}."
+            if data["warnings"]:
+                msg.show_error(text + " " + " ".join(data["warnings"]))
+            else:
+                msg.show_ok(text)
+            self.ctx.events.changed({events.DOCUMENTS, events.AUDIT}, source=self)
+            self.certificatePrinted.emit()
+
+        def failed(exc: BaseException) -> None:
+            message, hint = user_message(exc)
+            msg.show_error(f"{message} {hint}".strip())
+            self.certificatePrinted.emit()
+
+        self._certificate_job = start_job(
+            self, Job(lambda: db.write(_print_keterangan, actor, household_id, keperluan, path), with_progress=False),
+            "Mencetak surat keterangan", done, on_error=failed)

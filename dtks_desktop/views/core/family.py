@@ -6,6 +6,7 @@ from collections import OrderedDict
 
 from PySide6.QtCore import (
     Qt,
+    Signal,
 )
 from PySide6.QtGui import QBrush, QFont
 from PySide6.QtWidgets import (
@@ -13,7 +14,9 @@ from PySide6.QtWidgets import (
     QFormLayout,
     QFrame,
     QHeaderView,
+    QHBoxLayout,
     QLabel,
+    QPushButton,
     QTableWidget,
     QTableWidgetItem,
     QVBoxLayout,
@@ -23,6 +26,7 @@ from PySide6.QtWidgets import (
 from dtks_desktop.domain.workflow.registry import MemberStatus
 from dtks_desktop.services.core import browse
 from dtks_desktop.services.core.browse import FamilyDetail
+from dtks_desktop.views.common.widgets import ErrorLabel
 from dtks_desktop.views.core.members import INACTIVE, warning_icon, fmt_date
 
 
@@ -53,7 +57,10 @@ class FamilyPanel(QFrame):
 
     MEMBER_COLUMNS = ("NIK", "Nama", "Hubungan", "Tgl Lahir", "Status")  # JK is in the main table
 
-    def __init__(self, parent: QWidget | None = None) -> None:
+    #: "Cetak surat keterangan…" pressed for the family shown (its household id)
+    certificateRequested = Signal(int)
+
+    def __init__(self, parent: QWidget | None = None, *, can_print: bool = False) -> None:
         super().__init__(parent)
         self.setObjectName("familyPanel")
         self.setFrameShape(QFrame.Shape.StyledPanel)
@@ -121,13 +128,33 @@ class FamilyPanel(QFrame):
             mh.setSectionResizeMode(c, QHeaderView.ResizeMode.ResizeToContents)
         mh.setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)  # the name takes what is left
 
+        self.certificate_button = QPushButton("Cetak surat keterangan…")
+        self.certificate_button.setObjectName("certificateButton")
+        self.certificate_button.setToolTip("Surat Keterangan Terdaftar DTKS untuk keluarga ini: bernomor, dengan kode "
+                                           "keaslian; NIK dan No KK disamarkan")
+        self.certificate_button.clicked.connect(self._request_certificate)
+        self._can_print = can_print
+        self.actions_box = QWidget()
+        actions = QHBoxLayout(self.actions_box)
+        actions.setContentsMargins(0, 0, 0, 0)
+        actions.addWidget(self.certificate_button)
+        actions.addStretch(1)
+
         layout = QVBoxLayout(self)
         layout.addWidget(self.title)
         layout.addWidget(self.hint)
         layout.addWidget(self.form_box)
         layout.addWidget(self.members_title)
         layout.addWidget(self.members_table, 1)
+        layout.addWidget(self.actions_box)
+        self.action_message = ErrorLabel()
+        self.action_message.setObjectName("familyActionMessage")
+        layout.addWidget(self.action_message)
         self.clear()
+
+    def _request_certificate(self) -> None:
+        if self.detail is not None:
+            self.certificateRequested.emit(self.detail.household_id)
 
     def set_formatters(self, nik_text, no_kk_text) -> None:
         self._nik_text = nik_text
@@ -142,6 +169,7 @@ class FamilyPanel(QFrame):
         self.members_title.hide()
         self.members_table.hide()
         self.members_table.setRowCount(0)
+        self.actions_box.hide()
 
     def show_family(self, d: FamilyDetail, selected_member_id: int | None = None) -> None:
         self.detail = d
@@ -184,3 +212,4 @@ class FamilyPanel(QFrame):
                     item.setFont(bold)
                 t.setItem(r, c, item)
         t.show()
+        self.actions_box.setVisible(self._can_print)

@@ -1,10 +1,11 @@
 """Agenda surat keluar: the letter register with filters (year, type, text, status), taking a
-number for a letter written outside the app, voiding a number with a reason, .xlsx export, and
-the authenticity check of a printout."""
+number for a letter written outside the app, voiding a number with a reason, .xlsx export, the
+agenda printed as a PDF (*Cetak agenda…*), and the authenticity check of a printout. A second tab,
+*Dokumen terbit* (:mod:`issued_view`), lists the issued documents and reprints them."""
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QColor
@@ -22,6 +23,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QTableWidget,
     QTableWidgetItem,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
@@ -29,10 +31,12 @@ from PySide6.QtWidgets import (
 from dtks_desktop.domain.formatting import angka, tanggal_jam
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.jobs import Job
+from dtks_desktop.services.documents import issued as issued_service
 from dtks_desktop.services.documents import register as register_service
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ErrorLabel, show_message, start_job, user_message
+from dtks_desktop.views.documents.issued_view import IssuedDocsView
 from dtks_desktop.views.documents.verify_dialog import VerifyDialog
 
 COLUMNS = ["Nomor surat", "Tanggal", "Jenis", "Perihal", "Dibuat oleh", "Status", "Alasan pembatalan"]
@@ -45,6 +49,12 @@ def _take(session, actor, doc_type: str, purpose: str) -> dict:
 
 def _void(session, actor, nomor: str, reason: str, year: int) -> dict:
     return register_service.entry_dict(register_service.void(session, actor, nomor, reason, year=year))
+
+
+def _agenda(session, actor, path: str, **filters) -> dict:
+    printed = issued_service.print_agenda(session, actor, **filters)
+    issued_service.save_pdf(printed.doc.pdf, path)
+    return issued_service.doc_dict(printed.doc) | {"pages": printed.doc.pages, "warnings": list(printed.warnings)}
 
 
 def _when(text: str | None) -> str:
@@ -116,6 +126,7 @@ class RegisterView(QWidget):
     """The page ``Agenda Surat``."""
 
     loaded = Signal()
+    printed = Signal()  # the agenda PDF was written (or refused)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -160,6 +171,11 @@ class RegisterView(QWidget):
         self.take_button.setToolTip("Nomor untuk surat yang dibuat di luar aplikasi (jenis surat_keluar)")
         self.void_button = QPushButton("Batalkan nomor…")
         self.export_button = QPushButton("Ekspor .xlsx…")
+        self.agenda_button = QPushButton("Cetak agenda…")
+        self.agenda_button.setToolTip("Agenda surat keluar satu tahun (tahun dan saringan yang dipilih) sebagai PDF "
+                                      "bernomor dokumen, dengan kop dan penanda tangan kantor")
+        self.agenda_button.clicked.connect(self._ask_agenda)
+        self.agenda_button.setVisible(can(ctx.actor, Capability.DOCS_PRINT))
         self.verify_button = QPushButton("Periksa keaslian dokumen…")
         self.take_button.clicked.connect(self._ask_number)
         self.void_button.clicked.connect(self._ask_void)
@@ -169,20 +185,27 @@ class RegisterView(QWidget):
         self.void_button.setVisible(can(ctx.actor, Capability.DOCS_VOID))
         self.verify_button.setVisible(can(ctx.actor, Capability.DOCS_VERIFY))
         buttons = QHBoxLayout()
-        for b in (self.take_button, self.void_button, self.export_button):
+        for b in (self.take_button, self.void_button, self.export_button, self.agenda_button):
             buttons.addWidget(b)
         buttons.addStretch(1)
         buttons.addWidget(self.verify_button)
         self.summary = QLabel("")
         self.message = ErrorLabel()
 
+        agenda = QWidget()
+        agenda_layout = QVBoxLayout(agenda)
+        agenda_layout.addLayout(filters)
+        agenda_layout.addWidget(self.table, 1)
+        agenda_layout.addWidget(self.summary)
+        agenda_layout.addWidget(self.message)
+        agenda_layout.addLayout(buttons)
+        self.issued = IssuedDocsView(ctx)
+        self.tabs = QTabWidget()
+        self.tabs.addTab(agenda, "Agenda surat keluar")
+        self.tabs.addTab(self.issued, "Dokumen terbit")
         layout = QVBoxLayout(self)
         layout.addWidget(title)
-        layout.addLayout(filters)
-        layout.addWidget(self.table, 1)
-        layout.addWidget(self.summary)
-        layout.addWidget(self.message)
-        layout.addLayout(buttons)
+        layout.addWidget(self.tabs, 1)
         events.follow(self, ctx.events, {events.DOCUMENTS}, self.refresh)
         self._update_buttons()
         self.refresh()
@@ -280,6 +303,42 @@ class RegisterView(QWidget):
     def _write_failed(self, exc: BaseException) -> None:
         message, hint = user_message(exc)
         self.message.show_error(f"{message} {hint}".strip())
+
+    def agenda_year(self) -> int:
+        """The year the agenda prints: the one chosen, else this year."""
+        return self.year.currentData() or date.today().year
+
+    def print_agenda_to(self, path: str) -> None:
+        f = self.filters()
+        filters = {"year": self.agenda_year(), "doc_type": f["doc_type"], "text": f["text"], "voided": f["voided"]}
+        db, actor = self.ctx.db, self.ctx.actor
+        self.handle = start_job(self, Job(lambda: db.write(_agenda, actor, path, **filters), with_progress=False),
+                                f"Mencetak agenda surat keluar {filters['year']}", lambda d: self._agenda_done(d, path),
+                                on_error=self._agenda_failed)
+
+    def _agenda_done(self, data: dict, path: str) -> None:
+        text = (f"Agenda surat keluar {self.agenda_year()} ditulis ke {path} ({angka(data['pages'])} halaman; "
+                f"dokumen {data['id']}).")
+        if data["warnings"]:
+            self.message.show_error(text + " " + " ".join(data["warnings"]))
+        else:
+            self.message.show_ok(text)
+        self.ctx.events.changed({events.DOCUMENTS, events.AUDIT}, source=self)
+        self.issued.refresh()
+        self.printed.emit()
+
+    def _agenda_failed(self, exc: BaseException) -> None:
+        self._write_failed(exc)
+        self.printed.emit()
+
+    def _ask_agenda(self) -> None:
+        year = self.agenda_year()
+        path, _ = QFileDialog.getSaveFileName(self, f"Cetak agenda surat keluar {year}", f"agenda_surat_keluar_{year}.pdf",
+                                              "Dokumen PDF (*.pdf)")
+        if path:
+            if not path.lower().endswith(".pdf"):
+                path += ".pdf"
+            self.print_agenda_to(path)
 
     def _ask_number(self) -> None:
         dialog = TakeNumberDialog(self.types or [("surat_keluar", "Surat keluar")], self)
