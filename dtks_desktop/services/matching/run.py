@@ -12,6 +12,8 @@ from __future__ import annotations
 
 import hashlib
 import json
+
+import orjson
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -426,7 +428,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
         if mid not in current or not nik_new:
             continue
         nik, flags, nama, ver = current[mid]
-        d = json.loads(r[5]) if r[5] else {}
+        d = orjson.loads(r[5]) if r[5] else {}
         d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
         d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
         row = list(r)
@@ -444,7 +446,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
             hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
             audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
                            f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
-                           json.dumps({"nik": nik}), json.dumps({"nik": nik_new}), why))
+                           E.json_dumps({"nik": nik}), E.json_dumps({"nik": nik_new}), why))
     write_nik_changes(s, mem_upd, hist, audits)
     n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == Decision.OTOMATIS)
     audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,

@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import json
 import math
 
 import numpy as np
+import orjson
 
 from dtks_desktop.domain.workflow.matching import LINKING_STATUSES, MATCH_STATUS_LABELS, MATCH_STATUSES  # noqa: F401
 from dtks_desktop.services.matching import settings as S
@@ -35,7 +35,9 @@ BITS = 27  # dob (yyyymmdd < 2^27) and vocabulary ids are packed in 27-bit slots
 
 
 def json_dumps(obj) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"))
+    """Compact JSON, UTF-8 as text (orjson: the result rows of a 1M-member run are ~1M documents;
+    json.dumps took a fifth of a run whose every NIK had to be restored)."""
+    return orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS).decode()
 
 
 def round_score(x: float) -> float:

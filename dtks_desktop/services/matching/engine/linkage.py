@@ -182,7 +182,7 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
                             note.append("Ada calon lain yang hampir sama cocoknya; periksa semua calon")
                 if st == USULAN_KOREKSI and not own_nik and p.pulih_otomatis:
                     restore[r] = _restorable(members, civil, p, r, int(b[k0]), lv2[k0], float(tot[k0]),
-                                             float(w2[k0, FIELD_COL["nik"]]), margin)
+                                             float(w2[k0, FIELD_COL["nik"]]), margin, plausible=bool(plaus[k0]))
             status[r] = st
             levels[r] = lv2[chosen]
             weights[r] = w2[chosen]
@@ -205,7 +205,7 @@ _WRITTEN_STRONG = frozenset(S.NAME_LEVELS.index(x) for x in ("gabung_pisah", "in
 
 
 def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: int, lv: np.ndarray,
-                total: float, weights_nik: float, margin: float) -> bool:
+                total: float, weights_nik: float, margin: float, *, plausible: bool | None = None) -> bool:
     """May the machine itself restore member ``r``'s spreadsheet-damaged NIK to civil person ``c``'s?
 
     Only a mechanical loss of digits, never a judgement: the member's NIK went through a
@@ -244,7 +244,9 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
         # as close is caught by the margin above.
         ident = total - float(weights_nik)
         name_ok = 1 <= name <= 4 or (int(name) in _WRITTEN_STRONG and dob == 1)
-        return bool(is_plausible(lv[None, :])[0] and ident >= p.ambang_terima and sex == 1 and name_ok)
+        if plausible is None:  # the caller usually knows (is_plausible on all candidate pairs at once)
+            plausible = bool(is_plausible(lv[None, :])[0])
+        return bool(plausible and ident >= p.ambang_terima and sex == 1 and name_ok)
     # Fewer trusted digits: only the kecamatan or less is left of the NIK. Name (as normalised),
     # birth date, sex and desa must agree exactly, and No KK and mother's name must not disagree
     # (they are often missing or damaged too); ambang_pulih keeps common names out.
