@@ -687,3 +687,82 @@ class MusdesDecision(Base):
     __table_args__ = (Index("ix_musdes_decisions_meeting_order", "meeting_id", "urut", "id"),
                       Index("ix_musdes_decisions_meeting_member", "meeting_id", "member_id"),
                       Index("ix_musdes_decisions_household_id", "household_id"))
+
+
+# --- stage 5: submission batches (migration 0013) ---------------------------------------------------
+
+
+class SubmissionBatch(Base):
+    """A batch of final Musdes decisions of one kind sent to Kemensos or the province for one programme."""
+
+    __tablename__ = "submission_batches"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    target: Mapped[str] = mapped_column(String(12))  # domain.submission.Target
+    programme: Mapped[str] = mapped_column(String(60))
+    kind: Mapped[str] = mapped_column(String(20))  # domain.submission.Kind
+    kecamatan_kode: Mapped[str | None] = mapped_column(Code(13))
+    desa_kode: Mapped[str | None] = mapped_column(Code(13))
+    status: Mapped[str] = mapped_column(String(20), default="draft", index=True)  # domain.workflow.submission
+    excluded: Mapped[str | None] = mapped_column(Text)  # JSON {reason: count}
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    submitted_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    submitted_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    decided_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    decided_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    note: Mapped[str | None] = mapped_column(Text)
+    sha256: Mapped[str | None] = mapped_column(String(64))  # over the frozen rows, set on approval
+    nomor: Mapped[str | None] = mapped_column(String(160))  # number of the Surat Pengantar
+    signer_id: Mapped[int | None] = mapped_column(Integer)  # signatory chosen at approval
+    exported_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    results_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class SubmissionBatchRow(Base):
+    """One person in a batch, copied from the Musdes decision; ``frozen`` once the batch is approved."""
+
+    __tablename__ = "submission_batch_rows"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("submission_batches.id", ondelete="CASCADE"))
+    decision_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("musdes_decisions.id", ondelete="SET NULL"))
+    person_key: Mapped[str] = mapped_column(Code(40))  # "m:<member id>" | "p:<proposal member id>" | "d:<decision id>"
+    household_id: Mapped[int | None] = mapped_column(BigId)
+    member_id: Mapped[int | None] = mapped_column(BigId)
+    desa_kode: Mapped[str] = mapped_column(Code(13))
+    id_dtks: Mapped[str | None] = mapped_column(Code(40))
+    nama: Mapped[str] = mapped_column(String(200))
+    nik: Mapped[str | None] = mapped_column(Code(20))
+    no_kk: Mapped[str | None] = mapped_column(Code(20))
+    hubungan: Mapped[int | None] = mapped_column(SmallInteger)
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    rt: Mapped[str | None] = mapped_column(String(5))
+    rw: Mapped[str | None] = mapped_column(String(5))
+    kind: Mapped[str] = mapped_column(String(20))  # the Musdes decision
+    reason: Mapped[str | None] = mapped_column(String(20))
+    frozen: Mapped[bool] = mapped_column(Boolean, default=False)
+    result: Mapped[str | None] = mapped_column(String(12))  # domain.submission.Result
+    result_reason: Mapped[str | None] = mapped_column(String(300))
+    result_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+
+    __table_args__ = (Index("ix_submission_batch_rows_batch", "batch_id", "desa_kode", "id"),
+                      Index("ix_submission_batch_rows_person", "person_key"))
+
+
+class SubmissionExclusion(Base):
+    """A final decision of the batch's scope and kind left out of the batch, and why."""
+
+    __tablename__ = "submission_batch_exclusions"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    batch_id: Mapped[int] = mapped_column(BigId, ForeignKey("submission_batches.id", ondelete="CASCADE"), index=True)
+    decision_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("musdes_decisions.id", ondelete="SET NULL"))
+    desa_kode: Mapped[str] = mapped_column(Code(13))
+    id_dtks: Mapped[str | None] = mapped_column(Code(40))
+    nama: Mapped[str] = mapped_column(String(200))
+    reason: Mapped[str] = mapped_column(String(30))  # domain.submission.Exclusion
+    detail: Mapped[str | None] = mapped_column(String(300))

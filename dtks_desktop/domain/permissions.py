@@ -40,6 +40,7 @@ class Capability(StrEnum):
     # documents and later stages
     DOCS_PRINT = "docs.print"  # print lists, minutes and letters (masked NIKs)
     BATCH_APPROVE = "batch.approve"  # approve a submission batch (four-eyes)
+    BATCH_BUILD = "batch.build"  # build, submit and export submission batches, import their results
     OFFICE_SETTINGS = "office.settings"  # letterhead, paper, logo, signatories
     VILLAGE_OFFICIALS = "village.officials"  # Kepala Desa/Lurah, Ketua BPD, Sekretaris per desa
     DOCS_NUMBER = "docs.number"  # take a number from the letter register (agenda surat keluar)
@@ -79,6 +80,7 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.PROGRAMMES_RULES: _LEADS,
     Capability.DOCS_PRINT: _ALL,
     Capability.BATCH_APPROVE: _LEADS,
+    Capability.BATCH_BUILD: _CLERKS,
     Capability.OFFICE_SETTINGS: _ADMIN,
     Capability.VILLAGE_OFFICIALS: _CLERKS,
     Capability.DOCS_NUMBER: frozenset({Role.OPERATOR, Role.PENCETAK, Role.SUPERVISOR, Role.ADMIN}),
@@ -111,6 +113,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.PROGRAMMES_RULES: "mengubah aturan penerimaan ganda",
     Capability.DOCS_PRINT: "mencetak daftar dan dokumen",
     Capability.BATCH_APPROVE: "menyetujui batch pengajuan",
+    Capability.BATCH_BUILD: "menyusun dan mengirim batch pengajuan",
     Capability.OFFICE_SETTINGS: "mengubah kop surat, kertas dan penanda tangan",
     Capability.VILLAGE_OFFICIALS: "mengubah data perangkat desa/kelurahan",
     Capability.DOCS_NUMBER: "mengambil nomor surat",

@@ -46,6 +46,9 @@ from dtks_desktop.services.documents import register as doc_register
 from dtks_desktop.services.musdes import decisions as musdes_decisions
 from dtks_desktop.services.musdes import meetings as musdes_meetings
 from dtks_desktop.services.musdes.common import MusdesError
+from dtks_desktop.services.submission import approval as submission_approval
+from dtks_desktop.services.submission import batches as submission_batches
+from dtks_desktop.services.submission.common import SubmissionError
 
 
 @dataclass
@@ -187,12 +190,21 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      _in_tx(lambda w, s, a: doc_register.void(s, a, "460/1/Dinsos/2026", "salah ketik"))),
     (Capability.DOCS_VOID, "documents.register.set_template", "pencetak", "admin",
      _in_tx(lambda w, s, a: doc_register.set_template(s, a, "surat_keluar", "460/{seq}/Dinsos/{year}"))),
+    (Capability.BATCH_BUILD, "submission.batches.create_batch", "pencetak", "operator",
+     _in_tx(lambda w, s, a: submission_batches.create_batch(s, a, "kemensos", "PKH", "usulan_baru"))),
+    (Capability.BATCH_BUILD, "submission.approval.submit", "pencetak", "operator",
+     _in_tx(lambda w, s, a: submission_approval.submit(s, a, 1))),
+    (Capability.BATCH_APPROVE, "submission.approval.approve", "operator", "supervisor",
+     _in_tx(lambda w, s, a: submission_approval.approve(s, a, 1, "ok"))),
+    (Capability.BATCH_APPROVE, "submission.approval.reject", "operator", "supervisor",
+     _in_tx(lambda w, s, a: submission_approval.reject(s, a, 1, "kurang"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
 _PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
-                   signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError, MusdesError)
+                   signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError, MusdesError,
+                   SubmissionError)
 
 
 def _state(w: World) -> dict:
@@ -239,11 +251,10 @@ def test_right_role_gets_past_the_guard(world, cap, entry, wrong, right, call):
 
 def test_every_enforced_capability_has_a_case():
     """Capabilities with no service yet: pages and menus only (DATA_VIEW, IMPORT_VIEW, NIK_FULL:
-    masking by sees_full_nik), or later stages (BATCH_APPROVE). DOCS_PRINT, DOCS_NUMBER and
+    masking by sees_full_nik). DOCS_PRINT, DOCS_NUMBER and
     DOCS_VERIFY are held by every role, so no role can be refused: their services call require all
     the same (tests/documents/test_register.py::test_document_services_call_the_guard)."""
     not_enforced = {Capability.DATA_VIEW, Capability.IMPORT_VIEW, Capability.NIK_FULL, Capability.DOCS_PRINT,
-                    Capability.BATCH_APPROVE,
                     # every role holds these: no role can be refused (tests/documents check an actor
                     # without a role is)
                     Capability.DOCS_NUMBER, Capability.DOCS_VERIFY}
