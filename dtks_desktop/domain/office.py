@@ -97,6 +97,11 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     DocumentType("lampiran_musdes", "Lampiran berita acara Musdes/Muskel", numbered=False, office_signer=False),
     DocumentType("daftar_hadir_musdes", "Daftar hadir Musdes/Muskel", numbered=False, office_signer=False),
     DocumentType("sptjm_musdes", "SPTJM desa/kelurahan tanpa musyawarah", numbered=False, office_signer=False),
+    # stage 5: submission batches (the Surat Pengantar is signed by the signatory chosen for it)
+    DocumentType("surat_pengantar_batch", "Surat pengantar batch pengajuan", "400.9.2/{seq}/Dinsos/{year}"),
+    DocumentType("rekap_batch", "Rekapitulasi batch pengajuan per kecamatan/desa", numbered=False),
+    DocumentType("surat_pengesahan_batch", "Draf surat pengesahan Bupati/Walikota", numbered=False,
+                 office_signer=False),
 )
 
 #: The signatory choice for every type without its own (``docs.signer.default``).

@@ -9,10 +9,12 @@ from __future__ import annotations
 from types import ModuleType
 
 from dtks_desktop.documents.types import (agenda_surat, berita_acara, daftar_hadir, lampiran_musdes,
-                                          lembar_kerja_verifikasi, sptjm, surat_keterangan)
+                                          lembar_kerja_verifikasi, rekap_batch, sptjm, surat_keterangan,
+                                          surat_pengantar_batch, surat_pengesahan_batch)
 
 TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterangan, lembar_kerja_verifikasi, berita_acara,
-                                                   lampiran_musdes, daftar_hadir, sptjm)}
+                                                   lampiran_musdes, daftar_hadir, sptjm, surat_pengantar_batch,
+                                                   rekap_batch, surat_pengesahan_batch)}
 
 
 def register(module: ModuleType) -> None:

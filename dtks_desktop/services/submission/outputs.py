@@ -1,0 +1,212 @@
+"""The files of an approved batch: the upload .xlsx in the target's layout, the Surat Pengantar
+(numbered from the register, signed by the signatory chosen for ``surat_pengantar_batch``, else
+the default), the recap per kecamatan/desa and the draft Surat Pengesahan for the Bupati/Walikota.
+
+Before anything is written the frozen rows are hashed again and compared with the SHA-256 stored
+at approval: a row changed behind the application's back (direct SQL) stops the export, nothing
+is written, and the detection is audited (``batch.tamper``). The files are written under
+temporary names and renamed only after the transaction (numbers, issued documents, the move to
+``dikirim``) committed.
+
+Upload layouts are a small table of column definitions per (target, programme); ``None`` as the
+programme is the target's layout for every programme without its own. NIK and No KK are text
+cells (never numbers: Excel keeps only 15 digits).
+"""
+
+from __future__ import annotations
+
+import os
+from collections import defaultdict
+from pathlib import Path
+from typing import Callable
+
+from openpyxl import Workbook
+from sqlalchemy import select
+
+from dtks_desktop.db.models import SubmissionBatch, SubmissionBatchRow, utcnow
+from dtks_desktop.domain.family import hubungan_label
+from dtks_desktop.domain.permissions import Capability
+from dtks_desktop.domain.spreadsheet import csv_safe
+from dtks_desktop.domain.submission import (
+    KEMENSOS_PROGRAMMES, KIND_LABELS, TARGET_ADDRESSEES, TARGET_LABELS, Kind, Target,
+)
+from dtks_desktop.domain.workflow.submission import BatchStatus
+from dtks_desktop.services.core import audit
+from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
+from dtks_desktop.services.core.permissions import require
+from dtks_desktop.services.core.users import Actor
+from dtks_desktop.services.submission import batches as B
+from dtks_desktop.services.submission.approval import _move
+from dtks_desktop.services.submission.common import (
+    ExportResult, SubmissionError, batch_row, content_hash, region_name, scope_label,
+)
+
+__all__ = ["LAYOUTS", "layout_for", "export_batch", "TEXT_COLUMNS"]
+
+Getter = Callable[[SubmissionBatchRow, dict], object]
+
+_KIND_CODE = {"usulan_baru": "BARU", "hapus": "HAPUS", "perbaikan_data": "PERBAIKAN"}
+
+#: The getters the layouts use: (row, context) -> value.
+FIELDS: dict[str, Getter] = {
+    "no": lambda r, c: c["no"],
+    "kode_wilayah": lambda r, c: r.desa_kode.replace(".", ""),
+    "kode_desa": lambda r, c: r.desa_kode,
+    "kecamatan": lambda r, c: c["kecamatan"],
+    "desa": lambda r, c: c["desa"],
+    "id_dtks": lambda r, c: r.id_dtks or "",
+    "nik": lambda r, c: r.nik or "",
+    "no_kk": lambda r, c: r.no_kk or "",
+    "nama": lambda r, c: r.nama,
+    "hubungan": lambda r, c: hubungan_label(r.hubungan) if r.hubungan else "",
+    "alamat": lambda r, c: r.alamat or "",
+    "rt": lambda r, c: r.rt or "",
+    "rw": lambda r, c: r.rw or "",
+    "jenis": lambda r, c: _KIND_CODE.get(r.kind, r.kind),
+    "alasan": lambda r, c: r.reason or "",
+    "program": lambda r, c: c["programme"],
+}
+#: Columns written as text cells whatever their content.
+TEXT_COLUMNS = frozenset({"kode_wilayah", "kode_desa", "id_dtks", "nik", "no_kk", "rt", "rw"})
+
+#: (target, programme or None) -> [(header, field)].
+LAYOUTS: dict[tuple[str, str | None], list[tuple[str, str]]] = {
+    (Target.KEMENSOS.value, None): [
+        ("NO", "no"), ("KODE_WILAYAH", "kode_wilayah"), ("KECAMATAN", "kecamatan"), ("DESA_KELURAHAN", "desa"),
+        ("ID_DTKS", "id_dtks"), ("NIK", "nik"), ("NO_KK", "no_kk"), ("NAMA", "nama"),
+        ("HUBUNGAN_KELUARGA", "hubungan"), ("ALAMAT", "alamat"), ("RT", "rt"), ("RW", "rw"),
+        ("JENIS_USULAN", "jenis"), ("ALASAN", "alasan"), ("PROGRAM", "program")],
+    (Target.PROVINSI.value, None): [
+        ("No", "no"), ("Kecamatan", "kecamatan"), ("Desa/Kelurahan", "desa"), ("Kode Desa", "kode_desa"),
+        ("NIK", "nik"), ("No KK", "no_kk"), ("Nama", "nama"), ("Alamat", "alamat"), ("RT", "rt"), ("RW", "rw"),
+        ("Jenis", "jenis"), ("Keterangan", "alasan"), ("Program", "program")],
+}
+
+
+def layout_for(target: str, programme: str) -> list[tuple[str, str]]:
+    return LAYOUTS.get((target, programme)) or LAYOUTS[(target, None)]
+
+
+def _write_xlsx(path: Path, b: SubmissionBatch, rows: list[SubmissionBatchRow], names: dict) -> None:
+    cols = layout_for(b.target, b.programme)
+    wb = Workbook()
+    ws = wb.active
+    ws.title = "Usulan"
+    ws.append([h for h, _ in cols])
+    for i, r in enumerate(rows, 1):
+        ctx = {"no": i, "desa": names[r.desa_kode][0], "kecamatan": names[r.desa_kode][1], "programme": b.programme}
+        for j, (_, f) in enumerate(cols, 1):
+            value = FIELDS[f](r, ctx)
+            cell = ws.cell(row=i + 1, column=j)
+            if f in TEXT_COLUMNS:
+                cell.number_format = "@"
+                cell.value = str(value)
+            else:
+                cell.value = csv_safe(value) if isinstance(value, str) else value
+    for j, (h, f) in enumerate(cols, 1):
+        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = 22 if f in TEXT_COLUMNS else max(8, len(h) + 2)
+    ws.freeze_panes = "A2"
+    wb.save(path)
+
+
+def _tmp(path: Path) -> Path:
+    return path.with_name(f".{path.name}.tmp-{os.getpid()}")
+
+
+def export_batch(db, actor: Actor, batch_id: int, outdir, *, progress: Progress | None = None,
+                 cancel: CancelFlag | None = None) -> ExportResult:
+    """Write the batch's files into ``outdir`` and move the batch to ``dikirim``."""
+    from dtks_desktop.services.documents import issued
+    from dtks_desktop.services.documents.office import load_profile
+    from dtks_desktop.services.documents.signers import signer_for
+
+    require(db, actor, Capability.BATCH_BUILD, detail=f"ekspor batch #{batch_id}")
+    out = Path(outdir)
+    report = progress or (lambda *a: None)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise SubmissionError(f"Folder {out} tidak dapat dibuat: {exc.strerror or exc}.") from None
+    written: list[tuple[Path, Path]] = []
+    try:
+        with db.transaction() as s:
+            b = batch_row(s, batch_id, lock=True)
+            if b.status != BatchStatus.DISETUJUI.value:
+                hint = (" Berkasnya sudah diekspor; cetak ulang surat dari Agenda surat." if b.status in
+                        (BatchStatus.DIKIRIM.value, BatchStatus.HASIL_DITERIMA.value) else
+                        " Hanya batch yang sudah disetujui supervisor yang dapat diekspor.")
+                raise SubmissionError(f"Batch #{b.id} berstatus {b.status}, bukan disetujui.{hint}")
+            report(0, 4, "Memeriksa sidik isi batch")
+            digest = content_hash(s, b.id)
+            unfrozen = s.execute(select(SubmissionBatchRow.id).where(SubmissionBatchRow.batch_id == b.id,
+                                                                     SubmissionBatchRow.frozen.is_(False))).first()
+            if digest != b.sha256 or unfrozen is not None:
+                msg = (f"Isi batch #{b.id} berubah sejak disetujui (SHA-256 {digest[:12]}… tidak sama dengan "
+                       f"{(b.sha256 or '')[:12]}… saat persetujuan). Ekspor dibatalkan; tidak ada berkas ditulis. "
+                       "Laporkan ke administrator: data diubah di luar aplikasi.")
+                B._audit_refusal(s, actor, "batch.tamper", b.id, f"Isi batch #{b.id} tidak cocok dengan SHA-256", msg)
+                raise SubmissionError(msg)
+            check_cancel(cancel)
+            rows = list(s.execute(select(SubmissionBatchRow).where(SubmissionBatchRow.batch_id == b.id)
+                                  .order_by(SubmissionBatchRow.desa_kode, SubmissionBatchRow.id)).scalars())
+            names = B._regions(s, {r.desa_kode for r in rows})
+            stem = f"batch-{b.id}-{b.target}-{b.programme}-{b.kind}".replace("/", "-").replace(" ", "_")
+            report(1, 4, "Menulis berkas unggah")
+            xlsx = out / f"{stem}-unggah.xlsx"
+            _write_xlsx(_tmp(xlsx), b, rows, names)
+            written.append((_tmp(xlsx), xlsx))
+
+            per: dict[tuple[str, str], list] = defaultdict(lambda: [0, set()])
+            for r in rows:
+                key = (names[r.desa_kode][1], names[r.desa_kode][0])
+                per[key][0] += 1
+                per[key][1].add(r.household_id or r.no_kk or r.person_key)
+            recap_rows = [[k, d, n, len(f)] for (k, d), (n, f) in sorted(per.items())]
+            families = len({r.household_id or r.no_kk or r.person_key for r in rows})
+            profile = load_profile(s)
+            kab = region_name(s, profile.kab_kode) if profile.kab_kode else ""
+            kind_label = KIND_LABELS[Kind(b.kind)]
+            common = {"batch_id": b.id, "programme": b.programme, "kind_label": kind_label,
+                      "target_label": TARGET_LABELS[Target(b.target)], "sha256": b.sha256}
+            check_cancel(cancel)
+            report(2, 4, "Mencetak surat pengantar")
+            pengantar = issued.issue(s, actor, "surat_pengantar_batch", {
+                **common, "kepada": TARGET_ADDRESSEES[Target(b.target)],
+                "programme_label": f"{KEMENSOS_PROGRAMMES.get(b.programme, b.programme)} ({b.programme})",
+                "scope": scope_label(s, b), "rows": len(rows), "families": families,
+                "desa": len({r.desa_kode for r in rows}), "kecamatan": len({k for k, _ in per}),
+                "kabupaten": kab.title() if kab.isupper() else kab,
+                "lampiran": ["Rekapitulasi per kecamatan dan desa/kelurahan",
+                             f"Berkas unggah {xlsx.name} ({len(rows)} baris)",
+                             "Draf surat pengesahan Bupati/Walikota"]},
+                purpose=f"Pengantar batch #{b.id} {b.programme}", signer=signer_for(s, "surat_pengantar_batch"),
+                profile=profile)
+            report(3, 4, "Mencetak rekap dan draf pengesahan")
+            recap = issued.issue(s, actor, "rekap_batch", {
+                **common, "nomor_pengantar": pengantar.nomor, "rows": recap_rows,
+                "total": [len(rows), families]}, purpose=f"Rekap batch #{b.id}",
+                signer=signer_for(s, "rekap_batch"), profile=profile)
+            kepala = "Walikota" if kab.upper().startswith("KOTA") else "Bupati"
+            pengesahan = issued.issue(s, actor, "surat_pengesahan_batch", {
+                **common, "kepala_daerah": kepala, "kabupaten": kab.title() if kab.isupper() else kab,
+                "rows": len(rows), "desa": len({r.desa_kode for r in rows}), "nomor_pengantar": pengantar.nomor},
+                purpose=f"Draf pengesahan batch #{b.id}", signer=None, profile=profile)
+            for doc, suffix in ((pengantar, "surat-pengantar"), (recap, "rekap"), (pengesahan, "draf-pengesahan")):
+                final = out / f"{stem}-{suffix}.pdf"
+                _tmp(final).write_bytes(doc.pdf)
+                written.append((_tmp(final), final))
+            _move(s, actor, b, BatchStatus.DIKIRIM, action="batch.export",
+                  summary=f"Batch #{b.id} diekspor ke {out} (surat pengantar {pengantar.nomor})")
+            b.nomor, b.exported_at = pengantar.nomor, utcnow()
+            audit.record(s, actor, "batch.export.files", entity_type="submission_batch", entity_id=b.id,
+                         summary=f"Berkas batch #{b.id}: {len(written)} berkas, {len(rows)} baris",
+                         new={"files": [p.name for _, p in written], "nomor": pengantar.nomor, "sha256": b.sha256})
+            nomor = pengantar.nomor
+    except BaseException:
+        for tmp, _ in written:
+            tmp.unlink(missing_ok=True)
+        raise
+    for tmp, final in written:
+        os.replace(tmp, final)
+    report(4, 4, "Selesai")
+    return ExportResult(files=[p for _, p in written], nomor=nomor)
