@@ -7,7 +7,7 @@ supervisor must approve it. No statement of the page runs on the GUI thread."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
 from sqlalchemy import event, select
 
 from dtks_desktop.db.models import AuditEvent, SubmissionBatch
@@ -17,7 +17,7 @@ from dtks_desktop.views.shell.main_window import KEY_SUBMISSION, PAGES, MainWind
 from dtks_desktop.views.submission import submission_view
 from dtks_desktop.views.submission.dialogs import CreateBatchDialog, DecisionDialog
 from dtks_desktop.views.submission.submission_view import SubmissionView
-from tests.submission.conftest import world  # noqa: F401 - the fixture
+from tests.submission.conftest import PEOPLE, world  # noqa: F401 - the fixture
 from tests.views.test_gui_thread import StatementRecorder
 
 WAIT = 60_000
@@ -114,7 +114,8 @@ def test_the_page_is_there_for_builders_and_approvers(qtbot, world):
     assert isinstance(window.page(KEY_SUBMISSION), SubmissionView)
 
 
-def test_operator_builds_and_submits_another_supervisor_approves(qtbot, world, monkeypatch, recorder):
+def test_operator_builds_and_submits_another_supervisor_approves_export_and_results(qtbot, world, monkeypatch,
+                                                                                     tmp_path, recorder, _quiet):
     db = world.db
     recorder.on = True
     op = open_page(qtbot, db, world.operator)
@@ -137,7 +138,7 @@ def test_operator_builds_and_submits_another_supervisor_approves(qtbot, world, m
     # NIKs stay masked on the page.
     assert all("*" in (op.rows_model.row_at(r).nik_masked or "*") for r in range(op.rows_model.rowCount()))
 
-    assert op.submit_button.isEnabled()
+    assert op.submit_button.isEnabled() and not op.export_button.isEnabled()
     op.submit_button.click()
     assert op.wait_idle(WAIT)
     assert op.batch.status == "diajukan" and not op.submit_button.isEnabled(), op.error.text()
@@ -158,18 +159,52 @@ def test_operator_builds_and_submits_another_supervisor_approves(qtbot, world, m
     assert "SHA-256" in sup.meta.text() and "Sudah diperiksa" in sup.meta.text()
     assert not sup.approve_button.isEnabled()
 
-    # Back on the operator's PC: the change arrives on refresh.
+    # Back on the operator's PC: the change arrives on refresh; export to a folder in a job.
     op.refresh()
     assert op.wait_idle(WAIT)
-    assert op.batch.status == "disetujui" and not op.submit_button.isEnabled() and not op.four_eyes.isVisible()
+    assert op.batch.status == "disetujui" and op.export_button.isEnabled()
+    outdir = tmp_path / "kirim"
+    outdir.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(outdir))
+    op.export_button.click()
+    assert op.wait_idle(WAIT)
+    res = op.last_export
+    assert res is not None, op.error.text()
+    assert res.files and all(p.exists() and p.parent == outdir for p in res.files)
+    assert any(p.suffix == ".xlsx" for p in res.files) and any(p.suffix == ".pdf" for p in res.files)
+    with recorder.paused():
+        assert op.batch.status == "dikirim" and stored(db, b.id).status == "dikirim"
+    assert "diekspor" in op.error.text()
+    assert op.results_button.isEnabled()
+
+    # The results from Kemensos: ANI ditetapkan, FAJAR ditolak; the batch moves to hasil_diterima.
+    hasil = tmp_path / "hasil_pkh.csv"
+    hasil.write_text("NIK,ID DTKS,Hasil,Alasan\n"
+                     f"{PEOPLE['ANI'][2]},,Ditetapkan,\n"
+                     ",B1,ditolak,sudah menerima bansos lain\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *a, **k: (str(hasil), ""))
+    op.results_button.click()
+    assert op.wait_idle(WAIT)
+    r = op.last_results
+    assert r is not None, op.error.text()
+    assert (r.ditetapkan, r.ditolak, r.rejected) == (1, 1, 0)
+    assert "1 ditetapkan, 1 ditolak" in op.error.text()
+    assert "ditetapkan" in op.results_report and op.results_report.count("\n") == 2  # two desa
+    assert any("Hasil diimpor" in t for t in _quiet)
+    assert op.batch.status == "hasil_diterima" and not op.results_button.isEnabled()
+    with recorder.paused():
+        assert stored(db, b.id).status == "hasil_diterima"
     recorder.on = False
     assert not recorder.on_gui and recorder.off_gui > 0, recorder.on_gui[:3]
 
     with db.sessions() as s:
         actions = [(a, u) for a, u in s.execute(select(AuditEvent.action, AuditEvent.username)
                                                 .where(AuditEvent.action.like("batch.%")).order_by(AuditEvent.id))]
-    assert ("batch.create", "operator") in actions[:1] or actions[0][1] == world.operator.username
-    assert (any(u == world.supervisor.username for a, u in actions if "approve" in a))
+    # The audit log shows every step and who did it.
+    op_name, sup_name = world.operator.username, world.supervisor.username
+    for step in (("batch.create", op_name), ("batch.submit", op_name), ("batch.approve", sup_name),
+                 ("batch.export", op_name), ("batch.results.import", op_name)):
+        assert step in actions, (step, actions)
 
 
 def test_a_supervisor_who_built_a_batch_cannot_approve_it_and_a_rejection_returns_it(qtbot, world, monkeypatch):
@@ -189,6 +224,9 @@ def test_a_supervisor_who_built_a_batch_cannot_approve_it_and_a_rejection_return
     assert sup.wait_idle(WAIT)
     assert sup.error.isVisible() and "sendiri" in sup.error.text().lower(), sup.error.text()
     assert stored(db, b.id).status == "diajukan" and sup.batch.status == "diajukan"
+    with db.sessions() as s:
+        refusals = s.execute(select(AuditEvent.username).where(AuditEvent.action == "batch.four_eyes")).scalars().all()
+    assert refusals == [world.supervisor.username]
 
     # The second supervisor rejects it with a note; the builder sees the note and puts it back to draft.
     sup2 = open_page(qtbot, db, world.supervisor2)

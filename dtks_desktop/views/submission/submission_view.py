@@ -14,10 +14,11 @@ explains beforehand what the service would refuse.
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt
-from PySide6.QtGui import QColor
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QHBoxLayout, QLabel, QPushButton, QSplitter,
-                               QTableView, QTableWidget, QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtCore import Qt, QUrl
+from PySide6.QtGui import QColor, QDesktopServices
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
+                               QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
+                               QTabWidget, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.formatting import angka, tanggal_jam
 from dtks_desktop.domain.permissions import Capability, can
@@ -26,7 +27,7 @@ from dtks_desktop.domain.workflow.submission import BATCH, BatchStatus
 from dtks_desktop.domain.workflow.submission import BatchStatus as B
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.core import browse
-from dtks_desktop.services.submission import approval, batches
+from dtks_desktop.services.submission import approval, batches, outputs, results
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
@@ -86,6 +87,12 @@ def row_columns() -> list[Column]:
     ]
 
 
+def results_report(res) -> str:
+    """What came back, per desa: "Kec. X, Desa Y: 3 ditetapkan, 1 ditolak" one line each."""
+    lines = [f"Kec. {kec}, {desa}: {angka(a)} ditetapkan, {angka(r)} ditolak" for kec, desa, a, r in res.per_desa]
+    return "Per desa/kelurahan:\n" + "\n".join(lines) if lines else ""
+
+
 def _table(headers: list[tuple[str, int]], name: str) -> QTableWidget:
     t = QTableWidget(0, len(headers))
     t.setObjectName(name)
@@ -125,6 +132,9 @@ class SubmissionView(QWidget):
         self.excluded: list = []
         self.summary = None
         self.busy = 0
+        self.last_export = None  # ExportResult (tests, the message)
+        self.last_results = None  # ResultsImport
+        self.results_report = ""
         self.list_reads = LatestJob(self)
         self.detail_reads = LatestJob(self)
         self.overview_reads = LatestJob(self)
@@ -191,6 +201,10 @@ class SubmissionView(QWidget):
         self.approve_button.setObjectName("approveButton")
         self.reject_button = QPushButton("Tolak…")
         self.reject_button.setObjectName("rejectButton")
+        self.export_button = QPushButton("Ekspor…")
+        self.export_button.setObjectName("exportButton")
+        self.results_button = QPushButton("Impor hasil…")
+        self.results_button.setObjectName("resultsButton")
         self.redraft_button = QPushButton("Kembalikan ke draf")
         self.redraft_button.setObjectName("redraftButton")
         self.redraft_button.setToolTip("Batch yang ditolak kembali menjadi draf untuk diperbaiki dan diajukan lagi")
@@ -198,8 +212,11 @@ class SubmissionView(QWidget):
         self.submit_button.clicked.connect(self.submit)
         self.approve_button.clicked.connect(lambda: self.decide(True))
         self.reject_button.clicked.connect(lambda: self.decide(False))
+        self.export_button.clicked.connect(self.export)
+        self.results_button.clicked.connect(self.import_results)
         actions = QHBoxLayout()
-        for w in (self.redraft_button, self.submit_button, self.approve_button, self.reject_button):
+        for w in (self.redraft_button, self.submit_button, self.approve_button, self.reject_button, self.export_button,
+                  self.results_button):
             actions.addWidget(w)
         actions.addStretch(1)
 
@@ -454,6 +471,8 @@ class SubmissionView(QWidget):
         self.submit_button.setVisible(self.may_build)
         self.redraft_button.setVisible(self.may_build and st == B.DITOLAK)
         self.redraft_button.setEnabled(idle)
+        self.export_button.setVisible(self.may_build)
+        self.results_button.setVisible(self.may_build)
         self.approve_button.setVisible(self.may_approve)
         self.reject_button.setVisible(self.may_approve)
         self.submit_button.setEnabled(idle and st == B.DRAFT and self.may_build)
@@ -477,6 +496,13 @@ class SubmissionView(QWidget):
             self.four_eyes.hide()
             self.approve_button.setToolTip("Setujui batch: isinya dibekukan dan dapat diekspor")
             self.reject_button.setToolTip("Kembalikan batch ke operator dengan catatan")
+        self.export_button.setEnabled(idle and st in (B.DISETUJUI, B.DIKIRIM) and self.may_build)
+        self.export_button.setToolTip("Berkas unggah .xlsx, Surat Pengantar, rekap dan draf Surat Pengesahan ke "
+                                      "satu folder" if st in (B.DISETUJUI, B.DIKIRIM) else
+                                      "Ekspor setelah batch disetujui supervisor.")
+        self.results_button.setEnabled(idle and st == B.DIKIRIM and self.may_build)
+        self.results_button.setToolTip("Impor daftar hasil penetapan (ditetapkan/ditolak) dari pusat atau provinsi"
+                                       if st == B.DIKIRIM else "Impor hasil setelah batch diekspor dan dikirim.")
 
     # --- writing
 
@@ -583,6 +609,56 @@ class SubmissionView(QWidget):
         self._changed(fn, b)
         self.error.show_ok(text)
         self.load_list(select=b.id)
+
+    def export(self) -> None:
+        b = self.batch
+        if b is None:
+            return
+        outdir = QFileDialog.getExistingDirectory(self, f"Folder untuk berkas batch #{b.id}")
+        if not outdir:
+            return
+        job = Job(outputs.export_batch, self.ctx.db, self.ctx.actor, b.id, outdir)
+        self._run(job, f"Mengekspor batch #{b.id}", lambda res: self._exported(outdir, res), cancellable=True,
+                  show_after_ms=150)
+
+    def _exported(self, outdir: str, res) -> None:
+        self.last_export = res
+        self._changed(outputs.export_batch, res)
+        names = "\n".join(f"• {p.name}" for p in res.files)
+        nomor = f" Nomor Surat Pengantar: {res.nomor}." if res.nomor else ""
+        self.error.show_ok(f"{angka(len(res.files))} berkas diekspor ke {outdir}.{nomor}")
+        self.load_list(self.batch.id if self.batch else None)
+        if ask_yes_no(self, "Batch diekspor", f"Berkas tersimpan di\n{outdir}\n\n{names}\n\n{nomor.strip()}\n\n"
+                      "Buka foldernya?", yes="Buka folder", no="Tutup"):
+            QDesktopServices.openUrl(QUrl.fromLocalFile(outdir))
+
+    def import_results(self) -> None:
+        b = self.batch
+        if b is None:
+            return
+        path, _f = QFileDialog.getOpenFileName(self, f"Hasil penetapan batch #{b.id}", "",
+                                               "Daftar hasil (*.xlsx *.xls *.csv *.ods)")
+        if not path:
+            return
+        job = Job(results.import_results, self.ctx.db, self.ctx.actor, b.id, path, with_progress=False)
+        self._run(job, "Mengimpor hasil penetapan", self._results, show_after_ms=200)
+
+    def _results(self, res) -> None:
+        self.last_results = res
+        self._changed(results.import_results, res)
+        head = (f"Hasil diimpor: {angka(res.ditetapkan)} ditetapkan, {angka(res.ditolak)} ditolak"
+                + (f"; {angka(res.rejected)} baris berkas tidak dapat dibaca." if res.rejected else "."))
+        if res.warnings:
+            head += f" {angka(res.warnings)} baris dengan peringatan."
+        self.error.show_ok(head)
+        self.results_report = results_report(res)
+        box = QMessageBox(QMessageBox.Icon.Warning if res.rejected else QMessageBox.Icon.Information,
+                          "Hasil penetapan", head, parent=self)
+        box.setInformativeText(self.results_report)
+        if res.problems:
+            box.setDetailedText("\n".join(getattr(p, "message", str(p)) for p in res.problems))
+        box.exec()
+        self.load_list(self.batch.id if self.batch else None)
 
 
 __all__ = ["SubmissionView", "batch_title"]
