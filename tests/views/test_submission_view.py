@@ -252,6 +252,17 @@ def test_status_filter_and_reject_needs_a_note(qtbot, world, monkeypatch):
     op.status_filter.setCurrentIndex(op.status_filter.findData("draft"))
     assert op.wait_idle(WAIT)
     assert len(op.batches) == 1
+    select_batch(op, op.batches[0].id)
+    first = op.batch
+    # A second PKH batch over the same scope: its people are already in the open first batch.
+    create_in_gui(op, monkeypatch)
+    second = op.batch
+    assert second.id != first.id and second.rows == 0
+    assert {row[3] for row in table_texts(op.excluded_table)} >= {
+        "Sudah ada di batch lain yang masih terbuka untuk program yang sama"}
+    assert f"Dibanding batch #{first.id}" in op.diff_label.text()
+    assert f"<b>{first.rows}</b> orang batch #{first.id} tidak ada di batch ini" in op.diff_label.text()
+    assert "tidak berisi baris" in op.sample_label.text()
     dlg = DecisionDialog(False, "Batch #1")
     qtbot.addWidget(dlg)
     assert not dlg.ok_button.isEnabled()

@@ -16,11 +16,12 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
                                QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.formatting import angka, tanggal_jam
+from dtks_desktop.domain.musdes import REASON_LABELS, Reason
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain import submission as sub
 from dtks_desktop.domain.workflow.submission import BATCH, BatchStatus
@@ -44,12 +45,21 @@ def changes_of(fn, result=None) -> set:
 
 ROW_PAGE = 300
 
-BATCH_COLUMNS = (("No", 44), ("Tujuan", 110), ("Program", 90), ("Jenis", 96), ("Wilayah", 150), ("Baris", 56),
-                 ("Status", 110), ("Dibuat", 120))
+BATCH_COLUMNS = (("No", 36), ("Status", 110), ("Program", 62), ("Jenis", 92), ("Tujuan", 70), ("Wilayah", 130),
+                 ("Baris", 50))
+COL_STATUS = 1
+#: Short names of the targets for the list (the full name is in the tooltip and the detail).
+TARGET_SHORT = {"kemensos": "Kemensos", "provinsi": "Provinsi"}
 
 
 def batch_title(b) -> str:
     return f"Batch #{b.id} — {b.programme} {b.kind_label}, {b.target_label} ({b.scope_label})"
+
+
+def short_scope(label: str) -> str:
+    """"Kecamatan Kalikotes (33.10.23)" -> "Kec. Kalikotes" (the code is in the detail)."""
+    text = label.split(" (", 1)[0]
+    return text.replace("Kecamatan ", "Kec. ").replace("Desa/Kelurahan ", "")
 
 
 def _overview(s):
@@ -74,16 +84,26 @@ def _fetch_rows(db, batch_id: int, offset: int, limit: int, first: bool) -> Page
     return Page(db.read(batches.batch_rows, batch_id, offset=offset, limit=limit), count)
 
 
+def reason_label(code: str | None) -> str:
+    """The Musdes reason of a removal ("meninggal" -> "Meninggal dunia")."""
+    if not code:
+        return ""
+    try:
+        return REASON_LABELS[Reason(code)]
+    except ValueError:
+        return code
+
+
 def row_columns() -> list[Column]:
     return [
-        Column("Kecamatan", 110, text=lambda r: r.kecamatan_nama),
-        Column("Desa/Kel.", 120, text=lambda r: r.desa_nama),
-        Column("ID DTKS", 92, text=lambda r: r.id_dtks or "(baru)"),
-        Column("Nama", 170, text=lambda r: r.nama),
+        Column("Kecamatan", 80, text=lambda r: r.kecamatan_nama),
+        Column("Desa/Kel.", 100, text=lambda r: r.desa_nama),
+        Column("Nama", 150, text=lambda r: r.nama),
         Column("NIK", 125, text=lambda r: r.nik_masked or ""),
+        Column("Alasan", 120, text=lambda r: reason_label(r.reason), tip=lambda r: reason_label(r.reason) or None),
+        Column("ID DTKS", 130, text=lambda r: r.id_dtks or "(baru)"),
         Column("No KK", 125, text=lambda r: r.no_kk_masked or ""),
         Column("Alamat", 160, text=lambda r: r.alamat or "", tip=lambda r: r.alamat or None),
-        Column("Alasan", 140, text=lambda r: r.reason or "", tip=lambda r: r.reason or None),
     ]
 
 
@@ -104,6 +124,8 @@ def _table(headers: list[tuple[str, int]], name: str) -> QTableWidget:
     t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
     t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
     t.setAlternatingRowColors(True)
+    t.setWordWrap(False)
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
     return t
 
 
@@ -185,6 +207,7 @@ class SubmissionView(QWidget):
         self.title.setStyleSheet("font-size: 11pt; font-weight: 600;")
         self.status_chip = QLabel()
         self.status_chip.setObjectName("statusChip")
+        self.status_chip.setAlignment(Qt.AlignmentFlag.AlignCenter)
         self.meta = QLabel()
         self.meta.setObjectName("batchMeta")
         self.meta.setWordWrap(True)
@@ -223,6 +246,8 @@ class SubmissionView(QWidget):
         # approval summary tab
         self.totals_table = _table([("Kecamatan", 120), ("Desa/Kel.", 140), ("Jenis", 100), ("Jumlah", 60)],
                                    "perDesaTable")
+        self.totals_table.horizontalHeader().setStretchLastSection(False)
+        self.totals_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.diff_label = QLabel()
         self.diff_label.setObjectName("diffLabel")
         self.diff_label.setWordWrap(True)
@@ -230,11 +255,11 @@ class SubmissionView(QWidget):
         summary = QWidget()
         sl = QVBoxLayout(summary)
         sl.addWidget(QLabel("Jumlah per desa/kelurahan dan jenis usulan"))
-        sl.addWidget(self.totals_table, 2)
+        sl.addWidget(self.totals_table, 1)
         sl.addWidget(self.diff_label)
         self.sample_label = QLabel("Contoh baris")
         sl.addWidget(self.sample_label)
-        sl.addWidget(self.sample_table, 1)
+        sl.addWidget(self.sample_table, 2)
         # rows tab (paged)
         self.rows_model = PagedModel(row_columns(), lambda q, o, n, f: _fetch_rows(self.ctx.db, q, o, n, f),
                                      page_size=ROW_PAGE, key=lambda r: r.id, parent=self)
@@ -268,7 +293,7 @@ class SubmissionView(QWidget):
         rl.setContentsMargins(0, 0, 0, 0)
         head = QHBoxLayout()
         head.addWidget(self.title, 1)
-        head.addWidget(self.status_chip)
+        head.addWidget(self.status_chip, 0, Qt.AlignmentFlag.AlignTop)
         rl.addLayout(head)
         rl.addWidget(self.meta)
         rl.addLayout(actions)
@@ -279,7 +304,7 @@ class SubmissionView(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([430, 850])
+        split.setSizes([470, 810])
         split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -334,13 +359,16 @@ class SubmissionView(QWidget):
         want = self._select_after
         self._select_after = None
         self.list.blockSignals(True)
-        _fill(self.list, [(b.id, b.target_label, b.programme, b.kind_label, b.scope_label, angka(b.rows),
-                           b.status_label, tanggal_jam(b.created_at, lokal=True)) for b in self.batches], right=(0, 5))
+        _fill(self.list, [(b.id, b.status_label.split(" (", 1)[0], b.programme, b.kind_label, TARGET_SHORT.get(b.target, b.target),
+                           short_scope(b.scope_label), angka(b.rows)) for b in self.batches], right=(0, 6))
         for r, b in enumerate(self.batches):
-            item = self.list.item(r, 6)
+            item = self.list.item(r, COL_STATUS)
             color = BATCH.colours.get(BATCH.state(b.status))
             if color:
                 item.setForeground(QColor(color))
+            tip = (f"{batch_title(b)}\nDibuat {b.created_by} {tanggal_jam(b.created_at, lokal=True)}")
+            for c in range(self.list.columnCount()):
+                self.list.item(r, c).setToolTip(tip)
         self.list.blockSignals(False)
         self.list_count.setText(f"{angka(len(self.batches))} batch" if self.batches else
                                 "Belum ada batch" + (" dengan saringan ini." if self.status_filter.currentData()
@@ -404,11 +432,11 @@ class SubmissionView(QWidget):
             self._update_actions()
             return
         self.tabs.setEnabled(True)
-        self.title.setText(batch_title(b))
+        self.title.setText(f"Batch #{b.id} — {b.programme}, {b.kind_label.lower()}")
         color = BATCH.colours.get(BATCH.state(b.status), "#455a64")
         self.status_chip.setText(b.status_label)
         self.status_chip.setStyleSheet(f"QLabel#statusChip {{ background: {color}; color: white; border-radius: 9px; "
-                                       "padding: 2px 10px; font-weight: 600; }")
+                                       "padding: 2px 10px; font-weight: 600; font-size: 9pt; }")
         self.meta.setText(self._meta_html(b))
         s = self.summary
         _fill(self.totals_table, [(kec, desa, sub.KIND_LABELS.get(kind, kind), angka(n))
@@ -427,13 +455,14 @@ class SubmissionView(QWidget):
         self._update_actions()
 
     def _meta_html(self, b) -> str:
+        head = f"Kepada <b>{b.target_label}</b> · {b.scope_label}"
         parts = [f"{angka(b.rows)} baris", f"dibuat {b.created_by} {tanggal_jam(b.created_at, lokal=True)}"]
         if b.submitted_by:
             parts.append(f"diajukan {b.submitted_by} {tanggal_jam(b.submitted_at, lokal=True)}")
         if b.decided_by:
             verb = "ditolak" if b.status == B.DITOLAK else "disetujui"
             parts.append(f"{verb} {b.decided_by} {tanggal_jam(b.decided_at, lokal=True)}")
-        html = " · ".join(parts)
+        html = head + "<br>" + " · ".join(parts)
         if b.note:
             html += f"<br><b>Catatan supervisor:</b> {b.note}"
         if b.frozen and b.sha256:
@@ -455,8 +484,8 @@ class SubmissionView(QWidget):
         prev = d.get("previous_batch_id")
         if not prev:
             return f"Belum ada batch {b.programme} sebelumnya untuk dibandingkan."
-        return (f"Dibanding batch #{prev} ({b.programme} sebelumnya): <b>{angka(d.get('added', 0))}</b> baris baru, "
-                f"<b>{angka(d.get('removed', 0))}</b> baris tidak ada lagi.")
+        return (f"Dibanding batch #{prev} (batch {b.programme} sebelumnya): <b>{angka(d.get('added', 0))}</b> orang "
+                f"baru di batch ini; <b>{angka(d.get('removed', 0))}</b> orang batch #{prev} tidak ada di batch ini.")
 
     def _is_own(self, b) -> bool:
         """The user built or submitted this batch: another supervisor must decide (four eyes)."""
@@ -496,10 +525,12 @@ class SubmissionView(QWidget):
             self.four_eyes.hide()
             self.approve_button.setToolTip("Setujui batch: isinya dibekukan dan dapat diekspor")
             self.reject_button.setToolTip("Kembalikan batch ke operator dengan catatan")
-        self.export_button.setEnabled(idle and st in (B.DISETUJUI, B.DIKIRIM) and self.may_build)
-        self.export_button.setToolTip("Berkas unggah .xlsx, Surat Pengantar, rekap dan draf Surat Pengesahan ke "
-                                      "satu folder" if st in (B.DISETUJUI, B.DIKIRIM) else
-                                      "Ekspor setelah batch disetujui supervisor.")
+        self.export_button.setEnabled(idle and st == B.DISETUJUI and self.may_build)
+        self.export_button.setToolTip(
+            "Berkas unggah .xlsx, Surat Pengantar, rekap dan draf Surat Pengesahan ke satu folder"
+            if st == B.DISETUJUI else
+            "Batch ini sudah diekspor; cetak ulang suratnya dari halaman Agenda Surat."
+            if st in (B.DIKIRIM, B.HASIL_DITERIMA) else "Ekspor setelah batch disetujui supervisor.")
         self.results_button.setEnabled(idle and st == B.DIKIRIM and self.may_build)
         self.results_button.setToolTip("Impor daftar hasil penetapan (ditetapkan/ditolak) dari pusat atau provinsi"
                                        if st == B.DIKIRIM else "Impor hasil setelah batch diekspor dan dikirim.")
