@@ -270,3 +270,30 @@ def test_status_filter_and_reject_needs_a_note(qtbot, world, monkeypatch):
     assert not dlg.ok_button.isEnabled() and "minimal" in dlg.count.text()
     dlg.note.setPlainText("Lengkapi alamat dulu")
     assert dlg.ok_button.isEnabled()
+
+
+def test_a_row_changed_behind_the_apps_back_stops_the_export_with_a_message(qtbot, world, monkeypatch, tmp_path):
+    from sqlalchemy import text
+
+    from dtks_desktop.services.submission import approval, batches
+
+    db = world.db
+    with db.transaction() as s:
+        bid = batches.create_batch(s, world.operator, "kemensos", "PKH", "usulan_baru").id
+        approval.submit(s, world.operator, bid)
+    with db.transaction() as s:
+        approval.approve(s, world.supervisor, bid)
+    op = open_page(qtbot, db, world.operator)
+    select_batch(op, bid)
+    assert op.batch.status == "disetujui" and op.export_button.isEnabled()
+    with db.engine.begin() as conn:
+        conn.execute(text("UPDATE submission_batch_rows SET nik = '3310010101909999' "
+                          "WHERE id = (SELECT MIN(id) FROM submission_batch_rows WHERE batch_id = :b)"), {"b": bid})
+    out = tmp_path / "keluar"
+    out.mkdir()
+    monkeypatch.setattr(QFileDialog, "getExistingDirectory", lambda *a, **k: str(out))
+    op.export_button.click()
+    assert op.wait_idle(WAIT)
+    assert op.last_export is None and list(out.iterdir()) == []
+    assert "berubah sejak disetujui" in op.error.text() and "Traceback" not in op.error.text()
+    assert op.batch.status == "disetujui"

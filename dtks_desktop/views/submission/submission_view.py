@@ -359,8 +359,9 @@ class SubmissionView(QWidget):
         want = self._select_after
         self._select_after = None
         self.list.blockSignals(True)
-        _fill(self.list, [(b.id, b.status_label.split(" (", 1)[0], b.programme, b.kind_label, TARGET_SHORT.get(b.target, b.target),
-                           short_scope(b.scope_label), angka(b.rows)) for b in self.batches], right=(0, 6))
+        _fill(self.list, [(b.id, b.status_label.split(" (", 1)[0], b.programme, b.kind_label,
+                           TARGET_SHORT.get(b.target, b.target), short_scope(b.scope_label), angka(b.rows))
+                          for b in self.batches], right=(0, 6))
         for r, b in enumerate(self.batches):
             item = self.list.item(r, COL_STATUS)
             color = BATCH.colours.get(BATCH.state(b.status))
