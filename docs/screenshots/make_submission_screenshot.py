@@ -54,6 +54,7 @@ def main(argv: list[str] | None = None) -> int:
 
     from dtks_desktop import config
     from dtks_desktop.db.models import Household, Member
+    from dtks_desktop.domain.submission import KIND_LABELS, TARGET_LABELS, Kind, Target
     from dtks_desktop.demo.loader import load_demo
     from dtks_desktop.services.core import settings
     from dtks_desktop.services.core.database import open_database
@@ -151,6 +152,25 @@ def main(argv: list[str] | None = None) -> int:
         raise SystemExit(f"cannot write {path}")
     print(f"  {path}  {pix.width()}x{pix.height()}  (kecamatan {kec}, batch #{second.id}: {second.rows} baris)")
     window.close()
+
+    # The operator's "Buat batch…" dialog, scope one kecamatan.
+    from dtks_desktop.views.submission.dialogs import CreateBatchDialog
+    from dtks_desktop.views.submission.submission_view import SubmissionView
+
+    page = SubmissionView(AppContext(db, sri))
+    page.wait_idle()
+    dlg = CreateBatchDialog(db, [(t, label) for t, label in ((x.value, TARGET_LABELS[x]) for x in Target)],
+                            page.programmes, [(k.value, KIND_LABELS[k]) for k in Kind], page.kecamatan)
+    dlg.programme.setCurrentIndex(dlg.programme.findData("BPNT"))
+    dlg.kind.setCurrentIndex(dlg.kind.findData("hapus"))
+    dlg.kec.setCurrentIndex(dlg.kec.findData(kec))
+    dlg.show()
+    settle(app, 0.8)
+    path = args.out / "submission_create.png"
+    if not dlg.grab().save(str(path)):
+        raise SystemExit(f"cannot write {path}")
+    print(f"  {path}")
+    dlg.close()
     return 0
 
 

@@ -7,7 +7,7 @@ supervisor must approve it. No statement of the page runs on the GUI thread."""
 from __future__ import annotations
 
 import pytest
-from PySide6.QtWidgets import QDialog, QFileDialog, QMessageBox
+from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import event, select
 
 from dtks_desktop.db.models import AuditEvent, SubmissionBatch
@@ -253,16 +253,33 @@ def test_status_filter_and_reject_needs_a_note(qtbot, world, monkeypatch):
     assert op.wait_idle(WAIT)
     assert len(op.batches) == 1
     select_batch(op, op.batches[0].id)
+    # A draft's row can be taken out, with a reason (audited).
+    before = op.batch.rows
+    op.tabs.setCurrentIndex(1)
+    assert op.remove_row_button.isVisible() and not op.remove_row_button.isEnabled()  # nothing selected
+    r = next(i for i in range(op.rows_model.rowCount()) if op.rows_model.row_at(i).nama == "FAJAR")
+    op.rows_table.selectRow(r)
+    assert op.remove_row_button.isEnabled()
+    monkeypatch.setattr(QInputDialog, "getText", lambda *a, **k: ("pindah ke luar kabupaten", True))
+    op.remove_row_button.click()
+    assert op.wait_idle(WAIT)
+    assert op.batch.rows == before - 1 and op.rows_model.total == before - 1, op.error.text()
+    assert "FAJAR" not in [op.rows_model.row_at(i).nama for i in range(op.rows_model.rowCount())]
+    with db.sessions() as s:
+        assert s.execute(select(AuditEvent.reason).where(AuditEvent.action == "batch.row.remove")).scalar_one() \
+            == "pindah ke luar kabupaten"
     first = op.batch
-    # A second PKH batch over the same scope: its people are already in the open first batch.
+    # A second PKH batch over the same scope: the others are already in the open first batch.
     create_in_gui(op, monkeypatch)
     second = op.batch
-    assert second.id != first.id and second.rows == 0
+    # FAJAR, taken out of the first batch, is the only one not in an open batch any more.
+    assert second.id != first.id and second.rows == 1
+    assert [second_row.nama for second_row in op.rows_model.rows()] == ["FAJAR"]
     assert {row[3] for row in table_texts(op.excluded_table)} >= {
         "Sudah ada di batch lain yang masih terbuka untuk program yang sama"}
     assert f"Dibanding batch #{first.id}" in op.diff_label.text()
+    assert "<b>1</b> orang baru di batch ini" in op.diff_label.text()
     assert f"<b>{first.rows}</b> orang batch #{first.id} tidak ada di batch ini" in op.diff_label.text()
-    assert "tidak berisi baris" in op.sample_label.text()
     dlg = DecisionDialog(False, "Batch #1")
     qtbot.addWidget(dlg)
     assert not dlg.ok_button.isEnabled()

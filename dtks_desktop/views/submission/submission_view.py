@@ -16,9 +16,9 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView, QLabel,
-                               QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
-                               QTabWidget, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
+                               QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget,
+                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.formatting import angka, tanggal_jam
 from dtks_desktop.domain.musdes import REASON_LABELS, Reason
@@ -273,6 +273,22 @@ class SubmissionView(QWidget):
         self.rows_table.verticalHeader().setVisible(False)
         self.rows_table.setAlternatingRowColors(True)
         self.rows_table.horizontalHeader().setStretchLastSection(True)
+        self.rows_table.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+        self.rows_table.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+        self.remove_row_button = QPushButton("Keluarkan dari batch…")
+        self.remove_row_button.setObjectName("removeRowButton")
+        self.remove_row_button.clicked.connect(self.remove_row)
+        self.rows_table.selectionModel().selectionChanged.connect(lambda *_a: self._update_actions())
+        self.rows_hint = QLabel()
+        self.rows_hint.setWordWrap(True)
+        self.rows_hint.setStyleSheet("color: #616161;")
+        rows_page = QWidget()
+        rpl = QVBoxLayout(rows_page)
+        rpl.addWidget(self.rows_table, 1)
+        rrow = QHBoxLayout()
+        rrow.addWidget(self.rows_hint, 1)
+        rrow.addWidget(self.remove_row_button)
+        rpl.addLayout(rrow)
         # exclusions tab
         self.excluded_table = _table([("ID DTKS", 92), ("Nama", 170), ("Desa/Kel.", 130), ("Alasan tidak dimasukkan",
                                                                                             260)], "excludedTable")
@@ -285,7 +301,7 @@ class SubmissionView(QWidget):
         self.tabs = QTabWidget()
         self.tabs.setObjectName("batchTabs")
         self.tabs.addTab(summary, "Ringkasan persetujuan")
-        self.tabs.addTab(self.rows_table, "Baris")
+        self.tabs.addTab(rows_page, "Baris")
         self.tabs.addTab(excl, "Dikecualikan")
 
         right = QWidget()
@@ -501,6 +517,14 @@ class SubmissionView(QWidget):
         self.submit_button.setVisible(self.may_build)
         self.redraft_button.setVisible(self.may_build and st == B.DITOLAK)
         self.redraft_button.setEnabled(idle)
+        draft = st == B.DRAFT and self.may_build
+        self.remove_row_button.setVisible(draft)
+        self.remove_row_button.setEnabled(idle and draft and self.selected_row() is not None)
+        self.rows_hint.setText(
+            "" if b is None else
+            "Baris yang tidak boleh ikut diajukan dapat dikeluarkan selama batch masih draf (alasannya dicatat)."
+            if draft else "Isi batch dibekukan sejak disetujui." if b.frozen else
+            "Baris hanya dapat dikeluarkan selama batch masih draf.")
         self.export_button.setVisible(self.may_build)
         self.results_button.setVisible(self.may_build)
         self.approve_button.setVisible(self.may_approve)
@@ -608,6 +632,23 @@ class SubmissionView(QWidget):
         job = Job(self.ctx.db.write, approval.submit, self.ctx.actor, b.id, with_progress=False)
         self._run(job, "Mengajukan batch",
                   lambda nb: self._decided(approval.submit, nb, f"Batch #{nb.id} diajukan ke supervisor."))
+
+    def selected_row(self):
+        rows = self.rows_table.selectionModel().selectedRows() if self.rows_table.selectionModel() else []
+        return self.rows_model.row_at(rows[0].row()) if rows else None
+
+    def remove_row(self) -> None:
+        b, row = self.batch, self.selected_row()
+        if b is None or row is None:
+            return
+        reason, ok = QInputDialog.getText(self, "Keluarkan dari batch",
+                                          f"{row.nama} ({row.desa_nama}) dikeluarkan dari batch #{b.id}. "
+                                          "Alasan (dicatat di log audit):")
+        if not ok or not reason.strip():
+            return
+        job = Job(self.ctx.db.write, batches.remove_row, self.ctx.actor, row.id, reason.strip(), with_progress=False)
+        self._run(job, "Mengeluarkan baris", lambda nb: self._decided(
+            batches.remove_row, nb, f"{row.nama} dikeluarkan dari batch #{nb.id}; sisa {angka(nb.rows)} baris."))
 
     def redraft(self) -> None:
         b = self.batch
