@@ -20,10 +20,8 @@ sys.path.insert(0, str(HERE))
 sys.path.insert(0, str(HERE.parents[1]))
 
 from make_musdes_samples import PEOPLE, findings_for, pick  # noqa: E402
-from sqlalchemy import select  # noqa: E402
 
 from dtks_desktop.config import sqlite_url  # noqa: E402
-from dtks_desktop.db.models import Household  # noqa: E402
 from dtks_desktop.demo.loader import load_demo  # noqa: E402
 from dtks_desktop.services.core import settings  # noqa: E402
 from dtks_desktop.services.core.database import open_database  # noqa: E402
@@ -81,7 +79,6 @@ def main() -> int:
                             str(target.with_suffix(""))], check=True)
         print(target.name)
     print("batch", v.id, v.rows, "rows", v.excluded, "nomor", res.nomor)
-    _ = Household, select
     db.dispose()
     return 0
 

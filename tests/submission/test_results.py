@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from dtks_desktop.db.models import AuditEvent, Household, Member, StatusHistory
+from dtks_desktop.db.models import AuditEvent, Member, StatusHistory
 from dtks_desktop.services.importing.readers import ImportFileError
 from dtks_desktop.services.submission import approval, batches, outputs, results
 from dtks_desktop.services.submission.common import SubmissionError
@@ -53,7 +53,7 @@ def test_accepted_removal_moves_member_through_workflow(world, tmp_path):
         m.status = "meninggal"
     bid = sent(world, tmp_path, kind="hapus")
     f = tmp_path / "hasil.csv"
-    f.write_text(f"ID DTKS;Status\nA4;ditetapkan\n", encoding="utf-8")
+    f.write_text("ID DTKS;Status\nA4;ditetapkan\n", encoding="utf-8")
     res = results.import_results(world.db, world.supervisor, bid, f)
     assert res.ditetapkan == 1 and res.warnings == 0, res.problems
     with world.db.sessions() as s:
