@@ -56,6 +56,7 @@ KEY_OFFICE = "kantor"  # Kantor & Dokumen: office profile (admin), signatories (
 KEY_SETTINGS = "settings"
 KEY_VERIFY = "verifikasi"
 KEY_MUSDES = "musdes"
+KEY_SUBMISSION = "pengajuan"
 
 DEMO_PEOPLE = 5000
 
@@ -105,6 +106,12 @@ def _musdes_page(ctx: AppContext) -> QWidget:
     return MusdesView(ctx)
 
 
+def _submission_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.submission.submission_view import SubmissionView
+
+    return SubmissionView(ctx)
+
+
 def _audit_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.core.audit_view import AuditView
 
@@ -146,6 +153,8 @@ PAGES: list[PageSpec] = [
     PageSpec(KEY_VERIFY, "Verifikasi Lapangan", _SP.SP_DialogApplyButton, Capability.VERIFY_ENTER, _verify_page),
     PageSpec(KEY_MUSDES, "Musdes/Muskel", _SP.SP_FileDialogNewFolder, Capability.MUSDES_RECORD, _musdes_page,
              also=(Capability.DOCS_PRINT,)),
+    PageSpec(KEY_SUBMISSION, "Pengajuan", _SP.SP_ArrowUp, Capability.BATCH_BUILD, _submission_page,
+             also=(Capability.BATCH_APPROVE,)),
     PageSpec(KEY_REGISTER, "Agenda Surat", _SP.SP_FileDialogInfoView, Capability.DOCS_NUMBER, _register_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
