@@ -13,7 +13,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Region, SubmissionBatch, SubmissionBatchRow, User
-from dtks_desktop.domain.submission import EXCLUSION_LABELS, Exclusion, KIND_LABELS, Kind, TARGET_LABELS, Target
+from dtks_desktop.domain.submission import EXCLUSION_LABELS, Exclusion, KIND_LABELS, Kind, Result, TARGET_LABELS, Target
 from dtks_desktop.domain.workflow.submission import BATCH, FROZEN_STATES
 
 __all__ = ["SubmissionError", "BatchView", "BatchRow", "ExcludedRow", "ApprovalSummary", "ExportResult",
@@ -144,9 +144,9 @@ class ResultsImport:
 
     def as_dict(self) -> dict:
         return {"batch_id": self.batch_id, "imported": self.imported, "rejected": self.rejected,
-                "warnings": self.warnings, "ditetapkan": self.ditetapkan, "ditolak": self.ditolak,
+                "warnings": self.warnings, Result.DITETAPKAN.value: self.ditetapkan, Result.DITOLAK.value: self.ditolak,
                 "problems": [p.as_dict() for p in self.problems],
-                "per_desa": [{"kecamatan": k, "desa": d, "ditetapkan": a, "ditolak": r}
+                "per_desa": [{"kecamatan": k, "desa": d, Result.DITETAPKAN.value: a, Result.DITOLAK.value: r}
                              for k, d, a, r in self.per_desa]}
 
 

@@ -213,7 +213,8 @@ def import_results(db, actor: Actor, batch_id: int | None, path) -> ResultsImpor
         b.results_at = now
         audit.record(s, actor, "batch.results.import", entity_type="submission_batch", entity_id=b.id,
                      summary=f"Impor hasil {p.name}: {imported} dicatat, {rejected} ditolak",
-                     new={"file": p.name, "ditetapkan": counts[Result.DITETAPKAN], "ditolak": counts[Result.DITOLAK],
+                     new={"file": p.name, Result.DITETAPKAN.value: counts[Result.DITETAPKAN],
+                          Result.DITOLAK.value: counts[Result.DITOLAK],
                           "rejected": rejected, "warnings": len(warnings)})
         names = B._regions(s, set(per))
         per_desa = tuple(sorted((names[k][1], names[k][0], v[0], v[1]) for k, v in per.items()))
