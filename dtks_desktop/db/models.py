@@ -12,6 +12,7 @@ reshaped for them.
 from __future__ import annotations
 
 from datetime import date, datetime, time, timezone
+from decimal import Decimal
 
 from sqlalchemy import (
     BigInteger,
@@ -24,6 +25,7 @@ from sqlalchemy import (
     Integer,
     LargeBinary,
     MetaData,
+    Numeric,
     SmallInteger,
     String,
     Text,
@@ -766,3 +768,132 @@ class SubmissionExclusion(Base):
     nama: Mapped[str] = mapped_column(String(200))
     reason: Mapped[str] = mapped_column(String(30))  # domain.submission.Exclusion
     detail: Mapped[str | None] = mapped_column(String(300))
+
+
+# --- stage 7: PT Pos cleaning and distribution (migration 0014) ------------------------------------
+
+
+class DistPeriod(Base):
+    """A distribution period (tahap) of one programme: what each KPM receives and the KPM list."""
+
+    __tablename__ = "dist_periods"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    programme: Mapped[str] = mapped_column(String(60))  # domain.distribution.normalise_programme
+    period: Mapped[str] = mapped_column(String(100))  # "Tahap 1 2027", "Januari 2027"
+    benefit_kind: Mapped[str] = mapped_column(String(10))  # domain.distribution.BenefitKind
+    cash: Mapped[int | None] = mapped_column(BigInteger)  # rupiah per KPM
+    goods: Mapped[str | None] = mapped_column(String(60))  # "beras"
+    goods_qty: Mapped[Decimal | None] = mapped_column(Numeric(12, 3))  # per KPM
+    goods_unit: Mapped[str | None] = mapped_column(String(20))  # "kg"
+    source: Mapped[str] = mapped_column(String(10))  # domain.distribution.SourceKind
+    source_batch_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("submission_batches.id"))
+    source_file: Mapped[str | None] = mapped_column(String(260))
+    source_sha256: Mapped[str | None] = mapped_column(String(64))
+    status: Mapped[str] = mapped_column(String(20), default="draf", index=True)  # domain.workflow.distribution
+    note: Mapped[str | None] = mapped_column(Text)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+    cleaned_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    closed_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    version: Mapped[int] = mapped_column(Integer, default=1, server_default=text("1"), nullable=False)
+
+    __mapper_args__ = {"version_id_col": version}
+    __table_args__ = (UniqueConstraint("programme", "period", name="uq_dist_periods_programme_period"),)
+
+
+class DistPoint(Base):
+    """A distribution point (kantor pos, balai desa, …) serving one desa on a date, in time slots."""
+
+    __tablename__ = "dist_points"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    period_id: Mapped[int] = mapped_column(BigId, ForeignKey("dist_periods.id", ondelete="CASCADE"), index=True)
+    desa_kode: Mapped[str] = mapped_column(Code(13), ForeignKey("regions.kode"))
+    kind: Mapped[str] = mapped_column(String(20))  # domain.distribution.PointKind
+    nama: Mapped[str] = mapped_column(String(200))
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    tanggal: Mapped[date] = mapped_column(Date)
+    jam_mulai: Mapped[time] = mapped_column(Time)
+    jam_selesai: Mapped[time] = mapped_column(Time)
+    slot_menit: Mapped[int] = mapped_column(Integer, default=60)  # length of one time slot
+    kuota_slot: Mapped[int | None] = mapped_column(Integer)  # KPM per slot (None: spread evenly)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+
+class DistKpm(Base):
+    """One KPM (beneficiary family, by its recipient) of a period: identity as listed, cleaning result,
+    distribution point and slot, and the receipt."""
+
+    __tablename__ = "dist_kpm"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    period_id: Mapped[int] = mapped_column(BigId, ForeignKey("dist_periods.id", ondelete="CASCADE"))
+    urut: Mapped[int] = mapped_column(Integer, default=0)  # order of the source list
+    household_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("households.id", ondelete="SET NULL"))
+    member_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("members.id", ondelete="SET NULL"))
+    in_registry: Mapped[bool] = mapped_column(Boolean, default=False)
+    nik: Mapped[str | None] = mapped_column(Code(20))
+    no_kk: Mapped[str | None] = mapped_column(Code(20))
+    nama: Mapped[str] = mapped_column(String(200))
+    alamat: Mapped[str | None] = mapped_column(String(300))
+    dusun: Mapped[str | None] = mapped_column(String(120))
+    rt: Mapped[str | None] = mapped_column(String(5))
+    rw: Mapped[str | None] = mapped_column(String(5))
+    desa_kode: Mapped[str | None] = mapped_column(Code(13))  # None: the list named no desa we know
+    desa_text: Mapped[str | None] = mapped_column(String(120))  # the desa as the file wrote it
+    clean_status: Mapped[str] = mapped_column(String(15), default="belum")  # domain.distribution.CleanStatus
+    clean_reasons: Mapped[str | None] = mapped_column(String(300))  # CleanReason values, comma-separated
+    clean_round: Mapped[int] = mapped_column(Integer, default=0)  # the round that last checked this KPM
+    point_id: Mapped[int | None] = mapped_column(BigId, ForeignKey("dist_points.id", ondelete="SET NULL"))
+    slot_mulai: Mapped[time | None] = mapped_column(Time)
+    slot_selesai: Mapped[time | None] = mapped_column(Time)
+    receipt_status: Mapped[str] = mapped_column(String(15), default="belum")  # domain.workflow.distribution
+    received_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    recorded_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    kuasa: Mapped[str | None] = mapped_column(String(200))  # the representative who collected
+    via: Mapped[str | None] = mapped_column(String(10))  # "qr" | "nik" | "nama" | "berkas"
+    fail_reason: Mapped[str | None] = mapped_column(String(30))  # domain.distribution.FailReason
+    fail_note: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (UniqueConstraint("period_id", "nik", name="uq_dist_kpm_period_nik"),
+                      Index("ix_dist_kpm_period_place", "period_id", "desa_kode", "rw", "rt", "id"),
+                      Index("ix_dist_kpm_period_receipt", "period_id", "receipt_status"),
+                      Index("ix_dist_kpm_period_clean", "period_id", "clean_status"),
+                      Index("ix_dist_kpm_period_kk", "period_id", "no_kk"))
+
+
+class DistCleanRound(Base):
+    """One round of PT Pos cleaning: the first check, or a completed file that came back."""
+
+    __tablename__ = "dist_clean_rounds"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    period_id: Mapped[int] = mapped_column(BigId, ForeignKey("dist_periods.id", ondelete="CASCADE"), index=True)
+    round_no: Mapped[int] = mapped_column(Integer)
+    file_name: Mapped[str | None] = mapped_column(String(260))  # the completed file (None: the first check)
+    file_sha256: Mapped[str | None] = mapped_column(String(64))
+    checked: Mapped[int] = mapped_column(Integer, default=0)
+    lengkap: Mapped[int] = mapped_column(Integer, default=0)
+    dikembalikan: Mapped[int] = mapped_column(Integer, default=0)
+    reasons: Mapped[str | None] = mapped_column(Text)  # JSON {reason: count}
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow)
+
+    __table_args__ = (UniqueConstraint("period_id", "round_no", name="uq_dist_clean_rounds_no"),
+                      UniqueConstraint("period_id", "file_sha256", name="uq_dist_clean_rounds_file"))
+
+
+class DistCleanResult(Base):
+    """What one round found for one KPM (the history behind ``DistKpm.clean_status``)."""
+
+    __tablename__ = "dist_clean_results"
+
+    id: Mapped[int] = mapped_column(BigId, primary_key=True, autoincrement=True)
+    round_id: Mapped[int] = mapped_column(BigId, ForeignKey("dist_clean_rounds.id", ondelete="CASCADE"))
+    kpm_id: Mapped[int] = mapped_column(BigId, ForeignKey("dist_kpm.id", ondelete="CASCADE"), index=True)
+    status: Mapped[str] = mapped_column(String(15))  # CleanStatus
+    reasons: Mapped[str | None] = mapped_column(String(300))
+
+    __table_args__ = (Index("ix_dist_clean_results_round", "round_id", "kpm_id"),)

@@ -52,6 +52,10 @@ class Capability(StrEnum):
     # stage 4: village meetings (Musdes/Muskel)
     MUSDES_RECORD = "musdes.record"  # record a meeting, its participants and decisions
     MUSDES_FINALIZE = "musdes.finalize"  # record that the signed Berita Acara came back (decisions final)
+    # stages 6-7: PT Pos cleaning and distribution
+    DIST_MANAGE = "dist.manage"  # create periods, load KPM lists, clean, map, set distribution points
+    DIST_RECEIVE = "dist.receive"  # record receipts and failed handovers on the distribution day
+    DIST_CLOSE = "dist.close"  # close (or reopen) a period, cancel it, undo a recorded receipt
 
 
 _ALL = frozenset(Role)
@@ -90,6 +94,9 @@ CAPABILITY_ROLES: dict[Capability, frozenset[Role]] = {
     Capability.VERIFY_ENTER: _CLERKS,
     Capability.MUSDES_RECORD: _CLERKS,
     Capability.MUSDES_FINALIZE: _LEADS,
+    Capability.DIST_MANAGE: _CLERKS,
+    Capability.DIST_RECEIVE: _CLERKS,
+    Capability.DIST_CLOSE: _LEADS,
 }
 
 #: What the user is told a refused capability would have done ("… tidak boleh <this>").
@@ -123,6 +130,9 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.VERIFY_ENTER: "mencatat hasil verifikasi lapangan",
     Capability.MUSDES_RECORD: "mencatat musyawarah desa/kelurahan dan keputusannya",
     Capability.MUSDES_FINALIZE: "memfinalkan keputusan musyawarah desa/kelurahan",
+    Capability.DIST_MANAGE: "menyiapkan tahap penyaluran (daftar KPM, pembersihan, titik salur)",
+    Capability.DIST_RECEIVE: "mencatat penerimaan bantuan",
+    Capability.DIST_CLOSE: "menutup tahap penyaluran atau membatalkan catatan penerimaan",
 }
 
 
