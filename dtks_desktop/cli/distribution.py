@@ -7,26 +7,14 @@ report (receive, fail, undo, report, close), and printing (print).
 
 from __future__ import annotations
 
+from dtks_desktop.cli.common import run_as_user
 from dtks_desktop.cli.common import CliError, login_user, open_db
 
 
 def _run(args, fn):
-    """Open the database, log the user in, run ``fn(db, actor)``; a service's Indonesian error
-    becomes a CLI error (exit code, message on stderr), never a traceback."""
     from dtks_desktop.services.distribution.common import DistError
-    from dtks_desktop.services.importing.readers import ImportFileError
 
-    db = open_db(args)
-    try:
-        actor = login_user(args, db)
-        try:
-            return fn(db, actor)
-        except DistError as exc:
-            raise CliError(exc.message + (f" {exc.hint}" if exc.hint else "")) from None
-        except ImportFileError as exc:
-            raise CliError(str(getattr(exc, "message", exc))) from None
-    finally:
-        db.dispose()
+    return run_as_user(args, fn, (DistError,))
 
 
 def register(sub, common) -> None:
