@@ -27,6 +27,7 @@ from __future__ import annotations
 
 import csv
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -35,6 +36,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import Household, Member, Region
+from dtks_desktop.domain.nik import is_plausible_nik
 
 __all__ = ["KpmListConfig", "KpmListResult", "write_kpm_list", "LAYOUTS"]
 
@@ -156,7 +158,13 @@ def write_kpm_list(session: Session, out: str | Path, cfg: KpmListConfig = KpmLi
                  rw=h.rw or "", dusun=h.dusun or "", desa_kode=h.desa_kode, member_id=m.id,
                  expect=["meninggal"] if m.status == "meninggal" else [])
             for h, m in chosen]
+    seen: set[str] = set()
     for row in rows:
+        if row.nik in seen:  # two registry people under one NIK (the registry's own damage): one KPM per NIK
+            row.outcome = "ditolak:duplikat"
+        seen.add(row.nik)
+        if not is_plausible_nik(row.nik):  # the registry's own NIK fails the NIK checks (serial 0000, …)
+            row.expect.append("nik_tidak_valid")
         if not row.alamat:
             row.expect.append("alamat_kosong")
         if not row.rt:
@@ -212,7 +220,9 @@ def write_kpm_list(session: Session, out: str | Path, cfg: KpmListConfig = KpmLi
             d.outcome = "ditolak:duplikat"
             rows.insert(r.randrange(i + 1, len(rows) + 1), d)
         if rnd() < 0.6:  # this file went through a spreadsheet that kept NIKs as numbers for some rows
-            plain = [i for i, x in enumerate(rows) if x.outcome is None]
+            # never the first of a repeated NIK or No KK: its repeat would then stand alone
+            once, kk = Counter(x.nik for x in rows), Counter(x.no_kk for x in rows)
+            plain = [i for i, x in enumerate(rows) if x.outcome is None and once[x.nik] == 1 and kk[x.no_kk] == 1]
             for i in r.sample(plain, min(len(plain), max(1, int(len(rows) * (0.002 + rnd() * 0.008))))):
                 v = int(rows[i].nik)
                 rows[i].nik = f"{v:.5E}".replace(".", ",", 1) if rnd() < 0.5 else f"{v // 10 * 10}.0"
