@@ -1,0 +1,234 @@
+""""Pembersihan": the PT Pos completeness and deliverability rules over the period's KPM, round
+by round. Run a round (progress, "Batal"), read every round (file, checked, lengkap,
+dikembalikan, by whom, when) and the reasons of the chosen one; send the returned list per desa
+(.xlsx, NIK masked) back for completion, import the completed file (checked again as a new round),
+and export the lengkap KPM for PT Pos."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from PySide6.QtCore import Signal
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
+                               QSplitter, QVBoxLayout, QWidget)
+
+from dtks_desktop.domain.formatting import angka
+from dtks_desktop.domain.permissions import Capability, can
+from dtks_desktop.domain.workflow.distribution import PeriodStatus
+from dtks_desktop.jobs import Job
+from dtks_desktop.services.distribution import cleaning, ptpos
+from dtks_desktop.views.common.context import AppContext
+from dtks_desktop.views.distribution.common import PeriodTab, fill, table, when
+from dtks_desktop.views.distribution.tree import desa_nodes, safe_name
+
+#: States in which the KPM list may still be cleaned.
+CLEANABLE = (PeriodStatus.DRAF, PeriodStatus.SIAP, PeriodStatus.PENYALURAN)
+FILE_FILTER = "Data perbaikan (*.xlsx *.xls *.csv *.ods)"
+
+
+def result_text(res) -> str:
+    """"Ronde 2: 120 diperiksa — 110 lengkap, 10 dikembalikan." """
+    d = res.as_dict()
+    checked = d.get("checked", d.get("lengkap", 0) + d.get("dikembalikan", 0))
+    return (f"Ronde {d.get('round')}: {angka(checked)} KPM diperiksa — {angka(d.get('lengkap', 0))} lengkap, "
+            f"{angka(d.get('dikembalikan', 0))} dikembalikan.")
+
+
+class CleaningTab(PeriodTab):
+    """Cleaning rounds of the period, the returned list out and the completed data in."""
+
+    #: The user asked to see the returned KPM (of a desa, or None for all): the page shows the KPM tab.
+    showReturned = Signal(object)
+
+    def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
+        super().__init__(ctx, parent)
+        self.may_manage = can(ctx.actor, Capability.DIST_MANAGE)
+        self.rounds: list = []
+        self.last_result = None  # CleanResult of the last round run here (tests, the message)
+        self.last_export: Path | None = None
+        self.summary = QLabel()
+        self.summary.setObjectName("cleanSummary")
+        self.summary.setWordWrap(True)
+        self.summary.setStyleSheet("font-size: 10pt;")
+        self.clean_button = QPushButton("Jalankan pembersihan")
+        self.clean_button.setObjectName("cleanButton")
+        self.clean_button.setToolTip("Periksa KPM yang belum lengkap dengan aturan PT Pos (satu ronde baru)")
+        self.clean_button.clicked.connect(self.run_clean)
+        self.completed_button = QPushButton("Impor data perbaikan…")
+        self.completed_button.setObjectName("completedButton")
+        self.completed_button.setToolTip("Berkas kembalian dari desa/PT Pos yang sudah dilengkapi: diperiksa lagi "
+                                         "sebagai ronde baru")
+        self.completed_button.clicked.connect(self.import_completed)
+        self.returned_desa = QComboBox()
+        self.returned_desa.setObjectName("returnedDesa")
+        self.returned_desa.setMinimumWidth(180)
+        self.returned_button = QPushButton("Ekspor daftar dikembalikan…")
+        self.returned_button.setObjectName("returnedButton")
+        self.returned_button.setToolTip("Daftar KPM yang dikembalikan beserta alasannya (.xlsx, NIK disamarkan, "
+                                        "satu lembar per desa)")
+        self.returned_button.clicked.connect(self.export_returned)
+        self.show_returned_button = QPushButton("Lihat di Daftar KPM")
+        self.show_returned_button.setObjectName("showReturnedButton")
+        self.show_returned_button.clicked.connect(lambda: self.showReturned.emit(self.returned_desa.currentData()))
+        self.ptpos_button = QPushButton("Ekspor untuk PT Pos…")
+        self.ptpos_button.setObjectName("ptposButton")
+        self.ptpos_button.setToolTip("KPM yang lengkap dalam susunan kolom berkas kirim PT Pos (.xlsx)")
+        self.ptpos_button.clicked.connect(self.export_ptpos)
+
+        actions = QGroupBox("Tindakan")
+        grid = QGridLayout(actions)
+        grid.addWidget(self.clean_button, 0, 0)
+        grid.addWidget(self.completed_button, 0, 1)
+        grid.addWidget(self.ptpos_button, 0, 2)
+        grid.addWidget(QLabel("Daftar dikembalikan:"), 1, 0)
+        returned_row = QHBoxLayout()
+        returned_row.addWidget(self.returned_desa, 1)
+        returned_row.addWidget(self.returned_button)
+        returned_row.addWidget(self.show_returned_button)
+        grid.addLayout(returned_row, 1, 1, 1, 2)
+        grid.setColumnStretch(3, 1)
+
+        self.rounds_table = table([("Ronde", 50), ("Berkas", 170), ("Diperiksa", 72), ("Lengkap", 66),
+                                   ("Dikembalikan", 90), ("Oleh", 90), ("Waktu", 120)], "roundsTable")
+        self.rounds_table.itemSelectionChanged.connect(self._round_chosen)
+        self.reasons_title = QLabel("Alasan pengembalian")
+        self.reasons_title.setObjectName("reasonsTitle")
+        self.reasons_table = table([("Alasan", 260), ("KPM", 60)], "reasonsTable")
+        rounds_box = QWidget()
+        rb = QVBoxLayout(rounds_box)
+        rb.setContentsMargins(0, 0, 0, 0)
+        rb.addWidget(QLabel("<b>Ronde pembersihan</b>"))
+        rb.addWidget(self.rounds_table, 1)
+        reasons_box = QWidget()
+        eb = QVBoxLayout(reasons_box)
+        eb.setContentsMargins(0, 0, 0, 0)
+        eb.addWidget(self.reasons_title)
+        eb.addWidget(self.reasons_table, 1)
+        split = QSplitter()
+        split.addWidget(rounds_box)
+        split.addWidget(reasons_box)
+        split.setSizes([560, 320])
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.summary)
+        layout.addWidget(actions)
+        layout.addWidget(split, 1)
+        layout.addWidget(self.error)
+        if not self.may_manage:
+            for b in (self.clean_button, self.completed_button, self.returned_button, self.ptpos_button):
+                b.setToolTip("Hanya operator, supervisor atau admin yang membersihkan daftar KPM.")
+
+    # --- showing
+    def show_period(self) -> None:
+        p = self.period
+        keep = self.returned_desa.currentData()
+        self.returned_desa.clear()
+        self.returned_desa.addItem("Semua desa/kelurahan", None)
+        for kec, desa in desa_nodes(self.tree):
+            if desa.dikembalikan:
+                self.returned_desa.addItem(f"{desa.nama} ({angka(desa.dikembalikan)})", desa.kode)
+        i = self.returned_desa.findData(keep)
+        self.returned_desa.setCurrentIndex(max(i, 0))
+        if p is None:
+            self.summary.setText("")
+            self.rounds = []
+            fill(self.rounds_table, [])
+            fill(self.reasons_table, [])
+            self.update_actions()
+            return
+        parts = [f"<b>{angka(p.kpm)}</b> KPM", f"<span style='color:#2e7d32'><b>{angka(p.lengkap)}</b> lengkap</span>",
+                 f"<span style='color:#c62828'><b>{angka(p.dikembalikan)}</b> dikembalikan</span>"]
+        if p.belum_diperiksa:
+            parts.append(f"{angka(p.belum_diperiksa)} belum diperiksa")
+        self.summary.setText(" · ".join(parts))
+        self.update_actions()
+        self.read(cleaning.rounds, p.id, on_done=self._rounds)
+
+    def _rounds(self, found) -> None:
+        self.rounds = list(found)
+        fill(self.rounds_table, [(r.round_no, r.file_name or "(pembersihan)", angka(r.checked), angka(r.lengkap),
+                                  angka(r.dikembalikan), r.by or "", when(r.at))
+                                 for r in self.rounds], right=(0, 2, 3, 4), tips=True)
+        if self.rounds:
+            self.rounds_table.selectRow(len(self.rounds) - 1)
+        else:
+            self.reasons_title.setText("Belum ada ronde pembersihan." if self.period else "")
+            fill(self.reasons_table, [])
+
+    def _round_chosen(self) -> None:
+        rows = self.rounds_table.selectionModel().selectedRows()
+        if not rows or rows[0].row() >= len(self.rounds):
+            return
+        r = self.rounds[rows[0].row()]
+        reasons = sorted(r.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+        self.reasons_title.setText(f"Alasan pengembalian — ronde {r.round_no}" if reasons else
+                                   f"Ronde {r.round_no}: tidak ada KPM yang dikembalikan.")
+        fill(self.reasons_table, [(label, angka(n)) for label, n in reasons], right=(1,))
+
+    def update_actions(self) -> None:
+        p = self.period
+        idle = self.busy == 0
+        st = p.status if p is not None else None
+        active = self.may_manage and idle and st in CLEANABLE
+        self.clean_button.setEnabled(active and (p.belum_diperiksa > 0 or p.dikembalikan > 0 or not self.rounds))
+        self.completed_button.setEnabled(active and bool(self.rounds))
+        self.returned_button.setEnabled(self.may_manage and idle and p is not None and p.dikembalikan > 0)
+        self.show_returned_button.setEnabled(p is not None and p.dikembalikan > 0)
+        self.ptpos_button.setEnabled(self.may_manage and idle and p is not None and p.lengkap > 0)
+
+    # --- writing
+    def run_clean(self) -> None:
+        p = self.period
+        if p is None:
+            return
+        job = Job(cleaning.clean, self.ctx.db, self.ctx.actor, p.id)
+        self.run(job, f"Membersihkan daftar KPM {p.programme} {p.period}", self._cleaned, cancellable=True,
+                 show_after_ms=150)
+
+    def _cleaned(self, res) -> None:
+        self.last_result = res
+        self.error.show_ok(result_text(res))
+
+    def import_completed(self) -> None:
+        p = self.period
+        if p is None:
+            return
+        path, _f = QFileDialog.getOpenFileName(self, f"Data perbaikan {p.programme} {p.period}", "", FILE_FILTER)
+        if not path:
+            return
+        job = Job(cleaning.import_completed, self.ctx.db, self.ctx.actor, p.id, path)
+        self.run(job, "Mengimpor dan memeriksa data perbaikan", self._cleaned, cancellable=True, show_after_ms=150)
+
+    def _save_path(self, title: str, name: str) -> str:
+        path, _f = QFileDialog.getSaveFileName(self, title, name, "Excel (*.xlsx)")
+        if path and not path.lower().endswith(".xlsx"):
+            path += ".xlsx"
+        return path
+
+    def export_returned(self) -> None:
+        p = self.period
+        if p is None:
+            return
+        desa = self.returned_desa.currentData()
+        where = safe_name(self.returned_desa.currentText().split(" (")[0]) if desa else "Semua_Desa"
+        path = self._save_path("Simpan daftar KPM dikembalikan",
+                               f"Dikembalikan_{safe_name(p.programme)}_{safe_name(p.period)}_{where}.xlsx")
+        if not path:
+            return
+        job = Job(self.ctx.db.write, cleaning.export_returned, self.ctx.actor, p.id, Path(path), desa=desa,
+                  with_progress=False)
+        self.run(job, "Mengekspor daftar KPM dikembalikan", self._exported, changes=False)
+
+    def export_ptpos(self) -> None:
+        p = self.period
+        if p is None:
+            return
+        path = self._save_path("Simpan berkas untuk PT Pos",
+                               f"PTPos_{safe_name(p.programme)}_{safe_name(p.period)}.xlsx")
+        if not path:
+            return
+        job = Job(self.ctx.db.write, ptpos.export_for_ptpos, self.ctx.actor, p.id, Path(path), with_progress=False)
+        self.run(job, "Mengekspor berkas untuk PT Pos", self._exported, changes=False)
+
+    def _exported(self, path) -> None:
+        self.last_export = Path(path)
+        self.error.show_ok(f"Tersimpan: {path}")
