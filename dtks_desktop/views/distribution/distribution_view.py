@@ -344,17 +344,20 @@ class DistributionView(QWidget):
     def _created(self, res) -> None:
         self.last_created = res
         self.ctx.events.changed(CHANGED, source=self)
+        d = res.as_dict()
         text = f"Tahap dibuat: {angka(res.kpm)} KPM."
         if res.tidak_terdaftar:
             text += f" {angka(res.tidak_terdaftar)} tidak terdaftar di DTKS (tetap dicatat, ditandai)."
         if res.rejected:
             text += f" {angka(res.rejected)} baris berkas ditolak."
+        if d.get("skipped"):
+            text += f" {angka(d['skipped'])} baris batch dilewati (anggota keluarga yang sama atau NIK ganda)."
         self.error.show_ok(text)
         if res.problems:
             box = QMessageBox(QMessageBox.Icon.Warning, "Tahap dibuat dengan catatan", text, parent=self)
             box.setInformativeText("Baris yang ditolak tidak masuk daftar KPM; perbaiki berkasnya bila perlu dan "
                                    "masukkan lewat impor data perbaikan di tab Pembersihan.")
-            box.setDetailedText("\n".join(f"Baris {row}, kolom {col}: {msg}" for row, col, msg in res.problems))
+            box.setDetailedText("\n".join(msg for _row, _col, msg in res.problems))
             box.exec()
         self.tabs.setCurrentWidget(self.cleaning_tab)
         self.period = None
