@@ -51,6 +51,7 @@ class PrintTab(PeriodTab):
         self.may_print = can(ctx.actor, Capability.DOCS_PRINT)
         self.last_result = None  # PrintResult (tests, the message)
         self.last_outdir: Path | None = None
+        self._default_out = ""
         self.what_group = QButtonGroup(self)
         what_box = QGroupBox("Dokumen")
         wl = QVBoxLayout(what_box)
@@ -127,8 +128,11 @@ class PrintTab(PeriodTab):
             self.desa.addItem(f"{desa.nama} (Kec. {kec.nama}) — {angka(desa.lengkap)} KPM lengkap", desa.kode)
         i = self.desa.findData(keep)
         self.desa.setCurrentIndex(max(i, 0))
-        if self.period is not None and (not self.outdir.text() or self.last_outdir is None):
-            self.outdir.setText(str(default_outdir(self.period)))
+        text = self.outdir.text().strip()
+        if self.period is not None and (not text or text == self._default_out):
+            # The period's own folder, unless the user chose another one.
+            self._default_out = str(default_outdir(self.period))
+            self.outdir.setText(self._default_out)
         self.update_actions()
 
     def update_actions(self) -> None:
