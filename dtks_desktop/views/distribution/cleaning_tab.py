@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from PySide6.QtCore import Signal
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
                                QSplitter, QVBoxLayout, QWidget)
 
@@ -88,12 +88,13 @@ class CleaningTab(PeriodTab):
         grid.addLayout(returned_row, 1, 1, 1, 2)
         grid.setColumnStretch(3, 1)
 
-        self.rounds_table = table([("Ronde", 50), ("Berkas", 170), ("Diperiksa", 72), ("Lengkap", 66),
-                                   ("Dikembalikan", 90), ("Oleh", 90), ("Waktu", 120)], "roundsTable")
+        self.rounds_table = table([("Ronde", 50), ("Berkas", 166), ("Diperiksa", 70), ("Lengkap", 66),
+                                   ("Dikembalikan", 100), ("Oleh", 94), ("Waktu", 120)], "roundsTable")
         self.rounds_table.itemSelectionChanged.connect(self._round_chosen)
         self.reasons_title = QLabel("Alasan pengembalian")
         self.reasons_title.setObjectName("reasonsTitle")
-        self.reasons_table = table([("Alasan", 260), ("KPM", 60)], "reasonsTable")
+        self.reasons_table = table([("Alasan", 320), ("KPM", 60)], "reasonsTable")
+        self.reasons_table.horizontalHeader().setStretchLastSection(False)
         rounds_box = QWidget()
         rb = QVBoxLayout(rounds_box)
         rb.setContentsMargins(0, 0, 0, 0)
@@ -104,10 +105,10 @@ class CleaningTab(PeriodTab):
         eb.setContentsMargins(0, 0, 0, 0)
         eb.addWidget(self.reasons_title)
         eb.addWidget(self.reasons_table, 1)
-        split = QSplitter()
+        split = QSplitter(Qt.Orientation.Vertical)
         split.addWidget(rounds_box)
         split.addWidget(reasons_box)
-        split.setSizes([560, 320])
+        split.setSizes([220, 260])
         layout = QVBoxLayout(self)
         layout.addWidget(self.summary)
         layout.addWidget(actions)

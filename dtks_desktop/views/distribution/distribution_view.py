@@ -38,9 +38,8 @@ from dtks_desktop.views.distribution.mapping_tab import MappingTab
 from dtks_desktop.views.distribution.period_dialog import PeriodDialog
 from dtks_desktop.views.distribution.print_tab import PrintTab
 
-PERIOD_COLUMNS = (("No", 36), ("Program", 82), ("Tahap", 120), ("Bantuan", 92), ("Status", 112), ("KPM", 60),
-                  ("Lengkap", 62), ("Kembali", 58))
-COL_STATUS = 4
+PERIOD_COLUMNS = (("Program", 90), ("Tahap", 96), ("Status", 74), ("KPM", 50))
+COL_STATUS = 2
 #: Short status words for the list (the full label is in the chip).
 STATUS_SHORT = {PeriodStatus.DRAF: "Draf", PeriodStatus.SIAP: "Siap salur", PeriodStatus.PENYALURAN: "Penyaluran",
                 PeriodStatus.SELESAI: "Selesai", PeriodStatus.BATAL: "Batal"}
@@ -106,6 +105,7 @@ class DistributionView(QWidget):
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list_count = QLabel()
         left = QWidget()
+        left.setMinimumWidth(290)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(QLabel("<b>Tahap penyaluran</b>"))
@@ -149,7 +149,7 @@ class DistributionView(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([440, 840])
+        split.setSizes([330, 950])
         split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)
@@ -205,15 +205,15 @@ class DistributionView(QWidget):
         want = self._select_after
         self._select_after = None
         self.list.blockSignals(True)
-        fill(self.list, [(p.id, p.programme, p.period, p.benefit_label, STATUS_SHORT.get(p.status, p.status_label),
-                          angka(p.kpm), angka(p.lengkap), angka(p.dikembalikan)) for p in self.periods],
-             right=(0, 5, 6, 7))
+        fill(self.list, [(p.programme, p.period, STATUS_SHORT.get(p.status, p.status_label), angka(p.kpm))
+                          for p in self.periods], right=(3,))
         for r, p in enumerate(self.periods):
             color = PERIOD.colours.get(PERIOD.state(p.status))
             if color:
                 self.list.item(r, COL_STATUS).setForeground(QColor(color))
-            tip = f"{p.programme_name} — {p.period}\n{p.status_label}\nDibuat {p.created_by or '-'} " \
-                  f"{when(p.created_at)}"
+            tip = (f"#{p.id} {p.programme_name} — {p.period}\n{p.status_label}\nBantuan per KPM {p.benefit_label}\n"
+                   f"{angka(p.lengkap)} lengkap, {angka(p.dikembalikan)} dikembalikan\n"
+                   f"Dibuat {p.created_by or '-'} {when(p.created_at)}")
             for c in range(self.list.columnCount()):
                 self.list.item(r, c).setToolTip(tip)
         self.list.blockSignals(False)
@@ -260,7 +260,7 @@ class DistributionView(QWidget):
             self.meta.setText("")
             self._update_actions()
             return
-        self.title.setText(f"{p.programme} {p.period} — {p.programme_name}")
+        self.title.setText(f"{p.programme} {p.period}")
         color = PERIOD.colours.get(PERIOD.state(p.status), "#455a64")
         self.status_chip.setText(p.status_label)
         self.status_chip.setStyleSheet(f"QLabel#statusChip {{ background: {color}; color: white; border-radius: 9px; "
@@ -275,8 +275,8 @@ class DistributionView(QWidget):
             source += f" #{p.source_batch_id}"
         elif p.source_file:
             source += f" ({p.source_file})"
-        head = (f"Bantuan per KPM <b>{p.benefit_label}</b> · {source} · dibuat {p.created_by or '-'} "
-                f"{when(p.created_at)}")
+        head = (f"{p.programme_name} · bantuan per KPM <b>{p.benefit_label}</b> · {source} · dibuat "
+                f"{p.created_by or '-'} {when(p.created_at)}")
         counts = [f"<b>{angka(p.kpm)}</b> KPM", f"{angka(p.lengkap)} lengkap",
                   f"{angka(p.dikembalikan)} dikembalikan"]
         if p.belum_diperiksa:

@@ -57,22 +57,23 @@ def slot_text(r) -> str:
 
 def kpm_columns() -> list[Column]:
     return [
-        Column("No", 48, text=lambda r: r.urut, align_right=True),
-        Column("Nama", 170, text=lambda r: r.nama),
-        Column("NIK", 130, text=lambda r: r.nik),
-        Column("No KK", 130, text=lambda r: r.no_kk),
-        Column("Alamat", 150, text=lambda r: r.alamat, tip=lambda r: r.alamat or None),
-        Column("RT/RW", 72, text=lambda r: f"{r.rt or '-'}/{r.rw or '-'}"),
-        Column("Desa/Kel.", 120, text=lambda r: r.desa_nama, tip=lambda r: f"Kec. {r.kecamatan_nama}"
+        Column("No", 44, text=lambda r: r.urut, align_right=True),
+        Column("Nama", 160, text=lambda r: r.nama, tip=lambda r: f"No KK {r.no_kk}" if r.no_kk else None),
+        Column("NIK", 124, text=lambda r: r.nik),
+        Column("RT/RW", 64, text=lambda r: f"{r.rt or '-'}/{r.rw or '-'}"),
+        Column("Desa/Kel.", 104, text=lambda r: r.desa_nama, tip=lambda r: f"Kec. {r.kecamatan_nama}"
                if r.kecamatan_nama else None),
-        Column("DTKS", 52, header_tip="Terdaftar di DTKS", text=lambda r: "Ya" if r.in_registry else "Tidak"),
-        Column("Pembersihan", 100, text=lambda r: r.clean_label),
-        Column("Alasan", 200, text=lambda r: "; ".join(r.clean_reasons),
+        Column("Pembersihan", 96, text=lambda r: r.clean_label),
+        Column("Alasan", 190, text=lambda r: "; ".join(r.clean_reasons),
                tip=lambda r: "\n".join(r.clean_reasons) or None),
-        Column("Jadwal", 84, header_tip="Jam kedatangan di titik salur", text=slot_text),
-        Column("Penerimaan", 110, text=lambda r: r.receipt_label,
+        Column("Jadwal", 80, header_tip="Jam kedatangan di titik salur", text=slot_text),
+        Column("Penerimaan", 104, text=lambda r: r.receipt_label,
                tip=lambda r: r.fail_label or (f"{r.received_at:%d-%m-%Y %H.%M} oleh {r.recorded_by}"
                                               if r.received_at else None)),
+        Column("DTKS", 48, header_tip="Terdaftar di DTKS", text=lambda r: "Ya" if r.in_registry else "Tidak"),
+        Column("Alamat", 150, text=lambda r: r.alamat, tip=lambda r: r.alamat or None),
+        Column("Dusun", 90, text=lambda r: r.dusun),
+        Column("No KK", 124, text=lambda r: r.no_kk),
     ]
 
 
@@ -99,7 +100,7 @@ class KpmTab(PeriodTab):
         super().__init__(ctx, parent)
         self.desa = QComboBox()
         self.desa.setObjectName("kpmDesaFilter")
-        self.desa.setMinimumWidth(170)
+        self.desa.setMinimumWidth(200)
         self.rw = QComboBox()
         self.rw.setObjectName("kpmRwFilter")
         self.rt = QComboBox()
@@ -129,9 +130,13 @@ class KpmTab(PeriodTab):
         for combo in (self.rt, self.clean, self.receipt):
             combo.currentIndexChanged.connect(lambda _i: self.load())
         filters = QHBoxLayout()
-        for w in (self.desa, self.rw, self.rt, self.clean, self.receipt):
+        for w in (self.desa, self.rw, self.rt):
             filters.addWidget(w)
         filters.addWidget(self.text, 1)
+        statuses = QHBoxLayout()
+        statuses.addWidget(self.clean)
+        statuses.addWidget(self.receipt)
+        statuses.addStretch(1)
 
         self.model = KpmModel(kpm_columns(), lambda q, o, n, f: fetch_kpm(self.ctx.db, self.ctx.actor, q, o, n, f),
                               page_size=PAGE_SIZE, key=lambda r: r.id, parent=self)
@@ -152,6 +157,7 @@ class KpmTab(PeriodTab):
         self.count.setObjectName("kpmCount")
         layout = QVBoxLayout(self)
         layout.addLayout(filters)
+        layout.addLayout(statuses)
         layout.addWidget(self.view, 1)
         layout.addWidget(self.count)
         layout.addWidget(self.error)

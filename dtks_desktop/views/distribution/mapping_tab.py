@@ -76,8 +76,8 @@ class MappingTab(PeriodTab):
         ll.addWidget(self.totals)
 
         self.points_box = QGroupBox("Titik salur")
-        self.points_table = table([("Desa/Kel.", 110), ("Titik", 150), ("Jenis", 96), ("Tanggal", 78),
-                                   ("Jam", 88), ("Sesi", 56), ("KPM/sesi", 66), ("KPM", 50)], "pointsTable")
+        self.points_table = table([("Desa/Kel.", 100), ("Titik", 160), ("Jenis", 130), ("Tanggal", 80),
+                                   ("Jam", 90), ("Sesi", 58), ("KPM/sesi", 64), ("KPM", 50)], "pointsTable")
         self.points_table.itemSelectionChanged.connect(self.update_actions)
         self.add_button = QPushButton("Tambah titik…")
         self.add_button.setObjectName("addPointButton")

@@ -8,8 +8,8 @@ from pathlib import Path
 
 from PySide6.QtCore import QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGroupBox, QHBoxLayout, QLabel,
-                               QLineEdit, QListWidget, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
+                               QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.permissions import Capability, can
@@ -54,7 +54,7 @@ class PrintTab(PeriodTab):
         self._default_out = ""
         self.what_group = QButtonGroup(self)
         what_box = QGroupBox("Dokumen")
-        wl = QVBoxLayout(what_box)
+        grid = QGridLayout(what_box)
         self.what_buttons: dict[str, QRadioButton] = {}
         for i, (what, label, _per_desa, tip) in enumerate(DOCUMENTS):
             b = QRadioButton(label)
@@ -62,12 +62,12 @@ class PrintTab(PeriodTab):
             b.setToolTip(tip)
             self.what_group.addButton(b, i)
             self.what_buttons[what] = b
-            row = QHBoxLayout()
-            row.addWidget(b)
-            note = QLabel(tip)
-            note.setStyleSheet("color: #616161;")
-            row.addWidget(note, 1)
-            wl.addLayout(row)
+            grid.addWidget(b, i // 2, i % 2)
+        self.what_note = QLabel()
+        self.what_note.setObjectName("whatNote")
+        self.what_note.setWordWrap(True)
+        self.what_note.setStyleSheet("color: #616161;")
+        grid.addWidget(self.what_note, (len(DOCUMENTS) + 1) // 2, 0, 1, 2)
         self.what_buttons["tanda-terima"].setChecked(True)
         self.what_group.idToggled.connect(lambda *_a: self.update_actions())
 
@@ -137,6 +137,7 @@ class PrintTab(PeriodTab):
 
     def update_actions(self) -> None:
         p = self.period
+        self.what_note.setText(DOCUMENTS[max(self.what_group.checkedId(), 0)][3])
         self.desa.setEnabled(self.per_desa())
         ready = p is not None and p.status in PRINTABLE
         self.print_button.setEnabled(self.may_print and self.busy == 0 and ready and bool(self.outdir.text().strip()))
