@@ -9,9 +9,10 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QPushButton,
-                               QSplitter, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
+                               QPushButton, QSplitter, QVBoxLayout, QWidget)
 
+from dtks_desktop.domain.distribution import CLEAN_REASON_LABELS, CleanReason
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain.workflow.distribution import PeriodStatus
@@ -26,12 +27,23 @@ CLEANABLE = (PeriodStatus.DRAF, PeriodStatus.SIAP, PeriodStatus.PENYALURAN)
 FILE_FILTER = "Data perbaikan (*.xlsx *.xls *.csv *.ods)"
 
 
+def reason_label(code: str) -> str:
+    """"kk_ganda" -> "Lebih dari satu KPM dalam satu KK" (an unknown code as written)."""
+    try:
+        return CLEAN_REASON_LABELS[CleanReason(code)]
+    except ValueError:
+        return code
+
+
 def result_text(res) -> str:
     """"Ronde 2: 120 diperiksa — 110 lengkap, 10 dikembalikan." """
-    d = res.as_dict()
-    checked = d.get("checked", d.get("lengkap", 0) + d.get("dikembalikan", 0))
-    return (f"Ronde {d.get('round')}: {angka(checked)} KPM diperiksa — {angka(d.get('lengkap', 0))} lengkap, "
-            f"{angka(d.get('dikembalikan', 0))} dikembalikan.")
+    text = (f"Ronde {res.round}: {angka(res.checked)} KPM diperiksa — {angka(res.lengkap)} lengkap, "
+            f"{angka(res.dikembalikan)} dikembalikan.")
+    if res.file_name:
+        text = f"{res.file_name}: data {angka(res.updated)} KPM diperbarui. " + text
+    if res.problems:
+        text += f" {angka(len(res.problems))} baris berkas tidak diambil."
+    return text
 
 
 class CleaningTab(PeriodTab):
@@ -160,7 +172,7 @@ class CleaningTab(PeriodTab):
         if not rows or rows[0].row() >= len(self.rounds):
             return
         r = self.rounds[rows[0].row()]
-        reasons = sorted(r.reasons.items(), key=lambda kv: (-kv[1], kv[0]))
+        reasons = sorted(((reason_label(k), n) for k, n in r.reasons.items()), key=lambda kv: (-kv[1], kv[0]))
         self.reasons_title.setText(f"Alasan pengembalian — ronde {r.round_no}" if reasons else
                                    f"Ronde {r.round_no}: tidak ada KPM yang dikembalikan.")
         fill(self.reasons_table, [(label, angka(n)) for label, n in reasons], right=(1,))
@@ -188,6 +200,12 @@ class CleaningTab(PeriodTab):
     def _cleaned(self, res) -> None:
         self.last_result = res
         self.error.show_ok(result_text(res))
+        if res.problems:
+            box = QMessageBox(QMessageBox.Icon.Warning, "Data perbaikan", result_text(res), parent=self)
+            box.setInformativeText("Baris yang tidak diambil tidak mengubah data KPM; perbaiki berkasnya lalu impor lagi "
+                                   "(berkas yang sama persis tidak dapat diimpor dua kali).")
+            box.setDetailedText("\n".join(p.message for p in res.problems))
+            box.exec()
 
     def import_completed(self) -> None:
         p = self.period
@@ -196,7 +214,7 @@ class CleaningTab(PeriodTab):
         path, _f = QFileDialog.getOpenFileName(self, f"Data perbaikan {p.programme} {p.period}", "", FILE_FILTER)
         if not path:
             return
-        job = Job(cleaning.import_completed, self.ctx.db, self.ctx.actor, p.id, path)
+        job = Job(ptpos.import_completed, self.ctx.db, self.ctx.actor, p.id, path)
         self.run(job, "Mengimpor dan memeriksa data perbaikan", self._cleaned, cancellable=True, show_after_ms=150)
 
     def _save_path(self, title: str, name: str) -> str:
@@ -215,7 +233,7 @@ class CleaningTab(PeriodTab):
                                f"Dikembalikan_{safe_name(p.programme)}_{safe_name(p.period)}_{where}.xlsx")
         if not path:
             return
-        job = Job(self.ctx.db.write, cleaning.export_returned, self.ctx.actor, p.id, Path(path), desa=desa,
+        job = Job(self.ctx.db.write, ptpos.export_returned, self.ctx.actor, p.id, Path(path), desa=desa,
                   with_progress=False)
         self.run(job, "Mengekspor daftar KPM dikembalikan", self._exported, changes=False)
 
