@@ -107,8 +107,10 @@ class PeriodTab(QWidget):
 
     # --- the page gives the period
     def set_period(self, period, tree) -> None:
+        other = (self.period.id if self.period is not None else None) != (period.id if period is not None else None)
         self.period, self.tree = period, tree
-        self.error.clear_error()
+        if other:
+            self.error.clear_error()  # a message about another period; the same one's stays after a reload
         self.show_period()
 
     def show_period(self) -> None:  # pragma: no cover - every tab overrides it
