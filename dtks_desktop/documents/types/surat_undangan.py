@@ -89,7 +89,7 @@ class InvitationSheet(Flowable):
         c.setFont(FONT_BOLD, s)
         c.drawString(left, y, t)
         y -= 10.5
-        for line in (f"NIK {nik}", alamat, wilayah):
+        for line in (f"NIK {nik}", alamat, *wilayah.split("\n")):
             if line:
                 t, s = fit(line, FONT, 8, text_w)
                 c.setFont(FONT, s)
