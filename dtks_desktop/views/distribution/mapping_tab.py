@@ -9,7 +9,6 @@ from PySide6.QtGui import QStandardItem, QStandardItemModel
 from PySide6.QtWidgets import (QAbstractItemView, QDialog, QGroupBox, QHBoxLayout, QHeaderView, QLabel, QPushButton,
                                QSplitter, QTreeView, QVBoxLayout, QWidget)
 
-from dtks_desktop.domain.distribution import POINT_KIND_LABELS, PointKind
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain.workflow.distribution import PeriodStatus
@@ -19,26 +18,20 @@ from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ask_yes_no
 from dtks_desktop.views.distribution.common import PeriodTab, fill, table, value_text
 from dtks_desktop.views.distribution.point_dialog import PointDialog
-from dtks_desktop.views.distribution.tree import DEPTH_DESA, desa_nodes, level_label
+from dtks_desktop.views.distribution.tree import DESA, desa_nodes, level_label
 
 #: States in which points and slots may still change.
 PLANNABLE = (PeriodStatus.DRAF, PeriodStatus.SIAP, PeriodStatus.PENYALURAN)
 TREE_HEADERS = ("Wilayah", "KPM", "Lengkap", "Dikembalikan", "Nilai (lengkap)")
 KODE_ROLE = Qt.ItemDataRole.UserRole + 1
-DEPTH_ROLE = Qt.ItemDataRole.UserRole + 2
-
-
-def kind_label(kind: str) -> str:
-    try:
-        return POINT_KIND_LABELS[PointKind(kind)]
-    except ValueError:
-        return kind
+LEVEL_ROLE = Qt.ItemDataRole.UserRole + 2
+#: The levels below a desa (a chosen RW or RT stands for its desa).
+BELOW_DESA = ("rw", "rt")
 
 
 def point_row(p) -> tuple:
-    return (p.desa_nama, p.nama, kind_label(p.kind), f"{p.tanggal:%d-%m-%Y}",
-            f"{p.jam_mulai:%H.%M}–{p.jam_selesai:%H.%M}", f"{p.slot_menit} mnt",
-            angka(p.kuota_slot) if p.kuota_slot else "rata", angka(p.kpm))
+    return (p.desa_nama, p.nama, p.kind_label, f"{p.tanggal:%d-%m-%Y}", f"{p.jam_mulai:%H.%M}–{p.jam_selesai:%H.%M}",
+            f"{p.slots} × {p.slot_menit} mnt", angka(p.kuota_slot) if p.kuota_slot else "rata", angka(p.kpm))
 
 
 class MappingTab(PeriodTab):
@@ -76,8 +69,8 @@ class MappingTab(PeriodTab):
         ll.addWidget(self.totals)
 
         self.points_box = QGroupBox("Titik salur")
-        self.points_table = table([("Desa/Kel.", 100), ("Titik", 160), ("Jenis", 130), ("Tanggal", 80),
-                                   ("Jam", 90), ("Sesi", 58), ("KPM/sesi", 64), ("KPM", 50)], "pointsTable")
+        self.points_table = table([("Desa/Kel.", 100), ("Titik", 150), ("Jenis", 120), ("Tanggal", 80),
+                                   ("Jam", 90), ("Sesi", 86), ("KPM/sesi", 64), ("KPM", 50)], "pointsTable")
         self.points_table.itemSelectionChanged.connect(self.update_actions)
         self.add_button = QPushButton("Tambah titik…")
         self.add_button.setObjectName("addPointButton")
@@ -124,7 +117,7 @@ class MappingTab(PeriodTab):
             self.update_actions()
             return
         for child in tree.children:
-            self.model.appendRow(self._items(child, 1))
+            self.model.appendRow(self._items(child))
         first = self.model.index(0, 0)
         if not expanded and first.isValid():
             self.view.expand(first)  # the first kecamatan open: its desa show at once
@@ -139,17 +132,18 @@ class MappingTab(PeriodTab):
             self.view.setCurrentIndex(idx)
         self.load_points()
 
-    def _items(self, node, depth: int) -> list[QStandardItem]:
-        cells = [level_label(node, depth), angka(node.kpm), angka(node.lengkap), angka(node.dikembalikan),
+    def _items(self, node) -> list[QStandardItem]:
+        cells = [level_label(node), angka(node.kpm), angka(node.lengkap), angka(node.dikembalikan),
                  value_text(self.period, node.nilai)]
         items = [QStandardItem(str(c)) for c in cells]
         for it in items[1:]:
             it.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
         items[0].setData(node.kode, KODE_ROLE)
-        items[0].setData(depth, DEPTH_ROLE)
-        items[0].setToolTip(f"{level_label(node, depth)} ({node.kode})")
+        items[0].setData(node.level, LEVEL_ROLE)
+        if node.level in (DESA, "kecamatan") and node.kode:
+            items[0].setToolTip(f"{level_label(node)} ({node.kode})")
         for child in node.children:
-            items[0].appendRow(self._items(child, depth + 1))
+            items[0].appendRow(self._items(child))
         return items
 
     def _walk(self, parent=None):
@@ -160,13 +154,15 @@ class MappingTab(PeriodTab):
             yield from self._walk(item)
 
     def _find(self, kode: str):
+        """The row of a kecamatan or desa (RW/RT numbers repeat across desa)."""
         for item in self._walk():
-            if item.data(KODE_ROLE) == kode:
+            if item.data(KODE_ROLE) == kode and item.data(LEVEL_ROLE) not in BELOW_DESA:
                 return item.index()
         return None
 
     def _expanded(self) -> list[str]:
-        return [item.data(KODE_ROLE) for item in self._walk() if self.view.isExpanded(item.index())]
+        return [item.data(KODE_ROLE) for item in self._walk()
+                if item.data(LEVEL_ROLE) not in BELOW_DESA and self.view.isExpanded(item.index())]
 
     def chosen_desa(self) -> str | None:
         """The desa of the chosen tree row (a desa, or the desa of a chosen RW/RT)."""
@@ -174,9 +170,9 @@ class MappingTab(PeriodTab):
         if not idx.isValid():
             return None
         idx = idx.siblingAtColumn(0)
-        while idx.isValid() and (idx.data(DEPTH_ROLE) or 0) > DEPTH_DESA:
+        while idx.isValid() and idx.data(LEVEL_ROLE) in BELOW_DESA:
             idx = idx.parent()
-        return idx.data(KODE_ROLE) if idx.isValid() and idx.data(DEPTH_ROLE) == DEPTH_DESA else None
+        return (idx.data(KODE_ROLE) or None) if idx.isValid() and idx.data(LEVEL_ROLE) == DESA else None
 
     def choose_desa(self, kode: str) -> bool:
         idx = self._find(kode)

@@ -4,12 +4,14 @@ and "Batal". Every role that prints (DOCS_PRINT, the pencetak too) may use it; N
 
 from __future__ import annotations
 
+from datetime import date
 from pathlib import Path
 
-from PySide6.QtCore import QStandardPaths, QUrl
+from PySide6.QtCore import QDate, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QFileDialog, QFormLayout, QGridLayout, QGroupBox, QHBoxLayout,
-                               QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
+                               QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton, QVBoxLayout,
+                               QWidget)
 
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.permissions import Capability, can
@@ -71,6 +73,11 @@ class PrintTab(PeriodTab):
         self.what_buttons["tanda-terima"].setChecked(True)
         self.what_group.idToggled.connect(lambda *_a: self.update_actions())
 
+        self.when = QDateEdit(QDate.currentDate())
+        self.when.setObjectName("printDate")
+        self.when.setCalendarPopup(True)
+        self.when.setDisplayFormat("dd-MM-yyyy")
+        self.when.setToolTip("Tanggal yang tertulis pada dokumen (dan di Agenda Surat)")
         self.desa = QComboBox()
         self.desa.setObjectName("printDesa")
         self.desa.setMinimumWidth(240)
@@ -84,6 +91,7 @@ class PrintTab(PeriodTab):
         out_row.addWidget(self.browse)
         form = QFormLayout()
         form.addRow("Desa/Kelurahan", self.desa)
+        form.addRow("Tanggal dokumen", self.when)
         form.addRow("Folder hasil", out_row)
         self.print_button = QPushButton("Cetak")
         self.print_button.setObjectName("printButton")
@@ -165,7 +173,9 @@ class PrintTab(PeriodTab):
         what = self.what()
         desa = self.desa.currentData() if self.per_desa() else None
         label = next(lbl for w, lbl, _d, _t in DOCUMENTS if w == what)
-        job = Job(printing.print_documents, self.ctx.db, self.ctx.actor, p.id, what, outdir, desa=desa)
+        d = self.when.date()
+        job = Job(printing.print_documents, self.ctx.db, self.ctx.actor, p.id, what, outdir, desa=desa,
+                  when=date(d.year(), d.month(), d.day()))
         self.run(job, f"Mencetak {label} {p.programme} {p.period}", lambda res: self._printed(outdir, label, res),
                  cancellable=True, show_after_ms=150, changes=False)
 
@@ -177,7 +187,12 @@ class PrintTab(PeriodTab):
         for path in res.files:
             self.files.addItem(Path(path).name)
         self.files_title.setText(f"Berkas tercetak di {outdir}")
-        self.error.show_ok(f"{label}: {angka(len(res.files))} berkas, {angka(res.pages)} halaman.")
+        text = f"{label}: {angka(len(res.files))} berkas, {angka(res.pages)} halaman"
+        if res.nomor:
+            text += f"; nomor {', '.join(res.nomor[:3])}" + (" …" if len(res.nomor) > 3 else "")
+        self.error.show_ok(text + ".")
+        if res.warnings:
+            self.files_title.setText(f"Berkas tercetak di {outdir} — catatan: {'; '.join(res.warnings)}")
         self.update_actions()
 
     def open_folder(self) -> None:

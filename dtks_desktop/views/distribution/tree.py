@@ -1,38 +1,26 @@
-"""Reading the period's region tree (``services.distribution.mapping.tree``: kabupaten → kecamatan
-→ desa → RW → RT, each node with ``kode``, ``nama``, counts, ``nilai`` and ``children``) for the
-tabs' filters and lists, and a file-name-safe form of a name."""
+"""Reading the period's region tree (``services.distribution.mapping.tree``: a ``MapNode`` per
+kabupaten → kecamatan → desa → RW → RT, each with ``level``, ``kode`` (the RW/RT number as stored
+for those levels), ``nama``, counts, ``nilai`` and ``children``) for the tabs' filters and lists,
+and a file-name-safe form of a name."""
 
 from __future__ import annotations
 
 import re
 
-DEPTH_KEC, DEPTH_DESA, DEPTH_RW, DEPTH_RT = 1, 2, 3, 4
-_PREFIX = {DEPTH_RW: "RW", DEPTH_RT: "RT"}
+KECAMATAN, DESA, RW, RT = "kecamatan", "desa", "rw", "rt"
 
 
 def desa_nodes(tree) -> list[tuple]:
-    """(kecamatan node, desa node) of every desa of the tree, in the tree's order."""
+    """(kecamatan node, desa node) of every known desa of the tree, in the tree's order."""
     if tree is None:
         return []
-    return [(kec, desa) for kec in tree.children for desa in kec.children]
+    return [(kec, desa) for kec in tree.children for desa in kec.children if desa.kode]
 
 
-def _bare(node, depth: int) -> str:
-    """An RW/RT node's number as stored ("001"), whether or not its name carries the prefix."""
-    name = str(node.nama or "").strip()
-    prefix = _PREFIX.get(depth)
-    if prefix and name.upper().startswith(prefix + " "):
-        name = name[len(prefix) + 1:].strip()
-    return name
-
-
-def level_label(node, depth: int) -> str:
+def level_label(node) -> str:
     """How a node reads in the tree: "Kec. Kalikotes", "Jimbung", "RW 001", "RT 002"."""
-    if depth == DEPTH_KEC:
-        return f"Kec. {node.nama}"
-    if depth in _PREFIX:
-        bare = _bare(node, depth)
-        return f"{_PREFIX[depth]} {bare}" if bare else f"{_PREFIX[depth]} (kosong)"
+    if node.level == KECAMATAN:
+        return f"Kec. {node.nama}" if node.kode else str(node.nama)
     return str(node.nama)
 
 
@@ -41,19 +29,19 @@ def _desa(tree, kode: str | None):
 
 
 def rw_values(tree, desa: str | None) -> list[str]:
-    """The RW numbers of a desa (none without a desa), empty ones left out."""
+    """The RW numbers of a desa (none without a desa); an empty RW cannot be chosen."""
     node = _desa(tree, desa)
-    return [v for v in (_bare(rw, DEPTH_RW) for rw in node.children) if v] if node is not None else []
+    return [rw.kode for rw in node.children if rw.kode] if node is not None else []
 
 
 def rt_values(tree, desa: str | None, rw: str | None) -> list[str]:
     """The RT numbers of an RW of a desa (none without both)."""
     node = _desa(tree, desa)
-    if node is None or rw is None:
+    if node is None or not rw:
         return []
     for child in node.children:
-        if _bare(child, DEPTH_RW) == rw:
-            return [v for v in (_bare(rt, DEPTH_RT) for rt in child.children) if v]
+        if child.kode == rw:
+            return [rt.kode for rt in child.children if rt.kode]
     return []
 
 
