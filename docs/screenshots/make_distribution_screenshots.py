@@ -101,7 +101,7 @@ def main(argv: list[str] | None = None) -> int:
     from dtks_desktop.services.core import settings
     from dtks_desktop.services.core.database import open_database
     from dtks_desktop.services.core.users import create_user
-    from dtks_desktop.services.distribution import cleaning, mapping, periods, printing
+    from dtks_desktop.services.distribution import cleaning, mapping, periods
     from dtks_desktop.services.matching.run import run_matching
     from dtks_desktop.views.common.context import AppContext
     from dtks_desktop.views.distribution.period_dialog import PeriodDialog
@@ -126,7 +126,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"  cleaning: {res.as_dict()}")
     with db.sessions() as s:
         tree = mapping.tree(s, made.id)
-    first = [d for k, d in desa_nodes(tree) if k.kode == kecs[0]]
+    first = sorted((d for k, d in desa_nodes(tree) if k.kode == kecs[0]), key=lambda d: -d.kpm)  # busiest first
     day = date.today() + timedelta(days=10)
     with db.transaction() as s:
         for i, d in enumerate(first):

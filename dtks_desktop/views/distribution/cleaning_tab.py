@@ -9,7 +9,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from PySide6.QtCore import Qt, Signal
-from PySide6.QtWidgets import (QComboBox, QFileDialog, QGridLayout, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
+from PySide6.QtWidgets import (QFileDialog, QGroupBox, QHBoxLayout, QLabel, QMessageBox,
                                QPushButton, QSplitter, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.distribution import CLEAN_REASON_LABELS, CleanReason
@@ -19,7 +19,7 @@ from dtks_desktop.domain.workflow.distribution import PeriodStatus
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.distribution import cleaning, ptpos
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.distribution.common import PeriodTab, fill, table, when
+from dtks_desktop.views.distribution.common import PeriodTab, desa_combo, fill, table, when
 from dtks_desktop.views.distribution.tree import desa_nodes, safe_name
 
 #: States in which the KPM list may still be cleaned.
@@ -71,10 +71,8 @@ class CleaningTab(PeriodTab):
         self.completed_button.setToolTip("Berkas kembalian dari desa/PT Pos yang sudah dilengkapi: diperiksa lagi "
                                          "sebagai ronde baru")
         self.completed_button.clicked.connect(self.import_completed)
-        self.returned_desa = QComboBox()
-        self.returned_desa.setObjectName("returnedDesa")
-        self.returned_desa.setMinimumWidth(180)
-        self.returned_button = QPushButton("Ekspor daftar dikembalikan…")
+        self.returned_desa = desa_combo("returnedDesa", 16)
+        self.returned_button = QPushButton("Ekspor .xlsx…")
         self.returned_button.setObjectName("returnedButton")
         self.returned_button.setToolTip("Daftar KPM yang dikembalikan beserta alasannya (.xlsx, NIK disamarkan, "
                                         "satu lembar per desa)")
@@ -88,17 +86,18 @@ class CleaningTab(PeriodTab):
         self.ptpos_button.clicked.connect(self.export_ptpos)
 
         actions = QGroupBox("Tindakan")
-        grid = QGridLayout(actions)
-        grid.addWidget(self.clean_button, 0, 0)
-        grid.addWidget(self.completed_button, 0, 1)
-        grid.addWidget(self.ptpos_button, 0, 2)
-        grid.addWidget(QLabel("Daftar dikembalikan:"), 1, 0)
-        returned_row = QHBoxLayout()
-        returned_row.addWidget(self.returned_desa, 1)
-        returned_row.addWidget(self.returned_button)
-        returned_row.addWidget(self.show_returned_button)
-        grid.addLayout(returned_row, 1, 1, 1, 2)
-        grid.setColumnStretch(3, 1)
+        row1 = QHBoxLayout()
+        for b in (self.clean_button, self.completed_button, self.ptpos_button):
+            row1.addWidget(b)
+        row1.addStretch(1)
+        row2 = QHBoxLayout()
+        row2.addWidget(QLabel("Dikembalikan:"))
+        row2.addWidget(self.returned_desa, 1)
+        row2.addWidget(self.returned_button)
+        row2.addWidget(self.show_returned_button)
+        al = QVBoxLayout(actions)
+        al.addLayout(row1)
+        al.addLayout(row2)
 
         self.rounds_table = table([("Ronde", 50), ("Berkas", 166), ("Diperiksa", 70), ("Lengkap", 66),
                                    ("Dikembalikan", 100), ("Oleh", 94), ("Waktu", 120)], "roundsTable")

@@ -80,6 +80,16 @@ def when(t) -> str:
     return tanggal_jam(t, lokal=True) if t else ""
 
 
+def desa_combo(name: str, chars: int = 22) -> QComboBox:
+    """A combo of desa (or other long names) whose width does not grow with its longest item: the
+    page must fit a 1280-pixel window however long a desa's name is."""
+    combo = QComboBox()
+    combo.setObjectName(name)
+    combo.setSizeAdjustPolicy(QComboBox.SizeAdjustPolicy.AdjustToMinimumContentsLengthWithIcon)
+    combo.setMinimumContentsLength(chars)
+    return combo
+
+
 def select_data(combo: QComboBox, value: Any) -> None:
     """Choose the item of ``combo`` carrying ``value`` (the first item when none does)."""
     i = combo.findData(value)

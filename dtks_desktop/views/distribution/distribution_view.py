@@ -38,7 +38,7 @@ from dtks_desktop.views.distribution.mapping_tab import MappingTab
 from dtks_desktop.views.distribution.period_dialog import PeriodDialog
 from dtks_desktop.views.distribution.print_tab import PrintTab
 
-PERIOD_COLUMNS = (("Program", 90), ("Tahap", 96), ("Status", 74), ("KPM", 50))
+PERIOD_COLUMNS = (("Program", 84), ("Tahap", 92), ("Status", 72), ("KPM", 46))
 COL_STATUS = 2
 #: Short status words for the list (the full label is in the chip).
 STATUS_SHORT = {PeriodStatus.DRAF: "Draf", PeriodStatus.SIAP: "Siap salur", PeriodStatus.PENYALURAN: "Penyaluran",
@@ -105,7 +105,7 @@ class DistributionView(QWidget):
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list_count = QLabel()
         left = QWidget()
-        left.setMinimumWidth(290)
+        left.setMinimumWidth(270)
         ll = QVBoxLayout(left)
         ll.setContentsMargins(0, 0, 0, 0)
         ll.addWidget(QLabel("<b>Tahap penyaluran</b>"))
@@ -149,7 +149,7 @@ class DistributionView(QWidget):
         split.addWidget(left)
         split.addWidget(right)
         split.setStretchFactor(1, 3)
-        split.setSizes([330, 950])
+        split.setSizes([300, 980])
         split.setCollapsible(0, False)
         layout = QVBoxLayout(self)
         layout.addLayout(top)

@@ -18,7 +18,7 @@ from dtks_desktop.domain.workflow.distribution import RECEIPT, ReceiptStatus
 from dtks_desktop.services.distribution import periods
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
-from dtks_desktop.views.distribution.common import PeriodTab, select_data
+from dtks_desktop.views.distribution.common import PeriodTab, desa_combo, select_data
 from dtks_desktop.views.distribution.tree import desa_nodes, rt_values, rw_values
 
 PAGE_SIZE = 300
@@ -59,7 +59,7 @@ def kpm_columns() -> list[Column]:
     return [
         Column("No", 44, text=lambda r: r.urut, align_right=True),
         Column("Nama", 160, text=lambda r: r.nama, tip=lambda r: f"No KK {r.no_kk}" if r.no_kk else None),
-        Column("NIK", 124, text=lambda r: r.nik),
+        Column("NIK", 140, text=lambda r: r.nik),
         Column("RT/RW", 64, text=lambda r: f"{r.rt or '-'}/{r.rw or '-'}"),
         Column("Desa/Kel.", 104, text=lambda r: r.desa_nama, tip=lambda r: f"Kec. {r.kecamatan_nama}"
                if r.kecamatan_nama else None),
@@ -73,7 +73,7 @@ def kpm_columns() -> list[Column]:
         Column("DTKS", 48, header_tip="Terdaftar di DTKS", text=lambda r: "Ya" if r.in_registry else "Tidak"),
         Column("Alamat", 150, text=lambda r: r.alamat, tip=lambda r: r.alamat or None),
         Column("Dusun", 90, text=lambda r: r.dusun),
-        Column("No KK", 124, text=lambda r: r.no_kk),
+        Column("No KK", 140, text=lambda r: r.no_kk),
     ]
 
 
@@ -98,9 +98,7 @@ class KpmTab(PeriodTab):
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(ctx, parent)
-        self.desa = QComboBox()
-        self.desa.setObjectName("kpmDesaFilter")
-        self.desa.setMinimumWidth(200)
+        self.desa = desa_combo("kpmDesaFilter", 24)
         self.rw = QComboBox()
         self.rw.setObjectName("kpmRwFilter")
         self.rt = QComboBox()

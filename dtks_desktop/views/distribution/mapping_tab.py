@@ -69,7 +69,7 @@ class MappingTab(PeriodTab):
         ll.addWidget(self.totals)
 
         self.points_box = QGroupBox("Titik salur")
-        self.points_table = table([("Desa/Kel.", 100), ("Titik", 150), ("Jenis", 120), ("Tanggal", 80),
+        self.points_table = table([("Desa/Kel.", 100), ("Titik", 150), ("Jenis", 140), ("Tanggal", 80),
                                    ("Jam", 90), ("Sesi", 86), ("KPM/sesi", 64), ("KPM", 50)], "pointsTable")
         self.points_table.itemSelectionChanged.connect(self.update_actions)
         self.add_button = QPushButton("Tambah titik…")
@@ -179,6 +179,7 @@ class MappingTab(PeriodTab):
         if idx is None:
             return False
         self.view.setCurrentIndex(idx)
+        self.view.scrollTo(idx, QAbstractItemView.ScrollHint.PositionAtCenter)
         return True
 
     def _chosen(self) -> None:
@@ -191,6 +192,7 @@ class MappingTab(PeriodTab):
         desa = self.chosen_desa()
         name = self.desa_name(desa)
         self.points_box.setTitle(f"Titik salur — {name}" if desa else "Titik salur — semua desa/kelurahan")
+        self.points_table.setColumnHidden(0, desa is not None)  # one desa: its name is in the title
         self.read(mapping.list_points, self.period.id, desa=desa, on_done=self._points)
         self.update_actions()
 

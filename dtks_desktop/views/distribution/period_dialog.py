@@ -8,11 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 from typing import Sequence
 
+from PySide6.QtCore import QLocale
 from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDialog, QDialogButtonBox, QDoubleSpinBox, QFileDialog,
                                QFormLayout, QHBoxLayout, QLabel, QLineEdit, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
 from dtks_desktop.domain.distribution import parse_cash, parse_goods, rupiah
+from dtks_desktop.views.distribution.common import desa_combo
 
 FILE_FILTER = "Daftar KPM (*.xlsx *.xls *.csv *.ods)"
 
@@ -56,6 +58,7 @@ class PeriodDialog(QDialog):
         self.goods_qty = QDoubleSpinBox()
         self.goods_qty.setObjectName("goodsQty")
         self.goods_qty.setDecimals(1)
+        self.goods_qty.setLocale(QLocale(QLocale.Language.Indonesian, QLocale.Country.Indonesia))  # 2,5 kg
         self.goods_qty.setRange(0, 10_000)
         self.goods_qty.setValue(10)
         self.goods_unit = QLineEdit("kg")
@@ -80,8 +83,7 @@ class PeriodDialog(QDialog):
         self.source_group = QButtonGroup(self)
         self.source_group.addButton(self.batch_radio)
         self.source_group.addButton(self.file_radio)
-        self.batch = QComboBox()
-        self.batch.setObjectName("batchCombo")
+        self.batch = desa_combo("batchCombo", 40)
         for b in batches:
             self.batch.addItem(f"Batch #{b.id} — {b.programme} {b.kind_label.lower()}, {b.scope_label} "
                                f"({b.rows} baris)", b.id)

@@ -12,6 +12,7 @@ from PySide6.QtWidgets import (QComboBox, QDateEdit, QDialog, QDialogButtonBox, 
 
 from dtks_desktop.domain.distribution import POINT_KIND_LABELS, PointKind
 from dtks_desktop.domain.formatting import angka
+from dtks_desktop.views.distribution.common import desa_combo
 
 
 class PointDialog(QDialog):
@@ -24,8 +25,7 @@ class PointDialog(QDialog):
         self.setWindowTitle("Tambah titik salur")
         self.setMinimumWidth(480)
         self.lengkap = dict(lengkap)
-        self.desa = QComboBox()
-        self.desa.setObjectName("pointDesa")
+        self.desa = desa_combo("pointDesa", 30)
         for kode, label in desa:
             self.desa.addItem(label, kode)
         if chosen is not None and self.desa.findData(chosen) >= 0:

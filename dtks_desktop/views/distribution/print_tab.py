@@ -9,7 +9,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QDate, QStandardPaths, QUrl
 from PySide6.QtGui import QDesktopServices
-from PySide6.QtWidgets import (QButtonGroup, QComboBox, QDateEdit, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
+from PySide6.QtWidgets import (QButtonGroup, QDateEdit, QFileDialog, QFormLayout, QGridLayout, QGroupBox,
                                QHBoxLayout, QLabel, QLineEdit, QListWidget, QPushButton, QRadioButton, QVBoxLayout,
                                QWidget)
 
@@ -20,7 +20,7 @@ from dtks_desktop.jobs import Job
 from dtks_desktop.services.distribution import printing
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.distribution.common import PeriodTab
+from dtks_desktop.views.distribution.common import PeriodTab, desa_combo
 from dtks_desktop.views.distribution.tree import desa_nodes, safe_name
 
 #: (what, label, one file per desa, what it is for)
@@ -78,9 +78,8 @@ class PrintTab(PeriodTab):
         self.when.setCalendarPopup(True)
         self.when.setDisplayFormat("dd-MM-yyyy")
         self.when.setToolTip("Tanggal yang tertulis pada dokumen (dan di Agenda Surat)")
-        self.desa = QComboBox()
-        self.desa.setObjectName("printDesa")
-        self.desa.setMinimumWidth(240)
+        self.when.setMaximumWidth(150)
+        self.desa = desa_combo("printDesa", 30)
         self.outdir = QLineEdit()
         self.outdir.setObjectName("printOutdir")
         self.outdir.textChanged.connect(lambda _t: self.update_actions())
@@ -111,10 +110,19 @@ class PrintTab(PeriodTab):
         self.files = QListWidget()
         self.files.setObjectName("printedFiles")
         self.files_title = QLabel("Berkas tercetak")
+        self.files_title.setObjectName("filesTitle")
+        self.files_title.setWordWrap(True)
+        self.warnings = QLabel()
+        self.warnings.setObjectName("printWarnings")
+        self.warnings.setWordWrap(True)
+        self.warnings.setStyleSheet("QLabel#printWarnings { background: #fff8e1; color: #5d4037; border-radius: 4px; "
+                                    "padding: 5px 8px; }")
+        self.warnings.hide()
         layout = QVBoxLayout(self)
         layout.addWidget(what_box)
         layout.addLayout(form)
         layout.addLayout(buttons)
+        layout.addWidget(self.warnings)
         layout.addWidget(self.files_title)
         layout.addWidget(self.files, 1)
         layout.addWidget(self.error)
@@ -191,8 +199,8 @@ class PrintTab(PeriodTab):
         if res.nomor:
             text += f"; nomor {', '.join(res.nomor[:3])}" + (" …" if len(res.nomor) > 3 else "")
         self.error.show_ok(text + ".")
-        if res.warnings:
-            self.files_title.setText(f"Berkas tercetak di {outdir} — catatan: {'; '.join(res.warnings)}")
+        self.warnings.setText("\n".join(res.warnings))
+        self.warnings.setVisible(bool(res.warnings))
         self.update_actions()
 
     def open_folder(self) -> None:
