@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from dtks_desktop.db.models import (DistKpm, DistPeriod, Household, Member, SubmissionBatch, SubmissionBatchRow,
                                     utcnow)
 from dtks_desktop.domain.distribution import (
-    NATIONAL_PROGRAMMES, PROGRAMMES_KEY, Benefit, SourceKind, cash_benefit, normalise_programme,
+    NATIONAL_PROGRAMMES, PROGRAMMES_KEY, Benefit, CleanStatus, SourceKind, cash_benefit, normalise_programme,
     parse_cash, parse_goods,
 )
 from dtks_desktop.domain.permissions import Capability
@@ -40,7 +40,7 @@ from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.distribution.common import DistError, KpmRow, PeriodView, kpm_rows, period_row, view_of
-from dtks_desktop.services.distribution.kpm_import import KpmFile, ListedKpm, Problem, read_kpm_file
+from dtks_desktop.services.distribution.kpm_import import KpmFile, Problem, read_kpm_file
 
 __all__ = ["programmes", "add_programme", "create_period", "CreateResult", "list_periods", "get_period",
            "cancel_period", "kpm_page", "count_kpm", "registry_lookup", "chunks"]
@@ -267,7 +267,7 @@ def create_period(db, actor: Actor, programme: str, period: str, *, cash=None, g
                 check_cancel(cancel)
                 report(i * 5000, total, "Menyimpan daftar KPM")
                 s.execute(insert(DistKpm), [dict(r, period_id=p.id, urut=i * 5000 + j + 1,
-                                                 clean_status="belum", clean_round=0,
+                                                 clean_status=CleanStatus.BELUM.value, clean_round=0,
                                                  receipt_status=ReceiptStatus.BELUM.value)
                                             for j, r in enumerate(part)])
             n_reg = sum(1 for r in recs if r["in_registry"])
