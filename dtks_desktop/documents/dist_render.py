@@ -21,6 +21,7 @@ from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
+from dtks_desktop.documents import qrfast
 from dtks_desktop.documents.dist_common import plain_streams
 from dtks_desktop.documents.fonts import FONT, FONT_BOLD
 from dtks_desktop.documents.layout import (FOOTER_SPACE, GRID, HEADER_SPACE, MARGIN, QR_SIZE, NumberedCanvas, Stamp,
@@ -63,7 +64,10 @@ class _StampLaterCanvas(NumberedCanvas):
         w, _ = self._pagesize
         y = MARGIN
         self.beginForm(FORM)
-        draw_qr(self, stamp.code, w - MARGIN - QR_SIZE, y + 8 - QR_SIZE, QR_SIZE)
+        if qrfast.fits(stamp.code):  # the same code as reportlab's, without trying 8 masks (25 ms a document)
+            qrfast.draw(self, stamp.code, w - MARGIN - QR_SIZE, y + 8 - QR_SIZE, QR_SIZE)
+        else:
+            draw_qr(self, stamp.code, w - MARGIN - QR_SIZE, y + 8 - QR_SIZE, QR_SIZE)
         self.setFont(FONT, 7.5)
         self.drawRightString(w - MARGIN - QR_SIZE - 2 * mm, y - 9, f"{stamp.label}: {stamp.code}")
         self.endForm()

@@ -71,5 +71,6 @@ def demo_period(db, admin, *, people: int = 600, goods: bool = False, points: bo
                     r.point_id, r.slot_mulai, r.slot_selesai = pt.id, time(h, 0), time(h + 1, 0)
         out = {"period_id": p.id, "desa": desa, "kpm": {r.id: r for r in rows},
                "returned": [r.id for r in rows if r.clean_status == CleanStatus.DIKEMBALIKAN.value]}
+        s.flush()
         s.expunge_all()
     return out

@@ -99,12 +99,17 @@ def pages(ctx: DocContext, data: dict) -> tuple[list[Flowable], list[list[Band |
     return top, cut, bottom, numbers
 
 
-def page_count(ctx: DocContext, data: dict) -> int:
-    return len(pages(ctx, data)[1])
+def plan(ctx: DocContext, data: dict):
+    """The pages laid out (pass to :func:`story`); ``page_count(plan)`` pages."""
+    return pages(ctx, data)
 
 
-def story(ctx: DocContext, data: dict) -> list[Flowable]:
-    top, cut, bottom, numbers = pages(ctx, data)
+def page_count(planned) -> int:
+    return len(planned[1])
+
+
+def story(ctx: DocContext, data: dict, planned=None) -> list[Flowable]:
+    top, cut, bottom, numbers = planned or pages(ctx, data)
     cols = columns(ctx.width)
     out: list[Flowable] = [SectionStart(SECTION, f"Daftar tanda terima {title_of(data)} — {data['unit']} "
                                                  f"{data['desa']}, Kecamatan {data['kecamatan']} (lanjutan)")]

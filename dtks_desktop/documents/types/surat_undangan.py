@@ -176,12 +176,15 @@ def _template(c, d: dict, w: float, h: float, tempat: str, tempat_alamat: str, h
     return name
 
 
-def page_count(ctx: DocContext, data: dict) -> int:
-    n = len(data.get("cards") or [])
-    return max(1, -(-n // PER_PAGE))
+def plan(ctx: DocContext, data: dict) -> int:
+    return max(1, -(-len(data.get("cards") or []) // PER_PAGE))
 
 
-def story(ctx: DocContext, data: dict) -> list[Flowable]:
+def page_count(planned: int) -> int:
+    return planned
+
+
+def story(ctx: DocContext, data: dict, planned=None) -> list[Flowable]:
     cards = data.get("cards") or []
     out: list[Flowable] = [SectionStart(SECTION, "")]
     for i in range(0, max(1, len(cards)), PER_PAGE):

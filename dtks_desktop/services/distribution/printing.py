@@ -217,9 +217,8 @@ def _desa_common(session: Session, base: dict, desa: tuple[str, str, str, int], 
 
 
 def _desa_data(session: Session, what: str, period: DistPeriod, base: dict, desa: tuple, when: date,
-               secret: bytes | None) -> dict:
+               secret: bytes | None, policy) -> dict:
     """The ``data`` of one desa's document (plain values; stored with the issued document)."""
-    policy = settings.mask_policy(session)
     data = _desa_common(session, base, desa, when)
     spec = WHATS[what]
     rows = _rows(session, period.id, desa[0], spec.clean)
@@ -312,15 +311,24 @@ def _ctx(profile, module, when: date, signer) -> DocContext:
     return DocContext(profile=profile, when=when, signer=signer, orientation=module.ORIENTATION)
 
 
-def _issue(db, actor: Actor, what: str, data: dict, when: date, out: Path, *, purpose: str,
+OFFICE_SIGNED = ("daftar_nominatif", "rekap_penyaluran", "bast_penyaluran")
+
+
+def _run_context(session: Session, what: str) -> dict:
+    """What every document of the run shares, read once: the office profile, the signatory, the
+    masking policy."""
+    code = WHATS[what].module.CODE
+    return {"profile": load_profile(session), "signer": signer_for(session, code) if code in OFFICE_SIGNED else None,
+            "policy": settings.mask_policy(session)}
+
+
+def _issue(db, actor: Actor, what: str, data: dict, when: date, out: Path, run: dict, *, purpose: str,
            footer: str) -> tuple[int, int, str | None]:
     """Draw (outside the transaction when the type takes no number), issue and write ``out``.
     Returns (document id, pages, number)."""
     module = WHATS[what].module
     code = module.CODE
-    with db.sessions() as s:
-        profile = load_profile(s)
-        signer = signer_for(s, code) if code in ("daftar_nominatif", "rekap_penyaluran", "bast_penyaluran") else None
+    profile, signer = run["profile"], run["signer"]
     from dtks_desktop.services.documents.register import DOC_TYPES
 
     numbered = DOC_TYPES[code].numbered
@@ -328,12 +336,14 @@ def _issue(db, actor: Actor, what: str, data: dict, when: date, out: Path, *, pu
     def draw(nomor: str | None):
         ctx = _ctx(profile, module, when, signer)
         ctx.nomor = nomor
-        planned = None
-        if hasattr(module, "page_count"):
-            planned = {module.SECTION: module.page_count(ctx, data)}
+        if hasattr(module, "plan"):
+            planned = module.plan(ctx, data)
+            return prepare(lambda: module.story(ctx, data, planned), pagesize=ctx.pagesize,
+                           title=module.TITLE.title(), author=ctx.head.dinas,
+                           footer_left=f"{footer}{' — ' + nomor if nomor else ''}",
+                           section_pages={module.SECTION: module.page_count(planned)})
         return prepare(lambda: module.story(ctx, data), pagesize=ctx.pagesize, title=module.TITLE.title(),
-                       author=ctx.head.dinas, footer_left=f"{footer}{' — ' + nomor if nomor else ''}",
-                       section_pages=planned)
+                       author=ctx.head.dinas, footer_left=f"{footer}{' — ' + nomor if nomor else ''}")
 
     ready = None if numbered else draw(None)
 
@@ -361,14 +371,14 @@ def _file_name(what: str, base: dict, desa: tuple | None) -> str:
     return _slug("_".join(parts)) + ".pdf"
 
 
-def _one_desa(db, actor: Actor, what: str, period_id: int, base: dict, desa: tuple, when: date, outdir: Path,
-              secret: bytes | None) -> tuple[str, int, int, str | None, int]:
+def _one_desa(db, actor: Actor, what: str, period_id: int, base: dict, run: dict, desa: tuple, when: date,
+              outdir: Path, secret: bytes | None) -> tuple[str, int, int, str | None, int]:
     with db.sessions() as s:
         period = period_row(s, period_id)
-        data = _desa_data(s, what, period, base, desa, when, secret)
+        data = _desa_data(s, what, period, base, desa, when, secret, run["policy"])
     out = outdir / _file_name(what, base, desa)
     label = WHATS[what].label
-    doc_id, pages, nomor = _issue(db, actor, what, data, when, out,
+    doc_id, pages, nomor = _issue(db, actor, what, data, when, out, run,
                                   purpose=f"{label} {base['programme']} {base['period']} {data['unit']} {desa[1]} "
                                           f"({desa[0]})",
                                   footer=f"{label} {base['programme']} {base['period']} — {data['unit']} {desa[1]}")
@@ -393,8 +403,9 @@ def _worker_init(url: str, actor: Actor) -> None:
     _worker_actor = actor
 
 
-def _worker_desa(what: str, period_id: int, base: dict, desa: tuple, when: date, outdir: str, secret: bytes | None):
-    return _one_desa(_worker_db, _worker_actor, what, period_id, base, desa, when, Path(outdir), secret)
+def _worker_desa(what: str, period_id: int, base: dict, run: dict, desa: tuple, when: date, outdir: str,
+                 secret: bytes | None):
+    return _one_desa(_worker_db, _worker_actor, what, period_id, base, run, desa, when, Path(outdir), secret)
 
 
 # --- the service ---------------------------------------------------------------------------------------
@@ -465,13 +476,14 @@ def print_documents(db, actor: Actor, period_id: int, what: str, outdir, *, desa
         warnings = _warnings(s, what, scope)
         secret = issued._secret(s) if what == "undangan" else None  # made once, before any worker reads it
         base = _base(s, period)
+        run = _run_context(s, what)
     out.mkdir(parents=True, exist_ok=True)
     result = PrintResult(period_id=period_id, what=what, warnings=warnings)
     if what == "rekap":
         with db.sessions() as s:
             data = _rekap_data(s, period_row(s, period_id), base, desa)
         target = out / _file_name(what, base, None)
-        doc_id, pages, nomor = _issue(db, actor, what, data, when, target,
+        doc_id, pages, nomor = _issue(db, actor, what, data, when, target, run,
                                       purpose=f"Rekapitulasi penyaluran {base['programme']} {base['period']}",
                                       footer=f"Rekapitulasi penyaluran {base['programme']} {base['period']}")
         result.files, result.pages, result.documents, result.kpm = [target], pages, [doc_id], int(data["total"][2])
@@ -494,7 +506,7 @@ def print_documents(db, actor: Actor, period_id: int, what: str, outdir, *, desa
     if not parallel:
         for d in scope:
             check_cancel(cancel)
-            done.append(_one_desa(db, actor, what, period_id, base, d, when, out, secret))
+            done.append(_one_desa(db, actor, what, period_id, base, run, d, when, out, secret))
             kpm_done += d[3]
             tick(f"{d[1]} selesai ({len(done)}/{len(scope)} desa)")
     else:
@@ -504,7 +516,7 @@ def print_documents(db, actor: Actor, period_id: int, what: str, outdir, *, desa
         try:
             # largest desa first keeps both workers busy to the end; results are put back in code order
             order = sorted(range(len(scope)), key=lambda i: (-scope[i][3], scope[i][0]))
-            futures = {i: ex.submit(_worker_desa, what, period_id, base, scope[i], when, str(out), secret)
+            futures = {i: ex.submit(_worker_desa, what, period_id, base, run, scope[i], when, str(out), secret)
                        for i in order}
             got: dict[int, tuple] = {}
             for i in order:
