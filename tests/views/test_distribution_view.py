@@ -167,6 +167,27 @@ def test_operator_runs_a_period_from_file_to_the_receipt_lists(qtbot, world, mon
     cells = " ".join(str(c.value) for ws in load_workbook(out) for row in ws.iter_rows() for c in row if c.value)
     assert "BUDI" in cells and "ZAINAL" in cells and STRANGER_NIK not in cells and NIK["BUDI"] not in cells
 
+    # --- the desa completes CITRA's RT; a row naming no KPM of the period is named, not taken
+    citra = next(r.id for r in view.kpm_tab.model.rows() if r.nama == "CITRA")
+    done = tmp_path / "dilengkapi.csv"
+    done.write_text(f"ID KPM;NIK;Nama;RT;RW\n{citra};;CITRA;5;1\n99999;;ORANG LAIN;1;1\n", encoding="utf-8")
+    monkeypatch.setattr(QFileDialog, "getOpenFileName", lambda *_a, **_k: (str(done), ""))
+    assert tab.completed_button.isEnabled()
+    shown_before = len(_quiet)
+    tab.completed_button.click()
+    assert view.wait_idle(WAIT)
+    r2 = tab.last_result
+    assert (r2.round, r2.checked, r2.lengkap, r2.updated) == (2, 1, 1, 1)
+    assert tab.error.text().startswith("dilengkapi.csv: data 1 KPM diperbarui. Ronde 2: 1 KPM diperiksa — 1 lengkap")
+    assert "1 baris berkas tidak diambil" in tab.error.text()
+    text, detail = _quiet[shown_before]
+    assert "baris 3" in detail and "99999" in detail
+    assert [row[:5] for row in texts(tab.rounds_table)][1] == ["2", "dilengkapi.csv", "1", "1", "0"]
+    assert view.period.lengkap == 4 and view.period.dikembalikan == 3
+    tab.completed_button.click()  # the same file again: refused, naming the round
+    assert view.wait_idle(WAIT)
+    assert "sudah diimpor pada ronde 2" in tab.error.text() and tab.last_result is r2
+
     # --- the tree: kecamatan → desa → RW → RT with counts
     mt = view.mapping_tab
     view.tabs.setCurrentWidget(mt)
