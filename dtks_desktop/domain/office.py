@@ -102,6 +102,18 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     DocumentType("rekap_batch", "Rekapitulasi batch pengajuan per kecamatan/desa", numbered=False),
     DocumentType("surat_pengesahan_batch", "Draf surat pengesahan Bupati/Walikota", numbered=False,
                  office_signer=False),
+    # stage 7: distribution (issue 14). The recap and the BAST are letters of the office (numbered,
+    # signed by the signatory chosen for them); the nominatif list is signed by the office too.
+    # Invitations carry no signature (the QR code and the authenticity code make them genuine);
+    # receipt lists and returned lists are signed by PT Pos and the Kepala Desa/Lurah.
+    DocumentType("daftar_nominatif", "Daftar nominatif KPM per desa", numbered=False),
+    DocumentType("rekap_penyaluran", "Rekapitulasi penyaluran bantuan (Disperindag/Bulog/Dinsos)",
+                 "400.9.2/{seq}/Dinsos/{year}"),
+    DocumentType("surat_undangan", "Surat undangan KPM per desa", numbered=False, office_signer=False),
+    DocumentType("daftar_tanda_terima", "Daftar tanda terima bantuan per desa", numbered=False, office_signer=False),
+    DocumentType("bast_penyaluran", "Berita acara serah terima (BAST) penyaluran", "400.9.2/{seq}/BAST/{year}"),
+    DocumentType("daftar_dikembalikan", "Daftar KPM dikembalikan (pembersihan PT Pos)", numbered=False,
+                 office_signer=False),
 )
 
 #: The signatory choice for every type without its own (``docs.signer.default``).
