@@ -17,7 +17,7 @@ from decimal import Decimal, InvalidOperation
 
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPainterPath, QPen
-from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QHeaderView, QLabel,
+from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel,
                                QPushButton, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
@@ -25,7 +25,7 @@ from dtks_desktop.domain.distribution import BenefitKind, quantity, rupiah
 from dtks_desktop.domain.formatting import angka, jam, tanggal, tanggal_jam
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.jobs import Job
-from dtks_desktop.services.distribution import common, report
+from dtks_desktop.services.distribution import report
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob

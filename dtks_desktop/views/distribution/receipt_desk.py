@@ -26,7 +26,7 @@ from dataclasses import dataclass
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
 from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QFrame, QGridLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPushButton,
+                               QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton,
                                QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.distribution import FAIL_REASON_LABELS, FailReason
@@ -86,26 +86,15 @@ class Scan:
 def _desk_state(s, actor, period_id: int, desa: str | None):
     """Worker: the period, its desa (for the desk's picker), the desk's counters and last receipts."""
     period = common.view_of(s, common.period_row(s, period_id))
-    real = report.realisation(s, period_id).as_dict()
-    recent = receipts.recent(s, actor, period_id, desa=desa, limit=RECENT)
-    return period, real, recent
+    places = [(d["kode"], d["desa"], d["kecamatan"]) for d in report.realisation(s, period_id).as_dict()["desa"]
+              if d.get("kode")]
+    return period, places, _counters(s, actor, period_id, desa)
 
 
 def _counters(s, actor, period_id: int, desa: str | None):
     """Worker: the counters of the desk (its desa, or the period) and the last receipts."""
-    real = report.realisation(s, period_id).as_dict()
-    recent = receipts.recent(s, actor, period_id, desa=desa, limit=RECENT)
-    return real, recent
-
-
-def counts_of(real: dict, desa: str | None) -> dict:
-    """target/diterima/gagal/sisa/nilai of the desk's desa (or the period's total)."""
-    if desa:
-        for d in real.get("desa", []):
-            if d.get("kode") == desa:
-                return d
-        return {"target": 0, "diterima": 0, "gagal": 0, "sisa": 0, "nilai": 0}
-    return real.get("total", {})
+    counts = receipts.desk_counts(s, period_id, desa=desa).as_dict()
+    return counts, receipts.recent(s, actor, period_id, desa=desa, limit=RECENT)
 
 
 def _big(label: QLabel, pt: int, bold: bool = True) -> QLabel:
@@ -434,19 +423,18 @@ class ReceiptDesk(QWidget):
         self.set_period(self.period_id)
 
     def _state(self, res) -> None:
-        period, real, recent = res
+        period, places, counted = res
         self.period = period
         self.title.setText(f"{period.programme} {period.period} — tiap KPM menerima {period.benefit_label}")
         if self.desa_combo.count() == 0:
             self.desa_combo.blockSignals(True)
             self.desa_combo.addItem("Semua desa/kelurahan", None)
-            for d in sorted(real.get("desa", []), key=lambda d: (d.get("kecamatan") or "", d.get("desa") or "")):
-                if d.get("kode"):
-                    self.desa_combo.addItem(f"{d.get('desa')} — Kec. {d.get('kecamatan')}", d.get("kode"))
+            for kode, desa, kec in sorted(places, key=lambda d: (d[2] or "", d[1] or "")):
+                self.desa_combo.addItem(f"{desa} — Kec. {kec}", kode)
             idx = self.desa_combo.findData(self.desa)
             self.desa_combo.setCurrentIndex(max(idx, 0))
             self.desa_combo.blockSignals(False)
-        self._counted((real, recent))
+        self._counted(counted)
         if period.status not in RECEIVING_STATES:
             hint = PERIOD.hints.get(PERIOD.state(period.status), "")
             self._show(IDLE, "Penerimaan tidak dibuka", f"Status tahap: {period.status_label}.",
@@ -554,7 +542,17 @@ class ReceiptDesk(QWidget):
             self.focus_scan()
             return
         self._last_submit = time.perf_counter()
-        self._enqueue(Scan("kpm", kpm_id=k.id, kuasa=self._take_kuasa(), t0=t0 or time.perf_counter()))
+        reason = None
+        if k.receipt_status == ReceiptStatus.GAGAL_SALUR.value:
+            # Recorded gagal salur earlier, came after all: the change needs a reason (audited).
+            reason, ok = QInputDialog.getText(
+                self, "Catat diterima", f"{k.nama} tercatat gagal salur ({k.fail_label or '-'}). Alasan mencatatnya "
+                "diterima sekarang:", text="KPM datang sendiri setelah dinyatakan gagal salur")
+            if not ok or not reason.strip():
+                self.focus_scan()
+                return
+        self._enqueue(Scan("kpm", kpm_id=k.id, kuasa=self._take_kuasa(), reason=reason,
+                           t0=t0 or time.perf_counter()))
 
     def fail_current(self) -> None:
         k = self.selected() or self.current
@@ -587,10 +585,10 @@ class ReceiptDesk(QWidget):
                       with_progress=False)
         elif scan.kind == "kpm":
             job = Job(db.write, receipts.receive, actor, pid, kpm_id=scan.kpm_id, kuasa=scan.kuasa, desa=desa,
-                      with_progress=False)
+                      reason=scan.reason, with_progress=False)
         elif scan.kind == "fail":
             job = Job(db.write, receipts.fail, actor, pid, kpm_id=scan.kpm_id, reason=scan.reason, note=scan.note,
-                      with_progress=False)
+                      desa=desa, with_progress=False)
         else:
             job = Job(db.read, receipts.search, actor, pid, scan.text, desa=desa, with_progress=False)
         job.signals.finished.connect(lambda res, s=scan: self._done(s, res))
@@ -625,7 +623,7 @@ class ReceiptDesk(QWidget):
     def _recorded(self, scan: Scan, res) -> None:
         k = res.kpm
         self.current = k
-        benefit = self.period.benefit_label if self.period else ""
+        benefit = getattr(res, "benefit", "") or (self.period.benefit_label if self.period else "")
         when = jam(res.at, lokal=True, detik=True) if getattr(res, "at", None) else ""
         if scan.kind == "fail":
             self._show(FAILED, "GAGAL SALUR DICATAT", f"{k.nama} — {_place(k)}",
@@ -648,7 +646,7 @@ class ReceiptDesk(QWidget):
 
     def _refused(self, scan: Scan, exc: BaseException) -> None:
         message, hint = user_message(exc)
-        kpm = getattr(exc, "kpm", None)
+        kpm = getattr(exc, "row", None)
         if isinstance(exc, receipts.AlreadyRecorded):
             who = f"{kpm.nama} — {_place(kpm)}" if kpm is not None else "KPM ini sudah dilayani"
             self._show(ALARM, "✖ SUDAH DITERIMA — JANGAN SERAHKAN LAGI", who, f"{message} {hint}".strip(),
@@ -782,8 +780,8 @@ class ReceiptDesk(QWidget):
             self.refresh_counts()
 
     def _counted(self, res) -> None:
-        real, recent = res
-        self.counts = dict(counts_of(real, self.desa))
+        counts, recent = res
+        self.counts = dict(counts)
         self.recent = list(recent)
         self._fill_recent()
         self._show_counts()
