@@ -21,7 +21,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame
                                QPushButton, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
-from dtks_desktop.domain.distribution import BenefitKind, quantity, rupiah
+from dtks_desktop.domain.distribution import FAIL_REASON_LABELS, BenefitKind, FailReason, quantity, rupiah
 from dtks_desktop.domain.formatting import angka, jam, tanggal, tanggal_jam
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.jobs import Job
@@ -37,8 +37,10 @@ GREEN, ORANGE, GREY, BLUE, INK = "#2e7d32", "#ef6c00", "#b0bec5", "#1565c0", "#2
 REFRESH_MS = 30_000
 
 
-def nilai_text(period: dict | None, value) -> str:
-    """The value handed over: rupiah for cash, the quantity and unit for goods."""
+def nilai_text(period: dict | None, value, label: str | None = None) -> str:
+    """The value handed over: the service's label, else rupiah for cash, the quantity and unit for goods."""
+    if label:
+        return label
     if value is None:
         return ""
     if period and period.get("benefit_kind") == BenefitKind.BARANG.value:
@@ -49,6 +51,13 @@ def nilai_text(period: dict | None, value) -> str:
         unit = (period.get("benefit_label") or "").rsplit(" ", 1)[-1]
         return f"{quantity(q)} {unit}".strip()
     return rupiah(int(value))
+
+
+def _reason_label(code: str) -> str:
+    try:
+        return FAIL_REASON_LABELS[FailReason(code)]
+    except ValueError:
+        return code or "tanpa alasan"
 
 
 def percent(part, whole) -> str:
@@ -438,6 +447,10 @@ class RealisationView(QWidget):
         row.addWidget(self.list_desa)
         row.addStretch(1)
         lp.addLayout(row)
+        self.reasons_label = QLabel()
+        self.reasons_label.setObjectName("failReasons")
+        self.reasons_label.setWordWrap(True)
+        lp.addWidget(self.reasons_label)
         lp.addWidget(self.lists, 1)
 
         self.tabs = QTabWidget()
@@ -550,17 +563,24 @@ class RealisationView(QWidget):
         self.t_diterima.note.setText(f"Diterima · {percent(t.get('diterima'), target)}")
         self.t_gagal.value.setText(angka(int(t.get("gagal") or 0)))
         self.t_sisa.value.setText(angka(int(t.get("sisa") or 0)))
-        self.t_nilai.value.setText(nilai_text(period, t.get("nilai")))
+        self.t_nilai.value.setText(nilai_text(period, t.get("nilai"), t.get("nilai_label")))
+        reasons = r.get("fail_reasons") or {}
+        self.reasons_label.setText(
+            "Alasan gagal salur: " + ", ".join(f"{_reason_label(k)} "
+                                               f"{angka(v)}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
+            if reasons else "Belum ada gagal salur.")
         kec_rows = r.get("kecamatan", [])
         self._fill(self.kec_table, [(k.get("kecamatan"), angka(k.get("target") or 0), angka(k.get("diterima") or 0),
                                      angka(k.get("gagal") or 0), angka(k.get("sisa") or 0),
-                                     percent(k.get("diterima"), k.get("target")), nilai_text(period, k.get("nilai")))
+                                     percent(k.get("diterima"), k.get("target")),
+                                     nilai_text(period, k.get("nilai"), k.get("nilai_label")))
                                     for k in kec_rows], right=(1, 2, 3, 4, 5, 6))
         desa_rows = r.get("desa", [])
         self._fill(self.desa_table, [(d.get("kecamatan"), d.get("desa"), angka(d.get("target") or 0),
                                       angka(d.get("diterima") or 0), angka(d.get("gagal") or 0),
                                       angka(d.get("sisa") or 0), percent(d.get("diterima"), d.get("target")),
-                                      nilai_text(period, d.get("nilai"))) for d in desa_rows],
+                                      nilai_text(period, d.get("nilai"), d.get("nilai_label")))
+                                     for d in desa_rows],
                    right=(2, 3, 4, 5, 6, 7))
         self.chart.set_data(self.series, target)
         if self.kec_combo.currentData():
