@@ -87,5 +87,5 @@ def kpm_ids(db, period_id: int, *, clean: str = CleanStatus.LENGKAP.value, desa:
 def token(db, period_id: int, kpm_id: int) -> str:
     from dtks_desktop.services.distribution.tokens import token_for
 
-    with db.sessions() as s:
+    with db.transaction() as s:  # the office secret is made (and kept) by the first token
         return token_for(s, period_id, kpm_id)

@@ -42,7 +42,7 @@ def open_desk(qtbot, w, actor=None) -> ReceiptDesk:
 
 
 def token(w, kpm_id: int, period_id: int | None = None) -> str:
-    with w.db.sessions() as s:
+    with w.db.transaction() as s:  # the office secret is made (and kept) by the first token
         return token_for(s, period_id or w.period_id, kpm_id)
 
 
@@ -55,7 +55,19 @@ def scan(qtbot, desk: ReceiptDesk, text: str, *, fast: bool = True) -> str:
         desk.scan.setText(text)
     qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
     assert desk.wait_idle(WAIT)
-    return desk.last_kind
+    return Shown(desk.last_kind, f"{desk.headline.text()} | {desk.who.text()} | {desk.detail.text()}")
+
+
+class Shown(str):
+    """The kind of result shown; compares as the kind, prints with the panel's text (failures)."""
+
+    def __new__(cls, kind: str, panel: str):
+        obj = super().__new__(cls, kind)
+        obj.panel = panel
+        return obj
+
+    def __repr__(self) -> str:
+        return f"{str(self)!r}\n  panel: {self.panel}\n"
 
 
 def status_of(w, kpm_id: int) -> str:
@@ -264,10 +276,11 @@ def test_no_statement_on_the_gui_thread(qtbot, w):
 
     rec = StatementRecorder(w.db.engine)
     event.listen(w.db.engine, "before_cursor_execute", rec)
+    qr = token(w, w.lengkap()[0]["id"])  # the test's own read, before recording
     try:
         rec.on = True
         desk = open_desk(qtbot, w)
-        scan(qtbot, desk, token(w, w.lengkap()[0]["id"]))
+        scan(qtbot, desk, qr)
         scan(qtbot, desk, w.lengkap()[1]["nik"])
         desk.refresh_counts()
         assert desk.wait_idle(WAIT)
