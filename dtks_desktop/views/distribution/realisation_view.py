@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel,
-                               QPushButton, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.distribution import FAIL_REASON_LABELS, BenefitKind, FailReason, quantity, rupiah
@@ -124,7 +124,8 @@ class ProgressChart(_Chart):
         self.target = 0
 
     def set_data(self, points, target: int) -> None:
-        self.points = [(t, int(n)) for t, n in points]
+        # the hours of the office's PC (the services keep UTC)
+        self.points = [(t.astimezone() if t.tzinfo else t, int(n)) for t, n in points]
         self.target = int(target or 0)
         self.update()
 
@@ -199,7 +200,7 @@ class ProgressChart(_Chart):
         p.setPen(QColor(INK))
         p.drawText(QRectF(plot.left(), plot.bottom() + 22, plot.width(), 16), Qt.AlignmentFlag.AlignLeft,
                    f"{angka(last_n)} KPM menerima ({percent(last_n, self.target)} dari target) · "
-                   f"terakhir {tanggal_jam(last_t, lokal=False)}")
+                   f"per jam, terakhir jam {tanggal_jam(last_t)}")
         p.end()
 
 
@@ -214,7 +215,7 @@ class BarsChart(_Chart):
     def set_data(self, title: str, rows) -> None:
         self.title = title
         self.rows = [(str(r[0]), int(r[1] or 0), int(r[2] or 0), int(r[3] or 0), int(r[4] or 0)) for r in rows]
-        self.setMinimumHeight(min(900, 90 + 20 * len(self.rows)))
+        self.setMinimumHeight(max(220, 90 + 14 * len(self.rows)))  # in a scroll area: every row readable
         self.update()
 
     def paintEvent(self, _event) -> None:  # noqa: N802 - Qt API
@@ -419,7 +420,11 @@ class RealisationView(QWidget):
         self.bars = BarsChart()
         charts = QSplitter(Qt.Orientation.Vertical)
         charts.addWidget(self.chart)
-        charts.addWidget(self.bars)
+        bars_scroll = QScrollArea()
+        bars_scroll.setWidgetResizable(True)
+        bars_scroll.setFrameShape(QFrame.Shape.NoFrame)
+        bars_scroll.setWidget(self.bars)
+        charts.addWidget(bars_scroll)
         summary = QSplitter()
         summary.addWidget(self.kec_table)
         summary.addWidget(charts)

@@ -124,9 +124,11 @@ def _table(headers: list[tuple[str, int]], name: str) -> QTableWidget:
 
 
 def _place(k) -> str:
+    """"RT 003/RW 001, Dsn. Tanjung, Randulanang"."""
     parts = [k.rt_rw]
     if k.dusun:
-        parts.append(k.dusun)
+        dusun = k.dusun.title() if k.dusun.isupper() else k.dusun
+        parts.append(dusun if dusun.lower().startswith(("dusun", "dsn", "dk", "lingk")) else f"Dsn. {dusun}")
     if k.desa_nama:
         parts.append(k.desa_nama)
     return ", ".join(parts)
@@ -295,13 +297,13 @@ class ReceiptDesk(QWidget):
         # --- the feedback panel
         self.panel = QFrame()
         self.panel.setObjectName("feedback")
-        self.panel.setMinimumHeight(150)
-        self.headline = _big(QLabel(), 30)
+        self.panel.setMinimumHeight(200)
+        self.headline = _big(QLabel(), 28)
         self.headline.setObjectName("feedbackHeadline")
-        self.who = _big(QLabel(), 17)
+        self.who = _big(QLabel(), 16)
         self.who.setObjectName("feedbackWho")
         self.who.setWordWrap(True)
-        self.detail = _big(QLabel(), 12, bold=False)
+        self.detail = _big(QLabel(), 11, bold=False)
         self.detail.setObjectName("feedbackDetail")
         self.detail.setWordWrap(True)
         self.timing = QLabel()
@@ -333,7 +335,7 @@ class ReceiptDesk(QWidget):
             counters.addWidget(c, 1)
 
         # --- search results and the last receipts
-        self.results = _table([("Nama", 190), ("NIK", 140), ("RT/RW", 90), ("Desa/Kel.", 130), ("Status", 140)],
+        self.results = _table([("Nama", 160), ("NIK", 128), ("RT/RW", 62), ("Desa/Kel.", 105), ("Status", 100)],
                               "searchResults")
         self.results.itemSelectionChanged.connect(self._result_selected)
         self.results.cellDoubleClicked.connect(lambda _r, _c: self.receive_selected())
@@ -356,7 +358,7 @@ class ReceiptDesk(QWidget):
         ll.addWidget(self.results_label)
         ll.addWidget(self.results, 1)
         ll.addLayout(rbuttons)
-        self.recent_table = _table([("Jam", 52), ("Nama", 180), ("NIK", 135), ("RT/RW", 88), ("Status", 90),
+        self.recent_table = _table([("Jam", 46), ("Nama", 150), ("NIK", 128), ("RT/RW", 62), ("Status", 78),
                                     ("Kuasa", 110), ("Petugas", 80)], "recentList")
         right = QWidget()
         rl = QVBoxLayout(right)
@@ -366,7 +368,7 @@ class ReceiptDesk(QWidget):
         split = QSplitter()
         split.addWidget(left)
         split.addWidget(right)
-        split.setSizes([520, 600])
+        split.setSizes([560, 700])
         split.setChildrenCollapsible(False)
 
         lay = QVBoxLayout(self)
@@ -463,9 +465,10 @@ class ReceiptDesk(QWidget):
         self.scan.setEnabled(self.period is not None)
         self.kuasa.setEnabled(on)
         self.receive_button.setEnabled(on and self.selected() is not None)
-        self.fail_button.setEnabled(on and self.current is not None)
-        self.fail_button.setToolTip("" if self.current is not None else
-                                    "Cari KPM dengan NIK atau nama dulu, lalu catat gagal salur.")
+        pending = self.current is not None and self.current.receipt_status == ReceiptStatus.BELUM.value
+        self.fail_button.setEnabled(on and pending)
+        self.fail_button.setToolTip("" if pending else "Cari KPM (NIK atau nama) yang belum menerima, lalu catat "
+                                    "gagal salur.")
 
     # ------------------------------------------------------------------ input
 
@@ -556,7 +559,7 @@ class ReceiptDesk(QWidget):
 
     def fail_current(self) -> None:
         k = self.selected() or self.current
-        if k is None or not self.receiving():
+        if k is None or not self.receiving() or not self.fail_button.isEnabled():
             self.focus_scan()
             return
         dlg = FailDialog(k, self)
@@ -648,9 +651,16 @@ class ReceiptDesk(QWidget):
         message, hint = user_message(exc)
         kpm = getattr(exc, "row", None)
         if isinstance(exc, receipts.AlreadyRecorded):
-            who = f"{kpm.nama} — {_place(kpm)}" if kpm is not None else "KPM ini sudah dilayani"
-            self._show(ALARM, "✖ SUDAH DITERIMA — JANGAN SERAHKAN LAGI", who, f"{message} {hint}".strip(),
-                       kind="sudah", alarm=2)
+            failed = kpm is not None and kpm.receipt_status == ReceiptStatus.GAGAL_SALUR.value
+            head = "✖ SUDAH TERCATAT GAGAL SALUR" if failed else "✖ SUDAH DITERIMA — JANGAN SERAHKAN LAGI"
+            who = "KPM ini sudah dilayani"
+            if kpm is not None:
+                # when and by whom, big: the officer reads it aloud to the person at the desk
+                when = tanggal_jam(kpm.received_at, lokal=True) if kpm.received_at else "?"
+                verb = "gagal salur" if failed else "diterima"
+                who = (f"{kpm.nama} — {verb} {when} oleh {kpm.recorded_by or '?'}"
+                       + (f", diambil kuasa {kpm.kuasa}" if kpm.kuasa else ""))
+            self._show(ALARM, head, who, f"{message} {hint}".strip(), kind="sudah", alarm=2)
         else:
             who = f"{kpm.nama} — {_place(kpm)}" if kpm is not None else ""
             head = "✖ GAGAL SALUR TIDAK DICATAT" if scan.kind == "fail" else "✖ DITOLAK — JANGAN SERAHKAN"
