@@ -95,7 +95,7 @@ class DeskCounts:
         return self.target - self.diterima - self.gagal
 
     def as_dict(self) -> dict:
-        return {"target": self.target, "diterima": self.diterima, "gagal": self.gagal, "sisa": self.sisa}
+        return dict(target=self.target, diterima=self.diterima, gagal=self.gagal, sisa=self.sisa)
 
 
 def _now() -> datetime:

@@ -72,9 +72,9 @@ class Line:
         return 100.0 * self.diterima / self.target if self.target else 0.0
 
     def as_dict(self) -> dict:
-        return {"kode": self.kode, "desa": self.desa, "kecamatan": self.kecamatan, "target": self.target,
-                "diterima": self.diterima, "gagal": self.gagal, "sisa": self.sisa, "nilai": _number(self.nilai),
-                "nilai_label": self.nilai_label, "persen": round(self.persen, 2)}
+        return dict(kode=self.kode, desa=self.desa, kecamatan=self.kecamatan, target=self.target,
+                    diterima=self.diterima, gagal=self.gagal, sisa=self.sisa, nilai=_number(self.nilai),
+                    nilai_label=self.nilai_label, persen=round(self.persen, 2))
 
 
 @dataclass(frozen=True)
@@ -90,7 +90,8 @@ class Realisation:
 
     def as_dict(self) -> dict:
         t = self.total.as_dict()
-        return {"total": {k: t[k] for k in ("target", "diterima", "gagal", "sisa", "nilai", "nilai_label", "persen")},
+        del t["kode"], t["desa"], t["kecamatan"]  # the total's keys: target, diterima, gagal, sisa, nilai, …
+        return {"total": t,
                 "desa": [d.as_dict() for d in self.desa], "kecamatan": [k.as_dict() for k in self.kecamatan],
                 "period": self.period.as_dict(), "satuan": self.satuan, "kecamatan_filter": self.kecamatan_filter,
                 "fail_reasons": dict(self.fail_reasons), "at": self.at.isoformat()}
@@ -347,7 +348,7 @@ def print_report(session: Session, actor: Actor, period_id: int, out) -> Path:
     doc = issued.issue(session, actor, DOC_TYPE, data, purpose=f"Realisasi {_stem(p)}")
     audit.record(session, actor, "dist.report", entity_type="dist_period", entity_id=p.id,
                  summary=f"Laporan realisasi {_stem(p)} dicetak ({doc.pages} halaman)",
-                 new={"document_id": doc.id, "diterima": data["total"]["diterima"], "file": out.name})
+                 new=dict(document_id=doc.id, diterima=data["total"][ReceiptStatus.DITERIMA.value], file=out.name))
     try:
         return issued.save_pdf(doc.pdf, out)
     except issued.DocumentError as exc:
