@@ -102,6 +102,8 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     DocumentType("rekap_batch", "Rekapitulasi batch pengajuan per kecamatan/desa", numbered=False),
     DocumentType("surat_pengesahan_batch", "Draf surat pengesahan Bupati/Walikota", numbered=False,
                  office_signer=False),
+    # stage 7: distribution (the realisation report is signed by the signatory chosen for it)
+    DocumentType("laporan_realisasi", "Laporan realisasi penyaluran bantuan", numbered=False),
 )
 
 #: The signatory choice for every type without its own (``docs.signer.default``).

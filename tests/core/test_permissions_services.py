@@ -49,6 +49,8 @@ from dtks_desktop.services.musdes.common import MusdesError
 from dtks_desktop.services.submission import approval as submission_approval
 from dtks_desktop.services.submission import batches as submission_batches
 from dtks_desktop.services.submission.common import SubmissionError
+from dtks_desktop.services.distribution import receipts as dist_receipts
+from dtks_desktop.services.distribution.common import DistError
 
 
 @dataclass
@@ -198,13 +200,23 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      _in_tx(lambda w, s, a: submission_approval.approve(s, a, 1, "ok"))),
     (Capability.BATCH_APPROVE, "submission.approval.reject", "operator", "supervisor",
      _in_tx(lambda w, s, a: submission_approval.reject(s, a, 1, "kurang"))),
+    (Capability.DIST_RECEIVE, "distribution.receipts.receive", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_receipts.receive(s, a, 1, nik="3310011205700001"))),
+    (Capability.DIST_RECEIVE, "distribution.receipts.fail", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_receipts.fail(s, a, 1, nik="3310011205700001", reason="pindah"))),
+    (Capability.DIST_CLOSE, "distribution.receipts.undo", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_receipts.undo(s, a, 1, "salah pindai"))),
+    (Capability.DIST_CLOSE, "distribution.receipts.close_period", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_receipts.close_period(s, a, 1))),
+    (Capability.DIST_CLOSE, "distribution.receipts.reopen_period", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_receipts.reopen_period(s, a, 1, "koreksi"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
 _PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
                    signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError, MusdesError,
-                   SubmissionError)
+                   SubmissionError, DistError)
 
 
 def _state(w: World) -> dict:

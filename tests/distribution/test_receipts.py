@@ -136,3 +136,21 @@ def test_pencetak_may_not_record(w):
     with pytest.raises(PermissionDenied):
         _receive(w, actor=w.pencetak, nik=w.lengkap()[0]["nik"])
     assert _state(w.db, w.period_id)[:2] == before[:2]
+
+
+def test_scan_takes_the_desk_input_as_qr_or_nik(w):
+    a, b = w.lengkap()[:2]
+    with w.db.transaction() as s:
+        token = token_for(s, w.period_id, a["id"])
+    with w.db.transaction() as s:
+        assert R.scan(s, w.operator, w.period_id, f"]Q1{token}\r").kpm.via == "qr"  # scanner prefix tolerated
+    with w.db.transaction() as s:
+        assert R.scan(s, w.operator, w.period_id, f" {b['nik']} ").kpm.via == "nik"
+    before = _state(w.db, w.period_id)
+    with pytest.raises(R.ReceiptError, match="bukan kode QR"):
+        with w.db.transaction() as s:
+            R.scan(s, w.operator, w.period_id, "budi santoso")
+    with pytest.raises(R.AlreadyRecorded, match="sudah diterima"):
+        with w.db.transaction() as s:
+            R.scan(s, w.operator, w.period_id, token)
+    assert _state(w.db, w.period_id) == before

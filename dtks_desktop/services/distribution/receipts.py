@@ -41,7 +41,7 @@ from dtks_desktop.services.distribution.common import (
 )
 from dtks_desktop.services.distribution.tokens import TokenError, read_token
 
-__all__ = ["ReceiptError", "AlreadyRecorded", "ReceiveResult", "DeskCounts", "receive", "fail", "undo",
+__all__ = ["ReceiptError", "AlreadyRecorded", "ReceiveResult", "DeskCounts", "receive", "scan", "fail", "undo",
            "close_period", "reopen_period", "search", "recent", "desk_counts", "find_kpm", "Via"]
 
 
@@ -95,7 +95,7 @@ class DeskCounts:
         return self.target - self.diterima - self.gagal
 
     def as_dict(self) -> dict:
-        return {"target": self.target, "diterima": self.diterima, "gagal": self.gagal, "sisa": self.sisa}
+        return dict(target=self.target, diterima=self.diterima, gagal=self.gagal, sisa=self.sisa)
 
 
 def _now() -> datetime:
@@ -290,6 +290,22 @@ def receive(session: Session, actor: Actor, period_id: int, *, nik: str | None =
     msg = f"DITERIMA: {row.nama}, {shown.rt_rw}, {shown.desa_nama} — {benefit}" + (f" (diambil kuasa {kuasa})"
                                                                                    if kuasa else "")
     return ReceiveResult(kpm=shown, message=msg, at=now, benefit=benefit, period_moved=moved)
+
+
+def scan(session: Session, actor: Actor, period_id: int, text: str, *, kuasa: str | None = None,
+         desa: str | None = None, reason: str | None = None) -> ReceiveResult:
+    """What the desk's one input received (a USB scanner types the invitation's QR and Enter; a clerk
+    may type a NIK): an invitation token is read as a QR, 16 digits as a NIK; anything else is a
+    :class:`ReceiptError` telling to search by name (:func:`search`)."""
+    raw = str(text or "").strip()
+    if "KPM-" in re.sub(r"\s+", "", raw).upper():
+        return receive(session, actor, period_id, qr=raw, kuasa=kuasa, desa=desa, reason=reason)
+    digits = _nik_text(raw)
+    if digits.isdigit() and len(digits) == 16:
+        return receive(session, actor, period_id, nik=digits, kuasa=kuasa, desa=desa, reason=reason)
+    require(session, actor, Capability.DIST_RECEIVE, detail=f"penerimaan tahap #{period_id}")
+    raise ReceiptError(f"'{raw[:40]}' bukan kode QR undangan maupun NIK 16 angka. Penerimaan tidak dicatat.",
+                       "Cari KPM dengan nama atau sebagian NIK, lalu pilih dari daftar.")
 
 
 def fail(session: Session, actor: Actor, period_id: int, *, nik: str | None = None, kpm_id: int | None = None,
