@@ -232,6 +232,7 @@ class ReceiptDesk(QWidget):
     """The "Penerimaan" tab of a distribution period: ``set_period(id)`` then scan."""
 
     resultShown = Signal(str)  # the kind of result shown ("diterima", "sudah", "ditolak", …): tests, logs
+    scanDone = Signal(float)  # one scan answered and painted: ms from Enter (tests, the benchmark)
 
     def __init__(self, ctx: AppContext, parent: QWidget | None = None) -> None:
         super().__init__(parent)
@@ -620,6 +621,7 @@ class ReceiptDesk(QWidget):
         self.scan_ms.append(ms)
         self.timing.setText(f"{ms:.0f} ms")
         self.focus_scan()
+        self.scanDone.emit(ms)
 
     # ------------------------------------------------------------------ showing results
 
@@ -810,6 +812,32 @@ class ReceiptDesk(QWidget):
         self._show(NOTHING, "Data tidak dapat dimuat", message, hint, kind="galat")
 
     # ------------------------------------------------------------------ tests, screenshots
+
+    def wait_scan(self, act, timeout_ms: int = 30_000) -> float | None:
+        """Run ``act()`` (a key press) and wait in a real event loop (the GUI thread idle, as in the
+        application) until its scan is answered on screen; its ms from Enter, or None on timeout."""
+        from PySide6.QtCore import QEventLoop
+
+        loop = QEventLoop()
+        got: list[float] = []
+
+        def done(ms: float) -> None:
+            got.append(ms)
+            loop.quit()
+
+        self.scanDone.connect(done)
+        timer = QTimer()
+        timer.setSingleShot(True)
+        timer.timeout.connect(loop.quit)
+        timer.start(timeout_ms)
+        try:
+            act()
+            if not got:
+                loop.exec()
+        finally:
+            self.scanDone.disconnect(done)
+            timer.stop()
+        return got[0] if got else None
 
     def wait_idle(self, timeout_ms: int = 30_000) -> bool:
         from PySide6.QtCore import QCoreApplication, QDeadlineTimer, QThread
