@@ -317,8 +317,10 @@ class ReceiptDesk(QWidget):
         pl.setContentsMargins(18, 10, 18, 12)
         pl.addLayout(head)
         pl.addWidget(self.who)
-        pl.addWidget(self.detail)
-        pl.addStretch(1)
+        pl.addWidget(self.detail, 1)
+        # room for three lines of the service's sentence (when, by whom, what to do)
+        self.detail.setMinimumHeight(self.detail.fontMetrics().lineSpacing() * 3 + 4)
+        self.detail.setAlignment(Qt.AlignmentFlag.AlignLeft | Qt.AlignmentFlag.AlignTop)
         self.flash_timer = QTimer(self)
         self.flash_timer.setInterval(140)
         self.flash_timer.timeout.connect(self._flash)
@@ -336,7 +338,7 @@ class ReceiptDesk(QWidget):
             counters.addWidget(c, 1)
 
         # --- search results and the last receipts
-        self.results = _table([("Nama", 160), ("NIK", 128), ("RT/RW", 62), ("Desa/Kel.", 105), ("Status", 100)],
+        self.results = _table([("Nama", 150), ("NIK", 140), ("RT/RW", 62), ("Desa/Kel.", 105), ("Status", 100)],
                               "searchResults")
         self.results.itemSelectionChanged.connect(self._result_selected)
         self.results.cellDoubleClicked.connect(lambda _r, _c: self.receive_selected())
@@ -359,8 +361,8 @@ class ReceiptDesk(QWidget):
         ll.addWidget(self.results_label)
         ll.addWidget(self.results, 1)
         ll.addLayout(rbuttons)
-        self.recent_table = _table([("Jam", 46), ("Nama", 150), ("NIK", 128), ("RT/RW", 62), ("Status", 78),
-                                    ("Kuasa", 110), ("Petugas", 80)], "recentList")
+        self.recent_table = _table([("Jam", 46), ("Nama", 150), ("NIK", 140), ("RT/RW", 62), ("Status", 74),
+                                    ("Kuasa", 100), ("Petugas", 80)], "recentList")
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
