@@ -645,8 +645,15 @@ class ReceiptDesk(QWidget):
         # The KPM leaves the search results; the last list shows it first.
         self.found = [f for f in self.found if f.id != k.id]
         self._fill_results()
-        self.recent = [k] + [r for r in self.recent if r.id != k.id][:RECENT - 1]
-        self._fill_recent()
+        if any(r.id == k.id for r in self.recent):
+            self.recent = [k] + [r for r in self.recent if r.id != k.id][:RECENT - 1]
+            self._fill_recent()
+        else:  # the usual case: one new row on top (cheaper than refilling the list on every scan)
+            self.recent = [k] + self.recent[:RECENT - 1]
+            self.recent_table.insertRow(0)
+            self._fill_recent_row(0, k)
+            if self.recent_table.rowCount() > RECENT:
+                self.recent_table.removeRow(RECENT)
         self._update_actions()
         self.ctx.events.changed({events.AUDIT}, source=self)
         self.count_timer.start()
@@ -758,19 +765,22 @@ class ReceiptDesk(QWidget):
     def _fill_recent(self) -> None:
         self.recent_table.setRowCount(len(self.recent))
         for r, k in enumerate(self.recent):
-            colour = RECEIPT.colours.get(RECEIPT.state(k.receipt_status))
-            values = (jam(k.received_at, lokal=True) if k.received_at else "", k.nama, k.nik,
-                      k.rt_rw.replace("RT ", "").replace("RW ", ""), k.receipt_label, k.kuasa or "",
-                      k.recorded_by or "")
-            for c, v in enumerate(values):
-                item = QTableWidgetItem(v)
-                if c == 4 and colour:
-                    item.setForeground(QColor(colour))
-                if k.fail_label and c == 4:
-                    item.setToolTip(k.fail_label + (f": {k.fail_note}" if k.fail_note else ""))
-                if k.received_at:
-                    item.setToolTip(item.toolTip() or tanggal_jam(k.received_at, lokal=True, detik=True))
-                self.recent_table.setItem(r, c, item)
+            self._fill_recent_row(r, k)
+
+    def _fill_recent_row(self, r: int, k) -> None:
+        colour = RECEIPT.colours.get(RECEIPT.state(k.receipt_status))
+        values = (jam(k.received_at, lokal=True) if k.received_at else "", k.nama, k.nik,
+                  k.rt_rw.replace("RT ", "").replace("RW ", ""), k.receipt_label, k.kuasa or "",
+                  k.recorded_by or "")
+        for c, v in enumerate(values):
+            item = QTableWidgetItem(v)
+            if c == 4 and colour:
+                item.setForeground(QColor(colour))
+            if k.fail_label and c == 4:
+                item.setToolTip(k.fail_label + (f": {k.fail_note}" if k.fail_note else ""))
+            if k.received_at:
+                item.setToolTip(item.toolTip() or tanggal_jam(k.received_at, lokal=True, detik=True))
+            self.recent_table.setItem(r, c, item)
 
     # ------------------------------------------------------------------ counters
 
