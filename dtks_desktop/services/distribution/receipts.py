@@ -22,6 +22,7 @@ from datetime import datetime, timezone
 
 from sqlalchemy import case, false, func, or_, select, update
 from sqlalchemy.orm import Session
+from sqlalchemy.orm.attributes import set_committed_value
 
 from dtks_desktop.db.models import DistKpm, DistPeriod
 from dtks_desktop.domain.distribution import (
@@ -233,9 +234,16 @@ def _move_period_if_ready(session: Session, actor: Actor, p: DistPeriod) -> bool
 
 
 def _conditional(session: Session, row: DistKpm, expected: str, values: dict) -> bool:
+    """The exactly-once write. True: this desk's values are stored (and set on ``row`` as loaded,
+    saving a re-read); False: another desk changed the receipt first (``row`` is re-read)."""
     res = session.execute(update(DistKpm).where(DistKpm.id == row.id, DistKpm.receipt_status == expected)
                           .values(**values).execution_options(synchronize_session=False))
-    return res.rowcount == 1
+    if res.rowcount != 1:
+        session.refresh(row)
+        return False
+    for k, v in values.items():
+        set_committed_value(row, k, v)
+    return True
 
 
 def _benefit_label(p: DistPeriod) -> str:
@@ -274,9 +282,7 @@ def receive(session: Session, actor: Actor, period_id: int, *, nik: str | None =
     if not _conditional(session, row, before, {
             "receipt_status": ReceiptStatus.DITERIMA.value, "received_at": now, "recorded_by": actor.id,
             "kuasa": kuasa, "via": via, "fail_reason": None, "fail_note": None}):
-        session.refresh(row)
         raise _already(session, actor, row)
-    session.refresh(row)
     why = reason.strip() if reason and reason.strip() else None
     audit.record(session, actor, "dist.receive", entity_type="dist_kpm", entity_id=row.id,
                  summary=f"{p.programme} {p.period}: {row.nama} diterima"
@@ -332,9 +338,7 @@ def fail(session: Session, actor: Actor, period_id: int, *, nik: str | None = No
     if not _conditional(session, row, ReceiptStatus.BELUM.value, {
             "receipt_status": ReceiptStatus.GAGAL_SALUR.value, "received_at": now, "recorded_by": actor.id,
             "kuasa": None, "via": via, "fail_reason": why.value, "fail_note": note}):
-        session.refresh(row)
         raise _already(session, actor, row)
-    session.refresh(row)
     audit.record(session, actor, "dist.fail", entity_type="dist_kpm", entity_id=row.id,
                  summary=f"{p.programme} {p.period}: {row.nama} gagal salur ({label})",
                  old={"receipt_status": ReceiptStatus.BELUM.value},
