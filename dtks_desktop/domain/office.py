@@ -114,6 +114,7 @@ DOCUMENT_TYPES: tuple[DocumentType, ...] = (
     DocumentType("bast_penyaluran", "Berita acara serah terima (BAST) penyaluran", "400.9.2/{seq}/BAST/{year}"),
     DocumentType("daftar_dikembalikan", "Daftar KPM dikembalikan (pembersihan PT Pos)", numbered=False,
                  office_signer=False),
+    DocumentType("laporan_realisasi", "Laporan realisasi penyaluran bantuan", numbered=False),
 )
 
 #: The signatory choice for every type without its own (``docs.signer.default``).

@@ -53,6 +53,7 @@ from dtks_desktop.services.distribution import cleaning as dist_cleaning
 from dtks_desktop.services.distribution import mapping as dist_mapping
 from dtks_desktop.services.distribution import periods as dist_periods
 from dtks_desktop.services.distribution import ptpos as dist_ptpos
+from dtks_desktop.services.distribution import receipts as dist_receipts
 from dtks_desktop.services.distribution.common import DistError
 
 
@@ -226,6 +227,16 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      _in_tx(lambda w, s, a: dist_periods.cancel_period(s, a, 1, "daftar salah"))),
     (Capability.DIST_CLOSE, "distribution.cleaning.set_clean_rules", "operator", "supervisor",
      _in_tx(lambda w, s, a: dist_cleaning.set_clean_rules(s, a, {"dusun_wajib": True}))),
+    (Capability.DIST_RECEIVE, "distribution.receipts.receive", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_receipts.receive(s, a, 1, nik="3310011205700001"))),
+    (Capability.DIST_RECEIVE, "distribution.receipts.fail", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_receipts.fail(s, a, 1, nik="3310011205700001", reason="pindah"))),
+    (Capability.DIST_CLOSE, "distribution.receipts.undo", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_receipts.undo(s, a, 1, "salah pindai"))),
+    (Capability.DIST_CLOSE, "distribution.receipts.close_period", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_receipts.close_period(s, a, 1))),
+    (Capability.DIST_CLOSE, "distribution.receipts.reopen_period", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_receipts.reopen_period(s, a, 1, "koreksi"))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,

@@ -16,6 +16,11 @@ TYPES: dict[str, ModuleType] = {m.CODE: m for m in (agenda_surat, surat_keterang
                                                    lampiran_musdes, daftar_hadir, sptjm, surat_pengantar_batch,
                                                    rekap_batch, surat_pengesahan_batch)}
 
+# stage 7: distribution
+from dtks_desktop.documents.types import laporan_realisasi  # noqa: E402
+
+TYPES[laporan_realisasi.CODE] = laporan_realisasi
+
 
 def register(module: ModuleType) -> None:
     """Add a document type module (a later stage's minutes, worksheets…)."""
