@@ -298,3 +298,20 @@ def test_pencetak_prints_but_prepares_nothing_and_a_supervisor_cancels(qtbot, wo
     assert sup.wait_idle(WAIT)
     assert sup.period.status == "batal" and not sup.cancel_button.isEnabled()
     assert not sup.print_tab.print_button.isEnabled() and "dibatalkan" in sup.print_tab.state_note.text()
+
+
+def test_desk_and_realisation_follow_the_chosen_period_and_the_desk_is_for_those_who_record(qtbot, world):
+    from dtks_desktop.services.distribution import cleaning, periods
+
+    made = periods.create_period(world.db, world.operator, "BANPANGAN", "Maret 2026", goods="beras:10:kg",
+                                 from_file=kpm_file(world))
+    cleaning.clean(world.db, world.operator, made.id)
+    op = open_page(qtbot, world.db, world.operator)
+    titles = [op.tabs.tabText(i) for i in range(op.tabs.count())]
+    assert titles == ["Daftar KPM", "Pembersihan", "Pemetaan", "Cetak", "Penerimaan", "Realisasi"]
+    assert op.period.id == made.id
+    assert op.desk.period_id == made.id and op.realisation.period_id == made.id
+    pr = open_page(qtbot, world.db, world.pencetak)
+    titles = [pr.tabs.tabText(i) for i in range(pr.tabs.count())]
+    assert "Penerimaan" not in titles and "Realisasi" in titles and pr.desk is None
+    assert pr.realisation.period_id == made.id

@@ -37,6 +37,8 @@ from dtks_desktop.views.distribution.kpm_tab import KpmTab
 from dtks_desktop.views.distribution.mapping_tab import MappingTab
 from dtks_desktop.views.distribution.period_dialog import PeriodDialog
 from dtks_desktop.views.distribution.print_tab import PrintTab
+from dtks_desktop.views.distribution.realisation_view import RealisationView
+from dtks_desktop.views.distribution.receipt_desk import ReceiptDesk
 
 PERIOD_COLUMNS = (("Program", 84), ("Tahap", 92), ("Status", 72), ("KPM", 46))
 COL_STATUS = 2
@@ -156,6 +158,12 @@ class DistributionView(QWidget):
         layout.addWidget(split, 1)
         layout.addWidget(self.error)
         self.show_period(None)
+        # the distribution day and its report follow the chosen period too; the desk only for those who record
+        self.desk = ReceiptDesk(ctx) if can(ctx.actor, Capability.DIST_RECEIVE) else None
+        if self.desk is not None:
+            self.add_period_tab(self.desk, "Penerimaan")
+        self.realisation = RealisationView(ctx)
+        self.add_period_tab(self.realisation, "Realisasi")
         events.follow(self, ctx.events, {events.DISTRIBUTION, events.REGISTRY, events.SETTINGS}, self.refresh)
         self.refresh()
 
