@@ -33,7 +33,7 @@ from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.domain.regions import repair_code
 from dtks_desktop.domain.submission import (
     DEFAULT_PROVINSI_PROGRAMMES, KEMENSOS_PROGRAMMES, KIND_DECISION, KIND_LABELS, PROVINSI_PROGRAMMES_KEY, Exclusion,
-    Kind, Target, normalise_programme, parse_kind, parse_target,
+    Kind, Target, check_provinsi_programmes, normalise_programme, parse_kind, parse_target,
 )
 from dtks_desktop.domain.workflow.musdes import CURRENT_STATES, MeetingStatus
 from dtks_desktop.domain.workflow.submission import OPEN_STATES, BatchStatus
@@ -45,7 +45,7 @@ from dtks_desktop.services.submission.common import (
     BatchRow, BatchView, ExcludedRow, SubmissionError, batch_row, exclusion_label, region_name, view_of,
 )
 
-__all__ = ["programmes_for", "create_batch", "get_batch", "list_batches", "batch_rows", "count_rows",
+__all__ = ["programmes_for", "provinsi_programmes_configured", "set_provinsi_programmes", "create_batch", "get_batch", "list_batches", "batch_rows", "count_rows",
            "excluded_rows", "remove_row", "FrozenRowError"]
 
 
@@ -64,6 +64,26 @@ def programmes_for(session: Session, target: str) -> list[str]:
     except (ValueError, TypeError):
         names = []
     return [n for n in names if n] or list(DEFAULT_PROVINSI_PROGRAMMES)
+
+
+def provinsi_programmes_configured(session: Session) -> bool:
+    """False while the office has not set its provincial programmes (the default list applies)."""
+    return bool((settings.get(session, PROVINSI_PROGRAMMES_KEY, "") or "").strip())
+
+
+@changes(DataKind.SETTINGS)
+def set_provinsi_programmes(session: Session, actor: Actor, codes: list[str]) -> list[str]:
+    """Store the office's provincial programmes (administrators: office.settings, like the upload
+    layouts that depend on them). Validated (:func:`domain.submission.check_provinsi_programmes`);
+    audited as ``settings.update`` of ``submission.programmes.provinsi`` with the old and new list.
+    Batches already built for a programme taken off the list keep it (and can be exported)."""
+    require(session, actor, Capability.OFFICE_SETTINGS, detail=PROVINSI_PROGRAMMES_KEY)
+    out, problems = check_provinsi_programmes(list(codes))
+    if problems:
+        raise SubmissionError("Daftar program provinsi tidak disimpan: " + " ".join(problems))
+    settings.put(session, actor, PROVINSI_PROGRAMMES_KEY, json.dumps(out, ensure_ascii=False),
+                 reason="Program provinsi diubah", capability=Capability.OFFICE_SETTINGS)
+    return out
 
 
 def _scope(session: Session, kecamatan: str | None, desa: str | None) -> tuple[str | None, str | None]:
@@ -135,7 +155,8 @@ def create_batch(session: Session, actor: Actor, target: str, programme: str, ki
     if prog not in allowed:
         raise SubmissionError(f"Program '{programme}' bukan program untuk {t.value}. Pilih salah satu: "
                               f"{', '.join(allowed)}."
-                              + (f" Program provinsi diatur di pengaturan {PROVINSI_PROGRAMMES_KEY}."
+                              + (" Program provinsi diatur admin di Kantor & Dokumen › Format berkas atau dengan "
+                                 "dtks batch programmes set."
                                  if t == Target.PROVINSI else ""))
     kec_kode, desa_kode = _scope(session, kecamatan, desa)
 
