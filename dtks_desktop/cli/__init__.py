@@ -8,7 +8,8 @@ themselves: a service refuses a user whose role lacks the capability
 (``domain.permissions.PermissionDenied``, audited), printed as ``Galat: <pesan> <saran>`` with
 exit status 4 (``EXIT_FORBIDDEN``).
 
-One module per stage (``core``, ``importing``, ``matching``, ``verification``, ``musdes``, ``submission``, ``distribution``, ``demo``, ``documents``, ``docs``), each adding its
+One module per stage (``core``, ``importing``, ``matching``, ``verification``, ``musdes``, ``submission``,
+``distribution``, ``demo``, ``documents``, ``docs``, ``layouts``), each adding its
 commands with ``register``; ``common`` holds what they share.
 """
 
@@ -25,8 +26,8 @@ from dtks_desktop.db.engine import busy_message
 from dtks_desktop.domain.permissions import PermissionDenied
 from dtks_desktop.services.core.common import Cancelled
 from dtks_desktop.services.core.locks import LockBusy
-from dtks_desktop.cli import (core, demo, distribution, docs, documents, importing, matching, musdes, submission,
-                              verification)
+from dtks_desktop.cli import (core, demo, distribution, docs, documents, importing, layouts, matching, musdes,
+                              submission, verification)
 from dtks_desktop.cli.common import (EXIT_AUTH, EXIT_ERROR, EXIT_FORBIDDEN, EXIT_OK, EXIT_PIPE, EXIT_USAGE,  # noqa: F401
                                      CliError)
 
@@ -60,6 +61,7 @@ def build_parser() -> argparse.ArgumentParser:
     docs.register(sub, common)
     demo.register(sub, common)
     documents.register(sub, common)
+    layouts.register(sub, common)
     return p
 
 

@@ -122,9 +122,43 @@ def cmd_results(args) -> int:
     return _run(args, go)
 
 
+def cmd_programmes(args) -> int:
+    from dtks_desktop.domain.submission import KEMENSOS_PROGRAMMES
+    from dtks_desktop.services.submission import batches
+
+    def go(db, actor):
+        with db.sessions() as s:
+            prov = batches.programmes_for(s, "provinsi")
+            own = batches.provinsi_programmes_configured(s)
+        data = {"kemensos": list(KEMENSOS_PROGRAMMES), "provinsi": prov, "provinsi_bawaan": not own}
+        emit(args, data, "Kemensos: " + ", ".join(KEMENSOS_PROGRAMMES) + " (tetap)\nProvinsi: " + ", ".join(prov)
+             + ("" if own else " (bawaan; admin mengaturnya dengan: dtks batch programmes set KODE[,KODE…])"))
+        return EXIT_OK
+    return _run(args, go)
+
+
+def cmd_programmes_set(args) -> int:
+    from dtks_desktop.domain.submission import split_programme_codes
+    from dtks_desktop.services.submission import batches
+
+    codes = [c for text in args.codes for c in split_programme_codes(text)]
+
+    def go(db, actor):
+        with db.transaction() as s:
+            before = batches.programmes_for(s, "provinsi")
+            stored = batches.set_provinsi_programmes(s, actor, codes)
+        removed = [c for c in before if c not in stored]
+        emit(args, {"provinsi": stored, "removed": removed},
+             "Program provinsi disimpan: " + ", ".join(stored) + "."
+             + (f" Tidak lagi dipakai untuk batch baru: {', '.join(removed)} (batch yang sudah ada tetap)."
+                if removed else ""))
+        return EXIT_OK
+    return _run(args, go)
+
+
 def register(sub, common) -> None:
     p = sub.add_parser("batch", help="batch pengajuan ke Kemensos/Provinsi: create, submit, approve, reject, show, "
-                                     "list, export, results", parents=[common])
+                                     "list, export, results, programmes", parents=[common])
     bs = p.add_subparsers(dest="batch_command", metavar="PERINTAH")
     x = bs.add_parser("create", help="susun batch dari keputusan musyawarah yang final", parents=[common])
     x.add_argument("--target", required=True, choices=["kemensos", "provinsi"])
@@ -158,3 +192,10 @@ def register(sub, common) -> None:
     x.add_argument("file", metavar="BERKAS")
     x.add_argument("--batch", type=int, metavar="ID", help="bawaan: batch terkirim yang berisi NIK/ID dari berkas")
     x.set_defaults(func=cmd_results)
+    x = bs.add_parser("programmes", help="program per tujuan; 'programmes set KODE[,KODE…]' mengatur program "
+                                         "provinsi (admin)", parents=[common])
+    x.set_defaults(func=cmd_programmes)
+    ps = x.add_subparsers(dest="programmes_command", metavar="PERINTAH")
+    y = ps.add_parser("set", help="ganti daftar program provinsi (admin), mis. BANSOS_PROVINSI,RTLH", parents=[common])
+    y.add_argument("codes", nargs="+", metavar="KODE[,KODE…]")
+    y.set_defaults(func=cmd_programmes_set)

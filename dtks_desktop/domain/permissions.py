@@ -41,7 +41,7 @@ class Capability(StrEnum):
     DOCS_PRINT = "docs.print"  # print lists, minutes and letters (masked NIKs)
     BATCH_APPROVE = "batch.approve"  # approve a submission batch (four-eyes)
     BATCH_BUILD = "batch.build"  # build, submit and export submission batches, import their results
-    OFFICE_SETTINGS = "office.settings"  # letterhead, paper, logo, signatories
+    OFFICE_SETTINGS = "office.settings"  # letterhead, paper, logo, signatories, file layouts, provincial programmes
     VILLAGE_OFFICIALS = "village.officials"  # Kepala Desa/Lurah, Ketua BPD, Sekretaris per desa
     DOCS_NUMBER = "docs.number"  # take a number from the letter register (agenda surat keluar)
     DOCS_VOID = "docs.void"  # void a number of the letter register (with a reason)
@@ -121,7 +121,7 @@ CAPABILITY_LABELS: dict[Capability, str] = {
     Capability.DOCS_PRINT: "mencetak daftar dan dokumen",
     Capability.BATCH_APPROVE: "menyetujui batch pengajuan",
     Capability.BATCH_BUILD: "menyusun dan mengirim batch pengajuan",
-    Capability.OFFICE_SETTINGS: "mengubah kop surat, kertas dan penanda tangan",
+    Capability.OFFICE_SETTINGS: "mengubah kop surat, kertas, penanda tangan, format berkas dan program provinsi",
     Capability.VILLAGE_OFFICIALS: "mengubah data perangkat desa/kelurahan",
     Capability.DOCS_NUMBER: "mengambil nomor surat",
     Capability.DOCS_VOID: "membatalkan nomor surat",

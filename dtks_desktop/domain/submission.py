@@ -4,11 +4,13 @@ decision is left out of a batch.
 A batch carries the final Musdes decisions of one kind (``usulan_baru``, ``hapus``,
 ``perbaikan``) for one programme to one target: Pusdatin Kesos Kemensos (national programmes)
 or Dinas Sosial Provinsi (provincial programmes, configured per office in the setting
-``submission.programmes.provinsi``).
+``submission.programmes.provinsi``, edited by an administrator on the Kantor & Dokumen page or
+with ``dtks batch programmes set``).
 """
 
 from __future__ import annotations
 
+import re
 from enum import StrEnum
 
 from dtks_desktop.domain.musdes import Decision
@@ -62,6 +64,10 @@ PROGRAMME_SYNONYMS: dict[str, str] = {"SEMBAKO": "BPNT", "PBI": "PBI-JK", "PBIJK
 #: Office setting: JSON list of the provincial programme codes.
 PROVINSI_PROGRAMMES_KEY = "submission.programmes.provinsi"
 DEFAULT_PROVINSI_PROGRAMMES = ("BANSOS_PROVINSI",)
+#: A provincial programme code: upper-case letters, digits, ``_`` and ``-`` (it names files and
+#: the layout key ``batch.provinsi.<CODE>``).
+PROGRAMME_CODE_RE = re.compile(r"^[A-Z0-9][A-Z0-9_-]{0,29}$")
+MAX_PROVINSI_PROGRAMMES = 40
 
 
 class Exclusion(StrEnum):
@@ -119,3 +125,35 @@ def normalise_programme(value: str) -> str:
 def parse_result(value: str) -> Result | None:
     """``ditetapkan``/``ditolak`` (and their common spellings); None for anything else."""
     return _RESULT_WORDS.get(" ".join(str(value or "").split()).lower())
+
+
+def split_programme_codes(text: str) -> list[str]:
+    """``"BANSOS_PROVINSI, PKH_PLUS; RTLH"`` -> the codes as typed (commas, semicolons or new lines)."""
+    return [x.strip() for x in re.split(r"[,;\n]+", text or "") if x.strip()]
+
+
+def check_provinsi_programmes(codes: list[str]) -> tuple[list[str], list[str]]:
+    """The provincial programme list from what an administrator typed: (codes, problems).
+
+    Codes are normalised like every programme name (upper case, one space), deduplicated in
+    order; a code with other characters than letters, digits, ``_`` and ``-``, or a national
+    programme (PKH, BPNT, PBI-JK and their synonyms: they go to Kemensos) is a problem."""
+    out: list[str] = []
+    problems: list[str] = []
+    for raw in codes:
+        code = normalise_programme(raw)
+        if not code:
+            continue
+        if code in KEMENSOS_PROGRAMMES:
+            problems.append(f"{raw}: program nasional ({KEMENSOS_PROGRAMMES[code]}), diajukan ke Kemensos, "
+                            "bukan ke provinsi.")
+        elif not PROGRAMME_CODE_RE.match(code):
+            problems.append(f"'{raw}': kode program hanya huruf, angka, _ dan - (paling panjang 30), "
+                            f"mis. {re.sub(r'[^A-Z0-9_-]+', '_', code)[:30].strip('_') or 'BANSOS_PROVINSI'}.")
+        elif code not in out:
+            out.append(code)
+    if not out and not problems:
+        problems.append("Isi minimal satu program provinsi.")
+    if len(out) > MAX_PROVINSI_PROGRAMMES:
+        problems.append(f"Paling banyak {MAX_PROVINSI_PROGRAMMES} program provinsi.")
+    return out, problems

@@ -20,6 +20,7 @@ from dtks_desktop.db.models import AuditEvent, Household, Member, Setting, Signa
 from dtks_desktop.demo import loader as demo_loader
 from dtks_desktop.domain.permissions import Capability, PermissionDenied, can
 from dtks_desktop.services.core import audit
+from dtks_desktop.services.core import layouts as layouts_service
 from dtks_desktop.services.core import settings as settings_service
 from dtks_desktop.services.core import users as users_service
 from dtks_desktop.services.core.permissions import DENIED_ACTION
@@ -148,6 +149,12 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      lambda w, a: demo_loader.load_demo(w.db, a, people=50)),
     (Capability.REGISTRY_EDIT, "core.registry.update_member", "pencetak", "operator",
      _in_tx(lambda w, s, a: update_member(s, a, w.member_id, {"nama": "SLAMET RIYADI S"}, reason="uji"))),
+    (Capability.OFFICE_SETTINGS, "core.layouts.set_layout", "supervisor", "admin",
+     _in_tx(lambda w, s, a: layouts_service.set_layout(s, a, "batch.kemensos", [("NIK", "nik"), ("NAMA", "nama")]))),
+    (Capability.OFFICE_SETTINGS, "core.layouts.reset_layout", "supervisor", "admin",
+     _in_tx(lambda w, s, a: layouts_service.reset_layout(s, a, "batch.kemensos.PKH"))),
+    (Capability.OFFICE_SETTINGS, "submission.batches.set_provinsi_programmes", "supervisor", "admin",
+     _in_tx(lambda w, s, a: submission_batches.set_provinsi_programmes(s, a, ["BANSOS_PROVINSI", "RTLH"]))),
     (Capability.OFFICE_SETTINGS, "documents.office.set_values", "supervisor", "admin",
      _in_tx(lambda w, s, a: office_service.set_values(s, a, {"kertas": "F4", "kode_pos": "57411"}))),
     (Capability.OFFICE_SETTINGS, "documents.signers.add_signer", "supervisor", "admin",

@@ -22,18 +22,18 @@ from __future__ import annotations
 import json
 from collections import Counter
 
-from sqlalchemy import func, select
+from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
 
 from dtks_desktop.db.models import (
-    MusdesDecision, MusdesMeeting, Region, SubmissionBatch, SubmissionBatchRow, SubmissionExclusion,
+    MusdesDecision, MusdesMeeting, ProgrammeLink, Region, SubmissionBatch, SubmissionBatchRow, SubmissionExclusion,
 )
 from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.domain.regions import repair_code
 from dtks_desktop.domain.submission import (
     DEFAULT_PROVINSI_PROGRAMMES, KEMENSOS_PROGRAMMES, KIND_DECISION, KIND_LABELS, PROVINSI_PROGRAMMES_KEY, Exclusion,
-    Kind, Target, normalise_programme, parse_kind, parse_target,
+    Kind, Target, check_provinsi_programmes, normalise_programme, parse_kind, parse_target,
 )
 from dtks_desktop.domain.workflow.musdes import CURRENT_STATES, MeetingStatus
 from dtks_desktop.domain.workflow.submission import OPEN_STATES, BatchStatus
@@ -42,10 +42,10 @@ from dtks_desktop.services.core.common import DataKind, changes
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.submission.common import (
-    BatchRow, BatchView, ExcludedRow, SubmissionError, batch_row, exclusion_label, region_name, view_of,
+    BatchRow, BatchView, ExcludedRow, SubmissionError, batch_row, exclusion_label, view_of,
 )
 
-__all__ = ["programmes_for", "create_batch", "get_batch", "list_batches", "batch_rows", "count_rows",
+__all__ = ["programmes_for", "provinsi_programmes_configured", "set_provinsi_programmes", "create_batch", "get_batch", "list_batches", "batch_rows", "count_rows",
            "excluded_rows", "remove_row", "FrozenRowError"]
 
 
@@ -64,6 +64,26 @@ def programmes_for(session: Session, target: str) -> list[str]:
     except (ValueError, TypeError):
         names = []
     return [n for n in names if n] or list(DEFAULT_PROVINSI_PROGRAMMES)
+
+
+def provinsi_programmes_configured(session: Session) -> bool:
+    """False while the office has not set its provincial programmes (the default list applies)."""
+    return bool((settings.get(session, PROVINSI_PROGRAMMES_KEY, "") or "").strip())
+
+
+@changes(DataKind.SETTINGS)
+def set_provinsi_programmes(session: Session, actor: Actor, codes: list[str]) -> list[str]:
+    """Store the office's provincial programmes (administrators: office.settings, like the upload
+    layouts that depend on them). Validated (:func:`domain.submission.check_provinsi_programmes`);
+    audited as ``settings.update`` of ``submission.programmes.provinsi`` with the old and new list.
+    Batches already built for a programme taken off the list keep it (and can be exported)."""
+    require(session, actor, Capability.OFFICE_SETTINGS, detail=PROVINSI_PROGRAMMES_KEY)
+    out, problems = check_provinsi_programmes(list(codes))
+    if problems:
+        raise SubmissionError("Daftar program provinsi tidak disimpan: " + " ".join(problems))
+    settings.put(session, actor, PROVINSI_PROGRAMMES_KEY, json.dumps(out, ensure_ascii=False),
+                 reason="Program provinsi diubah", capability=Capability.OFFICE_SETTINGS)
+    return out
 
 
 def _scope(session: Session, kecamatan: str | None, desa: str | None) -> tuple[str | None, str | None]:
@@ -100,8 +120,16 @@ def _forbidden(session: Session, programme: str, decisions: list[MusdesDecision]
         return {}
     mids = [d.member_id for d in decisions if d.member_id is not None]
     of_member = P.programmes_of_members(session, mids)
+    of_family: dict[int, set[str]] = {}
+    if any(r.level != P.LEVEL_ORANG for r in rules):
+        # what P.programmes_of_household gives per family, for every family at once (500 a query)
+        hids = sorted({d.household_id for d in decisions if d.household_id is not None})
+        for k in range(0, len(hids), 500):
+            for hid, prog in session.execute(
+                    select(ProgrammeLink.household_id, ProgrammeLink.program)
+                    .where(ProgrammeLink.household_id.in_(hids[k:k + 500])).distinct()):
+                of_family.setdefault(hid, set()).add(prog.upper())
     out: dict[int, str] = {}
-    fam_cache: dict[int, set[str]] = {}
     for d in decisions:
         for r in rules:
             other = r.b if r.a == programme else r.a
@@ -110,10 +138,7 @@ def _forbidden(session: Session, programme: str, decisions: list[MusdesDecision]
             else:
                 if d.household_id is None:
                     continue
-                if d.household_id not in fam_cache:
-                    fam_cache[d.household_id] = {p.program.upper()
-                                                 for p in P.programmes_of_household(session, d.household_id)}
-                have = fam_cache[d.household_id]
+                have = of_family.get(d.household_id, set())
             if other in have:
                 out[d.id] = other
                 break
@@ -135,7 +160,8 @@ def create_batch(session: Session, actor: Actor, target: str, programme: str, ki
     if prog not in allowed:
         raise SubmissionError(f"Program '{programme}' bukan program untuk {t.value}. Pilih salah satu: "
                               f"{', '.join(allowed)}."
-                              + (f" Program provinsi diatur di pengaturan {PROVINSI_PROGRAMMES_KEY}."
+                              + (" Program provinsi diatur admin di Kantor & Dokumen › Format berkas atau dengan "
+                                 "dtks batch programmes set."
                                  if t == Target.PROVINSI else ""))
     kec_kode, desa_kode = _scope(session, kecamatan, desa)
 
@@ -165,7 +191,8 @@ def create_batch(session: Session, actor: Actor, target: str, programme: str, ki
     session.flush()
     counts: Counter = Counter()
     seen: set[str] = set()
-    rows = []
+    rows: list[dict] = []
+    excluded: list[dict] = []
     for d, mstatus, mdesa in found:
         key = _person_key(d)
         reason, detail = None, None
@@ -182,15 +209,18 @@ def create_batch(session: Session, actor: Actor, target: str, programme: str, ki
             reason = Exclusion.DI_BATCH_LAIN
         if reason is not None:
             counts[reason.value] += 1
-            session.add(SubmissionExclusion(batch_id=b.id, decision_id=d.id, desa_kode=mdesa, id_dtks=d.id_dtks,
-                                            nama=d.nama, reason=reason.value, detail=detail))
+            excluded.append(dict(batch_id=b.id, decision_id=d.id, desa_kode=mdesa, id_dtks=d.id_dtks,
+                                 nama=d.nama, reason=reason.value, detail=detail))
             continue
         seen.add(key)
-        rows.append(SubmissionBatchRow(
+        rows.append(dict(
             batch_id=b.id, decision_id=d.id, person_key=key, household_id=d.household_id, member_id=d.member_id,
             desa_kode=mdesa, id_dtks=d.id_dtks, nama=d.nama, nik=d.nik, no_kk=d.no_kk, hubungan=d.hubungan,
             alamat=d.alamat, rt=d.rt, rw=d.rw, kind=d.decision, reason=d.reason, frozen=False))
-    session.add_all(rows)
+    # rows in the order of the decisions (the row id order the SHA-256 follows), 2,000 a statement
+    for table, items in ((SubmissionBatchRow, rows), (SubmissionExclusion, excluded)):
+        for at in range(0, len(items), 2000):
+            session.execute(insert(table), items[at:at + 2000])
     b.excluded = json.dumps({e.value: counts[e.value] for e in Exclusion if counts[e.value]})
     session.flush()
     view = view_of(session, b)
@@ -217,11 +247,11 @@ def list_batches(session: Session, *, status: str | None = None, target: str | N
 
 def _regions(session: Session, codes: set[str]) -> dict[str, tuple[str, str]]:
     """desa code -> (desa name, kecamatan name)."""
-    out: dict[str, tuple[str, str]] = {}
-    for kode in codes:
-        kec = kode.rsplit(".", 1)[0]
-        out[kode] = (region_name(session, kode), region_name(session, kec))
-    return out
+    wanted = sorted(set(codes) | {k.rsplit(".", 1)[0] for k in codes})
+    found: dict[str, str] = {}
+    for at in range(0, len(wanted), 500):  # one query per 500 codes, not two per desa
+        found.update(session.execute(select(Region.kode, Region.nama).where(Region.kode.in_(wanted[at:at + 500]))).all())
+    return {k: (found.get(k, k), found.get(k.rsplit(".", 1)[0], k.rsplit(".", 1)[0])) for k in codes}
 
 
 def _addr(r: SubmissionBatchRow) -> str:

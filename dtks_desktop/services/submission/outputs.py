@@ -8,9 +8,12 @@ is written, and the detection is audited (``batch.tamper``). The files are writt
 temporary names and renamed only after the transaction (numbers, issued documents, the move to
 ``dikirim``) committed.
 
-Upload layouts are a small table of column definitions per (target, programme); ``None`` as the
-programme is the target's layout for every programme without its own. NIK and No KK are text
-cells (never numbers: Excel keeps only 15 digits).
+The upload file's columns come from the shared layout mechanism (``services.core.layouts``):
+scopes ``batch.kemensos`` and ``batch.provinsi`` are registered here with the fields of
+:data:`FIELDS` and their built-in layouts; a programme may have its own layout
+(``batch.kemensos.PKH``, ``batch.provinsi.<CODE>``: children of the target's scope, one per
+programme the target allows), else it uses the target's. NIK and No KK are text cells (never
+numbers: Excel keeps only 15 digits).
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Callable
 
-from openpyxl import Workbook
+import xlsxwriter
 from sqlalchemy import select
 
 from dtks_desktop.db.models import SubmissionBatch, SubmissionBatchRow, utcnow
@@ -32,6 +35,7 @@ from dtks_desktop.domain.submission import (
 )
 from dtks_desktop.domain.workflow.submission import BatchStatus
 from dtks_desktop.services.core import audit
+from dtks_desktop.services.core import layouts as L
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
@@ -41,7 +45,7 @@ from dtks_desktop.services.submission.common import (
     ExportResult, SubmissionError, batch_row, content_hash, region_name, scope_label,
 )
 
-__all__ = ["LAYOUTS", "layout_for", "export_batch", "TEXT_COLUMNS"]
+__all__ = ["FIELDS", "FIELD_LABELS", "DEFAULT_LAYOUTS", "layout_key", "upload_layout", "export_batch", "TEXT_COLUMNS"]
 
 Getter = Callable[[SubmissionBatchRow, dict], object]
 
@@ -66,47 +70,96 @@ FIELDS: dict[str, Getter] = {
     "alasan": lambda r, c: r.reason or "",
     "program": lambda r, c: c["programme"],
 }
+#: Indonesian labels of :data:`FIELDS` (what the Format berkas tab offers for a column).
+FIELD_LABELS: dict[str, str] = {
+    "no": "Nomor urut", "kode_wilayah": "Kode wilayah (tanpa titik)", "kode_desa": "Kode desa (bertitik)",
+    "kecamatan": "Kecamatan", "desa": "Desa/Kelurahan", "id_dtks": "ID DTKS", "nik": "NIK", "no_kk": "No KK",
+    "nama": "Nama", "hubungan": "Hubungan keluarga", "alamat": "Alamat", "rt": "RT", "rw": "RW",
+    "jenis": "Jenis usulan", "alasan": "Alasan/keterangan", "program": "Program",
+}
 #: Columns written as text cells whatever their content.
 TEXT_COLUMNS = frozenset({"kode_wilayah", "kode_desa", "id_dtks", "nik", "no_kk", "rt", "rw"})
+#: Every upload layout must carry these.
+REQUIRED = frozenset({"nik", "nama"})
 
-#: (target, programme or None) -> [(header, field)].
-LAYOUTS: dict[tuple[str, str | None], list[tuple[str, str]]] = {
-    (Target.KEMENSOS.value, None): [
+#: The built-in layouts per target: [(header, field)].
+DEFAULT_LAYOUTS: dict[str, list[tuple[str, str]]] = {
+    Target.KEMENSOS.value: [
         ("NO", "no"), ("KODE_WILAYAH", "kode_wilayah"), ("KECAMATAN", "kecamatan"), ("DESA_KELURAHAN", "desa"),
         ("ID_DTKS", "id_dtks"), ("NIK", "nik"), ("NO_KK", "no_kk"), ("NAMA", "nama"),
         ("HUBUNGAN_KELUARGA", "hubungan"), ("ALAMAT", "alamat"), ("RT", "rt"), ("RW", "rw"),
         ("JENIS_USULAN", "jenis"), ("ALASAN", "alasan"), ("PROGRAM", "program")],
-    (Target.PROVINSI.value, None): [
+    Target.PROVINSI.value: [
         ("No", "no"), ("Kecamatan", "kecamatan"), ("Desa/Kelurahan", "desa"), ("Kode Desa", "kode_desa"),
         ("NIK", "nik"), ("No KK", "no_kk"), ("Nama", "nama"), ("Alamat", "alamat"), ("RT", "rt"), ("RW", "rw"),
         ("Jenis", "jenis"), ("Keterangan", "alasan"), ("Program", "program")],
 }
+assert set(FIELD_LABELS) == set(FIELDS)
 
 
-def layout_for(target: str, programme: str) -> list[tuple[str, str]]:
-    return LAYOUTS.get((target, programme)) or LAYOUTS[(target, None)]
+def _kemensos_programmes(session) -> list[str]:
+    return list(KEMENSOS_PROGRAMMES)
 
 
-def _write_xlsx(path: Path, b: SubmissionBatch, rows: list[SubmissionBatchRow], names: dict) -> None:
-    cols = layout_for(b.target, b.programme)
-    wb = Workbook()
-    ws = wb.active
-    ws.title = "Usulan"
-    ws.append([h for h, _ in cols])
-    for i, r in enumerate(rows, 1):
-        ctx = {"no": i, "desa": names[r.desa_kode][0], "kecamatan": names[r.desa_kode][1], "programme": b.programme}
-        for j, (_, f) in enumerate(cols, 1):
-            value = FIELDS[f](r, ctx)
-            cell = ws.cell(row=i + 1, column=j)
-            if f in TEXT_COLUMNS:
-                cell.number_format = "@"
-                cell.value = str(value)
-            else:
-                cell.value = csv_safe(value) if isinstance(value, str) else value
-    for j, (h, f) in enumerate(cols, 1):
-        ws.column_dimensions[ws.cell(row=1, column=j).column_letter].width = 22 if f in TEXT_COLUMNS else max(8, len(h) + 2)
-    ws.freeze_panes = "A2"
-    wb.save(path)
+def _provinsi_programmes(session) -> list[str]:
+    return B.programmes_for(session, Target.PROVINSI.value)
+
+
+_SCOPE_LABELS = {Target.KEMENSOS: "Berkas unggah batch ke Kemensos",
+                 Target.PROVINSI: "Berkas unggah batch ke Dinas Sosial Provinsi"}
+for _target, _children in ((Target.KEMENSOS, _kemensos_programmes), (Target.PROVINSI, _provinsi_programmes)):
+    L.register(L.Scope(
+        key=f"batch.{_target.value}", label=_SCOPE_LABELS[_target],
+        fields=dict(FIELD_LABELS), default=tuple(L.Column(h, f) for h, f in DEFAULT_LAYOUTS[_target.value]),
+        text_fields=TEXT_COLUMNS, required=REQUIRED, children=_children, child_label="program"))
+
+
+def layout_key(target: str, programme: str | None = None) -> str:
+    """``batch.kemensos`` or, for one programme, ``batch.kemensos.PKH`` (a code a key cannot
+    carry, e.g. with a space, gives the target's key)."""
+    ok = programme and all(ch.isalnum() or ch in "_-" for ch in programme)
+    return f"batch.{target}" + (f".{programme}" if ok else "")
+
+
+def upload_layout(session, target: str, programme: str) -> tuple[L.Column, ...]:
+    """The columns of the upload file of a batch of ``programme`` to ``target`` (the programme's
+    layout, else the target's, else the built-in one). A stored layout that is no longer valid
+    is a SubmissionError telling the administrator what to fix."""
+    try:
+        return L.layout(session, layout_key(target, programme))
+    except L.LayoutError as exc:
+        raise SubmissionError(exc.message) from None
+
+
+def _write_xlsx(path: Path, b: SubmissionBatch, rows: list[SubmissionBatchRow], names: dict,
+                cols: tuple[L.Column, ...]) -> None:
+    """The upload sheet "Usulan": the layout's headers, one row per batch row; text fields as text
+    cells (format ``@``), numbers as numbers, other text as strings (never formulas). xlsxwriter
+    with its shared-string table (its constant-memory mode writes inline strings and is about
+    four times slower; 30,000 rows × 15 columns fit in memory easily)."""
+    wb = xlsxwriter.Workbook(str(path), {"strings_to_numbers": False,
+                                         "strings_to_formulas": False, "strings_to_urls": False})
+    try:
+        text = wb.add_format({"num_format": "@"})
+        ws = wb.add_worksheet("Usulan")
+        for j, c in enumerate(cols):
+            ws.set_column(j, j, 22 if c.field in TEXT_COLUMNS else max(8, len(c.header) + 2))
+        ws.freeze_panes(1, 0)
+        for j, c in enumerate(cols):
+            ws.write_string(0, j, c.header)
+        getters = [(FIELDS[c.field], c.field in TEXT_COLUMNS) for c in cols]
+        for i, r in enumerate(rows, 1):
+            ctx = {"no": i, "desa": names[r.desa_kode][0], "kecamatan": names[r.desa_kode][1], "programme": b.programme}
+            for j, (get, as_text) in enumerate(getters):
+                value = get(r, ctx)
+                if as_text:
+                    ws.write_string(i, j, str(value), text)
+                elif isinstance(value, (int, float)) and not isinstance(value, bool):
+                    ws.write_number(i, j, value)
+                else:
+                    ws.write_string(i, j, str(csv_safe(value) if isinstance(value, str) else value))
+    finally:
+        wb.close()
 
 
 def _tmp(path: Path) -> Path:
@@ -147,13 +200,16 @@ def export_batch(db, actor: Actor, batch_id: int, outdir, *, progress: Progress 
                 B._audit_refusal(s, actor, "batch.tamper", b.id, f"Isi batch #{b.id} tidak cocok dengan SHA-256", msg)
                 raise SubmissionError(msg)
             check_cancel(cancel)
-            rows = list(s.execute(select(SubmissionBatchRow).where(SubmissionBatchRow.batch_id == b.id)
-                                  .order_by(SubmissionBatchRow.desa_kode, SubmissionBatchRow.id)).scalars())
+            # plain rows (named columns), not ORM objects: a kabupaten batch holds 30,000+ of them and
+            # the documents issued below would expire every object of the session
+            t = SubmissionBatchRow.__table__
+            rows = s.execute(select(t).where(t.c.batch_id == b.id).order_by(t.c.desa_kode, t.c.id)).all()
             names = B._regions(s, {r.desa_kode for r in rows})
             stem = f"batch-{b.id}-{b.target}-{b.programme}-{b.kind}".replace("/", "-").replace(" ", "_")
             report(1, 4, "Menulis berkas unggah")
+            cols = upload_layout(s, b.target, b.programme)
             xlsx = out / f"{stem}-unggah.xlsx"
-            _write_xlsx(_tmp(xlsx), b, rows, names)
+            _write_xlsx(_tmp(xlsx), b, rows, names, cols)
             written.append((_tmp(xlsx), xlsx))
 
             per: dict[tuple[str, str], list] = defaultdict(lambda: [0, set()])
@@ -174,7 +230,7 @@ def export_batch(db, actor: Actor, batch_id: int, outdir, *, progress: Progress 
                 **common, "kepada": TARGET_ADDRESSEES[Target(b.target)],
                 "programme_label": f"{KEMENSOS_PROGRAMMES.get(b.programme, b.programme)} ({b.programme})",
                 "scope": scope_label(s, b), "rows": len(rows), "families": families,
-                "desa": len({r.desa_kode for r in rows}), "kecamatan": len({k for k, _ in per}),
+                "desa": len(names), "kecamatan": len({k for k, _ in per}),
                 "kabupaten": kab.title() if kab.isupper() else kab,
                 "lampiran": ["Rekapitulasi per kecamatan dan desa/kelurahan",
                              f"Berkas unggah {xlsx.name} ({len(rows)} baris)",
@@ -189,7 +245,7 @@ def export_batch(db, actor: Actor, batch_id: int, outdir, *, progress: Progress 
             kepala = "Walikota" if kab.upper().startswith("KOTA") else "Bupati"
             pengesahan = issued.issue(s, actor, "surat_pengesahan_batch", {
                 **common, "kepala_daerah": kepala, "kabupaten": kab.title() if kab.isupper() else kab,
-                "rows": len(rows), "desa": len({r.desa_kode for r in rows}), "nomor_pengantar": pengantar.nomor},
+                "rows": len(rows), "desa": len(names), "nomor_pengantar": pengantar.nomor},
                 purpose=f"Draf pengesahan batch #{b.id}", signer=None, profile=profile)
             for doc, suffix in ((pengantar, "surat-pengantar"), (recap, "rekap"), (pengesahan, "draf-pengesahan")):
                 final = out / f"{stem}-{suffix}.pdf"

@@ -50,11 +50,16 @@ class CreateBatchDialog(QDialog):
         self.no_programme = QLabel()
         self.no_programme.setWordWrap(True)
         self.no_programme.setStyleSheet("color: #b00020;")
+        self.programme_hint = QLabel("Daftar program provinsi diatur admin di Kantor & Dokumen › Format berkas.")
+        self.programme_hint.setObjectName("programmeHint")
+        self.programme_hint.setWordWrap(True)
+        self.programme_hint.setStyleSheet("color: #555555;")
         self.target.currentIndexChanged.connect(self._target_changed)
         form = QFormLayout()
         form.addRow("Tujuan", self.target)
         form.addRow("Program", self.programme)
         form.addRow("", self.no_programme)
+        form.addRow("", self.programme_hint)
         form.addRow("Jenis usulan", self.kind)
         form.addRow("Kecamatan", self.kec)
         form.addRow("Desa/Kelurahan", self.desa)
@@ -76,8 +81,10 @@ class CreateBatchDialog(QDialog):
         for value, label in options:
             self.programme.addItem(label, value)
         self.no_programme.setText("" if options else
-                                  "Belum ada program untuk tujuan ini. Admin menambahkannya di Pengaturan.")
+                                  "Belum ada program untuk tujuan ini. Admin menambahkannya di Kantor & Dokumen › "
+                                  "Format berkas › Program provinsi.")
         self.no_programme.setVisible(not options)
+        self.programme_hint.setVisible(self.target.currentData() == "provinsi")
         self.ok_button.setEnabled(bool(options))
 
     def values(self) -> dict:
