@@ -217,3 +217,21 @@ def test_the_list_for_pt_pos_has_the_lengkap_kpm_with_full_nik(world, period):
                          .where(AuditEvent.action == "dist.export.ptpos")).scalar_one() == 2
     with world.db.sessions() as s, pytest.raises(PermissionDenied):
         X.export_for_ptpos(s, world.pencetak, period, world.tmp / "p2.xlsx")
+
+
+def test_the_office_layout_for_pt_pos_is_used_when_configured(world, period):
+    """The file for PT Pos follows the office's layout (``dtks layout set ptpos.kirim``), one shared
+    mechanism with the batch upload files."""
+    from dtks_desktop.services.core import layouts as L
+
+    C.clean(world.db, world.operator, period)
+    with world.db.transaction() as s:
+        L.set_layout(s, world.admin, "ptpos.kirim", [("NIK KTP", "nik"), ("NAMA LENGKAP", "nama"), ("RT", "rt"),
+                                                      ("DESA", "desa")])
+    with world.db.sessions() as s:
+        x = X.export_for_ptpos(s, world.operator, period, world.tmp / "ptpos.xlsx")
+    rows = [[c.value for c in r] for r in load_workbook(x).active.iter_rows()]
+    assert rows[0] == ["NIK KTP", "NAMA LENGKAP", "RT", "DESA"]
+    assert rows[1][:2] == [NIK["ANI"], "ANI"] and len(rows) == 4
+    with world.db.transaction() as s, pytest.raises(L.LayoutError):
+        L.set_layout(s, world.admin, "ptpos.kirim", [("RT", "rt")])  # a file for PT Pos names NIK and name

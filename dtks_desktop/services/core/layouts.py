@@ -52,6 +52,7 @@ PREFIX = "layout."
 #: The modules that register scopes (imported by :func:`load_all`). A new owner adds itself here.
 OWNERS: tuple[str, ...] = (
     "dtks_desktop.services.submission.outputs",
+    "dtks_desktop.services.distribution.ptpos",
 )
 MAX_COLUMNS = 100
 MAX_HEADER = 100

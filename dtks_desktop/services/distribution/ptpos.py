@@ -33,6 +33,7 @@ from dtks_desktop.domain.regions import repair_code
 from dtks_desktop.domain.spreadsheet import clean_id, clean_rt_rw, clean_text, csv_safe
 from dtks_desktop.domain.workflow.distribution import PeriodStatus, ReceiptStatus
 from dtks_desktop.services.core import audit, settings
+from dtks_desktop.services.core import layouts as L
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
@@ -72,13 +73,20 @@ DEFAULT_LAYOUTS: dict[str, tuple[tuple[str, str], ...]] = {
 EDITABLE = ("nik", "nama", "no_kk", "alamat", "dusun", "rt", "rw", "kode_desa", "desa")
 
 
+_SCOPE_LABELS = {KIRIM: "Daftar KPM untuk PT Pos (penyaluran)",
+                 KEMBALI: "Daftar KPM dikembalikan / dilengkapi (PT Pos dan desa)"}
+#: A file of either kind names its KPM by one of these and carries a name.
+_REQUIRED = {KIRIM: frozenset({"nik", "nama"}), KEMBALI: frozenset()}
+
+for _scope in (KIRIM, KEMBALI):
+    L.register(L.Scope(key=_scope, label=_SCOPE_LABELS[_scope], fields=dict(FIELD_LABELS),
+                       default=tuple(L.Column(h, f) for h, f in DEFAULT_LAYOUTS[_scope]), text_fields=TEXT_FIELDS,
+                       required=_REQUIRED[_scope]))
+
+
 def layout(session: Session, scope: str) -> list[tuple[str, str]]:
-    """(header, field) of the file of ``scope`` in column order: the office's layout when the shared
-    layouts are there (``services.core.layouts``), else :data:`DEFAULT_LAYOUTS`."""
-    try:
-        from dtks_desktop.services.core import layouts as L  # issue 13's shared layouts, when merged
-    except ImportError:
-        return list(DEFAULT_LAYOUTS[scope])
+    """(header, field) of the file of ``scope`` in column order: the office's layout
+    (``services.core.layouts``, ``dtks layout set ptpos.kirim …``), else :data:`DEFAULT_LAYOUTS`."""
     return [(c.header, c.field) for c in L.layout(session, scope)]
 
 
