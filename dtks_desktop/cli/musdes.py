@@ -129,8 +129,9 @@ def cmd_finalize(args) -> int:
     def go(db, actor):
         with db.transaction() as s:
             m = finalize(s, actor, args.desa, args.returned, args.scan)
-        emit(args, m.as_dict(), f"Musyawarah #{m.id} {m.desa_nama} final (berita acara kembali "
-                                f"{m.returned_at.isoformat()}{', pindaian ' + m.scan_sha256[:12] + '…' if m.scan_sha256 else ''}).")
+        emit(args, m.as_dict(), "\n".join([f"Musyawarah #{m.id} {m.desa_nama} final (berita acara kembali "
+                                f"{m.returned_at.isoformat()}{', pindaian ' + m.scan_sha256[:12] + '…' if m.scan_sha256 else ''})."]
+                                           + list(m.family_status)))
         return EXIT_OK
     return _run(args, go)
 

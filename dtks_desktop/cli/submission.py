@@ -12,6 +12,7 @@ import sys
 
 from dtks_desktop.cli.common import run_as_user
 from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, ProgressPrinter, emit
+from dtks_desktop.domain.workflow.registry import HOUSEHOLD
 
 
 def _run(args, fn):
@@ -47,7 +48,7 @@ def _decision(fn_name):
                     v = approval.approve(s, actor, args.id, note=args.note or "")
                 else:
                     v = approval.reject(s, actor, args.id, args.note)
-            emit(args, v.as_dict(), f"Batch #{v.id}: {v.status_label}.")
+            emit(args, v.as_dict(), "\n".join([f"Batch #{v.id}: {v.status_label}."] + list(v.family_status)))
             return EXIT_OK
         return _run(args, go)
     return cmd
@@ -117,6 +118,12 @@ def cmd_results(args) -> int:
         human = [f"Hasil batch #{res.batch_id}: {res.ditetapkan} ditetapkan, {res.ditolak} ditolak, {res.rejected} "
                  f"baris ditolak, {res.warnings} peringatan."]
         human += [f"  {k} / {d}: {a} ditetapkan, {r} ditolak" for k, d, a, r in res.per_desa]
+        fs = res.family_status
+        if fs.get("moved") or fs.get("members_moved") or fs.get("kept"):
+            human.append("Status keluarga: " + (", ".join(f"{n} ke {HOUSEHOLD.label(k)}" for k, n in fs["moved"].items())
+                                                or "tidak ada yang berubah")
+                         + (f"; {fs['members_moved']} anggota dihapus" if fs.get("members_moved") else "")
+                         + (f"; {fs['kept']} keluarga masih menunggu batch lain" if fs.get("kept") else "") + ".")
         emit(args, res.as_dict(), "\n".join(human))
         return EXIT_OK if not res.rejected else EXIT_ERROR
     return _run(args, go)

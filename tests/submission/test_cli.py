@@ -90,3 +90,14 @@ def test_four_eyes_and_bad_input_on_the_command_line(world, db_url, tmp_path):
     assert r.returncode == 1 and "Traceback" not in r.stderr
     r = dtks(db_url, "batch", "show", "999", **OP)
     assert r.returncode == 1 and "Batch #999 tidak ada" in r.stderr
+
+
+def test_family_statuses_are_reported_by_submit_reject_and_results(world, db_url, tmp_path):
+    """The human output names where the families went (DODI's family: Musdes hapus → diajukan → back)."""
+    r = dtks(db_url, "batch", "create", "--target", "kemensos", "--programme", "PKH", "--kind", "hapus", "--json", **OP)
+    bid = str(json.loads(r.stdout)["id"])
+    r = dtks(db_url, "batch", "submit", bid, **OP)
+    assert r.returncode == 0, r.stderr
+    assert "Status keluarga: 1 ke Diajukan." in r.stdout, r.stdout
+    r = dtks(db_url, "batch", "reject", bid, "--note", "Lampirkan akta kematian", **SUP)
+    assert r.returncode == 0 and "Status keluarga: 1 ke Usul hapus (Musdes)." in r.stdout, r.stdout + r.stderr

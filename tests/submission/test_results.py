@@ -6,7 +6,7 @@ from __future__ import annotations
 import pytest
 from sqlalchemy import select
 
-from dtks_desktop.db.models import AuditEvent, Member, StatusHistory
+from dtks_desktop.db.models import AuditEvent, Household, Member, StatusHistory
 from dtks_desktop.services.importing.readers import ImportFileError
 from dtks_desktop.services.submission import approval, batches, outputs, results
 from dtks_desktop.services.submission.common import SubmissionError
@@ -42,9 +42,14 @@ def test_results_by_nik_and_id_move_statuses_and_report_per_desa(world, tmp_path
         assert batches.get_batch(s, bid).status == "hasil_diterima"
         assert s.execute(select(AuditEvent.username).where(AuditEvent.action == "batch.results.import")).scalar_one() \
             == "operator1"
-    # household statuses are not forced from terdaftar: reported as warnings
-    assert res.warnings >= 2 and all("status tidak diubah" in p.message for p in res.problems if p.level == "warning"
-                                     and "tanpa alasan" not in p.message)
+    # the families moved from diajukan by their results; nothing to warn about
+    assert res.warnings == 0, res.problems
+    assert res.family_status["moved"] == {"disetujui": 1, "ditolak": 1}
+    with world.db.sessions() as s:
+        status = {n: s.get(Household, s.get(Member, world.member[n]).household_id).status for n in ("ANI", "FAJAR")}
+        assert status == {"ANI": "disetujui", "FAJAR": "ditolak"}
+        why = s.execute(select(StatusHistory.reason).where(StatusHistory.to_status == "ditolak")).scalar_one()
+        assert f"batch #{bid}" in why
 
 
 def test_accepted_removal_moves_member_through_workflow(world, tmp_path):
@@ -59,6 +64,8 @@ def test_accepted_removal_moves_member_through_workflow(world, tmp_path):
     with world.db.sessions() as s:
         assert s.get(Member, world.member["DODI"]).status == "dihapus"
         h = s.execute(select(StatusHistory).where(StatusHistory.entity_type == "member")).scalar_one()
+        # DODI was the family's only member: the family is removed too
+        assert s.get(Household, s.get(Member, world.member["DODI"]).household_id).status == "dihapus"
     assert h.to_status == "dihapus" and "batch" in h.reason
 
 

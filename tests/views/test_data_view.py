@@ -27,6 +27,8 @@ from dtks_desktop.views.core.members import (
 )
 from dtks_desktop.views.common.widgets import job_runner
 
+from tests.submission.conftest import world  # noqa: F401  (the submission tests' final meetings)
+
 from ..core.test_browse import KEC_A, expected_order, fill_registry
 
 WAIT = 15_000
@@ -423,3 +425,21 @@ def test_pemadanan_tooltip_masks_niks_for_pencetak(qtbot, db, admin, matched_wit
     assert niks, tips["admin"]  # the explanation quotes the proposed NIK
     for nik in niks:
         assert nik not in tips["cetak1"] and mask_nik(nik, policy) in tips["cetak1"]
+
+
+
+def test_the_family_panel_shows_where_the_family_stands(qtbot, db, world, make_view):
+    """A submitted batch moves ANI's family to diajukan (its desa's meeting is final): the panel says so."""
+    from dtks_desktop.services.submission import approval, batches
+
+    with db.transaction() as s:
+        bid = batches.create_batch(s, world.operator, "kemensos", "PKH", "usulan_baru").id
+        approval.submit(s, world.operator, bid)
+    view = make_view(db, world.operator)
+    view.search_edit.setText("ANI")
+    view.search_edit.returnPressed.emit()
+    wait_loaded(qtbot, view)
+    names = [view.model.row_at(i).nama for i in range(view.model.rowCount())]
+    view.table.selectRow(names.index("ANI"))
+    qtbot.waitUntil(lambda: view.family_panel.detail is not None, timeout=WAIT)
+    assert view.family_panel.status_label.text() == "Diajukan"

@@ -142,6 +142,7 @@ def test_operator_builds_and_submits_another_supervisor_approves_export_and_resu
     op.submit_button.click()
     assert op.wait_idle(WAIT)
     assert op.batch.status == "diajukan" and not op.submit_button.isEnabled(), op.error.text()
+    assert f"Status keluarga: {op.batch.rows} ke Diajukan." in op.error.text()  # one family per person here
     assert op.four_eyes.isVisible() and "Menunggu persetujuan supervisor" in op.four_eyes.text()
 
     # Another user, a supervisor, reviews: totals per desa and kind, the exclusions, a sample.

@@ -81,6 +81,7 @@ class MeetingView:
     participants: tuple[Participant, ...] = ()
     warnings: tuple[str, ...] = ()
     replaces_id: int | None = None
+    family_status: tuple[str, ...] = ()  # what finalizing did to family statuses (Indonesian lines)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "desa_kode": self.desa_kode, "desa_nama": self.desa_nama,
@@ -91,7 +92,7 @@ class MeetingView:
                 "returned_at": self.returned_at.isoformat() if self.returned_at else None,
                 "scan_sha256": self.scan_sha256, "nomor": self.nomor,
                 "participants": [p.as_dict() for p in self.participants], "warnings": list(self.warnings),
-                "replaces_id": self.replaces_id}
+                "replaces_id": self.replaces_id, "family_status": list(self.family_status)}
 
 
 @dataclass(frozen=True)

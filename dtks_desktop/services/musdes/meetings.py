@@ -1,11 +1,13 @@
 """Meetings: create one per desa and round (its decisions pre-filled from the field verification and
 the matching), change its details and participants, and finalize it when the signed Berita Acara
-comes back. A final meeting is changed only by a new meeting for the same desa and round: the new
-one starts from the old one's decisions, and the old one stays readable with status ``diganti``.
+comes back (which moves the families it decided on: ``family_status.after_musdes``). A final
+meeting is changed only by a new meeting for the same desa and round: the new one starts from the
+old one's decisions, and the old one stays readable with status ``diganti``.
 """
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -25,7 +27,7 @@ from dtks_desktop.domain.verification import Keberadaan
 from dtks_desktop.domain.workflow.matching import MatchStatus
 from dtks_desktop.domain.workflow.musdes import MEETING, MeetingStatus
 from dtks_desktop.domain.workflow.registry import HouseholdStatus, MemberStatus
-from dtks_desktop.services.core import audit, workflow
+from dtks_desktop.services.core import audit, family_status, workflow
 from dtks_desktop.services.core.common import DataKind, changes
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
@@ -478,7 +480,11 @@ def cancel_meeting(session: Session, actor: Actor, meeting_id: int, reason: str)
 @changes(DataKind.REGISTRY, DataKind.AUDIT)
 def finalize(session: Session, actor: Actor, desa_kode: str, returned, scan: Path | None = None) -> MeetingView:
     """The signed Berita Acara came back on ``returned`` (a scanned PDF may be attached, stored with
-    its SHA-256): the meeting's decisions become final. Later changes need a new meeting."""
+    its SHA-256): the meeting's decisions become final. Later changes need a new meeting.
+
+    In the same transaction every family with decisions in the meeting moves by them
+    (``family_status.after_musdes``: ``usul_hapus`` / ``usul_masuk`` / ``tetap``); a family in a
+    batch awaiting a decision, or removed, keeps its status and the view's ``family_status`` says so."""
     require(session, actor, Capability.MUSDES_FINALIZE, detail=desa_kode)
     kode, desa, _, _ = desa_info(session, desa_kode)
     row = current_row(session, kode)
@@ -513,4 +519,6 @@ def finalize(session: Session, actor: Actor, desa_kode: str, returned, scan: Pat
     if data is not None:
         row.scan, row.scan_sha256, row.scan_name = data, hashlib.sha256(data).hexdigest(), Path(scan).name
     session.flush()
-    return view_of(session, row)
+    report = family_status.after_musdes(session, actor, row)
+    session.flush()
+    return dataclasses.replace(view_of(session, row), family_status=tuple(report.lines()))

@@ -8,9 +8,16 @@
   other is told who decided first.
 * Approval freezes the rows (``frozen``) and stores the SHA-256 over them (``common.content_hash``);
   export checks it again.
+
+Family statuses follow in the same transaction (``services.core.family_status``): submitting
+moves every family of the rows to ``diajukan``; rejecting (and returning to draft) moves them back
+to their last final Musdes outcome unless another submitted batch still awaits a decision on them;
+approval leaves them ``diajukan``. The returned view's ``family_status`` says what moved and what not.
 """
 
 from __future__ import annotations
+
+from dataclasses import replace
 
 from sqlalchemy import func, select, update
 from sqlalchemy.orm import Session
@@ -20,7 +27,7 @@ from dtks_desktop.db.models import utcnow
 from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.domain.workflow import TransitionError
 from dtks_desktop.domain.workflow.submission import BATCH, BatchStatus
-from dtks_desktop.services.core import workflow
+from dtks_desktop.services.core import family_status, workflow
 from dtks_desktop.services.core.common import DataKind, changes
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
@@ -45,7 +52,7 @@ def _move(session: Session, actor: Actor, b: SubmissionBatch, to: BatchStatus, *
         raise SubmissionError(f"Batch #{b.id}: {exc.message}") from None
 
 
-@changes(DataKind.AUDIT)
+@changes(DataKind.AUDIT, DataKind.REGISTRY)
 def submit(session: Session, actor: Actor, batch_id: int) -> BatchView:
     """Send a draft batch to the supervisors (``diajukan``)."""
     require(session, actor, Capability.BATCH_BUILD, detail=f"batch #{batch_id}")
@@ -54,19 +61,21 @@ def submit(session: Session, actor: Actor, batch_id: int) -> BatchView:
         raise SubmissionError(f"Batch #{b.id} tidak berisi baris (semua dikecualikan): tidak dapat diajukan.")
     _move(session, actor, b, BatchStatus.DIAJUKAN, action="batch.submit", summary=f"Batch #{b.id} diajukan")
     b.submitted_by, b.submitted_at = actor.id, utcnow()
+    report = family_status.on_submit(session, actor, b)
     session.flush()
-    return view_of(session, b)
+    return replace(view_of(session, b), family_status=tuple(report.lines()))
 
 
-@changes(DataKind.AUDIT)
+@changes(DataKind.AUDIT, DataKind.REGISTRY)
 def return_to_draft(session: Session, actor: Actor, batch_id: int) -> BatchView:
     """A rejected batch back to draft (to remove rows and submit again)."""
     require(session, actor, Capability.BATCH_BUILD, detail=f"batch #{batch_id}")
     b = batch_row(session, batch_id, lock=True)
     _move(session, actor, b, BatchStatus.DRAFT, action="batch.redraft", summary=f"Batch #{b.id} kembali ke draf")
     b.submitted_by = b.submitted_at = None
+    report = family_status.on_withdraw(session, actor, b, f"Batch #{b.id} dikembalikan ke draf")
     session.flush()
-    return view_of(session, b)
+    return replace(view_of(session, b), family_status=tuple(report.lines()))
 
 
 def _who(session: Session, uid: int | None) -> str:
@@ -109,7 +118,7 @@ def approve(session: Session, actor: Actor, batch_id: int, note: str = "") -> Ba
     return view_of(session, b)
 
 
-@changes(DataKind.AUDIT)
+@changes(DataKind.AUDIT, DataKind.REGISTRY)
 def reject(session: Session, actor: Actor, batch_id: int, note: str) -> BatchView:
     """Reject a submitted batch; the note (why) is required."""
     why = " ".join((note or "").split())
@@ -119,8 +128,9 @@ def reject(session: Session, actor: Actor, batch_id: int, note: str) -> BatchVie
     _move(session, actor, b, BatchStatus.DITOLAK, reason=why, action="batch.reject",
           summary=f"Batch #{b.id} ditolak")
     b.decided_by, b.decided_at, b.note = actor.id, utcnow(), why
+    report = family_status.on_withdraw(session, actor, b, f"Batch #{b.id} ditolak supervisor: {why}")
     session.flush()
-    return view_of(session, b)
+    return replace(view_of(session, b), family_status=tuple(report.lines()))
 
 
 def _keys(session: Session, batch_id: int) -> set[str]:

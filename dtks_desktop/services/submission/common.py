@@ -15,6 +15,7 @@ from sqlalchemy.orm import Session
 from dtks_desktop.db.models import Region, SubmissionBatch, SubmissionBatchRow, User
 from dtks_desktop.domain.submission import EXCLUSION_LABELS, Exclusion, KIND_LABELS, Kind, Result, TARGET_LABELS, Target
 from dtks_desktop.domain.workflow.submission import BATCH, FROZEN_STATES
+from dtks_desktop.services.core.common import DataKind
 
 __all__ = ["SubmissionError", "BatchView", "BatchRow", "ExcludedRow", "ApprovalSummary", "ExportResult",
            "ResultProblem", "ResultsImport", "batch_row", "view_of", "content_hash", "region_name", "HASHED_FIELDS"]
@@ -50,6 +51,7 @@ class BatchView:
     note: str | None
     sha256: str | None
     frozen: bool
+    family_status: tuple[str, ...] = ()  # what the last step did to family statuses (Indonesian lines)
 
     def as_dict(self) -> dict:
         def iso(d):
@@ -60,7 +62,7 @@ class BatchView:
                 "excluded": dict(self.excluded), "created_by": self.created_by, "created_at": iso(self.created_at),
                 "submitted_by": self.submitted_by, "submitted_at": iso(self.submitted_at),
                 "decided_by": self.decided_by, "decided_at": iso(self.decided_at), "note": self.note,
-                "sha256": self.sha256, "frozen": self.frozen}
+                "sha256": self.sha256, "frozen": self.frozen, "family_status": list(self.family_status)}
 
 
 @dataclass(frozen=True)
@@ -141,13 +143,18 @@ class ResultsImport:
     ditolak: int = 0
     batch_id: int | None = None
     per_desa: tuple[tuple[str, str, int, int], ...] = field(default=())  # (kecamatan, desa, ditetapkan, ditolak)
+    family_status: dict = field(default_factory=dict)  # StageReport.as_dict(): families moved, kept, why
+
+    @property
+    def changes(self) -> frozenset[DataKind]:
+        return frozenset({DataKind.AUDIT, DataKind.REGISTRY})
 
     def as_dict(self) -> dict:
         return {"batch_id": self.batch_id, "imported": self.imported, "rejected": self.rejected,
                 "warnings": self.warnings, Result.DITETAPKAN.value: self.ditetapkan, Result.DITOLAK.value: self.ditolak,
                 "problems": [p.as_dict() for p in self.problems],
                 "per_desa": [{"kecamatan": k, "desa": d, Result.DITETAPKAN.value: a, Result.DITOLAK.value: r}
-                             for k, d, a, r in self.per_desa]}
+                             for k, d, a, r in self.per_desa], "family_status": dict(self.family_status)}
 
 
 #: The row fields the frozen SHA-256 covers (everything the upload file and letters print).

@@ -6,14 +6,18 @@ their texts, :data:`RESULT_HEADERS`). Which batch: the one given, or, with ``bat
 one sent batch (``dikirim``/``hasil_diterima``) whose rows hold the file's NIKs / IDs; none or
 several is an error that says so. A row that names nobody of the batch, or whose result is not
 understood, is rejected with its row and column; the others are stored in one transaction: the
-row's result, and the registry statuses moved through ``services.core.workflow.apply``:
+row's result, and the registry statuses moved through ``services.core.workflow.apply``
+(``family_status.on_results``):
 
-* a family (usulan baru, perbaikan) ``diajukan`` → ``disetujui`` (ditetapkan) / ``ditolak``;
-* a member of an accepted removal → ``dihapus`` (from meninggal, pindah, tidak ditemukan, ganda).
+* a member of an accepted removal → ``dihapus`` (a clerk's act: the approval was the batch's);
+* a family none of whose batch rows awaits a result any more → ``dihapus`` (a removal accepted
+  and no member left), ``disetujui`` (anything ditetapkan) or ``ditolak`` (all ditolak), with the
+  batch in the reason. A family still awaiting another batch stays ``diajukan`` (reported in
+  ``family_status``, not a warning).
 
-A move the registry's machine does not allow from the current status (or not for the importing
-user's role) is not forced: it is reported as a warning and the result is still recorded. The
-batch moves to ``hasil_diterima``. :attr:`ResultsImport.per_desa` is the report per desa.
+Warnings are for real anomalies: a ditolak without a reason, a family not ``diajukan`` when its
+result arrives (data from before the stages moved statuses). The batch moves to
+``hasil_diterima``. :attr:`ResultsImport.per_desa` is the report per desa.
 """
 
 from __future__ import annotations
@@ -23,14 +27,12 @@ from pathlib import Path
 
 from sqlalchemy import select
 
-from dtks_desktop.db.models import Household, Member, SubmissionBatch, SubmissionBatchRow, utcnow
+from dtks_desktop.db.models import SubmissionBatch, SubmissionBatchRow, utcnow
 from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.domain.spreadsheet import clean_id
 from dtks_desktop.domain.submission import Result, parse_result
-from dtks_desktop.domain.workflow import TransitionError
-from dtks_desktop.domain.workflow.registry import HOUSEHOLD, MEMBER, HouseholdStatus, MemberStatus
 from dtks_desktop.domain.workflow.submission import BatchStatus
-from dtks_desktop.services.core import audit, workflow
+from dtks_desktop.services.core import audit, family_status
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.submission import batches as B
@@ -112,14 +114,6 @@ def _infer_batch(session, ids: set[str]) -> int:
     return found[0]
 
 
-def _try(session, actor, machine, obj, to, reason, action, who, warnings: list[str]) -> None:
-    try:
-        workflow.apply(session, actor, machine, obj, to, reason=reason, action=action, history=True,
-                       summary=f"{who}: {machine.label(obj.status)} → {machine.label(to)} (hasil pengajuan)")
-    except TransitionError as exc:
-        warnings.append(f"{who}: status tidak diubah ({exc.message})")
-
-
 def import_results(db, actor: Actor, batch_id: int | None, path) -> ResultsImport:
     """Record the results of a sent batch from a file (see the module's description)."""
     from dtks_desktop.services.importing.readers import column_letter, describe_location
@@ -174,6 +168,7 @@ def import_results(db, actor: Actor, batch_id: int | None, path) -> ResultsImpor
         by_id = {r.id_dtks: r for r in brows if r.id_dtks}
         now = utcnow()
         done: set[int] = set()
+        decided: list[SubmissionBatchRow] = []
         for number, nik, id_dtks, hasil, alasan in parsed:
             r = (by_nik.get(nik) if nik else None) or (by_id.get(id_dtks) if id_dtks else None)
             if r is None:
@@ -189,23 +184,16 @@ def import_results(db, actor: Actor, batch_id: int | None, path) -> ResultsImpor
             if hasil == Result.DITOLAK and not alasan:
                 warnings.append(f"{describe_location(p.name, number)}: {r.nama} ditolak tanpa alasan.")
             r.result, r.result_reason, r.result_at = hasil.value, alasan or None, now
+            decided.append(r)
             counts[hasil] += 1
             per[r.desa_kode][0 if hasil == Result.DITETAPKAN else 1] += 1
-            why = f"Hasil batch #{b.id}: {hasil.value}" + (f" ({alasan})" if alasan else "")
-            if r.kind == "hapus" and hasil == Result.DITETAPKAN and r.member_id:
-                m = s.get(Member, r.member_id)
-                if m is not None:
-                    _try(s, actor, MEMBER, m, MemberStatus.DIHAPUS.value, why, "member.status", m.nama, warnings)
-            elif r.household_id and r.kind != "hapus":
-                h = s.get(Household, r.household_id)
-                to = HouseholdStatus.DISETUJUI if hasil == Result.DITETAPKAN else HouseholdStatus.DITOLAK
-                if h is not None and h.status != to.value:
-                    _try(s, actor, HOUSEHOLD, h, to.value, why, "household.status", f"Keluarga {h.no_kk or h.id}",
-                         warnings)
         imported = counts[Result.DITETAPKAN] + counts[Result.DITOLAK]
         if not imported:
             raise SubmissionError(f'Berkas "{p.name}" tidak berisi hasil yang dapat dicatat untuk batch #{b.id}'
                                   + (f": {problems[0].message}" if problems else "."))
+        s.flush()
+        report = family_status.on_results(s, actor, b, decided)
+        warnings += report.warnings
         if b.status == BatchStatus.DIKIRIM.value:
             _move(s, actor, b, BatchStatus.HASIL_DITERIMA, action="batch.results",
                   summary=f"Hasil batch #{b.id} diterima: {counts[Result.DITETAPKAN]} ditetapkan, "
@@ -215,10 +203,11 @@ def import_results(db, actor: Actor, batch_id: int | None, path) -> ResultsImpor
                      summary=f"Impor hasil {p.name}: {imported} dicatat, {rejected} ditolak",
                      new={"file": p.name, Result.DITETAPKAN.value: counts[Result.DITETAPKAN],
                           Result.DITOLAK.value: counts[Result.DITOLAK],
-                          "rejected": rejected, "warnings": len(warnings)})
+                          "rejected": rejected, "warnings": len(warnings), "status_keluarga": dict(report.moved),
+                          "anggota_dihapus": report.members_moved})
         names = B._regions(s, set(per))
         per_desa = tuple(sorted((names[k][1], names[k][0], v[0], v[1]) for k, v in per.items()))
     problems += [ResultProblem(None, None, w, "warning") for w in warnings]
     return ResultsImport(imported=imported, rejected=rejected, warnings=len(warnings), problems=tuple(problems),
                          ditetapkan=counts[Result.DITETAPKAN], ditolak=counts[Result.DITOLAK], batch_id=bid,
-                         per_desa=per_desa)
+                         per_desa=per_desa, family_status=report.as_dict())

@@ -6,7 +6,9 @@ and round is replaced. Corrections are applied to the registry through the audit
 (``registry.update_member`` / ``update_household``); a corrected NIK is kept in
 ``identity_history`` (source ``koreksi_verifikasi``) exactly as a matching correction is, and
 the member's matching result, which was about the old NIK, is removed: the next (incremental)
-matching run matches the member again as one without a result.
+matching run matches the member again as one without a result. The kelayakan moves the family to
+``layak`` / ``tidak_layak`` (``family_status.after_finding``); a family in a batch awaiting a
+decision keeps its status and :attr:`SaveResult.status_note` says why.
 """
 
 from __future__ import annotations
@@ -25,7 +27,7 @@ from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.domain.nik import parse_nik
 from dtks_desktop.domain.permissions import Capability, sees_full_nik
 from dtks_desktop.domain.verification import Keberadaan, normalize_rt_rw, parse_keberadaan, parse_kelayakan
-from dtks_desktop.services.core import audit, settings
+from dtks_desktop.services.core import audit, family_status, settings
 from dtks_desktop.services.core.common import DataKind
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.registry import update_household, update_member
@@ -164,6 +166,9 @@ class SaveResult:
     nik_corrected: int
     registry_changed: bool
     replaced: bool  # an earlier save of this family and round was replaced
+    status: str = ""  # the family's status after the save
+    status_moved: bool = False  # the kelayakan moved it (layak / tidak_layak)
+    status_note: str | None = None  # why the status did not move (a family in an open batch ...)
 
     @property
     def changes(self) -> frozenset[DataKind]:
@@ -254,12 +259,14 @@ def save_family(session: Session, actor: Actor, entry: FamilyEntry, *, source: s
            "anggota": [{"member_id": m.member_id, "keberadaan": m.keberadaan,
                         "koreksi": [k for k in ("koreksi_nama", "koreksi_nik", "koreksi_tanggal_lahir")
                                     if getattr(m, k)]} for m in e.members]}
+    moved, note = family_status.after_finding(session, actor, h, e.kelayakan, putaran)
+    new["status_keluarga"] = h.status
     audit.record(session, actor, "verify.finding", entity_type="household", entity_id=h.id,
                  summary=f"Hasil verifikasi KK {h.no_kk or h.id} putaran {putaran}"
                          + (" (diganti)" if replaced else "") + (f", {n_nik} NIK dikoreksi" if n_nik else ""),
                  new=new)
     session.flush()
-    return SaveResult(h.id, putaran, len(e.members), n_nik, changed, replaced)
+    return SaveResult(h.id, putaran, len(e.members), n_nik, changed, replaced, h.status, moved, note)
 
 
 # --- reads for the entry page ---------------------------------------------------------------------

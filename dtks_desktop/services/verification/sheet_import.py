@@ -11,7 +11,9 @@ is not a NIK...). Otherwise every visited family is saved with
 :func:`~.findings.save_family` in one transaction.
 
 A family counts as visited when any of its rows has a finding; rows of families nobody visited
-yet are left alone (the petugas hands in the sheet in parts).
+yet are left alone (the petugas hands in the sheet in parts). A family's kelayakan moves its
+status (``layak`` / ``tidak_layak``) in the same transaction; one in a batch awaiting a decision
+keeps it, and a warning on its row says so.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ from dtks_desktop.db.models import Household, Member
 from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.domain.spreadsheet import CellError, clean_id
 from dtks_desktop.domain.verification import Keberadaan, ROUND_RE
+from dtks_desktop.domain.workflow.registry import HOUSEHOLD
 from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, check_cancel
 from dtks_desktop.services.core.database import Database
@@ -106,6 +109,7 @@ class VerifyImportResult:
     nik_corrected: int
     problems: list[Problem] = field(default_factory=list)
     seconds: float = 0.0
+    status_moved: dict[str, int] = field(default_factory=dict)  # family status -> families moved there
 
     @property
     def ok(self) -> bool:
@@ -129,7 +133,9 @@ class VerifyImportResult:
         else:
             head = (f"Lembar kerja {self.file_name} ({self.desa}, putaran {self.putaran}): {self.imported} keluarga, "
                     f"{self.members} anggota disimpan, {self.nik_corrected} NIK dikoreksi, "
-                    f"{self.warnings} baris dengan peringatan.")
+                    f"{self.warnings} baris dengan peringatan."
+                    + ("" if not self.status_moved else " Status keluarga: " + ", ".join(
+                        f"{n} ke {HOUSEHOLD.label(k)}" for k, n in sorted(self.status_moved.items())) + "."))
         lines = [f"  baris {p.source_row}, kolom {p.column or '-'}: {p.message}" for p in self.problems[:50]]
         more = len(self.problems) - 50
         return "\n".join([head] + lines + ([f"  ... dan {more} masalah lain"] if more > 0 else []))
@@ -364,6 +370,7 @@ def import_findings(db: Database, actor: Actor, path: str | Path, *, progress: P
                                     "dan koreksi masih kosong.")
         # 3. Save, all in this transaction.
         n_members = n_nik = 0
+        moved: dict[str, int] = {}
         for j, (hid, fam) in enumerate(families.items()):
             if j % 200 == 0:
                 check_cancel(cancel)
@@ -376,11 +383,18 @@ def import_findings(db: Database, actor: Actor, path: str | Path, *, progress: P
             res = save_family(s, actor, entry, source=SOURCE_IMPORT, checked=True)
             n_members += res.members
             n_nik += res.nik_corrected
+            if res.status_moved:
+                moved[res.status] = moved.get(res.status, 0) + 1
+            if res.status_note:  # a family in a batch awaiting a decision keeps its status: say so
+                problem(fam["row"], col.get("kelayakan"), "kelayakan", "status_keluarga_tetap", res.status_note,
+                        severity="warning")
+                warned_rows.add(fam["row"])
         result = VerifyImportResult(p.name, desa_kode, desa_name, putaran, len(rows), len(families), n_members, 0,
-                                    len(warned_rows), n_nik, problems, time.perf_counter() - t0)
+                                    len(warned_rows), n_nik, problems, time.perf_counter() - t0, moved)
         audit.record(s, actor, "verify.import", entity_type="desa", summary=result.summary_text().splitlines()[0],
                      new={"file": p.name, "desa_kode": desa_kode, "putaran": putaran, "families": len(families),
-                          "members": n_members, "nik_corrected": n_nik, "warnings": len(warned_rows)})
+                          "members": n_members, "nik_corrected": n_nik, "warnings": len(warned_rows),
+                          "status_keluarga": moved})
     if progress:
         progress(1, 1, "Selesai")
     return result

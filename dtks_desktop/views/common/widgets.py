@@ -150,6 +150,12 @@ class ErrorLabel(QLabel):
         self.setText(text)
         self.setVisible(bool(text))
 
+    def show_warning(self, text: str) -> None:
+        """Done, but with something the user must know (amber)."""
+        self.setStyleSheet("color: #8a5300;")
+        self.setText(text)
+        self.setVisible(bool(text))
+
     def clear_error(self) -> None:
         self.setText("")
         self.hide()

@@ -664,8 +664,11 @@ class MusdesView(QWidget):
 
     def _finalized(self, m) -> None:
         self._changed()
-        self.error.show_ok(f"{m.kind_label} {m.desa_nama}: Berita Acara kembali, keputusan final.")
         self.load_desa()
+        text = f"{m.kind_label} {m.desa_nama}: Berita Acara kembali, keputusan final."
+        if m.family_status:
+            text += " " + " ".join(line.strip() for line in m.family_status[:6])
+        self.error.show_ok(text)
 
 
 __all__ = ["MusdesView", "TotalsStrip"]

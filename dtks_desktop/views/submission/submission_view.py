@@ -680,7 +680,8 @@ class SubmissionView(QWidget):
 
     def _decided(self, fn, b, text: str) -> None:
         self._changed(fn, b)
-        self.error.show_ok(text)
+        lines = getattr(b, "family_status", ())
+        self.error.show_ok(text + ("" if not lines else " " + " ".join(x.strip() for x in lines[:6])))
         self.load_list(select=b.id)
 
     def export(self) -> None:

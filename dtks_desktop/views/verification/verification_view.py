@@ -20,6 +20,7 @@ from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QDialogBut
 from dtks_desktop.domain.formatting import tanggal
 from dtks_desktop.domain.permissions import Capability, can
 from dtks_desktop.domain.verification import KELAYAKAN_LABELS, PERAN_LABELS, Keberadaan, Kelayakan
+from dtks_desktop.domain.workflow.registry import HOUSEHOLD
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.importing.dates import parse_date
 from dtks_desktop.services.verification import assign as assign_service
@@ -432,8 +433,13 @@ class VerificationView(QWidget):
     def _saved(self, res: findings.SaveResult, hid: int, go_next: bool) -> None:
         self.saving = False
         self.ctx.events.changed(res.changes, source=self)
-        self.error.show_ok(f"Tersimpan ({res.members} anggota" + (f", {res.nik_corrected} NIK dikoreksi"
-                                                                  if res.nik_corrected else "") + ").")
+        text = f"Tersimpan ({res.members} anggota" + (f", {res.nik_corrected} NIK dikoreksi"
+                                                      if res.nik_corrected else "") + ")."
+        if res.status_note:
+            self.error.show_warning(f"{text} {res.status_note}")
+        else:
+            moved = f" Status keluarga: {HOUSEHOLD.label(res.status)}." if res.status_moved else ""
+            self.error.show_ok(text + moved)
         nxt = hid
         if go_next:
             idx = next((i for i, f in enumerate(self.families) if f.household_id == hid), -1)
