@@ -66,11 +66,11 @@ def test_kk_ganda_tidak_terdaftar_desa_and_the_switchable_rules(world):
         kpm_row(1, "EKO"), kpm_row(2, "EKA"),  # same No KK: the later one is returned
         kpm_row(3, "SUKIRAH", nik="3310015505600011", kk="3310011111110011"),  # not in the registry
         kpm_row(4, "FAJAR", desa="Desa Entah"),  # desa unknown
-        kpm_row(5, "ANI", dusun=None, kk=""),  # no dusun, no No KK: lengkap by default (kk blank filled)
+        kpm_row(5, "ANI", dusun=None, kk=""),  # no dusun, no No KK: lengkap by default
         kpm_row(6, "TONO", nik="33100101019", kk="3310011111110012")])  # 11 digits
     pid = P.create_period(world.db, world.operator, "BANPANGAN", "Tahap 1", goods="beras:10:kg", from_file=f).id
-    with world.db.transaction() as s:
-        s.execute(DistKpm.__table__.update().where(DistKpm.nama == "ANI").values(dusun=None, no_kk=None))
+    with world.db.transaction() as s:  # ANI listed without No KK
+        s.execute(DistKpm.__table__.update().where(DistKpm.nama == "ANI").values(no_kk=None))
     r = C.clean(world.db, world.operator, pid)
     st = _status(world, pid)
     assert st["EKO"][0] == "lengkap" and st["EKA"][1] == "kk_ganda"

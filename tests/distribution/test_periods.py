@@ -85,7 +85,7 @@ def test_a_kpm_list_file_lists_people_not_in_the_registry_without_adding_them(wo
     f = write_xlsx(world.tmp / "kpm.xlsx", KPM_HEADER, [
         kpm_row(1, "ANI"), kpm_row(2, "FAJAR"),
         kpm_row(3, "SUKIRAH", nik="3310015505600011", kk="3310011111110011"),  # not in the registry
-        kpm_row(4, "BUDI", nik=NIK["BUDI"], rt=None)])  # in the registry: blanks filled from it
+        kpm_row(4, "BUDI", nik=NIK["BUDI"], rt=None)])  # in the registry: kept as listed
     with world.db.sessions() as s:
         before = (s.execute(select(func.count()).select_from(Member)).scalar_one(),
                   s.execute(select(func.count()).select_from(Household)).scalar_one())
@@ -94,7 +94,7 @@ def test_a_kpm_list_file_lists_people_not_in_the_registry_without_adding_them(wo
     kpm = _kpm(world, r.id)
     assert not kpm["SUKIRAH"].in_registry and kpm["SUKIRAH"].member_id is None
     assert kpm["SUKIRAH"].desa_kode == DESA_A and kpm["SUKIRAH"].nik == "3310015505600011"
-    assert kpm["BUDI"].rt == "001" and r.dilengkapi == 1  # RT blank in the file, taken from the registry
+    assert kpm["BUDI"].rt is None and kpm["BUDI"].member_id == world.member["BUDI"]  # as listed, linked
     assert kpm["FAJAR"].desa_kode == DESA_B
     with world.db.sessions() as s:
         after = (s.execute(select(func.count()).select_from(Member)).scalar_one(),

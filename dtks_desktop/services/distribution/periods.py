@@ -8,8 +8,8 @@ A period is made from one source (DOMAIN.md §3.4):
   refused (those families leave the programme);
 * a KPM list file from Kemensos/Bulog (:mod:`.kpm_import`): every row is listed; a person whose
   NIK is not in the registry is listed with ``in_registry`` False (never added to the registry;
-  the cleaning returns it as ``tidak_terdaftar``). Blanks of a registered KPM (No KK, address)
-  are filled from the registry.
+  the cleaning returns it as ``tidak_terdaftar``). Identity and address stay as listed (a blank RT
+  is returned for completion, not filled from the registry).
 
 One transaction: the period and all its KPM, or nothing. Audited (``dist.period.create``).
 """
@@ -26,7 +26,7 @@ from sqlalchemy.orm import Session
 from dtks_desktop.db.models import (DistKpm, DistPeriod, Household, Member, SubmissionBatch, SubmissionBatchRow,
                                     utcnow)
 from dtks_desktop.domain.distribution import (
-    NATIONAL_PROGRAMMES, PROGRAMMES_KEY, Benefit, SourceKind, cash_benefit, normalise_programme,
+    NATIONAL_PROGRAMMES, PROGRAMMES_KEY, Benefit, CleanStatus, SourceKind, cash_benefit, normalise_programme,
     parse_cash, parse_goods,
 )
 from dtks_desktop.domain.permissions import Capability
@@ -40,7 +40,7 @@ from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.distribution.common import DistError, KpmRow, PeriodView, kpm_rows, period_row, view_of
-from dtks_desktop.services.distribution.kpm_import import KpmFile, ListedKpm, Problem, read_kpm_file
+from dtks_desktop.services.distribution.kpm_import import KpmFile, Problem, read_kpm_file
 
 __all__ = ["programmes", "add_programme", "create_period", "CreateResult", "list_periods", "get_period",
            "cancel_period", "kpm_page", "count_kpm", "registry_lookup", "chunks"]
@@ -97,14 +97,13 @@ class CreateResult:
     tidak_terdaftar: int
     rejected: int
     problems: tuple[Problem, ...] = ()
-    dilengkapi: int = 0  # registered KPM whose blanks (No KK, address) were filled from the registry
     skipped: int = 0  # batch rows left out: another member of the same family, a NIK already listed
     period: PeriodView | None = field(default=None, compare=False)
 
     def as_dict(self) -> dict:
         return {"id": self.id, "kpm": self.kpm, "in_registry": self.in_registry,
                 "tidak_terdaftar": self.tidak_terdaftar, "rejected": self.rejected,
-                "problems": [p.as_dict() for p in self.problems], "dilengkapi": self.dilengkapi,
+                "problems": [p.as_dict() for p in self.problems],
                 "skipped": self.skipped, "period": self.period.as_dict() if self.period else None}
 
 
@@ -189,29 +188,17 @@ def _from_batch(session: Session, batch_id: int) -> tuple[list[dict], list[Probl
     return out, problems, skipped
 
 
-def _from_file(session: Session, f: KpmFile) -> tuple[list[dict], int]:
+def _from_file(session: Session, f: KpmFile) -> list[dict]:
+    """The file's KPM as listed (identity and address as the sender wrote them: what PT Pos gets and
+    the cleaning judges), linked to the registry person with the same NIK."""
     reg = registry_lookup(session, [k.nik for k in f.rows])
     out: list[dict] = []
-    filled = 0
     for k in f.rows:
         hit = reg.get(k.nik) if k.nik else None
-        rec = dict(member_id=None, household_id=None, in_registry=False, nik=k.nik, no_kk=k.no_kk, nama=k.nama,
-                   alamat=k.alamat, dusun=k.dusun, rt=k.rt, rw=k.rw, desa_kode=k.desa_kode, desa_text=k.desa_text)
-        if hit is not None:
-            m, h = hit
-            rec.update(member_id=m.id, household_id=h.id, in_registry=True)
-            took = False
-            for key, value in (("no_kk", h.no_kk), ("alamat", h.alamat), ("dusun", h.dusun), ("rt", h.rt),
-                               ("rw", h.rw), ("nama", m.nama)):
-                if not rec[key] and value:
-                    rec[key] = value
-                    took = True
-            if not rec["desa_kode"] and h.desa_kode and not k.desa_text:
-                rec["desa_kode"] = h.desa_kode
-                took = True
-            filled += took
-        out.append(rec)
-    return out, filled
+        out.append(dict(member_id=hit[0].id if hit else None, household_id=hit[1].id if hit else None,
+                        in_registry=hit is not None, nik=k.nik, no_kk=k.no_kk, nama=k.nama, alamat=k.alamat,
+                        dusun=k.dusun, rt=k.rt, rw=k.rw, desa_kode=k.desa_kode, desa_text=k.desa_text))
+    return out
 
 
 def create_period(db, actor: Actor, programme: str, period: str, *, cash=None, goods=None,
@@ -247,12 +234,12 @@ def create_period(db, actor: Actor, programme: str, period: str, *, cash=None, g
             if dup is not None:
                 raise DistError(f"Tahap {code} {name} sudah ada (#{dup[0]}).",
                                 "Pakai tahap itu, atau beri nama lain (mis. \"Tahap 2 2027\").")
-            skipped = filled = 0
+            skipped = 0
             if listed is None:
                 recs, more, skipped = _from_batch(s, int(from_batch))
                 problems += more
             else:
-                recs, filled = _from_file(s, listed)
+                recs = _from_file(s, listed)
             p = DistPeriod(programme=code, period=name, benefit_kind=benefit.kind.value, cash=benefit.cash,
                            goods=benefit.goods, goods_qty=benefit.qty, goods_unit=benefit.unit,
                            source=(SourceKind.BATCH if listed is None else SourceKind.FILE).value,
@@ -267,7 +254,7 @@ def create_period(db, actor: Actor, programme: str, period: str, *, cash=None, g
                 check_cancel(cancel)
                 report(i * 5000, total, "Menyimpan daftar KPM")
                 s.execute(insert(DistKpm), [dict(r, period_id=p.id, urut=i * 5000 + j + 1,
-                                                 clean_status="belum", clean_round=0,
+                                                 clean_status=CleanStatus.BELUM.value, clean_round=0,
                                                  receipt_status=ReceiptStatus.BELUM.value)
                                             for j, r in enumerate(part)])
             n_reg = sum(1 for r in recs if r["in_registry"])
@@ -285,7 +272,7 @@ def create_period(db, actor: Actor, programme: str, period: str, *, cash=None, g
         raise DistError(f"Tahap {code} {name} sudah ada (dibuat bersamaan di komputer lain).") from None
     report(total, total, "Selesai")
     return CreateResult(id=pid, kpm=total, in_registry=n_reg, tidak_terdaftar=total - n_reg, rejected=rejected,
-                        problems=tuple(problems), dilengkapi=filled, skipped=skipped, period=view)
+                        problems=tuple(problems), skipped=skipped, period=view)
 
 
 # --- reading periods -----------------------------------------------------------------------------------

@@ -31,7 +31,7 @@ from dtks_desktop.domain.masking import mask_nik
 from dtks_desktop.domain.permissions import Capability
 from dtks_desktop.domain.regions import repair_code
 from dtks_desktop.domain.spreadsheet import clean_id, clean_rt_rw, clean_text, csv_safe
-from dtks_desktop.domain.workflow.distribution import ReceiptStatus
+from dtks_desktop.domain.workflow.distribution import PeriodStatus, ReceiptStatus
 from dtks_desktop.services.core import audit, settings
 from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import require
@@ -230,7 +230,7 @@ def export_returned(session: Session, actor: Actor, period_id: int, out, *, desa
     if not rows:
         where = f" di desa {desa}" if desa else ""
         raise DistError(f"Tidak ada KPM dikembalikan{where} pada tahap {p.programme} {p.period}.",
-                        "Jalankan pembersihan dulu (dtks dist clean)." if p.status == "draf" else "")
+                        "Jalankan pembersihan dulu (dtks dist clean)." if p.status == PeriodStatus.DRAF.value else "")
     cols = layout(session, KEMBALI)
     ctx = _context(session, p, rows, full=False)
     per: dict[str | None, list[DistKpm]] = defaultdict(list)
