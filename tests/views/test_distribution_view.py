@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import pytest
 from openpyxl import load_workbook
+from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QDialog, QFileDialog, QInputDialog, QMessageBox
 from sqlalchemy import event
 
@@ -236,6 +237,37 @@ def test_operator_runs_a_period_from_file_to_the_receipt_lists(qtbot, world, mon
     assert pt.files.count() == len(files) and "berkas" in pt.error.text()
     pt.choose("rekap")
     assert not pt.desa.isEnabled()
+
+    # --- the distribution day: the invitations' QR codes scanned at the desk, then the realisation
+    from dtks_desktop.services.distribution import periods as P
+    from dtks_desktop.services.distribution.tokens import token_for
+
+    recorder.on = False  # the test's own reads are not the page's
+    with db.sessions() as s:
+        lengkap = P.kpm_page(s, world.operator, res.id, clean="lengkap", limit=50)
+    assert len(lengkap) >= 2
+    with db.transaction() as s:
+        tokens = [token_for(s, res.id, k.id) for k in lengkap[:2]]
+    recorder.on = True
+    view.tabs.setCurrentWidget(view.desk)
+    desk = view.desk
+    for tok in tokens + tokens[:1]:  # the first invitation scanned twice: counted once
+        desk.scan.setFocus()
+        qtbot.keyClicks(desk.scan, tok)
+        qtbot.keyClick(desk.scan, Qt.Key.Key_Return)
+        assert desk.wait_idle(WAIT)
+    assert "SUDAH DITERIMA" in desk.headline.text().upper()
+    view.tabs.setCurrentWidget(view.realisation)
+    view.realisation.reload()
+    assert view.realisation.wait_idle(WAIT)
+    t = view.realisation.real["total"]
+    assert (t["target"], t["diterima"], t["gagal"], t["sisa"]) == (len(lengkap), 2, 0, len(lengkap) - 2)
+    assert t["nilai"] == 2 * 200_000
+    recorder.on = False
+    with db.sessions() as s:  # the report reconciles with the receipts recorded
+        got = {k.nama for k in P.kpm_page(s, world.operator, res.id, receipt="diterima", limit=50)}
+    recorder.on = True
+    assert got == {k.nama for k in lengkap[:2]}
 
     assert recorder.on_gui == [], recorder.on_gui
     assert recorder.off_gui > 0

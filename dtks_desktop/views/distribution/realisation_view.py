@@ -474,7 +474,7 @@ class RealisationView(QWidget):
         self.timer.setInterval(REFRESH_MS)
         self.timer.timeout.connect(lambda: self.isVisible() and self.period_id is not None and self.reload())
         self.timer.start()
-        events.follow(self, ctx.events, {events.AUDIT}, self.reload, delay_ms=1500)
+        events.follow(self, ctx.events, {events.DISTRIBUTION}, self.reload, delay_ms=1500)
         self._update_actions()
 
     # --- loading

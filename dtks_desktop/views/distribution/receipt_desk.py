@@ -655,7 +655,7 @@ class ReceiptDesk(QWidget):
             if self.recent_table.rowCount() > RECENT:
                 self.recent_table.removeRow(RECENT)
         self._update_actions()
-        self.ctx.events.changed({events.AUDIT}, source=self)
+        self.ctx.events.changed({events.DISTRIBUTION}, source=self)
         self.count_timer.start()
 
     def _refused(self, scan: Scan, exc: BaseException) -> None:
