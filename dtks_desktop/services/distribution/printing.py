@@ -269,8 +269,9 @@ def _desa_data(session: Session, what: str, period: DistPeriod, base: dict, desa
         data["target_nilai"] = total_text(period, len(rows))
         got = sum(1 for r in rows if r.receipt_status == ReceiptStatus.DITERIMA.value)
         failed = sum(1 for r in rows if r.receipt_status == ReceiptStatus.GAGAL_SALUR.value)
-        data["realisasi"] = ({"diterima": f"{angka(got)} KPM", "gagal": f"{angka(failed)} KPM",
-                              "sisa": f"{angka(len(rows) - got - failed)} KPM", "nilai": total_text(period, got)}
+        data["realisasi"] = ({"received": f"{angka(got)} KPM", "failed": f"{angka(failed)} KPM",
+                              "remaining": f"{angka(len(rows) - got - failed)} KPM",
+                              "value": total_text(period, got)}
                              if got or failed else None)
         data["daftar"] = f"Daftar Tanda Terima {base['programme']} {base['period']} {data['unit']} {data['desa']}"
         if days:
