@@ -111,3 +111,23 @@ def emit(args, data: dict, human: str) -> None:
         print(json.dumps(data, ensure_ascii=False, indent=2, default=str))
     else:
         print(human)
+
+
+def run_as_user(args, fn, errors: tuple[type[BaseException], ...] = ()):
+    """Open the database, log the user in and return ``fn(db, actor)``; a service error of one of
+    ``errors`` (an Indonesian ``message`` and, where the class has one, a ``hint``) becomes a
+    :class:`CliError` (message on stderr, exit code), never a traceback. The database is disposed
+    whatever happens."""
+    from dtks_desktop.services.importing.readers import ImportFileError
+
+    db = open_db(args)
+    try:
+        actor = login_user(args, db)
+        try:
+            return fn(db, actor)
+        except (*errors, ImportFileError) as exc:
+            message = str(getattr(exc, "message", None) or exc)
+            hint = getattr(exc, "hint", "") or ""
+            raise CliError(f"{message} {hint}".strip()) from None
+    finally:
+        db.dispose()

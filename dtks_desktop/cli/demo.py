@@ -46,6 +46,26 @@ def cmd_demo_load(args) -> int:
     return EXIT_OK
 
 
+def cmd_demo_kpm_list(args) -> int:
+    from dtks_desktop.demo.kpm_list import KpmListConfig, write_kpm_list
+
+    db = open_db(args)
+    try:
+        cfg = KpmListConfig(programme=args.programme.upper(), count=args.count, seed=args.seed, layout=args.layout,
+                            damage=not args.clean)
+        try:
+            with db.sessions() as s:
+                res = write_kpm_list(s, Path(args.out), cfg)
+        except ValueError as exc:
+            raise CliError(str(exc)) from None
+        human = (f"Daftar KPM contoh {res.rows} baris ditulis ke {res.path}; kunci jawaban: {res.truth.name} "
+                 f"({', '.join(f'{k} {v}' for k, v in sorted(res.expect.items()))}).")
+        emit(args, res.as_dict(), human)
+    finally:
+        db.dispose()
+    return EXIT_OK
+
+
 def register(sub, common) -> None:
     x = sub.add_parser("demo-data", help="tulis berkas data contoh (sintetis) ke folder", parents=[common])
     x.add_argument("outdir", metavar="FOLDER")
@@ -63,3 +83,14 @@ def register(sub, common) -> None:
     x.add_argument("--kab", help="kode kabupaten/kota (bawaan: kabupaten/kota kantor, atau 33.10 Klaten)")
     x.add_argument("--progress", action="store_true")
     x.set_defaults(func=cmd_demo_load)
+
+    x = sub.add_parser("demo-kpm-list", help="tulis daftar KPM contoh (seperti kiriman Kemensos/Bulog) dari DTKS di "
+                                             "basis data, dengan kerusakan yang lazim dan kunci jawabannya",
+                       parents=[common])
+    x.add_argument("out", metavar="BERKAS", help=".xlsx atau .csv")
+    x.add_argument("--programme", default="BANPANGAN")
+    x.add_argument("--count", type=int, help="jumlah keluarga (bawaan: 60-80 %% keluarga desil 1-4)")
+    x.add_argument("--seed", type=int, default=1)
+    x.add_argument("--layout", choices=("kemensos", "bulog"), default="kemensos")
+    x.add_argument("--clean", action="store_true", help="tanpa kerusakan")
+    x.set_defaults(func=cmd_demo_kpm_list)

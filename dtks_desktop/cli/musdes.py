@@ -5,25 +5,14 @@ from __future__ import annotations
 import json
 import sys
 
-from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliError, ProgressPrinter, emit, login_user, \
-    open_db
+from dtks_desktop.cli.common import run_as_user
+from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliError, ProgressPrinter, emit
 
 
 def _run(args, fn):
-    from dtks_desktop.services.importing.readers import ImportFileError
     from dtks_desktop.services.musdes.common import MusdesError
 
-    db = open_db(args)
-    try:
-        actor = login_user(args, db)
-        try:
-            return fn(db, actor)
-        except MusdesError as exc:
-            raise CliError(f"{exc.message} {exc.hint}".strip()) from None
-        except ImportFileError as exc:
-            raise CliError(str(getattr(exc, "message", exc))) from None
-    finally:
-        db.dispose()
+    return run_as_user(args, fn, (MusdesError,))
 
 
 def _meeting_for(s, desa: str):

@@ -10,24 +10,14 @@ from __future__ import annotations
 import json
 import sys
 
-from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, ProgressPrinter, emit, login_user, open_db
+from dtks_desktop.cli.common import run_as_user
+from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, ProgressPrinter, emit
 
 
 def _run(args, fn):
-    from dtks_desktop.services.importing.readers import ImportFileError
     from dtks_desktop.services.submission.common import SubmissionError
 
-    db = open_db(args)
-    try:
-        actor = login_user(args, db)
-        try:
-            return fn(db, actor)
-        except SubmissionError as exc:
-            raise CliError(exc.message) from None
-        except ImportFileError as exc:
-            raise CliError(str(getattr(exc, "message", exc))) from None
-    finally:
-        db.dispose()
+    return run_as_user(args, fn, (SubmissionError,))
 
 
 def cmd_create(args) -> int:

@@ -4,21 +4,14 @@ from __future__ import annotations
 
 import sys
 
-from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, CliError, ProgressPrinter, emit, login_user, open_db
+from dtks_desktop.cli.common import run_as_user
+from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, ProgressPrinter, emit
 
 
 def _run(args, fn):
     from dtks_desktop.services.verification.common import VerificationError
 
-    db = open_db(args)
-    try:
-        actor = login_user(args, db)
-        try:
-            return fn(db, actor)
-        except VerificationError as exc:
-            raise CliError(f"{exc.message} {exc.hint}".strip()) from None
-    finally:
-        db.dispose()
+    return run_as_user(args, fn, (VerificationError,))
 
 
 def cmd_assign(args) -> int:

@@ -11,6 +11,8 @@ from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
 from enum import StrEnum
 
+from dtks_desktop.domain.words import parse_labelled
+
 __all__ = ["NATIONAL_PROGRAMMES", "PROGRAMME_SYNONYMS", "PROGRAMMES_KEY", "normalise_programme", "BenefitKind",
            "Benefit", "parse_goods", "parse_cash", "cash_benefit", "goods_benefit", "CleanStatus",
            "CLEAN_STATUS_LABELS", "CleanReason", "CLEAN_REASON_LABELS", "FailReason", "FAIL_REASON_LABELS",
@@ -205,14 +207,14 @@ _FAIL_WORDS: dict[str, FailReason] = {
 
 def parse_fail_reason(value: object) -> FailReason:
     """A reason from its value, its label or a common spelling. ValueError (Indonesian) otherwise."""
-    w = re.sub(r"[\s_\-/.,]+", " ", str(value or "")).strip().casefold()
-    for r in FailReason:
-        if w in (r.value.replace("_", " "), FAIL_REASON_LABELS[r].casefold()):
-            return r
-    if w in _FAIL_WORDS:
-        return _FAIL_WORDS[w]
-    raise ValueError(f"Alasan gagal salur '{value}' tidak dikenal. Pilih salah satu: "
-                     + ", ".join(r.value for r in FailReason) + ".")
+    try:
+        r = parse_labelled(value, FailReason, FAIL_REASON_LABELS, _FAIL_WORDS)
+    except ValueError:
+        r = None
+    if r is None:
+        raise ValueError(f"Alasan gagal salur '{value}' tidak dikenal. Pilih salah satu: "
+                         + ", ".join(r.value for r in FailReason) + ".")
+    return r
 
 
 class PointKind(StrEnum):

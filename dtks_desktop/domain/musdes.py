@@ -6,10 +6,10 @@ as padan). Labels are Indonesian; values are stored as written here.
 
 from __future__ import annotations
 
-import re
 from enum import StrEnum
 
 from dtks_desktop.domain.regions import village_kind, village_terms
+from dtks_desktop.domain.words import parse_labelled
 from dtks_desktop.domain.verification import Keberadaan, Kelayakan
 
 __all__ = ["Decision", "DECISION_LABELS", "Reason", "REASON_LABELS", "Unsur", "UNSUR_LABELS", "MeetingKind",
@@ -109,29 +109,10 @@ KIND_LABELS: dict[MeetingKind, str] = {
 
 SOURCE_LABELS = {"verifikasi": "Verifikasi lapangan", "pemadanan": "Pemadanan", "petugas": "Diubah petugas"}
 
-_SPACE_RE = re.compile(r"[\s_\-/.,]+")
-
-
-def _word(value: object) -> str:
-    return _SPACE_RE.sub(" ", str(value or "")).strip().casefold()
-
-
-def _parse(value: object, enum, labels, extra: dict | None = None):
-    w = _word(value)
-    if not w:
-        return None
-    for item in enum:
-        if w == _word(item.value) or w == _word(labels[item]):
-            return item
-    if extra and w in extra:
-        return extra[w]
-    raise ValueError(w)
-
-
 def parse_decision(value: object) -> Decision:
     """``tetap``, ``usulan baru``, ``Hapus``, ``perbaikan_data`` …; ValueError with an Indonesian message."""
     try:
-        d = _parse(value, Decision, DECISION_LABELS, {"usul baru": Decision.USULAN_BARU, "baru": Decision.USULAN_BARU,
+        d = parse_labelled(value, Decision, DECISION_LABELS, {"usul baru": Decision.USULAN_BARU, "baru": Decision.USULAN_BARU,
                                                       "perbaikan": Decision.PERBAIKAN_DATA,
                                                       "dihapus": Decision.HAPUS})
     except ValueError:
@@ -144,7 +125,7 @@ def parse_decision(value: object) -> Decision:
 def parse_reason(value: object) -> Reason | None:
     """A removal reason (None for an empty value); ValueError with an Indonesian message."""
     try:
-        return _parse(value, Reason, REASON_LABELS, {"mati": Reason.MENINGGAL, "wafat": Reason.MENINGGAL,
+        return parse_labelled(value, Reason, REASON_LABELS, {"mati": Reason.MENINGGAL, "wafat": Reason.MENINGGAL,
                                                      "graduasi": Reason.MAMPU, "graduasi mandiri": Reason.MAMPU,
                                                      "tidak layak": Reason.MAMPU, "double": Reason.GANDA})
     except ValueError:
@@ -156,7 +137,7 @@ def parse_unsur(value: object) -> Unsur | None:
     """A participant's element as typed (``Tokoh Agama``, ``toga``, ``RT/RW``…); None when empty;
     ValueError with an Indonesian message for another word."""
     try:
-        return _parse(value, Unsur, UNSUR_LABELS, _UNSUR_WORDS)
+        return parse_labelled(value, Unsur, UNSUR_LABELS, _UNSUR_WORDS)
     except ValueError:
         raise ValueError(f"Unsur '{value}' tidak dikenal. Pilih: {', '.join(x.value for x in Unsur)}.") from None
 

@@ -12,6 +12,8 @@ import re
 from datetime import date
 from enum import StrEnum
 
+from dtks_desktop.domain.words import parse_labelled
+
 __all__ = ["Keberadaan", "KEBERADAAN_LABELS", "Kelayakan", "KELAYAKAN_LABELS", "Peran", "PERAN_LABELS",
            "parse_keberadaan", "parse_kelayakan", "parse_peran", "parse_round", "default_round", "normalize_rt_rw",
            "ROUND_RE"]
@@ -69,36 +71,19 @@ PERAN_LABELS: dict[Peran, str] = {
     Peran.TKSK: "TKSK",
 }
 
-_SPACE_RE = re.compile(r"[\s_\-]+")
-
-
-def _word(value: object) -> str:
-    return _SPACE_RE.sub(" ", str(value or "")).strip().casefold()
-
-
-def _parse(value: object, enum, labels) -> object | None:
-    w = _word(value)
-    if not w:
-        return None
-    for item in enum:
-        if w == _word(item.value) or w == _word(labels[item]):
-            return item
-    raise ValueError(w)
-
-
 def parse_keberadaan(value: object) -> Keberadaan | None:
     """A worksheet word as :class:`Keberadaan`; None for an empty cell; ValueError for another word."""
-    return _parse(value, Keberadaan, KEBERADAAN_LABELS)  # type: ignore[return-value]
+    return parse_labelled(value, Keberadaan, KEBERADAAN_LABELS)
 
 
 def parse_kelayakan(value: object) -> Kelayakan | None:
     """A worksheet word as :class:`Kelayakan`; None for an empty cell; ValueError for another word."""
-    return _parse(value, Kelayakan, KELAYAKAN_LABELS)  # type: ignore[return-value]
+    return parse_labelled(value, Kelayakan, KELAYAKAN_LABELS)
 
 
 def parse_peran(value: object) -> Peran | None:
     """``PSM``, ``Petugas Pendata``, ``petugas_pendata``, ``tksk`` ... as :class:`Peran`."""
-    return _parse(value, Peran, PERAN_LABELS)  # type: ignore[return-value]
+    return parse_labelled(value, Peran, PERAN_LABELS)
 
 
 ROUND_RE = re.compile(r"(20\d{2})-(0[1-9]|1[0-2])")

@@ -49,6 +49,11 @@ from dtks_desktop.services.musdes.common import MusdesError
 from dtks_desktop.services.submission import approval as submission_approval
 from dtks_desktop.services.submission import batches as submission_batches
 from dtks_desktop.services.submission.common import SubmissionError
+from dtks_desktop.services.distribution import cleaning as dist_cleaning
+from dtks_desktop.services.distribution import mapping as dist_mapping
+from dtks_desktop.services.distribution import periods as dist_periods
+from dtks_desktop.services.distribution import ptpos as dist_ptpos
+from dtks_desktop.services.distribution.common import DistError
 
 
 @dataclass
@@ -198,13 +203,36 @@ CASES: list[tuple[Capability, str, str, str, Callable]] = [
      _in_tx(lambda w, s, a: submission_approval.approve(s, a, 1, "ok"))),
     (Capability.BATCH_APPROVE, "submission.approval.reject", "operator", "supervisor",
      _in_tx(lambda w, s, a: submission_approval.reject(s, a, 1, "kurang"))),
+    (Capability.DIST_MANAGE, "distribution.periods.create_period", "pencetak", "operator",
+     lambda w, a: dist_periods.create_period(w.db, a, "BPNT", "Tahap 1", cash=200000, from_batch=1)),
+    (Capability.DIST_MANAGE, "distribution.cleaning.clean", "pencetak", "operator",
+     lambda w, a: dist_cleaning.clean(w.db, a, 1)),
+    (Capability.DIST_MANAGE, "distribution.ptpos.import_completed", "pencetak", "operator",
+     lambda w, a: dist_ptpos.import_completed(w.db, a, 1, w.tmp / "dilengkapi.xlsx")),
+    (Capability.DIST_MANAGE, "distribution.ptpos.export_returned", "pencetak", "operator",
+     _in_read(lambda w, s, a: dist_ptpos.export_returned(s, a, 1, w.tmp / "dikembalikan.xlsx"))),
+    (Capability.DIST_MANAGE, "distribution.ptpos.export_for_ptpos", "pencetak", "operator",
+     _in_read(lambda w, s, a: dist_ptpos.export_for_ptpos(s, a, 1, w.tmp / "ptpos.xlsx"))),
+    (Capability.DIST_MANAGE, "distribution.mapping.add_point", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_mapping.add_point(s, a, 1, "33.10.01.2001", "balai_desa", "Balai Desa",
+                                                   "2027-02-15", "08:00", "10:00"))),
+    (Capability.DIST_MANAGE, "distribution.mapping.remove_point", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_mapping.remove_point(s, a, 1))),
+    (Capability.DIST_MANAGE, "distribution.mapping.assign_slots", "pencetak", "operator",
+     _in_tx(lambda w, s, a: dist_mapping.assign_slots(s, a, 1))),
+    (Capability.SETTINGS_CHANGE, "distribution.periods.add_programme", "supervisor", "admin",
+     _in_tx(lambda w, s, a: dist_periods.add_programme(s, a, "BANSOS_KAB", "Bansos Kabupaten"))),
+    (Capability.DIST_CLOSE, "distribution.periods.cancel_period", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_periods.cancel_period(s, a, 1, "daftar salah"))),
+    (Capability.DIST_CLOSE, "distribution.cleaning.set_clean_rules", "operator", "supervisor",
+     _in_tx(lambda w, s, a: dist_cleaning.set_clean_rules(s, a, {"dusun_wajib": True}))),
 ]
 
 #: What a guard lets through may still fail for a reason of its own (no civil-registry data yet,
 #: no file, a database that already holds data): that is past the guard.
 _PAST_THE_GUARD = (MatchingError, ImportFileError, demo_loader.DemoLoadError, users_service.UserError, P.ProgrammeError,
                    signers_service.SignerError, verify_common.VerificationError, doc_register.RegisterError, MusdesError,
-                   SubmissionError)
+                   SubmissionError, DistError)
 
 
 def _state(w: World) -> dict:
@@ -238,6 +266,7 @@ def test_wrong_role_is_refused_audited_and_nothing_is_written(world, cap, entry,
     assert {k: v for k, v in after.items() if k != "denied"} == {k: v for k, v in before.items() if k != "denied"}
     assert not (world.tmp / "hasil.csv").exists()
     assert not (world.tmp / "lk.xlsx").exists() and not (world.tmp / "lk.pdf").exists()
+    assert not (world.tmp / "dikembalikan.xlsx").exists() and not (world.tmp / "ptpos.xlsx").exists()
 
 
 @pytest.mark.parametrize("cap, entry, wrong, right, call", CASES, ids=[c[1] for c in CASES])

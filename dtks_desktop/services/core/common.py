@@ -48,6 +48,7 @@ class DataKind(StrEnum):
     USERS = "users"
     SETTINGS = "settings"  # office settings (kabupaten, name, masking, matching thresholds)
     DOCUMENTS = "documents"  # the letter register and issued documents
+    DISTRIBUTION = "distribution"  # distribution periods, their KPM, cleaning, points and receipts
     AUDIT = "audit"  # every change writes the audit log
 
 

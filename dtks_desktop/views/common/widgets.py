@@ -359,6 +359,24 @@ def run_with_progress(
     return handle.result if handle.state == "done" else None
 
 
+def refill_combo(combo, items, *, keep_chosen: bool = False) -> None:
+    """Replace a filter combo's choices after its first item ("Semua …"), keeping the current choice
+    when it is still offered (with ``keep_chosen``, even when it is not: a filter the user chose
+    stays visible though nothing matches it now). ``items`` are (text, data). No signal fires."""
+    current = combo.currentData()
+    combo.blockSignals(True)
+    while combo.count() > 1:
+        combo.removeItem(1)
+    for text, data in items:
+        combo.addItem(text, data)
+    i = combo.findData(current)
+    if i < 0 and keep_chosen and current is not None:
+        combo.addItem(str(current), current)
+        i = combo.count() - 1
+    combo.setCurrentIndex(max(i, 0))
+    combo.blockSignals(False)
+
+
 def fill_desa_combo(db, kecamatan_combo, desa_combo, on_filled: Callable[[], None] | None = None) -> None:
     """Refill a desa/kelurahan combo for the kecamatan chosen in ``kecamatan_combo``.
 

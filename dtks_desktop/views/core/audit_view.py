@@ -35,7 +35,7 @@ from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.domain.formatting import tanggal_jam
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
-from dtks_desktop.views.common.widgets import fmt_int, show_error
+from dtks_desktop.views.common.widgets import fmt_int, refill_combo, show_error
 
 PAGE_SIZE = 200
 
@@ -294,9 +294,9 @@ class AuditView(QWidget):
         total = self.model.total or 0
         users, actions = self.model.extra or ([], [])
         self.reload_button.setEnabled(True)
-        self._refill(self.user_combo, "Semua pengguna", [(u, u) for u in users])
-        self._refill(self.action_combo, "Semua tindakan",
-                     sorted(((action_label(a), a) for a in actions), key=lambda t: t[0].lower()))
+        refill_combo(self.user_combo, [(u, u) for u in users], keep_chosen=True)
+        refill_combo(self.action_combo, sorted(((action_label(a), a) for a in actions), key=lambda t: t[0].lower()),
+                     keep_chosen=True)
         self.count_label.setText(
             f"{fmt_int(total)} catatan" if total else "Tidak ada catatan yang cocok dengan saringan ini."
         )
@@ -309,20 +309,6 @@ class AuditView(QWidget):
             self.count_label.setText("Log audit tidak dapat dimuat.")
         show_error(self, message, title="Log audit tidak dapat dimuat")
 
-    @staticmethod
-    def _refill(combo: QComboBox, all_text: str, items: list[tuple[str, str]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        combo.clear()
-        combo.addItem(all_text, None)
-        for text, data in items:
-            combo.addItem(text, data)
-        i = combo.findData(current)
-        if i < 0 and current is not None:  # keep a chosen filter even if it has no events now
-            combo.addItem(current, current)
-            i = combo.count() - 1
-        combo.setCurrentIndex(max(i, 0))
-        combo.blockSignals(False)
 
     # --- details
     def _show_detail(self, current: QModelIndex, _previous: QModelIndex) -> None:

@@ -28,7 +28,7 @@ from dtks_desktop.jobs import Job
 from dtks_desktop.services.documents import issued as issued_service
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.common.widgets import ErrorLabel, start_job, user_message
+from dtks_desktop.views.common.widgets import ErrorLabel, refill_combo, start_job, user_message
 
 COLUMNS = ["ID", "Jenis", "Nomor", "Dibuat oleh", "Tanggal", "Halaman", "SHA-256"]
 
@@ -130,17 +130,6 @@ class IssuedDocsView(QWidget):
         message, hint = user_message(exc)
         self.message.show_error(f"{message} {hint}".strip())
 
-    @staticmethod
-    def _fill_combo(combo: QComboBox, items: list[tuple[str, object]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for label, value in items:
-            combo.addItem(label, value)
-        i = combo.findData(current)
-        combo.setCurrentIndex(i if i >= 0 else 0)
-        combo.blockSignals(False)
 
     def _loaded(self, page: dict) -> None:
         self._loading = False
@@ -149,9 +138,9 @@ class IssuedDocsView(QWidget):
             self.refresh()
             return
         self.rows = page["rows"]
-        self._fill_combo(self.year, [(str(y), y) for y in page["years"]])
-        self._fill_combo(self.type_combo, [(label, code) for code, label in page["types"]])
-        self._fill_combo(self.user_combo, [(u, u) for u in page["users"]])
+        refill_combo(self.year, [(str(y), y) for y in page["years"]])
+        refill_combo(self.type_combo, [(label, code) for code, label in page["types"]])
+        refill_combo(self.user_combo, [(u, u) for u in page["users"]])
         self.table.setRowCount(len(self.rows))
         for r, row in enumerate(self.rows):
             values = [str(row["id"]), row["label"], row["nomor"] or "(tanpa nomor)", row["created_by"],

@@ -35,7 +35,7 @@ from dtks_desktop.services.documents import issued as issued_service
 from dtks_desktop.services.documents import register as register_service
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.common.widgets import ErrorLabel, show_message, start_job, user_message
+from dtks_desktop.views.common.widgets import ErrorLabel, refill_combo, start_job, user_message
 from dtks_desktop.views.documents.issued_view import IssuedDocsView
 from dtks_desktop.views.documents.verify_dialog import VerifyDialog
 
@@ -230,22 +230,12 @@ class RegisterView(QWidget):
         message, hint = user_message(exc)
         self.message.show_error(f"{message} {hint}".strip())
 
-    def _fill_combo(self, combo: QComboBox, items: list[tuple[str, object]]) -> None:
-        current = combo.currentData()
-        combo.blockSignals(True)
-        while combo.count() > 1:
-            combo.removeItem(1)
-        for label, value in items:
-            combo.addItem(label, value)
-        i = combo.findData(current)
-        combo.setCurrentIndex(i if i >= 0 else 0)
-        combo.blockSignals(False)
 
     def _loaded(self, page: dict) -> None:
         self._loading = False
         self.rows, self.types = page["rows"], page["types"]
-        self._fill_combo(self.year, [(str(y), y) for y in page["years"]])
-        self._fill_combo(self.type_combo, [(label, code) for code, label in page["types"]])
+        refill_combo(self.year, [(str(y), y) for y in page["years"]])
+        refill_combo(self.type_combo, [(label, code) for code, label in page["types"]])
         self.table.setRowCount(len(self.rows))
         grey = QColor("#9e9e9e")
         for r, row in enumerate(self.rows):

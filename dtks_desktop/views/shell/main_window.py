@@ -57,6 +57,7 @@ KEY_SETTINGS = "settings"
 KEY_VERIFY = "verifikasi"
 KEY_MUSDES = "musdes"
 KEY_SUBMISSION = "pengajuan"
+KEY_DISTRIBUTION = "penyaluran"
 
 DEMO_PEOPLE = 5000
 
@@ -112,6 +113,12 @@ def _submission_page(ctx: AppContext) -> QWidget:
     return SubmissionView(ctx)
 
 
+def _distribution_page(ctx: AppContext) -> QWidget:
+    from dtks_desktop.views.distribution.distribution_view import DistributionView
+
+    return DistributionView(ctx)
+
+
 def _audit_page(ctx: AppContext) -> QWidget:
     from dtks_desktop.views.core.audit_view import AuditView
 
@@ -155,6 +162,8 @@ PAGES: list[PageSpec] = [
              also=(Capability.DOCS_PRINT,)),
     PageSpec(KEY_SUBMISSION, "Pengajuan", _SP.SP_ArrowUp, Capability.BATCH_BUILD, _submission_page,
              also=(Capability.BATCH_APPROVE,)),
+    PageSpec(KEY_DISTRIBUTION, "Penyaluran", _SP.SP_DialogYesButton, Capability.DOCS_PRINT, _distribution_page,
+             also=(Capability.DIST_MANAGE,)),
     PageSpec(KEY_REGISTER, "Agenda Surat", _SP.SP_FileDialogInfoView, Capability.DOCS_NUMBER, _register_page),
     PageSpec(KEY_AUDIT, "Log Audit", _SP.SP_FileDialogContentsView, Capability.AUDIT_VIEW, _audit_page),
     PageSpec(KEY_USERS, "Pengguna", _SP.SP_DirHomeIcon, Capability.USERS_MANAGE, _users_page),
