@@ -31,7 +31,7 @@ from dtks_desktop.documents.layout import GRID, HEAD_BG
 from dtks_desktop.documents.letterhead import Signatory
 from dtks_desktop.domain.formatting import tanggal
 
-__all__ = ["fit", "fit_size", "Col", "Band", "Row", "CanvasPage", "paginate", "title_of", "place_line",
+__all__ = ["fit", "fit_size", "fit_width", "Col", "Band", "Row", "CanvasPage", "paginate", "title_of", "place_line",
            "village_signatory", "day", "plain_streams"]
 
 BAND_BG = colors.HexColor("#EDEDED")
@@ -40,20 +40,33 @@ BAND_BG = colors.HexColor("#EDEDED")
 @functools.lru_cache(maxsize=32768)
 def fit_size(text: str, font: str, size: float, width: float, min_size: float = 6.0) -> float:
     """The largest size from ``size`` down to ``min_size`` (steps of 0.5) at which ``text`` fits."""
-    while size > min_size and stringWidth(text, font, size) > width:
-        size -= 0.5
-    return size
+    return fit_width(text, font, size, width, min_size)[1]
 
 
 @functools.lru_cache(maxsize=32768)
-def fit(text: str, font: str, size: float, width: float, min_size: float = 6.0) -> tuple[str, float]:
-    """``text`` shrunk to fit ``width`` (not below ``min_size``), then cut with "…" if still too wide."""
-    s = fit_size(text, font, size, width, min_size)
-    if stringWidth(text, font, s) <= width:
-        return text, s
+def fit_width(text: str, font: str, size: float, width: float, min_size: float = 6.0) -> tuple[str, float, float]:
+    """(text, size, drawn width): ``text`` shrunk to fit ``width`` (not below ``min_size``), then cut
+    with "…" if still too wide. One width measurement when it fits (the usual case)."""
+    w = stringWidth(text, font, size)
+    if w <= width:
+        return text, size, w
+    s = max(min_size, int(size * width / w * 2) / 2)  # widths scale with the size
+    w = stringWidth(text, font, s)
+    while s > min_size and w > width:
+        s -= 0.5
+        w = stringWidth(text, font, s)
+    if w <= width:
+        return text, s, w
     while text and stringWidth(text + "…", font, s) > width:
         text = text[:-1]
-    return text.rstrip() + "…", s
+    text = text.rstrip() + "…"
+    return text, s, stringWidth(text, font, s)
+
+
+def fit(text: str, font: str, size: float, width: float, min_size: float = 6.0) -> tuple[str, float]:
+    """``text`` shrunk to fit ``width`` (not below ``min_size``), then cut with "…" if still too wide."""
+    t, s, _ = fit_width(text, font, size, width, min_size)
+    return t, s
 
 
 def day(data: dict, key: str = "tanggal") -> date:
@@ -105,8 +118,9 @@ class CanvasPage(Flowable):
 
     def __init__(self, cols: Sequence[Col], items: Sequence[Band | Row], *, row_h: float, band_h: float,
                  head_h: float = 9 * mm, size: float = 8.5, sign_col: int | None = None,
-                 numbers: Sequence[int] = ()) -> None:
+                 numbers: Sequence[int] = (), constant: Sequence[int] = ()) -> None:
         super().__init__()
+        self.constant = set(constant)  # columns whose text is the same on every row: drawn in the row form
         self.cols, self.items = list(cols), list(items)
         self.row_h, self.band_h, self.head_h, self.size = row_h, band_h, head_h, size
         self.sign_col, self.numbers = sign_col, list(numbers)
@@ -115,6 +129,29 @@ class CanvasPage(Flowable):
 
     def wrap(self, availWidth, availHeight):
         return self.width, self.height
+
+    def _row_form(self, c, xs: list[float], odd: int, item: Row) -> str:
+        """A form with what every row shares (the constant columns' text, the dotted line to sign
+        on in the left or right half), drawn once per document and parity."""
+        key = (tuple((col.title, col.width) for col in self.cols), self.row_h, self.size, odd,
+               tuple(str(item.cells[k]) for k in sorted(self.constant)))
+        forms = c.__dict__.setdefault("_dtks_row_forms", {})
+        name = forms.get(key)
+        if name is not None:
+            return name
+        name = forms[key] = f"listrow{len(forms)}"
+        c.beginForm(name, 0, 0, self.width, self.row_h)
+        for k in sorted(self.constant):
+            self._cell(c, self.cols[k], xs[k], self.row_h, self.row_h, item.cells[k])
+        if self.sign_col is not None:
+            col = self.cols[self.sign_col]
+            half = col.width / 2
+            sx = xs[self.sign_col] + (0 if odd else half)
+            c.setFont(FONT, 6)
+            c.setFillColor(colors.HexColor("#9A9A9A"))
+            c.drawString(sx + 1.6 * mm, 1.4 * mm, "." * int((half - 3.2 * mm) / 1.7))
+        c.endForm()
+        return name
 
     def _cell(self, c, col: Col, x: float, top: float, h: float, value) -> None:
         pad = 1.6 * mm
@@ -129,13 +166,13 @@ class CanvasPage(Flowable):
                 c.setFont(FONT, s2)
                 c.drawString(x + pad, top - h / 2 - s2 - 1.2, t2)
             return
-        text, s = fit(str(value), FONT, self.size, inner)
+        text, s, w = fit_width(str(value), FONT, self.size, inner)
         c.setFont(FONT, s)
         y = top - h / 2 - s * 0.35
         if col.align == "CENTER":
-            c.drawCentredString(x + col.width / 2, y, text)
+            c.drawString(x + (col.width - w) / 2, y, text)
         elif col.align == "RIGHT":
-            c.drawRightString(x + col.width - pad, y, text)
+            c.drawString(x + col.width - pad - w, y, text)
         else:
             c.drawString(x + pad, y, text)
 
@@ -174,18 +211,17 @@ class CanvasPage(Flowable):
                 y -= self.band_h
                 seg_top = y
             else:
+                num = self.numbers[n] if n < len(self.numbers) else n + 1
+                c.saveState()
+                c.translate(0, y - self.row_h)
+                c.doForm(self._row_form(c, xs, num % 2, item))
+                c.restoreState()
                 for k, (col, x) in enumerate(zip(self.cols, xs)):
                     if k == self.sign_col:
-                        num = self.numbers[n] if n < len(self.numbers) else n + 1
-                        half = col.width / 2
-                        sx = x + (0 if num % 2 else half)
+                        sx = x + (0 if num % 2 else col.width / 2)
                         c.setFont(FONT, self.size)
                         c.drawString(sx + 1.6 * mm, y - 3.6 * mm, f"{num}.")
-                        c.setFont(FONT, 6)
-                        c.setFillColor(colors.HexColor("#9A9A9A"))
-                        c.drawString(sx + 1.6 * mm, y - self.row_h + 1.4 * mm, "." * int((half - 3.2 * mm) / 1.7))
-                        c.setFillColor(colors.black)
-                    else:
+                    elif k not in self.constant:
                         self._cell(c, col, x, y, self.row_h, item.cells[k])
                 n += 1
                 y -= self.row_h

@@ -166,8 +166,36 @@ def draw_runs(canvas, n: int, dark, x: float, y: float, size: float) -> None:
     canvas.restoreState()
 
 
+def _mask_rows(text: str) -> tuple[int, str]:
+    """(modules a side with the quiet zone, hex rows) of the QR code of ``text`` as a 1-bit image:
+    one bit per module, 1 dark (``/Decode [1 0]`` paints it black), rows padded to whole bytes."""
+    n = SIZE
+    bits = format(matrix(text), "0625b")[::-1]
+    side = n + 2
+    width = (side + 7) // 8 * 8
+    blank = "0" * (width * 2 // 8)
+    pad = "0" * (width - side + 1)
+    hexes = [blank]
+    for r in range(n):
+        hexes.append(format(int("0" + bits[r * n:(r + 1) * n] + pad, 2), f"0{width // 4}X"))
+    hexes.append(blank)
+    return side, "".join(hexes)
+
+
 def draw(canvas, text: str, x: float, y: float, size: float) -> None:
     """The QR code of ``text``, lower-left corner at (x, y), ``size`` a side including a quiet
-    zone of one module (the caller leaves white around it)."""
-    n, dark = runs(text)
-    draw_runs(canvas, n, dark, x, y, size)
+    zone of one module (the caller leaves white around it).
+
+    A token's code is an inline 1-bit grey image, one pixel per module (about 220 characters of
+    content, no interpolation: crisp when scaled, and readable back with pypdf); other texts are
+    drawn as rectangles (:func:`draw_runs`)."""
+    if not fits(text):
+        n, dark = runs(text)
+        draw_runs(canvas, n, dark, x, y, size)
+        return
+    side, data = _mask_rows(text)
+    canvas.saveState()
+    canvas.setFillColor(colors.black)
+    canvas.transform(size, 0, 0, size, x, y)
+    canvas.addLiteral(f"BI /W {side} /H {side} /CS /G /BPC 1 /D [1 0] /F /AHx ID {data}> EI")
+    canvas.restoreState()

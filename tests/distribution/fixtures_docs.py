@@ -13,7 +13,7 @@ from decimal import Decimal
 
 from sqlalchemy import select
 
-from dtks_desktop.db.models import DistKpm, DistPeriod, DistPoint, Household, Member
+from dtks_desktop.db.models import DistKpm, DistPeriod, DistPoint, Household, Member, Region
 from dtks_desktop.demo.loader import load_demo
 from dtks_desktop.domain.distribution import BenefitKind, CleanReason, CleanStatus, PointKind, SourceKind
 from dtks_desktop.domain.workflow.distribution import PeriodStatus
@@ -58,9 +58,10 @@ def demo_period(db, admin, *, people: int = 600, goods: bool = False, points: bo
         s.flush()
         desa = sorted({r.desa_kode for r in rows})
         if points:
+            names = dict(s.execute(select(Region.kode, Region.nama).where(Region.kode.in_(desa))).all())
             for k, code in enumerate(desa):
                 pt = DistPoint(period_id=p.id, desa_kode=code, kind=PointKind.BALAI_DESA.value,
-                               nama=f"Balai Desa nomor {k + 1}", alamat="Jl. Raya Desa No. 1",
+                               nama=f"Balai Desa {names.get(code, code).title()}", alamat=f"Jl. Raya No. {k + 1}",
                                tanggal=date(2027, 1, 11 + k % 5), jam_mulai=time(8, 0), jam_selesai=time(12, 0),
                                slot_menit=60, created_by=admin.id)
                 s.add(pt)

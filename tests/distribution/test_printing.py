@@ -17,6 +17,7 @@ import pytest
 from pypdf import PdfReader
 from sqlalchemy import select, update
 
+from dtks_desktop.documents import qrfast
 from dtks_desktop.db.models import DistKpm, DistPeriod, DistPoint, IssuedDocument
 from dtks_desktop.domain.distribution import CleanStatus
 from dtks_desktop.domain.masking import mask_nik
@@ -35,6 +36,14 @@ ROOT = Path(__file__).resolve().parents[2]
 
 def text_of(path: Path) -> str:
     return "\n".join(p.extract_text() for p in PdfReader(str(path)).pages)
+
+
+def qr_of(image) -> int:
+    """The QR matrix of an invitation's QR image (one pixel a module, quiet zone of one)."""
+    px = image.convert("L").load()
+    n = qrfast.SIZE
+    assert image.size == (n + 2, n + 2)
+    return sum(1 << (r * n + c) for r in range(n) for c in range(n) if px[c + 1, r + 1] < 128)
 
 
 def lengkap(world, desa: str) -> list[DistKpm]:
@@ -108,6 +117,11 @@ def test_invitations_carry_place_time_what_to_bring_and_a_readable_token(db, adm
                 assert "Januari 2027" in text
                 seen.add(kpm_id)
         assert seen == set(people)  # one card per KPM, each token genuine and naming its KPM
+        # the QR codes drawn are the tokens' codes (qrfast agrees with reportlab: test_qrfast.py)
+        first = reader.pages[0]
+        tokens = {m.group(0) for m in TOKEN_RE.finditer(first.extract_text().replace("\n", " "))}
+        drawn = {qr_of(img.image) for img in first.images}
+        assert len(tokens) == 6 and drawn == {qrfast.matrix(t) for t in tokens}
         forged = m.group(0)[:-1] + ("A" if m.group(0)[-1] != "A" else "B")
         with pytest.raises(TokenError):
             read_token(s, forged)

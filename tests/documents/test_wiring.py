@@ -81,12 +81,13 @@ def test_one_list_of_document_types_for_the_register_and_the_signer_choice():
     assert printed == {"surat_keterangan", "agenda_surat", "rekap_pemadanan", "daftar_pemadanan_desa",
                        "lembar_kerja_verifikasi", "berita_acara_musdes", "lampiran_musdes", "daftar_hadir_musdes",
                        "sptjm_musdes", "surat_pengantar_batch", "rekap_batch", "surat_pengesahan_batch",
-                       "laporan_realisasi"}
+                       "daftar_nominatif", "rekap_penyaluran", "surat_undangan", "daftar_tanda_terima",
+                       "bast_penyaluran", "daftar_dikembalikan", "laporan_realisasi"}
     # Every type with a module of its own is in the list; the matching reports lay themselves out.
     assert set(TYPES) <= printed
     assert list(signers.DOC_TYPES) == ["default", "surat_keterangan", "agenda_surat", "rekap_pemadanan",
                                        "berita_acara_musdes", "surat_pengantar_batch", "rekap_batch",
-                                       "laporan_realisasi"]
+                                       "daftar_nominatif", "rekap_penyaluran", "bast_penyaluran", "laporan_realisasi"]
     for code, label in signers.DOC_TYPES.items():
         assert code == "default" or label == register.DOC_TYPES[code].label
 

@@ -5,7 +5,7 @@ value; known from the receipts when the distribution was recorded, else left to 
 Numbered in the letter register; "Mengetahui" is the signatory chosen for ``bast_penyaluran``.
 
 ``data`` (besides ``documents.dist_common``): ``tempat``, ``target``, ``target_nilai``,
-``realisasi``: None or {"diterima", "gagal", "sisa", "nilai"} (texts), ``daftar`` (the receipt
+``realisasi``: None or {"received", "failed", "remaining", "value"} (texts), ``daftar`` (the receipt
 list it refers to, text).
 """
 
@@ -49,10 +49,10 @@ def story(ctx: DocContext, data: dict) -> list[Flowable]:
                       leading=15),
             Spacer(1, 2 * mm)]
     rows = [("a. KPM sasaran (data lengkap)", f"{angka(int(data['target']))} KPM — {data['target_nilai']}"),
-            ("b. Diterima KPM", f"{real['diterima']}" if real else f"{BLANK} KPM"),
-            ("c. Gagal salur", f"{real['gagal']}" if real else f"{BLANK} KPM"),
-            ("d. Belum tersalur", f"{real['sisa']}" if real else f"{BLANK} KPM"),
-            ("e. Nilai yang diterima", f"{real['nilai']}" if real else BLANK * 2)]
+            ("b. Diterima KPM", f"{real['received']}" if real else f"{BLANK} KPM"),
+            ("c. Gagal salur", f"{real['failed']}" if real else f"{BLANK} KPM"),
+            ("d. Belum tersalur", f"{real['remaining']}" if real else f"{BLANK} KPM"),
+            ("e. Nilai yang diterima", f"{real['value']}" if real else BLANK * 2)]
     out += [fields_table(rows, ctx.width, label_width=58 * mm, size=10), Spacer(1, 2 * mm),
             paragraph(f"Rincian penerima tercantum dalam {esc(data.get('daftar') or 'Daftar Tanda Terima')} yang "
                       "ditandatangani/dicap jempol oleh setiap KPM atau kuasanya, yang merupakan bagian tidak "

@@ -120,7 +120,7 @@ def story(ctx: DocContext, data: dict, planned=None) -> list[Flowable]:
             out.append(PageBreak())
         n = sum(isinstance(x, Row) for x in chunk)
         out.append(CanvasPage(cols, chunk, row_h=ROW_H, band_h=BAND_H, head_h=HEAD_H, size=8.5, sign_col=5,
-                              numbers=numbers[k:k + n]))
+                              numbers=numbers[k:k + n], constant=(4,)))
         k += n
     if not numbers:
         out.append(paragraph("<i>Tidak ada KPM yang disalurkan di desa ini.</i>", "subtitle"))

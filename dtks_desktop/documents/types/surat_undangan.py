@@ -104,7 +104,7 @@ KOP_Y = PAD + 7
 TITLE_Y = KOP_Y + 29
 NAME_Y = TITLE_Y + 35
 QR_TOP_FROM_TOP = TITLE_Y + 14
-TEXT_Y = QR_TOP_FROM_TOP + QR + 12
+TEXT_Y = QR_TOP_FROM_TOP + QR + 17
 QR_TOP = 0.0  # set per card height by _layout
 
 

@@ -147,6 +147,14 @@ def _nilai(period: DistPeriod, n: int) -> str:
     return quantity(Decimal(b.qty or 0) * n)
 
 
+def _where(dusun: str | None, alamat: str | None) -> str:
+    """``Dusun Krajan, Jl. Mawar 3``; the address alone when it already names the dusun."""
+    dusun, alamat = (dusun or "").strip(), (alamat or "").strip()
+    if dusun and dusun.casefold() in alamat.casefold():
+        return alamat
+    return ", ".join(x for x in (dusun and f"Dusun {dusun}", alamat) if x)
+
+
 def _jam(t) -> str:
     return f"{t.hour:02d}.{t.minute:02d}" if t else ""
 
@@ -239,7 +247,7 @@ def _desa_data(session: Session, what: str, period: DistPeriod, base: dict, desa
         data["rows"] = [[r.nama, mask_nik(r.nik, policy), mask_nik(r.no_kk, policy), r.alamat or "", r.dusun or "",
                          r.rt or "", r.rw or "", "; ".join(reason_labels(r.clean_reasons)) or "-"] for r in rows]
     elif what == "tanda-terima":
-        data["rows"] = [[i, r.nama, ", ".join(x for x in (r.dusun and f"Dusun {r.dusun}", r.alamat) if x),
+        data["rows"] = [[i, r.nama, _where(r.dusun, r.alamat),
                          mask_nik(r.nik, policy), r.rt or "", r.rw or ""] for i, r in enumerate(rows, 1)]
     elif what == "undangan":
         assert secret is not None
@@ -251,7 +259,7 @@ def _desa_data(session: Session, what: str, period: DistPeriod, base: dict, desa
                                 "Tetapkan titik dan slot dulu: dtks dist point add …, lalu dtks dist slots ID.")
             mulai, selesai = r.slot_mulai or p.jam_mulai, r.slot_selesai or p.jam_selesai
             cards.append([str(i), r.nama, mask_nik(r.nik, policy),
-                          ", ".join(x for x in (r.dusun and f"Dusun {r.dusun}", r.alamat) if x),
+                          _where(r.dusun, r.alamat),
                           f"RT {r.rt or '-'}/RW {r.rw or '-'}, {data['unit']} {data['desa']}\nKec. {data['kecamatan']}",
                           _point_name(p), p.alamat or "", hari_tanggal(p.tanggal),
                           f"{_jam(mulai)}–{_jam(selesai)} WIB", make_token(secret, period.id, r.id)])
@@ -261,8 +269,9 @@ def _desa_data(session: Session, what: str, period: DistPeriod, base: dict, desa
         data["target_nilai"] = total_text(period, len(rows))
         got = sum(1 for r in rows if r.receipt_status == ReceiptStatus.DITERIMA.value)
         failed = sum(1 for r in rows if r.receipt_status == ReceiptStatus.GAGAL_SALUR.value)
-        data["realisasi"] = ({"diterima": f"{angka(got)} KPM", "gagal": f"{angka(failed)} KPM",
-                              "sisa": f"{angka(len(rows) - got - failed)} KPM", "nilai": total_text(period, got)}
+        data["realisasi"] = ({"received": f"{angka(got)} KPM", "failed": f"{angka(failed)} KPM",
+                              "remaining": f"{angka(len(rows) - got - failed)} KPM",
+                              "value": total_text(period, got)}
                              if got or failed else None)
         data["daftar"] = f"Daftar Tanda Terima {base['programme']} {base['period']} {data['unit']} {data['desa']}"
         if days:
