@@ -7,8 +7,7 @@ report (receive, fail, undo, report, close), and printing (print).
 
 from __future__ import annotations
 
-from dtks_desktop.cli.common import run_as_user
-from dtks_desktop.cli.common import CliError, login_user, open_db
+from dtks_desktop.cli.common import CliError, run_as_user
 
 
 def _run(args, fn):

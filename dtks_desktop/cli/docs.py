@@ -10,7 +10,7 @@ from datetime import date
 from pathlib import Path
 
 from dtks_desktop.cli.common import EXIT_ERROR, EXIT_OK, EXIT_USAGE, CliError, emit, login_user, open_db
-from dtks_desktop.domain.formatting import angka, tanggal_jam
+from dtks_desktop.domain.formatting import angka
 
 
 def _session_call(args, fn, *, write: bool):

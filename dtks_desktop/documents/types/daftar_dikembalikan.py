@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.platypus import Flowable, Spacer
 
 from dtks_desktop.documents.dist_common import title_of, village_signatory
-from dtks_desktop.documents.engine import DocContext, esc, paragraph, signatures
+from dtks_desktop.documents.engine import DocContext, paragraph, signatures
 from dtks_desktop.documents.layout import SectionStart, measure, paged_tables
 from dtks_desktop.documents.letterhead import Signatory
 from dtks_desktop.documents.types.daftar_nominatif import heading, spec

@@ -12,7 +12,7 @@ from reportlab.lib.units import mm
 from reportlab.lib.styles import ParagraphStyle
 from reportlab.platypus import Flowable, KeepTogether, Paragraph, Spacer, Table, TableStyle
 
-from dtks_desktop.documents.engine import DocContext, esc, paragraph, signatures, title_block
+from dtks_desktop.documents.engine import DocContext, esc, signatures, title_block
 from dtks_desktop.documents.fonts import FONT, FONT_BOLD
 from dtks_desktop.documents.layout import GRID, HEAD_BG
 from dtks_desktop.documents.musdes_common import day, fields_table, person, place_date

@@ -27,7 +27,6 @@ from dataclasses import asdict, dataclass, field
 from datetime import date
 from decimal import Decimal
 from pathlib import Path
-from typing import Callable
 
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import Session

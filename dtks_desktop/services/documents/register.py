@@ -19,9 +19,8 @@ import string
 import time
 from datetime import date, datetime, timezone
 from pathlib import Path
-from typing import Iterable
 
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import func, or_, select, update
 from sqlalchemy.dialects.postgresql import insert as pg_insert
 from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Session

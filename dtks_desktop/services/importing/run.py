@@ -24,7 +24,6 @@ from typing import Mapping
 from sqlalchemy import delete, func, select, text, update
 from sqlalchemy.orm import Session
 
-from dtks_desktop.config import data_dir
 from dtks_desktop.db.bulk import bulk_insert, bulk_update
 from dtks_desktop.db.models import DukcapilPerson, Household, ImportBatch, ImportProblem, Member, ProgrammeRecipient
 from dtks_desktop.domain.formatting import angka, tanggal_jam
