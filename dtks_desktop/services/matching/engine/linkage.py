@@ -33,7 +33,7 @@ class LinkResult:
     weights: np.ndarray  # (n, fields) float32
     name_sim: np.ndarray  # name similarity 0..1 of the link / best candidate
     notes: list  # per member: list of extra notes (ambiguity, duplicate NIK ...)
-    candidates: list  # per member: list of (civil row, score, levels tuple, weights tuple), best first
+    candidates: "CandidateLists"  # per member: [(civil row, score, levels list, weights list)], best first
     base_status: np.ndarray  # status before ganda was assigned
     ganda_of: np.ndarray  # member index of the keeper, -1
     # True: a spreadsheet-damaged NIK whose restoration the machine may accept itself
@@ -41,6 +41,44 @@ class LinkResult:
     # final status (after ganda) is still usulan_koreksi.
     restore: np.ndarray | None = None
     counts: dict = field(default_factory=dict)
+
+
+class CandidateLists:
+    """Each member's best candidates (at most ``maks_kandidat``), best first, kept as index ranges
+    into flat numpy arrays: one Python list per member would take gigabytes when every member of a
+    1,000,000-member registry goes through phase 2 (a file whose every NIK went through a spreadsheet).
+
+    ``lists[r]``: ``[(civil row, score, levels list, weights list), ...]`` or None (no candidates)."""
+
+    __slots__ = ("start", "count", "civil", "score", "levels", "weights")
+
+    def __init__(self, n: int, rows: np.ndarray | None = None, civil: np.ndarray | None = None,
+                 score: np.ndarray | None = None, levels: np.ndarray | None = None,
+                 weights: np.ndarray | None = None) -> None:
+        """``rows``: the member of each candidate, grouped by member and best first within a member."""
+        self.start = np.zeros(n, dtype=np.int64)
+        self.count = np.zeros(n, dtype=np.int32)
+        if rows is None or len(rows) == 0:
+            self.civil = np.zeros(0, dtype=np.int64)
+            self.score = np.zeros(0)
+            self.levels = np.zeros((0, N_FIELDS), dtype=np.int8)
+            self.weights = np.zeros((0, N_FIELDS))
+            return
+        first = np.flatnonzero(np.r_[True, rows[1:] != rows[:-1]])
+        self.start[rows[first]] = first
+        self.count[rows[first]] = np.diff(np.r_[first, len(rows)])
+        self.civil, self.score, self.levels, self.weights = civil, score, levels, weights
+
+    def __len__(self) -> int:
+        return len(self.start)
+
+    def __getitem__(self, r: int) -> list | None:
+        k = int(self.count[r])
+        if not k:
+            return None
+        s = int(self.start[r])
+        return list(zip(self.civil[s:s + k].tolist(), self.score[s:s + k].tolist(), self.levels[s:s + k].tolist(),
+                        self.weights[s:s + k].tolist()))
 
 
 # --- linkage -----------------------------------------------------------------------------------
@@ -64,7 +102,7 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
     weights = np.zeros((n, N_FIELDS), dtype=np.float32)
     name_sim = np.zeros(n)
     notes: list = [None] * n
-    cands: list = [None] * n
+    cands = CandidateLists(n)
     restore = np.zeros(n, dtype=bool)
 
     # Phase 1: exact NIK.
@@ -136,14 +174,16 @@ def link(members: Table, civil: CivilIndex, params: S.MatchParams | None = None,
         ends = np.r_[starts[1:], len(order)]
         check_cancel(cancel)
         say(80, 100, "Menentukan status")
+        # The best maks_kandidat candidates of each member (order is grouped by member, best first).
         maxc = max(p.maks_kandidat, 1)
-        w2r = np.round(w2, 2)
-        totr = np.round(tot, 2)
+        rank = np.arange(len(order)) - np.repeat(starts, ends - starts)
+        top = order[rank < maxc]
+        del rank
+        cands = CandidateLists(n, a[top], b[top], np.round(tot[top], 2), lv2[top], np.round(w2[top], 2))
+        del top
         for s, e in zip(starts.tolist(), ends.tolist()):
             r = int(a_o[s])
             idxs = order[s:e]
-            top = idxs[:maxc]
-            cands[r] = [(int(b[k]), float(totr[k]), lv2[k].tolist(), w2r[k].tolist()) for k in top.tolist()]
             k0 = int(idxs[0])
             own_nik = bool(holder_of[r]) and bool(members.nik_clean[r])
             best_ok = bool(plaus[k0]) and tot[k0] >= p.ambang_usulan
@@ -217,7 +257,8 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
     With 15 trusted digits the candidate must then pass what an intact NIK's holder passes to be
     accepted, with a name at least 90 % alike (twins share everything else) or only written
     differently (initial, joined words, a left-off part) with the same birth date; with fewer, the normalised name, birth date, sex and desa must agree exactly and the
-    No KK and the mother's name must not disagree.
+    No KK and the mother's name must not disagree; when the mother's name agrees, one of name
+    (written differently or 90 % alike), desa or birth date (swapped, one part) may differ.
     """
     if civil.dup_nik[c]:
         return False
@@ -250,8 +291,30 @@ def _restorable(members: Table, civil: CivilIndex, p: S.MatchParams, r: int, c: 
     # Fewer trusted digits: only the kecamatan or less is left of the NIK. Name (as normalised),
     # birth date, sex and desa must agree exactly, and No KK and mother's name must not disagree
     # (they are often missing or damaged too); ambang_pulih keeps common names out.
-    family_ok = kk in (0, 1, 2) and mother in (0, 1)
-    return bool(name in (1, 2) and dob == 1 and sex == 1 and desa == 1 and family_ok)
+    if not (sex == 1 and kk in (0, 1, 2) and mother in (0, 1)):
+        return False
+    name_same, dob_same, desa_same = name in (1, 2), dob == 1, desa == 1
+    if name_same and dob_same and desa_same:
+        return True
+    # With the mother's name agreeing (not merely missing), ONE of these may differ, the way one
+    # person's two records differ (issue 10: on a file whose every NIK went through a spreadsheet
+    # these were a third of the queue):
+    # - the name only written differently (an initial, joined words, a part left off; not when the
+    #   shared words are only common given names) or a typo (at least 90 % alike);
+    # - the desa (moved, within the kecamatan or out of it; the NIK keeps the kecamatan of birth);
+    # - the birth date: day and month swapped, or one of day, month, year different.
+    # Everything else must agree exactly. Who else shares the kecamatan of the NIK, the birth date,
+    # the sex, the desa and the mother? Only a twin, with the risk the 15-digit rule above takes: a
+    # twin whose name is as close (SARTIKA / KARTIKA) when the member's own record is missing from
+    # the extract. A twin in the extract too is caught by the margin, one in the registry too by ganda.
+    if mother != 1:
+        return False
+    name_written = name == 4 or int(name) in _WRITTEN_STRONG
+    if name_written:
+        return bool(dob_same and desa_same)
+    if not name_same:
+        return False
+    return bool((dob_same and desa in (2, 3)) or (desa_same and dob in (2, 3)))
 
 
 def assign_ganda(keys: np.ndarray, status: np.ndarray, score: np.ndarray, member_ids: np.ndarray,
