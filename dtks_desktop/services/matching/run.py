@@ -588,7 +588,8 @@ class _ResultBuilder:
         lv = res.levels[i]
         w = res.weights[i]
         notes = res.notes[i] or []
-        cands = res.candidates[i]
+        # the candidates are only written for rows a clerk looks at (and name the best one without a link)
+        cands = None if ci >= 0 and status in AGREEING_STATUSES else res.candidates[i]
         best_c = ci if ci >= 0 else (cands[0][0] if cands else -1)
         if best_c >= 0:
             key = None

@@ -70,6 +70,7 @@ class Comparator:
                    (model.level_weights() if model is not None else S.level_weights()).items()}
         self.n_civil = max(civil.n, 1)
         self._first = np.zeros(0, dtype=np.int64)  # name id -> first_letter_mask, -1 not yet known
+        self._mother_ids: tuple[np.ndarray, np.ndarray] | None = None  # mothers' normalised-name ids per row
 
     def _similarity(self, a_ids: np.ndarray, b_ids: np.ndarray, raw_pairs=None) -> np.ndarray:
         """max(ratio of normalised names, ratio of sorted keys) in 0..1, on distinct id pairs."""
@@ -193,8 +194,14 @@ class Comparator:
         lv[:, FIELD_COL["jenis_kelamin"]] = np.where((sa > 0) & (sb > 0), np.where(sa == sb, 1, 2), 0)
 
         # Mother's name.
-        ia = self.vocab.mother_name_ids(m.mother[mi])
-        ib = self.vocab.mother_name_ids(c.mother[ci])
+        if self._mother_ids is None and n >= m.n:
+            # many pairs (10,000,000 at 1M x 3M when every NIK went through a spreadsheet): the ids of
+            # every row once, then indexed, instead of deriving them for every pair
+            self._mother_ids = (self.vocab.mother_name_ids(m.mother), self.vocab.mother_name_ids(c.mother))
+        if self._mother_ids is not None:
+            ia, ib = self._mother_ids[0][mi], self._mother_ids[1][ci]
+        else:
+            ia, ib = self.vocab.mother_name_ids(m.mother[mi]), self.vocab.mother_name_ids(c.mother[ci])
         if len(self.key_of) < len(self.vocab.names):  # mothers' names added to the vocabulary
             self.key_of = self.vocab.key_of()
             self.name_len = self.vocab.name_len()
