@@ -299,7 +299,7 @@ def _restorable_many(members: Table, civil: CivilIndex, p: S.MatchParams, r: np.
     accepted, with a name at least 90 % alike (twins share everything else) or only written
     differently (initial, joined words, a left-off part) with the same birth date; with fewer, the normalised name, birth date, sex and desa must agree exactly and the
     No KK and the mother's name must not disagree; when the mother's name agrees, one of name
-    (written differently or 90 % alike), desa or birth date (swapped, one part) may differ.
+    (written differently or 90 % alike), desa or birth date (day and month swapped) may differ.
     """
     col = FIELD_COL
     nik = civil.t.nik[c]
@@ -336,13 +336,15 @@ def _restorable_many(members: Table, civil: CivilIndex, p: S.MatchParams, r: np.
     # - the name only written differently (an initial, joined words, a part left off; not when the
     #   shared words are only common given names) or a typo (at least 90 % alike);
     # - the desa (moved, within the kecamatan or out of it; the NIK keeps the kecamatan of birth);
-    # - the birth date: day and month swapped, or one of day, month, year different.
+    # - the birth date: day and month swapped (a typing pattern; not another day, month or year:
+    #   at 1M x 3M a namesake with the same common name and mother's name in the same desa, born
+    #   two weeks apart, was taken for a member who had died).
     # Everything else must agree exactly. Who else shares the kecamatan of the NIK, the birth date,
     # the sex, the desa and the mother? Only a twin, with the risk the 15-digit rule above takes: a
     # twin whose name is as close (SARTIKA / KARTIKA) when the member's own record is missing from
     # the extract. A twin in the extract too is caught by the margin, one in the registry too by ganda.
     one = (mother == 1) & (((name == 4) | written) & dob_same & desa_same
-                           | name_same & ((dob_same & ((desa == 2) | (desa == 3))) | (desa_same & ((dob == 2) | (dob == 3)))))
+                           | name_same & ((dob_same & ((desa == 2) | (desa == 3))) | (desa_same & (dob == 2))))
     by_few = base & ((name_same & dob_same & desa_same) | one)
     return ok & np.where(fifteen, by_fifteen, by_few)
 
