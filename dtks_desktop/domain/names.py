@@ -579,6 +579,20 @@ def compare_names(a: str | None, b: str | None) -> NameComparison:
     return _compare(_compare_tokens(a), _compare_tokens(b))
 
 
+def first_letter_mask(name: str | None) -> int:
+    """Bit mask of the first letters of ``name``'s words as :func:`compare_names` compares them.
+
+    Two names whose masks share no bit have no word that could match another (exactly, as an
+    initial, joined or with a typo): :func:`compare_names` calls them ``BEDA`` without aligning the
+    words (its first test). Lets a caller with millions of name pairs skip those pairs in bulk.
+    Letters are folded onto 63 bits (a shared bit may be a false alarm, never a missed match);
+    an empty name (or only titles) is 0."""
+    m = 0
+    for w in _compare_tokens(name):
+        m |= 1 << (ord(w[0]) % 63)
+    return m
+
+
 @lru_cache(maxsize=1 << 16)
 def _compare(ta: tuple[str, ...], tb: tuple[str, ...]) -> NameComparison:
     if not ta or not tb:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from dtks_desktop.domain.names import NameComparison, NameLevel, compare_names
+from dtks_desktop.domain.names import NameComparison, NameLevel, compare_names, first_letter_mask
 
 L = NameLevel
 
@@ -144,3 +144,19 @@ def test_no_crash_on_junk(junk):
     for other in ("SITI AMINAH", "A. B.", "", junk):
         r = compare_names(junk, other)
         assert isinstance(r.level, NameLevel)
+
+
+def test_first_letter_mask_never_hides_a_match():
+    """The engine skips compare_names for pairs whose first-letter masks share no bit: such a pair
+    must always be ``beda`` (every case above, both ways, and pairs across cases)."""
+    names = sorted({x or "" for c in CASES for x in (c[1], c[2])} | {"", "HJ.", "A.", "CAN KIM", "TJAN KIM", "WEE LIAN",
+                                                                   "OEI LIAN", "ABDURRAHMAN", "ABD. RAHMAN"})
+    skipped = 0
+    for a in names:
+        for b in names:
+            if first_letter_mask(a) & first_letter_mask(b) == 0:
+                skipped += 1
+                assert compare_names(a, b).level in (NameLevel.BEDA, NameLevel.KOSONG), (a, b)
+    assert skipped > len(names)  # the test does look at skipped pairs
+    assert first_letter_mask("HJ.") == 0 and first_letter_mask(None) == 0
+    assert first_letter_mask("TJAN KIM") & first_letter_mask("TAN KIM")  # romanisation aliases first

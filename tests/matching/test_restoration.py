@@ -24,7 +24,7 @@ from dtks_desktop.services.matching import run as match_run
 from dtks_desktop.services.matching import settings as S
 
 from .conftest import EXPECTED, load_civil, load_registry
-from .helpers import CIVIL, DESA, DESA2, build, civil_row, member_row
+from .helpers import CIVIL, DESA, DESA2, DESA_OTHER_KEC, build, civil_row, member_row
 
 NAYLA = 5
 DAMAGED = "3310015003100000"
@@ -198,15 +198,68 @@ def test_rule_restores_only_a_single_fitting_person():
     assert flags == [False]
 
 
+WIDE = dict(nik_raw="3,31001E+15", flags="nik_rusak_excel", kk="3310012710160004")
+# NAYLA's civil record (row 7) with a rarer name, so that the score reaches ambang_pulih with one
+# field differing; mother SUKIYEM, desa DESA, born 10-03-2010.
+# Neighbours with other names (other desa, other birth dates) so that the name weighs what a rare
+# name weighs in a real extract (the term-frequency u of a name is its share of the extract).
+_SYL = ("BA", "DI", "KU", "MA", "NO", "RI", "SU", "TO", "WA", "YA")
+_NEIGHBOURS = [civil_row(1000 + i, f"3310020101{60 + i // 300:02d}{i % 300 + 1:04d}",
+                         f"{_SYL[i % 10]}{_SYL[i // 10 % 10]}{_SYL[i // 100 % 10]} WARGA", date(1960 + i // 300, 1, 1),
+                         kk=f"33100227102{i:05d}", desa=DESA_OTHER_KEC, ibu="PAINEM") for i in range(1200)]
+NAYLA_RARE = civil_row(7, TRUE_NIK, "NAYLA KHAIRUNNISA", date(2010, 3, 10), "P", kk="3310012710160004")
+CIVIL_RARE = [r for r in CIVIL if r[0] != 7] + [NAYLA_RARE] + _NEIGHBOURS
+
+
 def test_rule_with_few_trusted_digits_needs_everything_to_agree():
     # "3,31001E+15" (a General-format cell): only the kecamatan is left; name, birth date, sex, desa and KK agree -> restored
-    wide = dict(nik_raw="3,31001E+15", flags="nik_rusak_excel", kk="3310012710160004")
-    ok = member_row(1, None, "NAYLA PUTRI", date(2010, 3, 10), "P", **wide)
-    moved = member_row(2, None, "NAYLA PUTRI", date(2010, 3, 10), "P", desa=DESA2, **wide)
-    typo = member_row(3, None, "NAILA PUTRI", date(2010, 3, 10), "P", **wide)
+    ok = member_row(1, None, "NAYLA PUTRI", date(2010, 3, 10), "P", **WIDE)
+    no_mother = dict(WIDE, ibu=None)
+    moved = member_row(2, None, "NAYLA PUTRI", date(2010, 3, 10), "P", desa=DESA2, **no_mother)
+    typo = member_row(3, None, "NAILA PUTRI", date(2010, 3, 10), "P", **no_mother)
     flags, st = _restore_flags(CIVIL, [ok, moved, typo])
     assert flags[0] is True
-    assert flags[1] is False and flags[2] is False  # a move or a spelling difference: a clerk looks
+    # without the mother's name, a move or a spelling difference: a clerk looks
+    assert flags[1] is False and flags[2] is False
+
+
+@pytest.mark.parametrize("case, row, expect", [
+    ("moved within the kecamatan", dict(desa=DESA2), True),
+    ("moved to another kecamatan", dict(desa=DESA_OTHER_KEC), True),
+    ("a typo in the name", dict(nama="NAYLA KHAIRUNISA"), True),
+    ("day and month swapped", dict(dob=date(2010, 10, 3)), True),
+    # another day is another date: a namesake of the same mother's name may be born then
+    ("one part of the birth date", dict(dob=date(2010, 3, 11)), False),
+    # two differences at once, or one the rule does not take: a clerk looks
+    ("moved and a typo", dict(desa=DESA2, nama="NAYLA KHAIRUNISA"), False),
+    ("moved and another day", dict(desa=DESA2, dob=date(2010, 3, 11)), False),
+    ("only the year of birth", dict(dob=date(2010, 7, 22)), False),
+    ("a name only 80 % alike", dict(nama="NAYLA KHAIRIYAH"), False),
+    ("another mother", dict(desa=DESA2, ibu="PAINEM"), False),
+    ("mother missing", dict(desa=DESA2, ibu=None), False),
+    ("another sex", dict(desa=DESA2, sex="L"), False),
+])
+def test_rule_with_few_trusted_digits_and_the_mother_agreeing_takes_one_difference(case, row, expect):
+    """Issue 10: on a file whose every NIK went through a spreadsheet (six digits left), a member
+    whose mother's name agrees may differ in ONE of name (typo / written differently), desa (moved)
+    or birth date (day and month swapped) and still be restored by the machine."""
+    kw = dict(nama="NAYLA KHAIRUNNISA", dob=date(2010, 3, 10), sex="P")
+    kw.update(row)
+    extra = {k: kw.pop(k) for k in ("desa", "ibu") if k in kw}
+    m = member_row(1, None, kw["nama"], kw["dob"], kw["sex"], **{**WIDE, **extra})
+    flags, st = _restore_flags(CIVIL_RARE, [m])
+    assert flags == [expect], case
+    if expect:
+        assert st == ["usulan_koreksi"]
+
+
+def test_rule_with_few_trusted_digits_leaves_a_close_twin_to_a_clerk():
+    """A twin (same mother, birth date, desa, sex) with a name as close as the member's typo is
+    also in the extract: the margin leaves it to a clerk."""
+    twin = civil_row(99, "3310015003100002", "NAYLA KHAIRUNNISAH", date(2010, 3, 10), "P", kk="3310012710160004")
+    m = member_row(1, None, "NAYLA KHAIRUNISA", date(2010, 3, 10), "P", **WIDE)
+    flags, _ = _restore_flags(CIVIL_RARE + [twin], [m])
+    assert flags == [False]
 
 
 @pytest.mark.parametrize("written", ["NAYLA P.", "NAYLA"])

@@ -311,6 +311,14 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         new_status = MatchStatus.GANDA if g_mid is not None else kept_base[j]
         ganda_updates.append((int(mid), new_status, g_mid, E.priority_of(new_status, False), reasons))
 
+    # The engine's arrays, the vocabulary and the civil registry are not needed to write: free them
+    # before the write (at 1,000,000 members x 3,000,000 persons they are gigabytes).
+    n_matched = members.n
+    n_dup_civil = int(civil.dup_nik.sum())
+    model_json = model.to_json()
+    del builder, res, civil, members, vocab, cb, mb, fingerprints, keeper, keys, base, scores, fixed, restore, all_ids
+    del civ_ids, model
+
     # 6. Write: one transaction.
     check_cancel(cancel)
     say(0.88, "Menyimpan hasil")
@@ -323,7 +331,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
             raise MatchingError("Data DTKS atau Dukcapil diimpor ulang selama pemadanan berjalan; hasil pemadanan "
                                 "ini tidak disimpan. Jalankan pemadanan sekali lagi.")
         run = MatchRun(user_id=actor.id, username=actor.username, dukcapil_batch_id=batch_id,
-                       members_matched=members.n, params_json=params.as_json(), model_json=model.to_json())
+                       members_matched=n_matched, params_json=params.as_json(), model_json=model_json)
         s.add(run)
         s.flush()
         decided_now = set(s.execute(select(MatchResult.member_id).where(MatchResult.decision.is_not(None))).scalars())
@@ -361,7 +369,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
                              .where(MatchResult.decision == Decision.OTOMATIS)).scalar_one()
         run.counts_json = json.dumps({**counts, AUTO_COUNT_KEY: int(auto_now)}, sort_keys=True)
         audit.record(s, actor, "match.run", entity_type="match_run", entity_id=run.id,
-                     summary=f"Pemadanan #{run.id}: {members.n} anggota dipadankan",
+                     summary=f"Pemadanan #{run.id}: {n_matched} anggota dipadankan",
                      new={"counts": counts, "full": full, "dukcapil_batch_id": batch_id, **counts_extra})
         check_cancel(cancel)
         run_id = run.id
@@ -370,11 +378,11 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     if links is not None:
         notes.append(f"Daftar program dicocokkan ulang dengan NIK yang dikoreksi: {angka(links.linked)} dari "
                      f"{angka(links.recipients)} baris penerima ditemukan.")
-    if civil.dup_nik.any():
-        notes.append(f"Data Dukcapil memuat {angka(int(civil.dup_nik.sum()))} baris dengan NIK ganda; "
+    if n_dup_civil:
+        notes.append(f"Data Dukcapil memuat {angka(n_dup_civil)} baris dengan NIK ganda; "
                      "keduanya disimpan dan ditandai.")
     return MatchSummary(run_id=run_id, dukcapil_batch_id=batch_id, counts=counts, members_total=n_seen,
-                        members_matched=members.n, skipped_unchanged=n_unchanged, skipped_decided=n_decided,
+                        members_matched=n_matched, skipped_unchanged=n_unchanged, skipped_decided=n_decided,
                         ganda_updated=len(ganda_updates), civil_persons=n_civil,
                         seconds=round(time.perf_counter() - t0, 2), notes=notes, restored_auto=n_auto,
                         changes=frozenset({DataKind.MATCHING}
@@ -398,6 +406,27 @@ def _links_stale(s: Session) -> bool:
     return changed > last(("programmes.link",))
 
 
+RESTORE_CHUNK = 50_000  # restorations written per step (members, identity history, audit)
+
+
+def _current_members(s: Session, ids: list[int]) -> dict[int, tuple]:
+    """(nik, nik_flags, nama, version) of these members (ascending ids) as they are now."""
+    cols = (Member.id, Member.nik, Member.nik_flags, Member.nama, Member.version)
+    out: dict[int, tuple] = {}
+    if not ids:
+        return out
+    if ids[-1] - ids[0] < 4 * len(ids):  # dense (a file whose every NIK is restored): one range
+        want = set(ids)
+        for mid, nik, flags, nama, ver in s.execute(select(*cols).where(Member.id.between(ids[0], ids[-1]))):
+            if mid in want:
+                out[mid] = (nik, flags, nama, ver)
+        return out
+    for k in range(0, len(ids), 500):
+        for mid, nik, flags, nama, ver in s.execute(select(*cols).where(Member.id.in_(ids[k:k + 500]))):
+            out[mid] = (nik, flags, nama, ver)
+    return out
+
+
 def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: list[tuple], positions: list[int],
                          decided_now: set[int]) -> int:
     """The machine accepts its restorations of spreadsheet-damaged NIKs (inside the run's transaction).
@@ -406,52 +435,52 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
     (bulk: ``members`` update, ``identity_history`` source ``pulih_otomatis``, one ``member.update``
     audit per member) and one ``match.auto_accept`` event counts them. The NIK as it was and its
     flags are kept in the result's reasons (``otomatis``) so a clerk's "tolak" can put them back.
-    Edits ``result_rows`` in place; returns how many were accepted.
+    Edits ``result_rows`` in place; returns how many were accepted. Written in steps of
+    :data:`RESTORE_CHUNK` members (a file whose every NIK went through a spreadsheet has hundreds of
+    thousands), all in the caller's transaction.
     """
-    pos_of = {result_rows[k][0]: k for k in positions if result_rows[k][0] not in decided_now}
-    if not pos_of:
+    todo = sorted((k for k in positions if result_rows[k][0] not in decided_now), key=lambda k: result_rows[k][0])
+    if not todo:
         return 0
-    ids = list(pos_of)
-    current: dict[int, tuple] = {}
-    for k in range(0, len(ids), 500):
-        chunk = ids[k:k + 500]
-        for mid, nik, flags, nama, ver in s.execute(
-                select(Member.id, Member.nik, Member.nik_flags, Member.nama, Member.version)
-                .where(Member.id.in_(chunk))):
-            current[mid] = (nik, flags, nama, ver)
     ts = db_timestamp(s)
-    mem_upd, hist, audits = [], [], []
     why = f"Pemulihan otomatis NIK yang rusak oleh spreadsheet (pemadanan #{run_id})"
-    for mid, k in pos_of.items():
-        r = result_rows[k]
-        nik_new = r[4]
-        if mid not in current or not nik_new:
-            continue
-        nik, flags, nama, ver = current[mid]
-        d = orjson.loads(r[5]) if r[5] else {}
-        d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
-        d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
-        row = list(r)
-        # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
-        # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
-        row[_COL["status"]] = RESTORED_STATUS
-        row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
-        row[_COL["reasons"]] = E.json_dumps(d)
-        row[_COL["decision"]] = Decision.OTOMATIS
-        row[_COL["decided_by"]] = actor.id
-        row[_COL["decided_at"]] = ts
-        result_rows[k] = tuple(row)
-        if nik_new != nik:
-            mem_upd.append((mid, nik_new, cleaned_flags(flags), ts, ver + 1))
-            hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
-            audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
-                           f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
-                           E.json_dumps({"nik": nik}), E.json_dumps({"nik": nik_new}), why))
-    write_nik_changes(s, mem_upd, hist, audits)
-    n = sum(1 for k in pos_of.values() if result_rows[k][_COL["decision"]] == Decision.OTOMATIS)
+    n = n_changed = 0
+    for c0 in range(0, len(todo), RESTORE_CHUNK):
+        chunk = todo[c0:c0 + RESTORE_CHUNK]
+        current = _current_members(s, [result_rows[k][0] for k in chunk])
+        mem_upd, hist, audits = [], [], []
+        for k in chunk:
+            r = result_rows[k]
+            mid, nik_new = r[0], r[4]
+            if mid not in current or not nik_new:
+                continue
+            nik, flags, nama, ver = current[mid]
+            d = orjson.loads(r[5]) if r[5] else {}
+            d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
+            d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
+            row = list(r)
+            # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
+            # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
+            row[_COL["status"]] = RESTORED_STATUS
+            row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
+            row[_COL["reasons"]] = E.json_dumps(d)
+            row[_COL["decision"]] = Decision.OTOMATIS
+            row[_COL["decided_by"]] = actor.id
+            row[_COL["decided_at"]] = ts
+            result_rows[k] = tuple(row)
+            n += 1
+            if nik_new != nik:
+                mem_upd.append((mid, nik_new, cleaned_flags(flags), ts, ver + 1))
+                hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
+                audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
+                               f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
+                               E.json_dumps({"nik": nik}), E.json_dumps({"nik": nik_new}), why))
+        write_nik_changes(s, mem_upd, hist, audits)
+        n_changed += len(mem_upd)
+        del current, mem_upd, hist, audits
     audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,
                  summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
-                 new={"count": n, "nik_changed": len(mem_upd)}, reason=why)
+                 new={"count": n, "nik_changed": n_changed}, reason=why)
     return n
 
 
@@ -559,7 +588,8 @@ class _ResultBuilder:
         lv = res.levels[i]
         w = res.weights[i]
         notes = res.notes[i] or []
-        cands = res.candidates[i]
+        # the candidates are only written for rows a clerk looks at (and name the best one without a link)
+        cands = None if ci >= 0 and status in AGREEING_STATUSES else res.candidates[i]
         best_c = ci if ci >= 0 else (cands[0][0] if cands else -1)
         if best_c >= 0:
             key = None
