@@ -10,6 +10,7 @@ period is created from that file (Rp 200.000 per KPM), cleaned, every desa of th
 gets a distribution point (balai desa) and its KPM their sessions, and the receipt lists of one
 desa are printed. The page is shown in the main window at 1280x800 to the operator, one tab
 after the other: distribution_kpm.png, distribution_cleaning.png, distribution_mapping.png,
+distribution_desk.png, distribution_realisation.png,
 distribution_print.png, and the dialogs distribution_create.png, distribution_point.png.
 """
 
@@ -179,6 +180,34 @@ def main(argv: list[str] | None = None) -> int:
     view.tabs.setCurrentWidget(pt)
     view.wait_idle()
     shot("distribution_print.png")
+
+    # The distribution day: two thirds of the first desa received, one failed, then a scan at the desk
+    # (the same invitation scanned again: the loud warning) and the realisation.
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+
+    from dtks_desktop.services.distribution import receipts
+    from dtks_desktop.services.distribution.tokens import token_for
+
+    with db.sessions() as s:
+        ks = periods.kpm_page(s, sri, made.id, clean="lengkap", limit=100_000)
+    with db.transaction() as s:
+        for i, k in enumerate(ks[: len(ks) * 2 // 3]):
+            receipts.receive(s, sri, made.id, kpm_id=k.id, kuasa="Suami" if i % 9 == 0 else None)
+        receipts.fail(s, sri, made.id, kpm_id=ks[-1].id, reason="pindah", note="Pindah ke Sukoharjo")
+        tok = token_for(s, made.id, ks[0].id)
+    if view.desk is not None:
+        view.tabs.setCurrentWidget(view.desk)
+        view.wait_idle()
+        view.desk.scan.setFocus()
+        view.desk.scan.setText(tok)
+        QTest.keyClick(view.desk.scan, Qt.Key.Key_Return)
+        view.desk.wait_idle()
+        shot("distribution_desk.png")
+    view.tabs.setCurrentWidget(view.realisation)
+    view.realisation.reload()
+    view.realisation.wait_idle()
+    shot("distribution_realisation.png")
 
     from dtks_desktop.services.submission import batches as sub_batches
 

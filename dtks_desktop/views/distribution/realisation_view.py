@@ -29,6 +29,7 @@ from dtks_desktop.services.distribution import report
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
+from dtks_desktop.views.distribution.widgets import StatBox, plain_table
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, job_runner, start_job, user_message
 
 __all__ = ["RealisationView", "ProgressChart", "BarsChart", "KpmListModel", "nilai_text"]
@@ -321,45 +322,6 @@ def _view(model: KpmListModel, name: str) -> QTableView:
     return t
 
 
-def _table(headers: list[tuple[str, int]], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels([h for h, _w in headers])
-    for i, (_h, w) in enumerate(headers):
-        t.setColumnWidth(i, w)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
-    t.horizontalHeader().setStretchLastSection(True)
-    return t
-
-
-class Total(QFrame):
-    def __init__(self, caption: str, colour: str, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setStyleSheet(f"QFrame#{name} {{ border: 1px solid #cfd8dc; border-radius: 6px; background: #fafafa; }}")
-        self.value = QLabel("–")
-        f = QFont(self.value.font())
-        f.setPointSize(17)
-        f.setBold(True)
-        self.value.setFont(f)
-        self.value.setStyleSheet(f"color: {colour}; border: none;")
-        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note = QLabel(caption)
-        self.note.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        self.note.setStyleSheet("color: #546e7a; border: none;")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 4, 6, 4)
-        lay.setSpacing(0)
-        lay.addWidget(self.value)
-        lay.addWidget(self.note)
-
-
 # --------------------------------------------------------------------------- the view
 
 
@@ -396,25 +358,25 @@ class RealisationView(QWidget):
         self.pdf_button = QPushButton("Cetak laporan PDF…")
         self.pdf_button.setObjectName("exportPdf")
         self.pdf_button.clicked.connect(self._ask_pdf)
-        top = QHBoxLayout()
-        top.addWidget(self.title, 1)
+        self.title.setWordWrap(True)
+        top = QHBoxLayout()  # the title has a line of its own: the tab fits a 1280-pixel screen beside the list
         top.addWidget(QLabel("Kecamatan"))
         top.addWidget(self.kec_combo)
         top.addWidget(self.reload_button)
         top.addWidget(self.xlsx_button)
         top.addWidget(self.pdf_button)
 
-        self.t_target = Total("Target (KPM lengkap)", INK, "totalTarget")
-        self.t_diterima = Total("Diterima", GREEN, "totalDiterima")
-        self.t_gagal = Total("Gagal salur", ORANGE, "totalGagal")
-        self.t_sisa = Total("Belum menerima", BLUE, "totalSisa")
-        self.t_nilai = Total("Nilai tersalur", GREEN, "totalNilai")
+        self.t_target = StatBox("Target (KPM lengkap)", INK, "totalTarget", pt=17)
+        self.t_diterima = StatBox("Diterima", GREEN, "totalDiterima", pt=17)
+        self.t_gagal = StatBox("Gagal salur", ORANGE, "totalGagal", pt=17)
+        self.t_sisa = StatBox("Belum menerima", BLUE, "totalSisa", pt=17)
+        self.t_nilai = StatBox("Nilai tersalur", GREEN, "totalNilai", pt=17)
         totals = QHBoxLayout()
         for w in (self.t_target, self.t_diterima, self.t_gagal, self.t_sisa, self.t_nilai):
             totals.addWidget(w, 1)
 
         # summary tab: kecamatan table + charts
-        self.kec_table = _table([("Kecamatan", 140), ("Target", 70), ("Diterima", 70), ("Gagal", 60), ("Sisa", 70),
+        self.kec_table = plain_table([("Kecamatan", 140), ("Target", 70), ("Diterima", 70), ("Gagal", 60), ("Sisa", 70),
                                  ("%", 60), ("Nilai", 120)], "kecamatanTable")
         self.chart = ProgressChart()
         self.bars = BarsChart()
@@ -430,7 +392,7 @@ class RealisationView(QWidget):
         summary.addWidget(charts)
         summary.setSizes([560, 520])
         # desa tab
-        self.desa_table = _table([("Kecamatan", 120), ("Desa/Kel.", 150), ("Target", 70), ("Diterima", 70),
+        self.desa_table = plain_table([("Kecamatan", 120), ("Desa/Kel.", 150), ("Target", 70), ("Diterima", 70),
                                   ("Gagal", 60), ("Sisa", 70), ("%", 60), ("Nilai", 120)], "desaTable")
         self.desa_table.itemSelectionChanged.connect(self._desa_selected)
         # lists
@@ -465,6 +427,8 @@ class RealisationView(QWidget):
         self.tabs.addTab(lists_page, "Gagal salur dan belum menerima")
 
         lay = QVBoxLayout(self)
+        lay.addWidget(self.title)
+        top.addStretch(1)
         lay.addLayout(top)
         lay.addLayout(totals)
         lay.addWidget(self.tabs, 1)

@@ -25,9 +25,9 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QEvent, QObject, Qt, QTimer, Signal
 from PySide6.QtGui import QColor, QFont, QKeySequence, QShortcut
-from PySide6.QtWidgets import (QAbstractItemView, QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout,
-                               QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton,
-                               QSplitter, QTableWidget, QTableWidgetItem, QVBoxLayout, QWidget)
+from PySide6.QtWidgets import (QApplication, QComboBox, QDialog, QDialogButtonBox, QFormLayout, QFrame,
+                               QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit, QPushButton, QSplitter,
+                               QTableWidgetItem, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.distribution import FAIL_REASON_LABELS, FailReason
 from dtks_desktop.domain.formatting import angka, jam, tanggal_jam
@@ -39,6 +39,7 @@ from dtks_desktop.services.distribution.tokens import TOKEN_RE
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
+from dtks_desktop.views.distribution.widgets import StatBox, big, plain_table
 from dtks_desktop.views.common.widgets import job_runner, user_message
 
 __all__ = ["ReceiptDesk", "FailDialog", "looks_like_token"]
@@ -97,32 +98,6 @@ def _counters(s, actor, period_id: int, desa: str | None):
     return counts, receipts.recent(s, actor, period_id, desa=desa, limit=RECENT)
 
 
-def _big(label: QLabel, pt: int, bold: bool = True) -> QLabel:
-    f = QFont(label.font())
-    f.setPointSize(pt)
-    f.setBold(bold)
-    label.setFont(f)
-    return label
-
-
-def _table(headers: list[tuple[str, int]], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels([h for h, _w in headers])
-    for i, (_h, w) in enumerate(headers):
-        t.setColumnWidth(i, w)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    t.setFocusPolicy(Qt.FocusPolicy.NoFocus)  # the scan input keeps the keyboard
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 10)
-    return t
-
-
 def _place(k) -> str:
     """"RT 003/RW 001, Dsn. Tanjung, Randulanang"."""
     parts = [k.rt_rw]
@@ -132,29 +107,6 @@ def _place(k) -> str:
     if k.desa_nama:
         parts.append(k.desa_nama)
     return ", ".join(parts)
-
-
-class Counter(QFrame):
-    """One big number with its caption."""
-
-    def __init__(self, caption: str, colour: str, name: str) -> None:
-        super().__init__()
-        self.setObjectName(name)
-        self.setStyleSheet(f"QFrame#{name} {{ border: 1px solid #cfd8dc; border-radius: 6px; background: #fafafa; }}")
-        self.value = _big(QLabel("–"), 20)
-        self.value.setStyleSheet(f"color: {colour}; border: none;")
-        self.value.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        cap = QLabel(caption)
-        cap.setAlignment(Qt.AlignmentFlag.AlignCenter)
-        cap.setStyleSheet("color: #546e7a; border: none;")
-        lay = QVBoxLayout(self)
-        lay.setContentsMargins(6, 4, 6, 4)
-        lay.setSpacing(0)
-        lay.addWidget(self.value)
-        lay.addWidget(cap)
-
-    def set(self, n) -> None:
-        self.value.setText(angka(int(n or 0)))
 
 
 class FailDialog(QDialog):
@@ -257,7 +209,7 @@ class ReceiptDesk(QWidget):
         self.count_reads = LatestJob(self)
 
         # --- top: period, desk desa
-        self.title = _big(QLabel("Pilih tahap penyaluran."), 13)
+        self.title = big(QLabel("Pilih tahap penyaluran."), 13)
         self.title.setObjectName("deskTitle")
         self.title.setWordWrap(True)
         self.desa_combo = QComboBox()
@@ -299,12 +251,13 @@ class ReceiptDesk(QWidget):
         self.panel = QFrame()
         self.panel.setObjectName("feedback")
         self.panel.setMinimumHeight(200)
-        self.headline = _big(QLabel(), 28)
+        self.headline = big(QLabel(), 28)
         self.headline.setObjectName("feedbackHeadline")
-        self.who = _big(QLabel(), 16)
+        self.headline.setWordWrap(True)  # the loudest words fit a narrow window too
+        self.who = big(QLabel(), 16)
         self.who.setObjectName("feedbackWho")
         self.who.setWordWrap(True)
-        self.detail = _big(QLabel(), 11, bold=False)
+        self.detail = big(QLabel(), 11, bold=False)
         self.detail.setObjectName("feedbackDetail")
         self.detail.setWordWrap(True)
         self.timing = QLabel()
@@ -326,10 +279,10 @@ class ReceiptDesk(QWidget):
         self.flash_timer.timeout.connect(self._flash)
 
         # --- counters
-        self.c_target = Counter("Target (KPM lengkap)", "#263238", "countTarget")
-        self.c_diterima = Counter("Diterima", "#1b5e20", "countDiterima")
-        self.c_gagal = Counter("Gagal salur", "#e65100", "countGagal")
-        self.c_sisa = Counter("Belum menerima", "#0d47a1", "countSisa")
+        self.c_target = StatBox("Target (KPM lengkap)", "#263238", "countTarget")
+        self.c_diterima = StatBox("Diterima", "#1b5e20", "countDiterima")
+        self.c_gagal = StatBox("Gagal salur", "#e65100", "countGagal")
+        self.c_sisa = StatBox("Belum menerima", "#0d47a1", "countSisa")
         self.counter_scope = QLabel()
         self.counter_scope.setObjectName("counterScope")
         self.counter_scope.setStyleSheet("color: #546e7a;")
@@ -338,8 +291,8 @@ class ReceiptDesk(QWidget):
             counters.addWidget(c, 1)
 
         # --- search results and the last receipts
-        self.results = _table([("Nama", 150), ("NIK", 140), ("RT/RW", 62), ("Desa/Kel.", 105), ("Status", 100)],
-                              "searchResults")
+        self.results = plain_table([("Nama", 150), ("NIK", 140), ("RT/RW", 62), ("Desa/Kel.", 105), ("Status", 100)],
+                                   "searchResults", take_focus=False)
         self.results.itemSelectionChanged.connect(self._result_selected)
         self.results.cellDoubleClicked.connect(lambda _r, _c: self.receive_selected())
         self.receive_button = QPushButton("Terima (Enter)")
@@ -361,8 +314,8 @@ class ReceiptDesk(QWidget):
         ll.addWidget(self.results_label)
         ll.addWidget(self.results, 1)
         ll.addLayout(rbuttons)
-        self.recent_table = _table([("Jam", 46), ("Nama", 150), ("NIK", 140), ("RT/RW", 62), ("Status", 74),
-                                    ("Kuasa", 100), ("Petugas", 80)], "recentList")
+        self.recent_table = plain_table([("Jam", 46), ("Nama", 150), ("NIK", 140), ("RT/RW", 62), ("Status", 74),
+                                         ("Kuasa", 100), ("Petugas", 80)], "recentList", take_focus=False)
         right = QWidget()
         rl = QVBoxLayout(right)
         rl.setContentsMargins(0, 0, 0, 0)
@@ -672,6 +625,7 @@ class ReceiptDesk(QWidget):
                 who = (f"{kpm.nama} — {verb} {when} oleh {kpm.recorded_by or '?'}"
                        + (f", diambil kuasa {kpm.kuasa}" if kpm.kuasa else ""))
             self._show(ALARM, head, who, f"{message} {hint}".strip(), kind="sudah", alarm=2)
+            self.count_timer.start()  # served at another desk, perhaps: the counters catch up now
         else:
             who = f"{kpm.nama} — {_place(kpm)}" if kpm is not None else ""
             head = "✖ GAGAL SALUR TIDAK DICATAT" if scan.kind == "fail" else "✖ DITOLAK — JANGAN SERAHKAN"
