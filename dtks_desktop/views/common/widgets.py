@@ -365,6 +365,47 @@ def run_with_progress(
     return handle.result if handle.state == "done" else None
 
 
+def plain_table(headers, name: str, *, take_focus: bool = True):
+    """A read-only table with ``(title, width)`` columns, one row selected at a time.
+    ``take_focus=False``: it never takes the keyboard (the receipt desk's scan input keeps it)."""
+    from PySide6.QtWidgets import QAbstractItemView, QTableWidget
+
+    headers = list(headers)
+    t = QTableWidget(0, len(headers))
+    t.setObjectName(name)
+    t.setHorizontalHeaderLabels([h for h, _w in headers])
+    for i, (_h, w) in enumerate(headers):
+        t.setColumnWidth(i, w)
+    t.horizontalHeader().setStretchLastSection(True)
+    t.verticalHeader().setVisible(False)
+    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
+    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
+    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
+    t.setAlternatingRowColors(True)
+    t.setWordWrap(False)
+    if not take_focus:
+        t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
+    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + (8 if take_focus else 10))
+    return t
+
+
+def fill_table(t, rows, right: tuple[int, ...] = (), tips: bool = False) -> None:
+    """Replace the rows of a :func:`plain_table`; columns in ``right`` are right-aligned (numbers),
+    ``tips`` shows each cell's text as its tooltip (long names)."""
+    from PySide6.QtWidgets import QTableWidgetItem
+
+    rows = list(rows)
+    t.setRowCount(len(rows))
+    for r, values in enumerate(rows):
+        for c, v in enumerate(values):
+            item = QTableWidgetItem("" if v is None else str(v))
+            if c in right:
+                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
+            if tips and v:
+                item.setToolTip(str(v))
+            t.setItem(r, c, item)
+
+
 def refill_combo(combo, items, *, keep_chosen: bool = False) -> None:
     """Replace a filter combo's choices after its first item ("Semua …"), keeping the current choice
     when it is still offered (with ``keep_chosen``, even when it is not: a filter the user chose

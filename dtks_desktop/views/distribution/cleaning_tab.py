@@ -19,7 +19,8 @@ from dtks_desktop.domain.workflow.distribution import PeriodStatus
 from dtks_desktop.jobs import Job
 from dtks_desktop.services.distribution import cleaning, ptpos
 from dtks_desktop.views.common.context import AppContext
-from dtks_desktop.views.distribution.common import PeriodTab, desa_combo, fill, table, when
+from dtks_desktop.views.common.widgets import fill_table, plain_table
+from dtks_desktop.views.distribution.common import PeriodTab, desa_combo, when
 from dtks_desktop.views.distribution.tree import desa_nodes, safe_name
 
 #: States in which the KPM list may still be cleaned.
@@ -99,12 +100,12 @@ class CleaningTab(PeriodTab):
         al.addLayout(row1)
         al.addLayout(row2)
 
-        self.rounds_table = table([("Ronde", 50), ("Berkas", 166), ("Diperiksa", 70), ("Lengkap", 66),
+        self.rounds_table = plain_table([("Ronde", 50), ("Berkas", 166), ("Diperiksa", 70), ("Lengkap", 66),
                                    ("Dikembalikan", 100), ("Oleh", 94), ("Waktu", 120)], "roundsTable")
         self.rounds_table.itemSelectionChanged.connect(self._round_chosen)
         self.reasons_title = QLabel("Alasan pengembalian")
         self.reasons_title.setObjectName("reasonsTitle")
-        self.reasons_table = table([("Alasan", 320), ("KPM", 60)], "reasonsTable")
+        self.reasons_table = plain_table([("Alasan", 320), ("KPM", 60)], "reasonsTable")
         self.reasons_table.horizontalHeader().setStretchLastSection(False)
         rounds_box = QWidget()
         rb = QVBoxLayout(rounds_box)
@@ -143,8 +144,8 @@ class CleaningTab(PeriodTab):
         if p is None:
             self.summary.setText("")
             self.rounds = []
-            fill(self.rounds_table, [])
-            fill(self.reasons_table, [])
+            fill_table(self.rounds_table, [])
+            fill_table(self.reasons_table, [])
             self.update_actions()
             return
         parts = [f"<b>{angka(p.kpm)}</b> KPM", f"<span style='color:#2e7d32'><b>{angka(p.lengkap)}</b> lengkap</span>",
@@ -157,14 +158,14 @@ class CleaningTab(PeriodTab):
 
     def _rounds(self, found) -> None:
         self.rounds = list(found)
-        fill(self.rounds_table, [(r.round_no, r.file_name or "(pembersihan)", angka(r.checked), angka(r.lengkap),
+        fill_table(self.rounds_table, [(r.round_no, r.file_name or "(pembersihan)", angka(r.checked), angka(r.lengkap),
                                   angka(r.dikembalikan), r.by or "", when(r.at))
                                  for r in self.rounds], right=(0, 2, 3, 4), tips=True)
         if self.rounds:
             self.rounds_table.selectRow(len(self.rounds) - 1)
         else:
             self.reasons_title.setText("Belum ada ronde pembersihan." if self.period else "")
-            fill(self.reasons_table, [])
+            fill_table(self.reasons_table, [])
 
     def _round_chosen(self) -> None:
         rows = self.rounds_table.selectionModel().selectedRows()
@@ -174,7 +175,7 @@ class CleaningTab(PeriodTab):
         reasons = sorted(((reason_label(k), n) for k, n in r.reasons.items()), key=lambda kv: (-kv[1], kv[0]))
         self.reasons_title.setText(f"Alasan pengembalian — ronde {r.round_no}" if reasons else
                                    f"Ronde {r.round_no}: tidak ada KPM yang dikembalikan.")
-        fill(self.reasons_table, [(label, angka(n)) for label, n in reasons], right=(1,))
+        fill_table(self.reasons_table, [(label, angka(n)) for label, n in reasons], right=(1,))
 
     def update_actions(self) -> None:
         p = self.period

@@ -9,10 +9,10 @@ session, the service itself for those that take the database and report progress
 
 from __future__ import annotations
 
-from typing import Any, Callable, Iterable
+from typing import Any, Callable
 
-from PySide6.QtCore import QCoreApplication, Qt, Signal
-from PySide6.QtWidgets import QAbstractItemView, QComboBox, QTableWidget, QTableWidgetItem, QWidget
+from PySide6.QtCore import QCoreApplication, Signal
+from PySide6.QtWidgets import QComboBox, QTableWidget, QWidget
 
 from dtks_desktop.domain.distribution import BenefitKind, quantity, rupiah
 from dtks_desktop.domain.formatting import tanggal_jam
@@ -24,39 +24,6 @@ from dtks_desktop.views.common.widgets import ErrorLabel, job_runner, start_job,
 
 #: What the distribution services change: the page and the receipt desk refresh on it.
 CHANGED = frozenset({events.DISTRIBUTION, events.AUDIT})
-
-
-def table(headers: Iterable[tuple[str, int]], name: str) -> QTableWidget:
-    """A read-only table with these (title, width) columns, one row selected at a time."""
-    headers = list(headers)
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels([h for h, _w in headers])
-    for i, (_h, w) in enumerate(headers):
-        t.setColumnWidth(i, w)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
-    return t
-
-
-def fill(t: QTableWidget, rows: Iterable[tuple], right: tuple[int, ...] = (), tips: bool = False) -> None:
-    """Replace the rows of ``t``; columns in ``right`` are right-aligned (numbers)."""
-    rows = list(rows)
-    t.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            item = QTableWidgetItem("" if v is None else str(v))
-            if c in right:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            if tips and v:
-                item.setToolTip(str(v))
-            t.setItem(r, c, item)
 
 
 def texts(t: QTableWidget) -> list[list[str]]:

@@ -32,7 +32,8 @@ from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
 from dtks_desktop.views.common.widgets import ErrorLabel, job_runner, start_job, user_message
 from dtks_desktop.views.distribution.cleaning_tab import CleaningTab
-from dtks_desktop.views.distribution.common import CHANGED, fill, table, when
+from dtks_desktop.views.common.widgets import fill_table, plain_table
+from dtks_desktop.views.distribution.common import CHANGED, when
 from dtks_desktop.views.distribution.kpm_tab import KpmTab
 from dtks_desktop.views.distribution.mapping_tab import MappingTab
 from dtks_desktop.views.distribution.period_dialog import PeriodDialog
@@ -103,7 +104,7 @@ class DistributionView(QWidget):
         top.addWidget(self.create_button)
 
         # --- left: the periods
-        self.list = table(PERIOD_COLUMNS, "periodList")
+        self.list = plain_table(PERIOD_COLUMNS, "periodList")
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list_count = QLabel()
         left = QWidget()
@@ -213,7 +214,7 @@ class DistributionView(QWidget):
         want = self._select_after
         self._select_after = None
         self.list.blockSignals(True)
-        fill(self.list, [(p.programme, p.period, STATUS_SHORT.get(p.status, p.status_label), angka(p.kpm))
+        fill_table(self.list, [(p.programme, p.period, STATUS_SHORT.get(p.status, p.status_label), angka(p.kpm))
                           for p in self.periods], right=(3,))
         for r, p in enumerate(self.periods):
             color = PERIOD.colours.get(PERIOD.state(p.status))

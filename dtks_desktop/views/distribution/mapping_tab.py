@@ -16,7 +16,8 @@ from dtks_desktop.jobs import Job
 from dtks_desktop.services.distribution import mapping
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.widgets import ask_yes_no
-from dtks_desktop.views.distribution.common import PeriodTab, fill, table, value_text
+from dtks_desktop.views.common.widgets import fill_table, plain_table
+from dtks_desktop.views.distribution.common import PeriodTab, value_text
 from dtks_desktop.views.distribution.point_dialog import PointDialog
 from dtks_desktop.views.distribution.tree import DESA, desa_nodes, level_label
 
@@ -69,7 +70,7 @@ class MappingTab(PeriodTab):
         ll.addWidget(self.totals)
 
         self.points_box = QGroupBox("Titik salur")
-        self.points_table = table([("Desa/Kel.", 100), ("Titik", 150), ("Jenis", 140), ("Tanggal", 80),
+        self.points_table = plain_table([("Desa/Kel.", 100), ("Titik", 150), ("Jenis", 140), ("Tanggal", 80),
                                    ("Jam", 90), ("Sesi", 86), ("KPM/sesi", 64), ("KPM", 50)], "pointsTable")
         self.points_table.itemSelectionChanged.connect(self.update_actions)
         self.add_button = QPushButton("Tambah titik…")
@@ -113,7 +114,7 @@ class MappingTab(PeriodTab):
         if self.period is None or tree is None:
             self.totals.setText("")
             self.points = []
-            fill(self.points_table, [])
+            fill_table(self.points_table, [])
             self.update_actions()
             return
         for child in tree.children:
@@ -204,7 +205,7 @@ class MappingTab(PeriodTab):
 
     def _points(self, found) -> None:
         self.points = list(found)
-        fill(self.points_table, [point_row(p) for p in self.points], right=(5, 6, 7), tips=True)
+        fill_table(self.points_table, [point_row(p) for p in self.points], right=(5, 6, 7), tips=True)
         desa = self.chosen_desa()
         if not self.points:
             self.points_note.setText("Belum ada titik salur" + (" di desa ini." if desa else ".") +

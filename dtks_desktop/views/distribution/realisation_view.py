@@ -29,7 +29,8 @@ from dtks_desktop.services.distribution import report
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
-from dtks_desktop.views.distribution.widgets import StatBox, plain_table
+from dtks_desktop.views.common.widgets import plain_table
+from dtks_desktop.views.distribution.widgets import StatBox
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, job_runner, start_job, user_message
 
 __all__ = ["RealisationView", "ProgressChart", "BarsChart", "KpmListModel", "nilai_text"]

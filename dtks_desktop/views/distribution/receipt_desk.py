@@ -39,7 +39,8 @@ from dtks_desktop.services.distribution.tokens import TOKEN_RE
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
-from dtks_desktop.views.distribution.widgets import StatBox, big, plain_table
+from dtks_desktop.views.common.widgets import plain_table
+from dtks_desktop.views.distribution.widgets import StatBox, big
 from dtks_desktop.views.common.widgets import job_runner, user_message
 
 __all__ = ["ReceiptDesk", "FailDialog", "looks_like_token"]

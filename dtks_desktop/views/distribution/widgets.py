@@ -1,15 +1,15 @@
-"""Small widgets the distribution tabs share: a big number with its caption, a plain read-only
-table, a label in a bigger font."""
+"""Small widgets the receipt desk and the realisation share: a big number with its caption, a label
+in a bigger font. (Plain read-only tables: ``views.common.widgets.plain_table``.)"""
 
 from __future__ import annotations
 
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QFont
-from PySide6.QtWidgets import QAbstractItemView, QFrame, QLabel, QTableWidget, QVBoxLayout
+from PySide6.QtWidgets import QFrame, QLabel, QVBoxLayout
 
 from dtks_desktop.domain.formatting import angka
 
-__all__ = ["big", "plain_table", "StatBox"]
+__all__ = ["big", "StatBox"]
 
 
 def big(label: QLabel, pt: int, bold: bool = True) -> QLabel:
@@ -18,27 +18,6 @@ def big(label: QLabel, pt: int, bold: bool = True) -> QLabel:
     f.setBold(bold)
     label.setFont(f)
     return label
-
-
-def plain_table(headers: list[tuple[str, int]], name: str, *, take_focus: bool = True) -> QTableWidget:
-    """A read-only, row-selecting table with ``(header, width)`` columns. ``take_focus=False``: the
-    table never takes the keyboard (the receipt desk's scan input keeps it)."""
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels([h for h, _w in headers])
-    for i, (_h, w) in enumerate(headers):
-        t.setColumnWidth(i, w)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    if not take_focus:
-        t.setFocusPolicy(Qt.FocusPolicy.NoFocus)
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + (8 if take_focus else 10))
-    return t
 
 
 class StatBox(QFrame):

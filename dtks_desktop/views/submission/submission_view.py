@@ -17,8 +17,8 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, QUrl
 from PySide6.QtGui import QColor, QDesktopServices
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QDialog, QFileDialog, QHBoxLayout, QHeaderView,
-                               QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QTableWidget,
-                               QTableWidgetItem, QTabWidget, QVBoxLayout, QWidget)
+                               QInputDialog, QLabel, QMessageBox, QPushButton, QSplitter, QTableView, QTabWidget,
+                               QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.formatting import angka, tanggal_jam
 from dtks_desktop.domain.musdes import REASON_LABELS, Reason
@@ -33,6 +33,7 @@ from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
 from dtks_desktop.views.common.paged_model import Column, Page, PagedModel
+from dtks_desktop.views.common.widgets import fill_table, plain_table
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, job_runner, start_job, user_message
 from dtks_desktop.views.submission.dialogs import CreateBatchDialog, DecisionDialog
 
@@ -113,32 +114,6 @@ def results_report(res) -> str:
     return "Per desa/kelurahan:\n" + "\n".join(lines) if lines else ""
 
 
-def _table(headers: list[tuple[str, int]], name: str) -> QTableWidget:
-    t = QTableWidget(0, len(headers))
-    t.setObjectName(name)
-    t.setHorizontalHeaderLabels([h for h, _w in headers])
-    for i, (_h, w) in enumerate(headers):
-        t.setColumnWidth(i, w)
-    t.horizontalHeader().setStretchLastSection(True)
-    t.verticalHeader().setVisible(False)
-    t.setEditTriggers(QAbstractItemView.EditTrigger.NoEditTriggers)
-    t.setSelectionBehavior(QAbstractItemView.SelectionBehavior.SelectRows)
-    t.setAlternatingRowColors(True)
-    t.setWordWrap(False)
-    t.verticalHeader().setDefaultSectionSize(t.fontMetrics().height() + 8)
-    return t
-
-
-def _fill(table: QTableWidget, rows: list[tuple], right: tuple[int, ...] = ()) -> None:
-    table.setRowCount(len(rows))
-    for r, values in enumerate(rows):
-        for c, v in enumerate(values):
-            item = QTableWidgetItem("" if v is None else str(v))
-            if c in right:
-                item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-            table.setItem(r, c, item)
-
-
 class SubmissionView(QWidget):
     """The "Pengajuan" page."""
 
@@ -189,7 +164,7 @@ class SubmissionView(QWidget):
         top.addWidget(self.create_button)
 
         # --- left: the batches
-        self.list = _table(list(BATCH_COLUMNS), "batchList")
+        self.list = plain_table(list(BATCH_COLUMNS), "batchList")
         self.list.setSelectionMode(QAbstractItemView.SelectionMode.SingleSelection)
         self.list.itemSelectionChanged.connect(self._selection_changed)
         self.list_count = QLabel()
@@ -244,14 +219,14 @@ class SubmissionView(QWidget):
         actions.addStretch(1)
 
         # approval summary tab
-        self.totals_table = _table([("Kecamatan", 120), ("Desa/Kel.", 140), ("Jenis", 100), ("Jumlah", 60)],
+        self.totals_table = plain_table([("Kecamatan", 120), ("Desa/Kel.", 140), ("Jenis", 100), ("Jumlah", 60)],
                                    "perDesaTable")
         self.totals_table.horizontalHeader().setStretchLastSection(False)
         self.totals_table.horizontalHeader().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.diff_label = QLabel()
         self.diff_label.setObjectName("diffLabel")
         self.diff_label.setWordWrap(True)
-        self.sample_table = _table([(c.title, c.width) for c in row_columns()], "sampleTable")
+        self.sample_table = plain_table([(c.title, c.width) for c in row_columns()], "sampleTable")
         summary = QWidget()
         sl = QVBoxLayout(summary)
         sl.addWidget(QLabel("Jumlah per desa/kelurahan dan jenis usulan"))
@@ -290,7 +265,7 @@ class SubmissionView(QWidget):
         rrow.addWidget(self.remove_row_button)
         rpl.addLayout(rrow)
         # exclusions tab
-        self.excluded_table = _table([("ID DTKS", 92), ("Nama", 170), ("Desa/Kel.", 130), ("Alasan tidak dimasukkan",
+        self.excluded_table = plain_table([("ID DTKS", 92), ("Nama", 170), ("Desa/Kel.", 130), ("Alasan tidak dimasukkan",
                                                                                             260)], "excludedTable")
         self.excluded_note = QLabel()
         self.excluded_note.setWordWrap(True)
@@ -375,7 +350,7 @@ class SubmissionView(QWidget):
         want = self._select_after
         self._select_after = None
         self.list.blockSignals(True)
-        _fill(self.list, [(b.id, b.status_label.split(" (", 1)[0], b.programme, b.kind_label,
+        fill_table(self.list, [(b.id, b.status_label.split(" (", 1)[0], b.programme, b.kind_label,
                            TARGET_SHORT.get(b.target, b.target), short_scope(b.scope_label), angka(b.rows))
                           for b in self.batches], right=(0, 6))
         for r, b in enumerate(self.batches):
@@ -437,9 +412,9 @@ class SubmissionView(QWidget):
             self.status_chip.setText("")
             self.meta.setText("")
             self.four_eyes.hide()
-            _fill(self.totals_table, [])
-            _fill(self.sample_table, [])
-            _fill(self.excluded_table, [])
+            fill_table(self.totals_table, [])
+            fill_table(self.sample_table, [])
+            fill_table(self.excluded_table, [])
             self.diff_label.setText("")
             self.excluded_note.setText("")
             self.rows_model.load(None)
@@ -456,14 +431,14 @@ class SubmissionView(QWidget):
                                        "padding: 2px 10px; font-weight: 600; font-size: 9pt; }")
         self.meta.setText(self._meta_html(b))
         s = self.summary
-        _fill(self.totals_table, [(kec, desa, sub.KIND_LABELS.get(kind, kind), angka(n))
+        fill_table(self.totals_table, [(kec, desa, sub.KIND_LABELS.get(kind, kind), angka(n))
                                   for kec, desa, kind, n in (s.per_desa if s else [])], right=(3,))
         self.diff_label.setText(self._diff_text(b, s))
         sample = list(s.sample) if s else []
-        _fill(self.sample_table, [tuple(c.text(r) for c in row_columns()) for r in sample])
+        fill_table(self.sample_table, [tuple(c.text(r) for c in row_columns()) for r in sample])
         self.sample_label.setText(f"Contoh baris ({angka(len(sample))} dari {angka(b.rows)}; semua baris di tab "
                                   "\"Baris\")" if sample else "Batch ini tidak berisi baris.")
-        _fill(self.excluded_table, [(e.id_dtks or "(baru)", e.nama, e.desa_nama, e.reason_label)
+        fill_table(self.excluded_table, [(e.id_dtks or "(baru)", e.nama, e.desa_nama, e.reason_label)
                                     for e in self.excluded])
         n_excl = sum(b.excluded.values())
         self.tabs.setTabText(2, f"Dikecualikan ({angka(n_excl)})")
