@@ -364,12 +364,36 @@ def _issue(db, actor: Actor, what: str, data: dict, when: date, out: Path, run: 
             params = {"data": data, "when": when.isoformat(), "kertas": profile.kertas,
                       "signer": asdict(signer) if signer else None}
             doc = issued.issue_with(s, actor, code, params, render_fn, purpose=purpose, when=when)
-            tmp.write_bytes(doc.pdf)
+            try:
+                tmp.write_bytes(doc.pdf)
+            except OSError as exc:  # the transaction rolls back: no document issued without its file
+                raise DistError(f'Berkas "{out}" tidak dapat ditulis ({_os_reason(exc)}); dokumen ini tidak dicatat.',
+                                "Pilih folder lain yang dapat ditulis, lalu cetak lagi.") from None
             result = (doc.id, doc.pages, doc.nomor)
-        os.replace(tmp, out)
+        try:
+            os.replace(tmp, out)
+        except OSError as exc:
+            raise DistError(f'Berkas "{out}" tidak dapat ditulis ({_os_reason(exc)}); dokumennya sudah tercatat '
+                            f"(#{result[0]}) tetapi berkasnya tidak tersimpan.",
+                            "Tutup berkas itu bila sedang dibuka, lalu cetak lagi.") from None
     finally:
-        tmp.unlink(missing_ok=True)
+        try:
+            tmp.unlink(missing_ok=True)
+        except OSError:
+            pass
     return result
+
+
+def _os_reason(exc: OSError) -> str:
+    """Why a file or folder could not be written, in Indonesian for the usual causes."""
+    import errno
+
+    return {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
+            errno.EROFS: "media hanya-baca", errno.ENOSPC: "disk penuh",
+            errno.EEXIST: "sudah ada berkas dengan nama itu, bukan folder",
+            errno.ENOTDIR: "bagian jalurnya adalah berkas, bukan folder",
+            errno.EISDIR: "sudah ada folder dengan nama itu",
+            errno.ENAMETOOLONG: "nama terlalu panjang"}.get(exc.errno, exc.strerror or str(exc))
 
 
 def _file_name(what: str, base: dict, desa: tuple | None) -> str:
@@ -485,7 +509,11 @@ def print_documents(db, actor: Actor, period_id: int, what: str, outdir, *, desa
         secret = issued._secret(s) if what == "undangan" else None  # made once, before any worker reads it
         base = _base(s, period)
         run = _run_context(s, what)
-    out.mkdir(parents=True, exist_ok=True)
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DistError(f'Folder "{out}" tidak dapat dibuat atau dipakai ({_os_reason(exc)}). Tidak ada yang dicetak.',
+                        "Pilih folder lain.") from None
     result = PrintResult(period_id=period_id, what=what, warnings=warnings)
     if what == "rekap":
         with db.sessions() as s:
