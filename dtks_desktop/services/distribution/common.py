@@ -39,6 +39,30 @@ class DistError(Exception):
         return f"{self.message} {self.hint}".strip()
 
 
+def os_reason(exc: OSError) -> str:
+    """Why a file or folder could not be written, in Indonesian for the usual causes."""
+    import errno
+
+    return {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
+            errno.EROFS: "media hanya-baca", errno.ENOSPC: "disk penuh",
+            errno.EEXIST: "sudah ada berkas dengan nama itu, bukan folder",
+            errno.ENOTDIR: "bagian jalurnya adalah berkas, bukan folder",
+            errno.EISDIR: "sudah ada folder dengan nama itu",
+            errno.ENAMETOOLONG: "nama terlalu panjang"}.get(exc.errno, exc.strerror or str(exc))
+
+
+def ensure_parent(out) -> None:
+    """Make the folder ``out`` is written into; a DistError naming it when it cannot be made."""
+    from pathlib import Path
+
+    folder = Path(out).parent
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise DistError(f'Folder "{folder}" untuk berkas {Path(out).name} tidak dapat dibuat atau dipakai '
+                        f"({os_reason(exc)}). Tidak ada yang ditulis.", "Pilih folder lain.") from None
+
+
 def benefit_of(p: DistPeriod) -> Benefit:
     if p.benefit_kind == BenefitKind.TUNAI.value:
         return Benefit(BenefitKind.TUNAI, cash=int(p.cash or 0))

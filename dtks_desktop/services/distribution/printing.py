@@ -49,7 +49,7 @@ from dtks_desktop.services.core import settings
 from dtks_desktop.services.core.common import CancelFlag, Cancelled, DataKind, Progress, changes, check_cancel
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
-from dtks_desktop.services.distribution.common import DistError, benefit_of, period_row, view_of
+from dtks_desktop.services.distribution.common import DistError, benefit_of, os_reason, period_row, view_of
 from dtks_desktop.services.distribution.tokens import make_token
 from dtks_desktop.services.documents import issued
 from dtks_desktop.services.documents.office import load_profile
@@ -367,13 +367,13 @@ def _issue(db, actor: Actor, what: str, data: dict, when: date, out: Path, run: 
             try:
                 tmp.write_bytes(doc.pdf)
             except OSError as exc:  # the transaction rolls back: no document issued without its file
-                raise DistError(f'Berkas "{out}" tidak dapat ditulis ({_os_reason(exc)}); dokumen ini tidak dicatat.',
+                raise DistError(f'Berkas "{out}" tidak dapat ditulis ({os_reason(exc)}); dokumen ini tidak dicatat.',
                                 "Pilih folder lain yang dapat ditulis, lalu cetak lagi.") from None
             result = (doc.id, doc.pages, doc.nomor)
         try:
             os.replace(tmp, out)
         except OSError as exc:
-            raise DistError(f'Berkas "{out}" tidak dapat ditulis ({_os_reason(exc)}); dokumennya sudah tercatat '
+            raise DistError(f'Berkas "{out}" tidak dapat ditulis ({os_reason(exc)}); dokumennya sudah tercatat '
                             f"(#{result[0]}) tetapi berkasnya tidak tersimpan.",
                             "Tutup berkas itu bila sedang dibuka, lalu cetak lagi.") from None
     finally:
@@ -383,17 +383,6 @@ def _issue(db, actor: Actor, what: str, data: dict, when: date, out: Path, run: 
             pass
     return result
 
-
-def _os_reason(exc: OSError) -> str:
-    """Why a file or folder could not be written, in Indonesian for the usual causes."""
-    import errno
-
-    return {errno.EACCES: "tidak ada izin menulis", errno.EPERM: "tidak ada izin menulis",
-            errno.EROFS: "media hanya-baca", errno.ENOSPC: "disk penuh",
-            errno.EEXIST: "sudah ada berkas dengan nama itu, bukan folder",
-            errno.ENOTDIR: "bagian jalurnya adalah berkas, bukan folder",
-            errno.EISDIR: "sudah ada folder dengan nama itu",
-            errno.ENAMETOOLONG: "nama terlalu panjang"}.get(exc.errno, exc.strerror or str(exc))
 
 
 def _file_name(what: str, base: dict, desa: tuple | None) -> str:
@@ -512,7 +501,7 @@ def print_documents(db, actor: Actor, period_id: int, what: str, outdir, *, desa
     try:
         out.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
-        raise DistError(f'Folder "{out}" tidak dapat dibuat atau dipakai ({_os_reason(exc)}). Tidak ada yang dicetak.',
+        raise DistError(f'Folder "{out}" tidak dapat dibuat atau dipakai ({os_reason(exc)}). Tidak ada yang dicetak.',
                         "Pilih folder lain.") from None
     result = PrintResult(period_id=period_id, what=what, warnings=warnings)
     if what == "rekap":

@@ -38,7 +38,8 @@ from dtks_desktop.services.core.common import CancelFlag, Progress, check_cancel
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.distribution.cleaning import CleanResult, run_round
-from dtks_desktop.services.distribution.common import (DistError, benefit_of, period_row, reason_labels,
+from dtks_desktop.services.distribution.common import (DistError, benefit_of, ensure_parent, os_reason,
+                                                       period_row, reason_labels,
                                                        region_names, username)
 from dtks_desktop.services.distribution.kpm_import import Problem, file_sha256
 from dtks_desktop.services.distribution.periods import PLACE_ORDER, registry_lookup
@@ -219,7 +220,7 @@ def _finish(tmp: Path, out: Path) -> Path:
         os.replace(tmp, out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DistError(f"Berkas {out} tidak dapat ditulis: {exc.strerror or exc}. Tutup berkas itu bila sedang "
+        raise DistError(f"Berkas {out} tidak dapat ditulis: {os_reason(exc)}. Tutup berkas itu bila sedang "
                         "dibuka di Excel.") from None
     return out
 
@@ -260,7 +261,7 @@ def export_returned(session: Session, actor: Actor, period_id: int, out, *, desa
                   "lengkap bila salah. Jangan ubah kolom ID KPM. Kembalikan berkas ini ke Dinas Sosial."]
         sheets.append((_sheet_name(dname, used), titles, values, cols))
         summary.append([dname, kname, len(ks)])
-    out.parent.mkdir(parents=True, exist_ok=True)
+    ensure_parent(out)
     tmp = _tmp(out)
     sheets.insert(0, ("Ringkasan", [f"RINGKASAN KPM DIKEMBALIKAN - {p.programme} {p.period}",
                                     f"{len(rows)} KPM di {len(per)} desa/kelurahan; satu lembar per desa/kelurahan."],
@@ -294,7 +295,7 @@ def export_for_ptpos(session: Session, actor: Actor, period_id: int, out) -> Pat
     for i, k in enumerate(rows, 1):
         ctx["no"] = i
         values.append([_value(f, k, ctx) for _, f in cols])
-    out.parent.mkdir(parents=True, exist_ok=True)
+    ensure_parent(out)
     tmp = _tmp(out)
     if out.suffix.lower() == ".csv":
         _write_csv(tmp, cols, values)

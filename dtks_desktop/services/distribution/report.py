@@ -31,7 +31,8 @@ from dtks_desktop.services.core import audit
 from dtks_desktop.services.core.permissions import require
 from dtks_desktop.services.core.users import Actor
 from dtks_desktop.services.distribution.common import (
-    DistError, KpmRow, PeriodView, benefit_of, kpm_rows, period_row, region_names, view_of,
+    DistError, KpmRow, PeriodView, benefit_of, ensure_parent, kpm_rows, os_reason, period_row, region_names,
+    view_of,
 )
 
 __all__ = ["Line", "Realisation", "realisation", "failed_rows", "remaining_rows", "progress_series", "export_xlsx",
@@ -230,6 +231,7 @@ def export_xlsx(session: Session, actor: Actor, period_id: int, out) -> Path:
     if out.suffix.lower() != ".xlsx":
         raise DistError(f"Berkas keluaran {out.name} harus berakhiran .xlsx.")
     p = period_row(session, period_id)
+    ensure_parent(out)  # before the write-only workbook is begun
     rep = realisation(session, period_id)
     money = rep.satuan == "rupiah"
     unit = "Rp" if money else rep.satuan
@@ -298,14 +300,13 @@ def export_xlsx(session: Session, actor: Actor, period_id: int, out) -> Path:
                  lambda r: [r.fail_label or "", csv_safe(r.fail_note or ""), _when(r.received_at), r.recorded_by or ""])
     person_sheet("Belum menerima", remaining_rows(session, actor, period_id, full=False), ["Titik salur / jadwal"],
                  lambda r: [f"{r.slot_mulai:%H:%M}-{r.slot_selesai:%H:%M}" if r.slot_mulai and r.slot_selesai else ""])
-    out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     try:
         wb.save(tmp)
         tmp.replace(out)
     except OSError as exc:
         tmp.unlink(missing_ok=True)
-        raise DistError(f"Berkas {out} tidak dapat ditulis: {exc.strerror or exc}.") from None
+        raise DistError(f"Berkas {out} tidak dapat ditulis: {os_reason(exc)}.") from None
     return out
 
 
@@ -344,6 +345,7 @@ def print_report(session: Session, actor: Actor, period_id: int, out) -> Path:
     if out.suffix.lower() != ".pdf":
         raise DistError(f"Berkas keluaran {out.name} harus berakhiran .pdf.")
     p = period_row(session, period_id)
+    ensure_parent(out)
     data = report_data(session, actor, period_id)
     doc = issued.issue(session, actor, DOC_TYPE, data, purpose=f"Realisasi {_stem(p)}")
     audit.record(session, actor, "dist.report", entity_type="dist_period", entity_id=p.id,
