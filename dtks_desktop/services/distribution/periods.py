@@ -230,9 +230,11 @@ def create_period(db, actor: Actor, programme: str, period: str, *, cash=None, g
     problems: list[Problem] = list(listed.problems) if listed else []
     try:
         with db.transaction() as s:
-            dup = s.execute(select(DistPeriod.id).where(DistPeriod.programme == code, DistPeriod.period == name)).first()
+            # "Tahap 1 2027" and "tahap 1 2027" are one period to the office: compared ignoring case
+            dup = s.execute(select(DistPeriod.id, DistPeriod.period).where(
+                DistPeriod.programme == code, func.lower(DistPeriod.period) == name.lower())).first()
             if dup is not None:
-                raise DistError(f"Tahap {code} {name} sudah ada (#{dup[0]}).",
+                raise DistError(f"Tahap {code} {dup[1]} sudah ada (#{dup[0]}).",
                                 "Pakai tahap itu, atau beri nama lain (mis. \"Tahap 2 2027\").")
             skipped = 0
             if listed is None:
