@@ -83,7 +83,9 @@ def parse_cash(value: object) -> int:
         text = text.split(",")[0].replace(".", "")
     elif re.fullmatch(r"\d+(,0+)?", text):
         text = text.split(",")[0]
-    if not text.isdigit() or int(text) <= 0:
+    if text.isdigit() and int(text) == 0:
+        raise ValueError("Nilai tunai per KPM harus lebih dari Rp 0.")
+    if not text.isdigit():
         raise ValueError(f"Nilai tunai '{value}' tidak dikenal: tulis rupiah per KPM, mis. 600000 atau 600.000.")
     if int(text) > 100_000_000:
         raise ValueError(f"Nilai tunai {rupiah(int(text))} per KPM tidak wajar (lebih dari Rp 100 juta).")
