@@ -43,7 +43,7 @@ from dtks_desktop.services.distribution.common import DistError, KpmRow, PeriodV
 from dtks_desktop.services.distribution.kpm_import import KpmFile, Problem, read_kpm_file
 
 __all__ = ["programmes", "add_programme", "create_period", "CreateResult", "list_periods", "get_period",
-           "cancel_period", "kpm_page", "count_kpm", "registry_lookup", "chunks"]
+           "cancel_period", "kpm_page", "count_kpm", "kpm_list", "registry_lookup", "chunks"]
 
 CHUNK = 2000
 
@@ -347,3 +347,10 @@ def count_kpm(session: Session, period_id: int, *, desa: str | None = None, rw: 
     q = _filtered(select(func.count()).select_from(DistKpm), period_id, desa, rw, rt, clean, receipt, text)
     return int(session.execute(q).scalar_one())
 
+
+def kpm_list(session: Session, actor: Actor, period_id: int, *, offset: int = 0, limit: int = 200,
+             with_count: bool = False, **filters) -> tuple[list[KpmRow], int | None]:
+    """One page of :func:`kpm_page` and, with ``with_count``, the :func:`count_kpm` of the same
+    filters, read in the same session (the page and its total agree)."""
+    rows = kpm_page(session, actor, period_id, offset=offset, limit=limit, **filters)
+    return rows, (count_kpm(session, period_id, **filters) if with_count else None)

@@ -6,9 +6,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from PySide6.QtCore import QTimer
+from PySide6.QtCore import Qt, QTimer
 from PySide6.QtGui import QColor
-from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QHBoxLayout, QLabel, QLineEdit, QTableView, QVBoxLayout,
                                QWidget)
 
@@ -44,8 +43,9 @@ class KpmQuery:
 
 def fetch_kpm(db, actor, q: KpmQuery, offset: int, limit: int, first: bool) -> Page:
     """Worker: one page of the period's KPM (and the count with the first page)."""
-    count = db.read(periods.count_kpm, q.period_id, **q.filters()) if first else None
-    return Page(db.read(periods.kpm_page, actor, q.period_id, offset=offset, limit=limit, **q.filters()), count)
+    rows, count = db.read(periods.kpm_list, actor, q.period_id, offset=offset, limit=limit, with_count=first,
+                          **q.filters())
+    return Page(rows, count)
 
 
 def slot_text(r) -> str:
