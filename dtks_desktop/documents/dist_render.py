@@ -17,15 +17,14 @@ from __future__ import annotations
 import io
 from typing import Callable
 
-from reportlab.lib import colors
 from reportlab.lib.units import mm
 from reportlab.platypus import BaseDocTemplate, Flowable, Frame, PageTemplate
 
 from dtks_desktop.documents import qrfast
 from dtks_desktop.documents.dist_common import plain_streams
-from dtks_desktop.documents.fonts import FONT, FONT_BOLD
-from dtks_desktop.documents.layout import (FOOTER_SPACE, GRID, HEADER_SPACE, MARGIN, QR_SIZE, NumberedCanvas, Stamp,
-                                           draw_qr, frame_size)
+from dtks_desktop.documents.fonts import FONT
+from dtks_desktop.documents.layout import (FOOTER_SPACE, HEADER_SPACE, MARGIN, QR_SIZE, NumberedCanvas, Stamp, draw_qr,
+                                           frame_size)
 
 __all__ = ["Prepared", "prepare"]
 
@@ -37,27 +36,11 @@ class _StampLaterCanvas(NumberedCanvas):
 
     with_stamp = True
 
-    def _decorate(self, number: int, total: int, header: str) -> None:
-        w, h = self._pagesize
-        self.saveState()
-        self.setFillColor(colors.black)
-        if header:
-            self.setFont(FONT, 8.5)
-            self.drawString(MARGIN, h - MARGIN - 8, header)
-        y = MARGIN
-        self.setStrokeColor(GRID)
-        self.setLineWidth(0.4)
-        self.line(MARGIN, y + 10, w - MARGIN, y + 10)
-        self.setFont(FONT, 8)
-        if self.footer_left:
-            self.drawString(MARGIN, y, self.footer_left)
-        right = w - MARGIN
-        if self.with_stamp:
-            right -= QR_SIZE + 2 * mm
-            self.doForm(FORM)
-        self.setFont(FONT_BOLD, 9)
-        self.drawRightString(right, y, f"Halaman {number} dari {total}")
-        self.restoreState()
+    def _footer_stamp(self, right: float, y: float) -> float:
+        if not self.with_stamp:
+            return right
+        self.doForm(FORM)  # drawn once by :meth:`draw_stamp`, referred to by every page
+        return right - QR_SIZE - 2 * mm
 
     def draw_stamp(self, stamp: Stamp) -> None:
         """The form every page's footer refers to: the code and its QR code (as ``NumberedCanvas``)."""

@@ -200,15 +200,21 @@ class NumberedCanvas(rl_canvas.Canvas):
         self.setFont(FONT, 8)
         if self.footer_left:
             self.drawString(MARGIN, y, self.footer_left)
-        right = w - MARGIN
-        if self.stamp is not None:
-            right -= QR_SIZE + 2 * mm
-            draw_qr(self, self.stamp.code, w - MARGIN - QR_SIZE, y + 8 - QR_SIZE, QR_SIZE)
-            self.setFont(FONT, 7.5)
-            self.drawRightString(right, y - 9, f"{self.stamp.label}: {self.stamp.code}")
+        right = self._footer_stamp(w - MARGIN, y)
         self.setFont(FONT_BOLD, 9)
         self.drawRightString(right, y, f"Halaman {number} dari {total}")
         self.restoreState()
+
+    def _footer_stamp(self, right: float, y: float) -> float:
+        """Draw the authenticity stamp (QR code and code) at the footer's right end, if any; returns
+        where the page number ends. A subclass may draw it another way (a form drawn once)."""
+        if self.stamp is None:
+            return right
+        draw_qr(self, self.stamp.code, right - QR_SIZE, y + 8 - QR_SIZE, QR_SIZE)
+        right -= QR_SIZE + 2 * mm
+        self.setFont(FONT, 7.5)
+        self.drawRightString(right, y - 9, f"{self.stamp.label}: {self.stamp.code}")
+        return right
 
 
 @functools.lru_cache(maxsize=65536)
