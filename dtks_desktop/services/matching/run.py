@@ -18,7 +18,7 @@ import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import date, datetime, timezone
-from typing import Iterator
+from typing import Callable, Iterator
 
 import numpy as np
 from sqlalchemy import func, select
@@ -28,9 +28,9 @@ from dtks_desktop.db.bulk import bulk_insert, bulk_update
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, ImportBatch, MatchResult, MatchRun, Member
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
-from dtks_desktop.domain.workflow.matching import AGREEING_STATUSES, Decision, MatchStatus
+from dtks_desktop.domain.workflow.matching import Decision, MatchStatus
 from dtks_desktop.services.core import audit, locks
-from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, check_cancel
+from dtks_desktop.services.core.common import CancelFlag, DataKind, Progress, check_cancel, gc_paused
 from dtks_desktop.services.core.database import Database
 from dtks_desktop.services.core.permissions import Capability, require
 from dtks_desktop.services.core.registry import db_timestamp
@@ -41,6 +41,7 @@ from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.common import (ACCEPTED, AUTO_COUNT_KEY, AUTO_LABEL, RESTORATION_KEY,
                                                  RESTORED_STATUS, MatchingError)
 from dtks_desktop.services.matching.records import cleaned_flags, write_nik_changes
+from dtks_desktop.services.matching.result_rows import COL as _COL, RESULT_COLUMNS, ResultBuilder
 
 __all__ = ["MatchSummary", "run_matching", "latest_run", "run_model", "describe_model", "MATCH_LOCKS"]
 
@@ -147,6 +148,11 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
                  cancel: CancelFlag | None = None) -> MatchSummary:
     """Match the registry against the civil-registry snapshot; one transaction, all or nothing."""
     require(db, actor, Capability.MATCH_RUN)
+    with gc_paused():  # millions of rows and documents: see gc_paused
+        return _run(db, actor, full, progress, cancel)
+
+
+def _run(db: Database, actor: Actor, full: bool, progress: Progress | None, cancel: CancelFlag | None) -> MatchSummary:
     t0 = time.perf_counter()
 
     def say(frac: float, text: str) -> None:
@@ -195,7 +201,6 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         fingerprints: list[str] = []
         keep_rows: list[tuple] = []  # (member_id, status, civil key source, score, decided, ganda_of, reasons)
         n_seen = n_unchanged = n_decided = 0
-        damaged_rows: list = []
         say(0.3, "Membaca data DTKS")
         with _cursor(rs, MEMBER_SQL, "dtks_match_members") as cur:
             while True:
@@ -281,7 +286,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     # 5. Rows to write.
     say(0.83, "Menyusun hasil")
     region_name = default_region_codes().name
-    builder = _ResultBuilder(members, civil, res, region_name)
+    builder = ResultBuilder(members, civil, res, region_name)
     result_rows = []
     counts: dict[str, int] = {s: 0 for s in E.STATUSES}
     # Restorations the machine accepts itself: not ganda of another row. (The row that keeps the
@@ -290,14 +295,14 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
     restore = res.restore if res.restore is not None else np.zeros(members.n, dtype=bool)
     if restore.any():
         restore = restore & (keeper[:members.n] < 0)
-    auto_rows: list[int] = []  # positions in result_rows
-    for i in range(members.n):
-        if i % 50000 == 0:
-            check_cancel(cancel)
-        g = int(keeper[i])
-        if restore[i]:
-            auto_rows.append(len(result_rows))
-        result_rows.append(builder.row(i, fingerprints[i], batch_id, int(all_ids[g]) if g >= 0 else None, g))
+    auto_rows = np.flatnonzero(restore).tolist()  # positions in result_rows (one row per member, in order)
+    keeper_m = keeper[:members.n]
+    ganda_mid = np.where(keeper_m >= 0, all_ids[np.maximum(keeper_m, 0)], -1).tolist()
+    for lo in range(0, members.n, BUILD_CHUNK):
+        check_cancel(cancel)
+        hi = min(lo + BUILD_CHUNK, members.n)
+        result_rows.extend(builder.rows(lo, hi, fingerprints, batch_id,
+                                        [g if g >= 0 else None for g in ganda_mid[lo:hi]], restore))
     ganda_updates = []
     for j, ex in enumerate(keep_rows):
         pos = members.n + j
@@ -340,10 +345,12 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
         big = len(keep) >= 50_000
         n_auto = 0
         if auto_rows:
+            say(0.89, "Menyimpan NIK yang dipulihkan otomatis")
             n_auto = _accept_restorations(s, actor, run.id, result_rows, auto_rows, decided_now)
+        say(0.92, "Menyimpan hasil pemadanan")
         rows = [result_rows[k] for k in keep]
-        with _match_indexes_dropped(s, big):
-            bulk_insert(s, "match_results", RESULT_COLUMNS, ((*r[:-1], run.id) for r in rows))
+        with _match_indexes_dropped(s, big, lambda: say(0.95, "Membangun indeks hasil pemadanan")):
+            bulk_insert(s, "match_results", RESULT_COLUMNS, (_encoded(r, run.id) for r in rows))
         check_cancel(cancel)
         if ganda_updates:
             upd = []
@@ -360,6 +367,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
             say(0.97, "Mencocokkan daftar program dengan DTKS")
             links = programmes.rebuild_links(s, cancel=cancel)
             programmes.audit_link(s, actor, links, "Setelah koreksi NIK (pemadanan)")
+        say(0.98, "Menghitung ringkasan")
         counts = {st: n for st, n in s.execute(select(MatchResult.status, func.count()).group_by(MatchResult.status))}
         counts = {st: int(counts.get(st, 0)) for st in E.STATUSES}
         counts_extra = {"dipulihkan_otomatis": n_auto}
@@ -373,6 +381,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
                      new={"counts": counts, "full": full, "dukcapil_batch_id": batch_id, **counts_extra})
         check_cancel(cancel)
         run_id = run.id
+        say(0.99, "Menyelesaikan penyimpanan")
     say(1.0, "Selesai")
     notes = []
     if links is not None:
@@ -390,10 +399,7 @@ def run_matching(db: Database, actor: Actor, *, full: bool = False, progress: Pr
                                           | ({DataKind.PROGRAMMES} if links is not None else set())))
 
 
-RESULT_COLUMNS = ("member_id", "status", "score", "dukcapil_id", "nik_matched", "reasons", "candidates",
-                  "fingerprint", "dukcapil_batch_id", "ganda_of_member_id", "priority", "version", "decision",
-                  "decided_by", "decided_at", "run_id")
-_COL = {c: j for j, c in enumerate(RESULT_COLUMNS)}
+BUILD_CHUNK = 50_000  # result rows built per step
 
 
 def _links_stale(s: Session) -> bool:
@@ -455,7 +461,7 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
             if mid not in current or not nik_new:
                 continue
             nik, flags, nama, ver = current[mid]
-            d = orjson.loads(r[5]) if r[5] else {}
+            d = r[5] if isinstance(r[5], dict) else (orjson.loads(r[5]) if r[5] else {})
             d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
             d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
             row = list(r)
@@ -482,6 +488,14 @@ def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: lis
                  summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
                  new={"count": n, "nik_changed": n_changed}, reason=why)
     return n
+
+
+def _encoded(r: tuple, run_id: int) -> tuple:
+    """A result row as written: reasons kept as a dict for a restoration that did not happen (the
+    member changed meanwhile) are encoded here."""
+    if isinstance(r[5], dict):
+        return (*r[:5], E.json_dumps(r[5]), *r[6:-1], run_id)
+    return (*r[:-1], run_id)
 
 
 def _reasons_with_ganda(reasons: str | None, status: str, g_mid: int | None) -> str | None:
@@ -521,7 +535,7 @@ def _replace_results(s: Session, member_ids: list[int], cancel: CancelFlag | Non
 
 
 @contextmanager
-def _match_indexes_dropped(s: Session, big: bool):
+def _match_indexes_dropped(s: Session, big: bool, rebuilding: Callable[[], None] | None = None):
     """Build match_results' secondary indexes once after a large load (same transaction)."""
     if not big:
         yield
@@ -535,129 +549,12 @@ def _match_indexes_dropped(s: Session, big: bool):
     for idx in idxs:
         idx.drop(conn)
     yield
+    if rebuilding:
+        rebuilding()
     for idx in idxs:
         idx.create(conn)
     if conn.dialect.name == "postgresql":
         conn.exec_driver_sql("ANALYZE match_results")
-
-
-_SUMMARY_NIK = {
-    "kosong": "NIK kosong/tidak sah di DTKS",
-    "satu_digit": "NIK di DTKS beda satu digit",
-    "tukar": "dua digit NIK di DTKS bertukar",
-    "excel": "NIK di DTKS rusak oleh Excel",
-    "beda": "NIK di DTKS tidak cocok",
-    "sama": "NIK sama",
-}
-
-
-class _ResultBuilder:
-    """Turns the engine's arrays into match_results rows (reasons/candidates JSON in Indonesian)."""
-
-    def __init__(self, members: E.Table, civil: E.CivilIndex, res: E.LinkResult, region_name) -> None:
-        self.m, self.c, self.res, self.rn = members, civil, res, region_name
-        self.vocab = civil.vocab
-        self._cache: dict[bytes, str] = {}
-        self.wr = np.round(res.weights.astype(np.float64), 2)
-        self.score = np.round(res.score, 2)
-
-    def _vals(self, t: E.Table, i: int, nik: int) -> dict:
-        v = self.vocab
-        return {
-            "nik": f"{nik:016d}" if nik >= 0 else None,
-            "nama": v.raw.values[t.raw[i]] if t.raw[i] >= 0 else None,
-            "tanggal_lahir": int(t.dob[i]),
-            "jenis_kelamin": {1: "L", 2: "P"}.get(int(t.sex[i])),
-            "nama_ibu": v.mothers.values[t.mother[i]] if t.mother[i] >= 0 else None,
-            "no_kk": f"{int(t.kk[i]):016d}" if t.kk[i] >= 0 else None,
-            "desa": v.desa.values[t.desa[i]] if t.desa[i] >= 0 else None,
-        }
-
-    def member_vals(self, i: int) -> dict:
-        return self._vals(self.m, i, int(self.m.nik_any[i]))
-
-    def civil_vals(self, c: int) -> dict:
-        return self._vals(self.c.t, c, int(self.c.t.nik[c]))
-
-    def row(self, i: int, fp: str, batch_id, ganda_of_mid: int | None, keeper_pos: int) -> tuple:
-        res, m, c = self.res, self.m, self.c
-        st = int(res.base_status[i])
-        base_name = E.STATUSES[st]
-        status = MatchStatus.GANDA if ganda_of_mid is not None else base_name
-        ci = int(res.civil[i])
-        lv = res.levels[i]
-        w = res.weights[i]
-        notes = res.notes[i] or []
-        # the candidates are only written for rows a clerk looks at (and name the best one without a link)
-        cands = None if ci >= 0 and status in AGREEING_STATUSES else res.candidates[i]
-        best_c = ci if ci >= 0 else (cands[0][0] if cands else -1)
-        if best_c >= 0:
-            key = None
-            if status == MatchStatus.PADAN and not notes:
-                key = lv.tobytes() + self.wr[i].tobytes()
-                hit = self._cache.get(key)
-                if hit is not None:
-                    reasons = hit
-                    return self._tuple(i, status, ci, reasons, None, fp, batch_id, ganda_of_mid)
-            fields = E.explain_fields(lv, self.wr[i].tolist(), self.member_vals(i), self.civil_vals(best_c),
-                                      sim=float(res.name_sim[i]), region_name=self.rn)
-        else:
-            fields, key = [], None
-        ringkasan = self._summary(i, status, base_name, ci, lv, ganda_of_mid)
-        d = {"status_mesin": base_name, "ringkasan": ringkasan, "skor_identitas": E.round_score(res.identity[i]),
-             "bidang": fields}
-        if notes:
-            d["catatan"] = notes
-        if ganda_of_mid is not None:
-            d["ganda_dari"] = ganda_of_mid
-        if ci < 0 and best_c >= 0:
-            d["calon_terbaik"] = int(c.t.ids[best_c])
-        reasons = E.json_dumps(d)
-        if key is not None:
-            self._cache[key] = reasons
-        cand_json = None
-        if status in AGREEING_STATUSES:
-            pass  # the link itself is in the reasons ("bidang"); review_item rebuilds it from there
-        elif cands:
-            cand_json = E.json_dumps([{"id": int(c.t.ids[cc]), "nik": f"{int(c.t.nik[cc]):016d}",
-                                       "skor": sc, "lv": lvs, "w": ws} for cc, sc, lvs, ws in cands])
-        elif ci >= 0:
-            cand_json = E.json_dumps([{"id": int(c.t.ids[ci]), "nik": f"{int(c.t.nik[ci]):016d}",
-                                       "skor": E.round_score(res.score[i]), "lv": lv.tolist(),
-                                       "w": [round(float(x), 2) for x in w.tolist()]}])
-        return self._tuple(i, status, ci, reasons, cand_json, fp, batch_id, ganda_of_mid)
-
-    def _tuple(self, i, status, ci, reasons, cand_json, fp, batch_id, ganda_of_mid) -> tuple:
-        res, m, c = self.res, self.m, self.c
-        nik = f"{int(c.t.nik[ci]):016d}" if ci >= 0 else None
-        return (int(m.ids[i]), status, float(self.score[i]), int(c.t.ids[ci]) if ci >= 0 else None,
-                nik, reasons, cand_json, fp, batch_id, ganda_of_mid,
-                E.priority_of(status, bool(m.damaged[i]) or int(res.levels[i, 0]) == 4), 1, None, None, None, None)
-
-    def _summary(self, i: int, status: str, base: str, ci: int, lv, ganda_of_mid) -> str:
-        names = E.level_names(lv)
-        if status == MatchStatus.GANDA:
-            return f"Orang yang sama dengan anggota #{ganda_of_mid} (dua baris DTKS untuk satu orang di Dukcapil)"
-        if base == MatchStatus.PADAN:
-            return "NIK ditemukan di Dukcapil dan identitas cocok"
-        if base == MatchStatus.PADAN_CATATAN:
-            diffs = [S.FIELD_LABELS[f] for f in S.FIELDS if f != "nik" and names[f] not in ("sama", "kosong")]
-            if names["tanggal_lahir"] == "kosong":
-                diffs.append("tanggal lahir kosong")
-            if names["jenis_kelamin"] == "kosong":
-                diffs.append("jenis kelamin kosong")
-            return "NIK ditemukan; ada perbedaan: " + (", ".join(diffs) or "NIK ganda di Dukcapil")
-        nik_txt = f"{int(self.c.t.nik[ci]):016d}" if ci >= 0 else None
-        if base == MatchStatus.USULAN_KOREKSI:
-            why = _SUMMARY_NIK.get(names["nik"], "")
-            if names["nik"] == "sama":
-                return f"NIK ditemukan, tetapi identitas kurang cocok; periksa sebelum diterima ({nik_txt})"
-            return f"Diusulkan NIK {nik_txt} ({why})"
-        if base == MatchStatus.NIK_ORANG_LAIN:
-            if nik_txt:
-                return f"NIK di DTKS milik orang lain; diusulkan NIK {nik_txt}"
-            return "NIK di DTKS milik orang lain; tidak ada calon yang cocok"
-        return "Tidak ditemukan di data Dukcapil"
 
 
 def _latest_model(session: Session) -> E.Model | None:

@@ -33,7 +33,7 @@ from dtks_desktop.services.matching.engine.common import (CIVIL_COLUMNS, GANDA, 
                                                           STATUS_LABELS, STATUSES, TIDAK_PADAN, USULAN_KOREKSI,
                                                           json_dumps, round_score)
 from dtks_desktop.services.matching.engine.estimation import LevelModel, Model, estimate_model
-from dtks_desktop.services.matching.engine.explanations import explain_fields, field_note, level_names
+from dtks_desktop.services.matching.engine.explanations import constant_note, explain_fields, field_note, level_names
 from dtks_desktop.services.matching.engine.linkage import LinkResult, assign_ganda, link, priority_of
 from dtks_desktop.services.matching.engine.tables import CivilIndex, Table, TableBuilder
 from dtks_desktop.services.matching.engine.vocabulary import Vocab
@@ -41,6 +41,6 @@ from dtks_desktop.services.matching.engine.vocabulary import Vocab
 __all__ = [
     "STATUSES", "PADAN", "PADAN_CATATAN", "USULAN_KOREKSI", "NIK_ORANG_LAIN", "GANDA", "TIDAK_PADAN",
     "STATUS_LABELS", "LINKING_STATUSES", "CIVIL_COLUMNS", "MEMBER_COLUMNS", "Vocab", "Table", "TableBuilder",
-    "CivilIndex", "LinkResult", "link", "assign_ganda", "explain_fields", "field_note", "level_names",
+    "CivilIndex", "LinkResult", "link", "assign_ganda", "explain_fields", "constant_note", "field_note", "level_names",
     "priority_of", "NIK_DAMAGE_FLAGS", "json_dumps", "round_score", "Model", "LevelModel", "estimate_model",
 ]

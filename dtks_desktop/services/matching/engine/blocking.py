@@ -8,7 +8,7 @@ import numpy as np
 
 from dtks_desktop.services.core.common import CancelFlag, check_cancel
 from dtks_desktop.services.matching import settings as S
-from dtks_desktop.services.matching.engine.common import POW10, BITS
+from dtks_desktop.services.matching.engine.common import BITS, POW10, unique_sorted
 from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
 
 
@@ -173,5 +173,5 @@ def unique_pairs(a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     if len(a) == 0:
         return a, b
     key = a.astype(np.int64) * (1 << 32) + b.astype(np.int64)
-    u = np.unique(key)
+    u = unique_sorted(key)
     return u >> 32, u & 0xFFFFFFFF

@@ -42,3 +42,16 @@ def json_dumps(obj) -> str:
 
 def round_score(x: float) -> float:
     return float(round(x, 2)) if math.isfinite(x) else 0.0
+
+
+def unique_sorted(a: np.ndarray) -> np.ndarray:
+    """``np.unique(a)`` by one sort. numpy 2.3+ answers ``np.unique`` without ``return_*``
+    arguments by hashing, which on the 11 million candidate pairs of a 1M x 3M run took 8.9 s
+    against 0.3 s for sorting (2-core machine, numpy 2.4)."""
+    if len(a) == 0:
+        return a.copy()
+    s = np.sort(a)
+    keep = np.empty(len(s), dtype=bool)
+    keep[0] = True
+    np.not_equal(s[1:], s[:-1], out=keep[1:])
+    return s[keep]

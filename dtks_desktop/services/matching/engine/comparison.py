@@ -10,7 +10,7 @@ from rapidfuzz import fuzz, process
 from dtks_desktop.domain.names import (NameLevel, compare_names, first_letter_mask, written_form,
                                        without_patronymic)
 from dtks_desktop.services.matching import settings as S
-from dtks_desktop.services.matching.engine.common import FIELD_COL, N_FIELDS, POW10
+from dtks_desktop.services.matching.engine.common import FIELD_COL, N_FIELDS, POW10, unique_sorted
 from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
 
 
@@ -93,7 +93,7 @@ class Comparator:
         sim = np.maximum(s1, s2)
         # A patronymic written on one side only ("SULAIMAN BIN AHMAD" / "SULAIMAN"), common in Aceh,
         # Sumatra and Kalimantan: compare the names without it as well.
-        stripped = {i: without_patronymic(names[i]) for i in np.unique(np.concatenate([ua, ub])).tolist()}
+        stripped = {i: without_patronymic(names[i]) for i in unique_sorted(np.concatenate([ua, ub])).tolist()}
         pa = [stripped[i] for i in ua.tolist()]
         pb = [stripped[i] for i in ub.tolist()]
         has = np.fromiter(((x is not None) or (y is not None) for x, y in zip(pa, pb)), dtype=bool, count=len(pa))
@@ -121,7 +121,7 @@ class Comparator:
             grown = np.full(len(names), -1, dtype=np.int64)
             grown[: len(self._first)] = self._first
             self._first = grown
-        todo = np.unique(ids[self._first[ids] < 0])
+        todo = unique_sorted(ids[self._first[ids] < 0])
         if len(todo):
             self._first[todo] = np.fromiter((first_letter_mask(names[i]) for i in todo.tolist()), dtype=np.int64,
                                             count=len(todo))

@@ -62,6 +62,11 @@ _VALUE_NOTES = {
 _SEX_LABEL = {"L": "laki-laki", "P": "perempuan", 1: "laki-laki", 2: "perempuan"}
 
 
+def constant_note(f: str, level: str) -> str | None:
+    """The note of a field comparison that names no values ("Nama: sama"), else None."""
+    return _CONSTANT_NOTES.get((f, level))
+
+
 def field_note(f: str, level: str, m_val, c_val, *, sim: float | None = None,
                region_name: Callable[[str], str | None] | None = None) -> str:
     """Indonesian explanation of one field comparison (``m_val`` DTKS, ``c_val`` Dukcapil)."""

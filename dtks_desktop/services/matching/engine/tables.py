@@ -143,6 +143,14 @@ class TableBuilder:
             damaged = np.zeros(n, dtype=bool)
             lo = np.full(n, -1, dtype=np.int64)
             hi = np.full(n, -1, dtype=np.int64)
+            cleaned: dict = {}  # raw NIK -> clean_id result (a spreadsheet's "3,31E+15" repeats thousands of times)
+
+            def parse_raw(raw):
+                c = cleaned.get(raw)
+                if c is None:
+                    c = cleaned[raw] = clean_id(raw)
+                return c
+
             for i in range(n):
                 f = flags[i]
                 if nik_any[i] >= 0 and not f:
@@ -150,14 +158,14 @@ class TableBuilder:
                 dmg = bool(f) and any(c in f for c in NIK_DAMAGE_FLAGS)
                 trusted = 16
                 if nik_any[i] < 0 and nik_raw[i] is not None:
-                    c = clean_id(nik_raw[i])
+                    c = parse_raw(nik_raw[i])
                     if c.value is not None and len(c.value) == 16 and c.value.isdigit():
                         nik_any[i] = int(c.value)
                         trusted = c.trusted_digits if c.excel_damaged else 16
                         dmg = dmg or c.excel_damaged
                     clean[i] = False
                 elif dmg and nik_raw[i] is not None:
-                    c = clean_id(nik_raw[i])
+                    c = parse_raw(nik_raw[i])
                     trusted = c.trusted_digits if c.excel_damaged else 15
                 if dmg:
                     clean[i] = False
