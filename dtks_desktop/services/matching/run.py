@@ -13,7 +13,6 @@ from __future__ import annotations
 import hashlib
 import json
 
-import orjson
 import time
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
@@ -24,7 +23,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtks_desktop.db.bulk import bulk_insert, bulk_update
+from dtks_desktop.db.bulk import WriteBehind, bulk_insert, bulk_update
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, ImportBatch, MatchResult, MatchRun, Member
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
@@ -283,26 +282,19 @@ def _run(db: Database, actor: Actor, full: bool, progress: Progress | None, canc
     keeper = E.assign_ganda(keys, base, scores, all_ids, fixed)
     check_cancel(cancel)
 
-    # 5. Rows to write.
+    # 5. What to write. The rows themselves are built during the write, a chunk at a time, while
+    # the database writes the chunk before (WriteBehind).
     say(0.83, "Menyusun hasil")
     region_name = default_region_codes().name
     builder = ResultBuilder(members, civil, res, region_name)
-    result_rows = []
-    counts: dict[str, int] = {s: 0 for s in E.STATUSES}
     # Restorations the machine accepts itself: not ganda of another row. (The row that keeps the
     # link of a ganda group may be restored: the NIK is the person's either way; the other row
     # waits in the queue as ganda.)
     restore = res.restore if res.restore is not None else np.zeros(members.n, dtype=bool)
     if restore.any():
         restore = restore & (keeper[:members.n] < 0)
-    auto_rows = np.flatnonzero(restore).tolist()  # positions in result_rows (one row per member, in order)
     keeper_m = keeper[:members.n]
     ganda_mid = np.where(keeper_m >= 0, all_ids[np.maximum(keeper_m, 0)], -1).tolist()
-    for lo in range(0, members.n, BUILD_CHUNK):
-        check_cancel(cancel)
-        hi = min(lo + BUILD_CHUNK, members.n)
-        result_rows.extend(builder.rows(lo, hi, fingerprints, batch_id,
-                                        [g if g >= 0 else None for g in ganda_mid[lo:hi]], restore))
     ganda_updates = []
     for j, ex in enumerate(keep_rows):
         pos = members.n + j
@@ -316,13 +308,12 @@ def _run(db: Database, actor: Actor, full: bool, progress: Progress | None, canc
         new_status = MatchStatus.GANDA if g_mid is not None else kept_base[j]
         ganda_updates.append((int(mid), new_status, g_mid, E.priority_of(new_status, False), reasons))
 
-    # The engine's arrays, the vocabulary and the civil registry are not needed to write: free them
-    # before the write (at 1,000,000 members x 3,000,000 persons they are gigabytes).
     n_matched = members.n
     n_dup_civil = int(civil.dup_nik.sum())
     model_json = model.to_json()
-    del builder, res, civil, members, vocab, cb, mb, fingerprints, keeper, keys, base, scores, fixed, restore, all_ids
-    del civ_ids, model
+    # What the write does not need (the builder keeps the tables, the vocabulary and the result).
+    del cb, mb, keeper, keeper_m, keys, base, scores, fixed, all_ids, civ_ids, model
+    civil.drop_blocks()
 
     # 6. Write: one transaction.
     check_cancel(cancel)
@@ -340,17 +331,35 @@ def _run(db: Database, actor: Actor, full: bool, progress: Progress | None, canc
         s.add(run)
         s.flush()
         decided_now = set(s.execute(select(MatchResult.member_id).where(MatchResult.decision.is_not(None))).scalars())
-        keep = [k for k, r in enumerate(result_rows) if r[0] not in decided_now]  # a clerk decided meanwhile
-        _replace_results(s, [result_rows[k][0] for k in keep], cancel, every_member=n_unchanged == 0)
-        big = len(keep) >= 50_000
-        n_auto = 0
-        if auto_rows:
-            say(0.89, "Menyimpan NIK yang dipulihkan otomatis")
-            n_auto = _accept_restorations(s, actor, run.id, result_rows, auto_rows, decided_now)
-        say(0.92, "Menyimpan hasil pemadanan")
-        rows = [result_rows[k] for k in keep]
-        with _match_indexes_dropped(s, big, lambda: say(0.95, "Membangun indeks hasil pemadanan")):
-            bulk_insert(s, "match_results", RESULT_COLUMNS, (_encoded(r, run.id) for r in rows))
+        member_ids = members.ids.tolist()
+        write_ids = [m for m in member_ids if m not in decided_now] if decided_now else member_ids
+        _replace_results(s, write_ids, cancel, every_member=n_unchanged == 0)
+        # The members the machine restores, as they are now (the lock is held: they stay so).
+        current = _current_members(s, members.ids[restore].tolist()) if restore.any() else {}
+        ts = db_timestamp(s)
+        n_auto = n_changed = 0
+        with _match_indexes_dropped(s, len(write_ids) >= 50_000, lambda: say(0.95, "Membangun indeks hasil pemadanan")):
+            with WriteBehind(s) as wb:
+                for lo in range(0, n_matched, BUILD_CHUNK):
+                    check_cancel(cancel)
+                    hi = min(lo + BUILD_CHUNK, n_matched)
+                    say(0.88 + 0.07 * lo / n_matched, "Menyimpan hasil pemadanan")
+                    rows = builder.rows(lo, hi, fingerprints, batch_id,
+                                        [g if g >= 0 else None for g in ganda_mid[lo:hi]], restore)
+                    if decided_now:  # a clerk decided meanwhile: the decision stays
+                        rows = [r for r in rows if r[0] not in decided_now]
+                    accepted, mem_upd, hist, audits = _restorations(rows, current, actor, run.id, ts)
+                    n_auto += accepted
+                    n_changed += len(mem_upd)
+                    if mem_upd:
+                        wb.submit(write_nik_changes, s, mem_upd, hist, audits)
+                    wb.submit(bulk_insert, s, "match_results", RESULT_COLUMNS, [_encoded(r, run.id) for r in rows])
+                wb.wait()
+        del builder, res, civil, members, vocab, fingerprints, current
+        if n_auto:
+            audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run.id,
+                         summary=f"{n_auto} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run.id}",
+                         new={"count": n_auto, "nik_changed": n_changed}, reason=_restore_reason(run.id))
         check_cancel(cancel)
         if ganda_updates:
             upd = []
@@ -412,9 +421,6 @@ def _links_stale(s: Session) -> bool:
     return changed > last(("programmes.link",))
 
 
-RESTORE_CHUNK = 50_000  # restorations written per step (members, identity history, audit)
-
-
 def _current_members(s: Session, ids: list[int]) -> dict[int, tuple]:
     """(nik, nik_flags, nama, version) of these members (ascending ids) as they are now."""
     cols = (Member.id, Member.nik, Member.nik_flags, Member.nama, Member.version)
@@ -433,61 +439,53 @@ def _current_members(s: Session, ids: list[int]) -> dict[int, tuple]:
     return out
 
 
-def _accept_restorations(s: Session, actor: Actor, run_id: int, result_rows: list[tuple], positions: list[int],
-                         decided_now: set[int]) -> int:
-    """The machine accepts its restorations of spreadsheet-damaged NIKs (inside the run's transaction).
+def _restore_reason(run_id: int) -> str:
+    return f"Pemulihan otomatis NIK yang rusak oleh spreadsheet (pemadanan #{run_id})"
+
+
+def _restorations(rows: list[tuple], current: dict[int, tuple], actor: Actor, run_id: int,
+                  ts) -> tuple[int, list, list, list]:
+    """The machine accepts its restorations of spreadsheet-damaged NIKs in these result rows (those
+    whose reasons the builder left as a dict), inside the run's transaction.
 
     Each accepted row gets ``decision = "otomatis"``; the member's NIK becomes the civil registry's
-    (bulk: ``members`` update, ``identity_history`` source ``pulih_otomatis``, one ``member.update``
-    audit per member) and one ``match.auto_accept`` event counts them. The NIK as it was and its
+    (returned for the bulk write: ``members`` rows, ``identity_history`` rows with source
+    ``pulih_otomatis``, one ``member.update`` audit row per member). The NIK as it was and its
     flags are kept in the result's reasons (``otomatis``) so a clerk's "tolak" can put them back.
-    Edits ``result_rows`` in place; returns how many were accepted. Written in steps of
-    :data:`RESTORE_CHUNK` members (a file whose every NIK went through a spreadsheet has hundreds of
-    thousands), all in the caller's transaction.
-    """
-    todo = sorted((k for k in positions if result_rows[k][0] not in decided_now), key=lambda k: result_rows[k][0])
-    if not todo:
-        return 0
-    ts = db_timestamp(s)
-    why = f"Pemulihan otomatis NIK yang rusak oleh spreadsheet (pemadanan #{run_id})"
-    n = n_changed = 0
-    for c0 in range(0, len(todo), RESTORE_CHUNK):
-        chunk = todo[c0:c0 + RESTORE_CHUNK]
-        current = _current_members(s, [result_rows[k][0] for k in chunk])
-        mem_upd, hist, audits = [], [], []
-        for k in chunk:
-            r = result_rows[k]
-            mid, nik_new = r[0], r[4]
-            if mid not in current or not nik_new:
-                continue
-            nik, flags, nama, ver = current[mid]
-            d = r[5] if isinstance(r[5], dict) else (orjson.loads(r[5]) if r[5] else {})
-            d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
-            d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
-            row = list(r)
-            # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
-            # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
-            row[_COL["status"]] = RESTORED_STATUS
-            row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
-            row[_COL["reasons"]] = E.json_dumps(d)
-            row[_COL["decision"]] = Decision.OTOMATIS
-            row[_COL["decided_by"]] = actor.id
-            row[_COL["decided_at"]] = ts
-            result_rows[k] = tuple(row)
-            n += 1
-            if nik_new != nik:
-                mem_upd.append((mid, nik_new, cleaned_flags(flags), ts, ver + 1))
-                hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
-                audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
-                               f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
-                               E.json_dumps({"nik": nik}), E.json_dumps({"nik": nik_new}), why))
-        write_nik_changes(s, mem_upd, hist, audits)
-        n_changed += len(mem_upd)
-        del current, mem_upd, hist, audits
-    audit.record(s, actor, "match.auto_accept", entity_type="match_run", entity_id=run_id,
-                 summary=f"{n} NIK yang rusak oleh spreadsheet dipulihkan otomatis pada pemadanan #{run_id}",
-                 new={"count": n, "nik_changed": n_changed}, reason=why)
-    return n
+    A member not in ``current`` (removed or changed meanwhile) is not restored: its row is written
+    as the proposal it was. Edits ``rows`` in place; returns how many were accepted and the rows
+    to write."""
+    n = 0
+    mem_upd, hist, audits = [], [], []
+    why = _restore_reason(run_id)
+    for k, r in enumerate(rows):
+        d = r[5]
+        if not isinstance(d, dict):
+            continue
+        mid, nik_new = r[0], r[4]
+        if mid not in current or not nik_new:
+            continue
+        nik, flags, nama, ver = current[mid]
+        d[RESTORATION_KEY] = {"nik_lama": nik, "nik_flags_lama": flags}
+        d["ringkasan"] = f"NIK dipulihkan otomatis menjadi {nik_new} (rusak oleh spreadsheet)"
+        row = list(r)
+        # With the NIK restored the member's NIK is found and the person agrees: "padan dengan
+        # catatan", the note being the restoration. A clerk's "tolak" puts usulan_koreksi back.
+        row[_COL["status"]] = RESTORED_STATUS
+        row[_COL["priority"]] = E.priority_of(RESTORED_STATUS, False)
+        row[_COL["reasons"]] = E.json_dumps(d)
+        row[_COL["decision"]] = Decision.OTOMATIS
+        row[_COL["decided_by"]] = actor.id
+        row[_COL["decided_at"]] = ts
+        rows[k] = tuple(row)
+        n += 1
+        if nik_new != nik:
+            mem_upd.append((mid, nik_new, cleaned_flags(flags), ts, ver + 1))
+            hist.append((mid, "nik", nik, nik_new, "pulih_otomatis", actor.id, ts))
+            audits.append((ts, actor.id, actor.username, "member.update", "member", mid,
+                           f"{nama}: nik dipulihkan otomatis (pemadanan)"[:300],
+                           E.json_dumps({"nik": nik}), E.json_dumps({"nik": nik_new}), why))
+    return n, mem_upd, hist, audits
 
 
 def _encoded(r: tuple, run_id: int) -> tuple:
