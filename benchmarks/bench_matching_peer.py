@@ -515,6 +515,7 @@ def compare(url: str, truth_csv: str | Path, label: str, peers: list[str], opts,
                        "process_wall": round(wall, 1), "queue": q.queue_share, "auto_accepted": q.auto_accepted,
                        "auto_right": q.auto_right, "restored": getattr(q, "restored", None),
                        "in_civil": q.in_civil, "right_nik": q.right_nik, "members": q.members, "counts": q.counts,
+                       "duplicates_flagged": q.dup_share, "false_ganda": q.false_ganda,
                        "summary": {k: v for k, v in data.items() if k != "peak_rss_gb"}}
         row["ours"].update(ours_all_outputs(url, keys, truth))
     if "members" not in row:

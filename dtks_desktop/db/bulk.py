@@ -125,8 +125,9 @@ class WriteBehind:
     A 1,000,000-member matching run writes a million result rows and, on a file whose every NIK
     went through a spreadsheet, 917,000 NIK restorations with their history and audit rows. On
     PostgreSQL the server spent about 66 s on those statements while the client waited, after the
-    client had spent 17 s building the rows while the server waited: 97 s one after the other,
-    75 s side by side (2-core machine; on SQLite, where both sides share the GIL, 62 s -> 55 s).
+    client had spent 17 s building the rows while the server waited: building and writing took
+    100 s one after the other and 81 s side by side (2-core machine); on SQLite, where both sides
+    share the GIL, 58 s and 53 s.
 
     Use as a context manager inside the caller's transaction::
 
