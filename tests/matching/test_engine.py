@@ -307,3 +307,39 @@ def test_written_name_levels_in_the_engine(member, civil, level):
     assert w[S.NAME_LEVELS.index("mirip80")] <= res.weights[0, F["nama"]] <= w[S.NAME_LEVELS.index("mirip90")]
     note = E.field_note("nama", lvl, member, civil)
     assert note.startswith("Nama: ") and note != "Nama: " + lvl
+
+
+def test_result_rows_explain_every_field_as_explain_fields_does():
+    """The result builder shares the notes that name no value between rows; every row's
+    "bidang" must still be exactly what explain_fields says for that member and candidate."""
+    import json
+
+    from dtks_desktop.services.matching.result_rows import ResultBuilder
+
+    members, civil, res = _run([c[1] for c in CASES])
+    rb = ResultBuilder(members, civil, res, region_name=lambda c: None)
+    v = civil.vocab
+
+    def vals(t, i, nik):
+        return {"nik": f"{nik:016d}" if nik >= 0 else None,
+                "nama": v.raw.values[t.raw[i]] if t.raw[i] >= 0 else None, "tanggal_lahir": int(t.dob[i]),
+                "jenis_kelamin": {1: "L", 2: "P"}.get(int(t.sex[i])),
+                "nama_ibu": v.mothers.values[t.mother[i]] if t.mother[i] >= 0 else None,
+                "no_kk": f"{int(t.kk[i]):016d}" if t.kk[i] >= 0 else None,
+                "desa": v.desa.values[t.desa[i]] if t.desa[i] >= 0 else None}
+
+    rows = rb.rows(0, members.n, ["fp"] * members.n, 1, [None] * members.n)
+    checked = 0
+    for i, row in enumerate(rows):
+        d = json.loads(row[5])
+        ci = int(res.civil[i])
+        best = ci if ci >= 0 else (res.candidates[i][0][0] if res.candidates[i] else -1)
+        if best < 0:
+            assert d["bidang"] == []
+            continue
+        want = E.explain_fields(res.levels[i], np.round(res.weights[i].astype(np.float64), 2).tolist(),
+                                vals(members, i, int(members.nik_any[i])), vals(civil.t, best, int(civil.t.nik[best])),
+                                sim=float(res.name_sim[i]), region_name=lambda c: None)
+        assert d["bidang"] == want, CASES[i][0]
+        checked += 1
+    assert checked >= len(CASES) - 2

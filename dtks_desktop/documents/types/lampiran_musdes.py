@@ -49,7 +49,7 @@ def _spec(ctx: DocContext, key: str) -> TableSpec:
 
 def story(ctx: DocContext, data: dict) -> list[Flowable]:
     out: list[Flowable] = []
-    unit, desa, meeting = data["unit"], data["desa"], data["meeting"]
+    desa, meeting = data["desa"], data["meeting"]
     sign = signatures(ctx, [person(esc(place_date(data)), f"{data['head']} {desa}", data.get("kepala"))])
     for i, (key, roman, title) in enumerate(PARTS):
         rows = data.get(key) or []

@@ -36,7 +36,7 @@ _SUMMARY_NIK = {
     "sama": "NIK sama",
 }
 _LEVEL_NAMES = [S.FIELD_LEVELS[f] for f in S.FIELDS]
-_NIK, _DOB, _SEX = (S.FIELDS.index(f) for f in ("nik", "tanggal_lahir", "jenis_kelamin"))
+_NIK = S.FIELDS.index("nik")
 _SEX_CODE = {1: "L", 2: "P"}
 _N_FIELDS = len(S.FIELDS)
 
