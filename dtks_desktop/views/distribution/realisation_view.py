@@ -18,7 +18,7 @@ from decimal import Decimal, InvalidOperation
 from PySide6.QtCore import QAbstractTableModel, QModelIndex, QPointF, QRectF, Qt, QTimer, QUrl
 from PySide6.QtGui import QColor, QDesktopServices, QFont, QPainter, QPainterPath, QPen
 from PySide6.QtWidgets import (QAbstractItemView, QComboBox, QFileDialog, QFrame, QHBoxLayout, QLabel,
-                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView, QTableWidget, QTableWidgetItem,
+                               QPushButton, QScrollArea, QSizePolicy, QSplitter, QTableView,
                                QTabWidget, QVBoxLayout, QWidget)
 
 from dtks_desktop.domain.distribution import FAIL_REASON_LABELS, BenefitKind, FailReason, quantity, rupiah
@@ -29,7 +29,7 @@ from dtks_desktop.services.distribution import report
 from dtks_desktop.views.common import events
 from dtks_desktop.views.common.context import AppContext
 from dtks_desktop.views.common.latest import LatestJob
-from dtks_desktop.views.common.widgets import plain_table
+from dtks_desktop.views.common.widgets import fill_table, plain_table
 from dtks_desktop.views.distribution.widgets import StatBox
 from dtks_desktop.views.common.widgets import ErrorLabel, ask_yes_no, job_runner, start_job, user_message
 
@@ -540,13 +540,13 @@ class RealisationView(QWidget):
                                                f"{angka(v)}" for k, v in sorted(reasons.items(), key=lambda kv: -kv[1]))
             if reasons else "Belum ada gagal salur.")
         kec_rows = r.get("kecamatan", [])
-        self._fill(self.kec_table, [(k.get("kecamatan"), angka(k.get("target") or 0), angka(k.get("diterima") or 0),
+        fill_table(self.kec_table, [(k.get("kecamatan"), angka(k.get("target") or 0), angka(k.get("diterima") or 0),
                                      angka(k.get("gagal") or 0), angka(k.get("sisa") or 0),
                                      percent(k.get("diterima"), k.get("target")),
                                      nilai_text(period, k.get("nilai"), k.get("nilai_label")))
                                     for k in kec_rows], right=(1, 2, 3, 4, 5, 6))
         desa_rows = r.get("desa", [])
-        self._fill(self.desa_table, [(d.get("kecamatan"), d.get("desa"), angka(d.get("target") or 0),
+        fill_table(self.desa_table, [(d.get("kecamatan"), d.get("desa"), angka(d.get("target") or 0),
                                       angka(d.get("diterima") or 0), angka(d.get("gagal") or 0),
                                       angka(d.get("sisa") or 0), percent(d.get("diterima"), d.get("target")),
                                       nilai_text(period, d.get("nilai"), d.get("nilai_label")))
@@ -560,16 +560,6 @@ class RealisationView(QWidget):
         else:
             self.bars.set_data("Per kecamatan", [(k.get("kecamatan"), k.get("target"), k.get("diterima"),
                                                   k.get("gagal"), k.get("sisa")) for k in kec_rows])
-
-    @staticmethod
-    def _fill(table: QTableWidget, rows, right=()) -> None:
-        table.setRowCount(len(rows))
-        for i, values in enumerate(rows):
-            for c, v in enumerate(values):
-                item = QTableWidgetItem("" if v is None else str(v))
-                if c in right:
-                    item.setTextAlignment(Qt.AlignmentFlag.AlignRight | Qt.AlignmentFlag.AlignVCenter)
-                table.setItem(i, c, item)
 
     def _desa_selected(self) -> None:
         rows = self.desa_table.selectionModel().selectedRows()
