@@ -11,7 +11,7 @@ source tree, with PYTHONPATH removed, so only the installed code can run.
 
 The checks: ``dtks --version`` and ``--help``; ``dtks db init`` on a new SQLite file (all
 migrations); ``dtks demo-data`` (CSV and Excel writers); an import of 42,000 civil-registry rows
-with two worker processes (the importer's "spawn" workers re-run the executable: in a frozen
+with up to two worker processes (the importer's "spawn" workers re-run the executable: in a frozen
 build they only work if the entry script calls ``freeze_support()`` first; on Linux the check
 also sees the workers among the child processes); a DTKS import, matching and the PDF/Excel
 reports; then the GUI with ``--smoke-test`` on a new database (first-run dialog) and on the one
@@ -122,8 +122,11 @@ class Checker:
             raise Failed(f"dtks import dukcapil: {r.data}")
         workers = [c for c in r.children.values() if "spawn_main" in c or "multiprocessing-fork" in c]
         if sys.platform.startswith("linux"):
-            if len(workers) < WORKERS:
-                raise Failed(f"dtks import dukcapil: expected {WORKERS} worker processes, saw "
+            # The pool starts a worker only when none is idle at a submit (ProcessPoolExecutor's
+            # on-demand spawning), so on a busy machine one worker may do every chunk: what this
+            # proves is that a spawned worker runs the installed code, not how many the pool made.
+            if not 1 <= len(workers) <= WORKERS:
+                raise Failed(f"dtks import dukcapil: expected 1 to {WORKERS} worker processes, saw "
                              f"{sorted(r.children.values()) or 'no child process'}")
             how = f"{len(workers)} workers seen"
         else:

@@ -76,10 +76,10 @@ def matched(imported, admin):
 def make_view(qtbot):
     views: list[ReviewView] = []
 
-    def make(db, actor) -> ReviewView:
+    def make(db, actor, height: int = 820) -> ReviewView:
         view = ReviewView(AppContext(db, actor))
         qtbot.addWidget(view)
-        view.resize(1400, 820)
+        view.resize(1400, height)
         view.show()
         qtbot.waitExposed(view)
         view.activateWindow()
@@ -236,12 +236,20 @@ def test_filters_status_and_region(qtbot, matched, operator, make_view):
 
 def test_queue_pages_with_fetch_more(qtbot, matched, operator, make_view, monkeypatch):
     monkeypatch.setattr(review_queue, "PAGE", 5)
-    view = make_view(matched, operator)
-    view.resize(1400, 420)
-    assert view.wait_idle(WAIT)
+    # built at its small height: a tall window would (in its own time) fetch the whole short queue
+    view = make_view(matched, operator, height=420)
     want = queue_ids(matched)
     assert len(want) > 20
-    # pages of 5 (the table asks for more while its viewport has room), not everything at once
+    table = view.table
+
+    def viewport_full() -> bool:
+        rows = view.model.rowCount()
+        return rows > 0 and rows * table.rowHeight(0) >= table.viewport().height()
+
+    # the table asks for pages while its viewport has room; each page follows the last in its own job
+    qtbot.waitUntil(lambda: view.wait_idle(WAIT) and viewport_full(), timeout=WAIT)
+    assert table.viewport().height() < len(want) * table.rowHeight(0)  # the premise: it cannot show all
+    # pages of 5, not everything at once
     assert view.model.rowCount() % 5 == 0 and 5 <= view.model.rowCount() < len(want)
     assert view.model.total == len(want) and view.model.canFetchMore()
     focus_queue(qtbot, view)
