@@ -579,6 +579,12 @@ def compare_names(a: str | None, b: str | None) -> NameComparison:
     return _compare(_compare_tokens(a), _compare_tokens(b))
 
 
+def compare_name_words(wa: tuple[str, ...], wb: tuple[str, ...]) -> NameComparison:
+    """:func:`compare_names` of two names' :func:`compare_words` (a caller comparing millions of
+    pairs takes each name's words once)."""
+    return _compare(wa, wb)
+
+
 def first_letter_mask(name: str | None) -> int:
     """Bit mask of the first letters of ``name``'s words as :func:`compare_names` compares them.
 
@@ -591,6 +597,50 @@ def first_letter_mask(name: str | None) -> int:
     for w in _compare_tokens(name):
         m |= 1 << (ord(w[0]) % 63)
     return m
+
+
+def compare_words(name: str | None) -> tuple[str, ...]:
+    """The words :func:`compare_names` compares: normalised, romanisation aliases applied, ``()``
+    for an empty name or one of only titles."""
+    return _compare_tokens(name)
+
+
+def join_possible(wa: tuple[str, ...], wb: tuple[str, ...]) -> bool:
+    """Are 2 or 3 adjacent words of one name (:func:`compare_words`) written as one word of the
+    other (NUR HAYATI / NURHAYATI, ABDUL RAHMAN / ABDURRAHMAN, with at most a typo)? The same test
+    the alignment makes for a join (:func:`_align`). With :func:`first_letter_mask` it bounds the
+    pairs :func:`compare_names` can find alike (see :func:`may_be_alike`)."""
+    for span_side, word_side in ((wa, wb), (wb, wa)):
+        for i in range(len(span_side) - 1):
+            first = span_side[i][0]
+            for span in (2, 3):
+                parts = span_side[i:i + span]
+                if len(parts) < span or any(len(p) == 1 for p in parts):
+                    break
+                joined = sum(map(len, parts))
+                for w in word_side:
+                    if w[0] == first and abs(len(w) - joined) <= 3 and _joined_match(w, parts) < 3:
+                        return True
+    return False
+
+
+def may_be_alike(a: str | None, b: str | None) -> bool:
+    """False when :func:`compare_names` surely says ``BEDA`` or ``KOSONG`` (without aligning).
+
+    A pair that is not ``BEDA`` has, on at least one side, no word left off (or the shorter name's
+    words are all in the longer). Every word of that side then starts an aligned part whose first
+    letter is a first letter of the other name (an equal word, an initial, a typo and a join all
+    need the same first letter), unless it is the second or third word of a join. So: the first
+    letters of one name are among the other's, or words of one are joined in a word of the other
+    (:func:`join_possible`).
+    SITI AMINAH / SITI RAHAYU is neither (each has a first letter the other lacks) and is ``BEDA``.
+
+    The engine applies the same test to millions of pairs in bulk: the letter sets as
+    :func:`first_letter_mask` bits (a subset by bits), :func:`join_possible` for the rest."""
+    ma, mb = first_letter_mask(a), first_letter_mask(b)
+    if not ma & mb:
+        return False
+    return (ma & ~mb) == 0 or (mb & ~ma) == 0 or join_possible(_compare_tokens(a), _compare_tokens(b))
 
 
 @lru_cache(maxsize=1 << 16)

@@ -343,3 +343,40 @@ def test_result_rows_explain_every_field_as_explain_fields_does():
         assert d["bidang"] == want, CASES[i][0]
         checked += 1
     assert checked >= len(CASES) - 2
+
+
+def test_written_levels_in_bulk_equal_compare_names_on_every_pair(monkeypatch):
+    """The engine asks compare_names only for the pairs that may be alike (names.may_be_alike in
+    bulk); the name level of every pair must be what asking it for every pair gives."""
+    from dtks_desktop.services.matching.engine import comparison as C
+
+    rng = np.random.default_rng(7)
+    words = ["SITI", "SRI", "NUR", "MUHAMMAD", "AHMAD", "ABDUL", "RAHMAN", "ABDURRAHMAN", "NURHAYATI", "HAYATI",
+             "AMINAH", "A.", "Z.", "ZAINAL", "WAHYUNI", "DWI", "RIZKI", "RIZKY", "MUHAMMADRIZKI", "BIN", "TAN", "TJAN",
+             "SALAM", "ABDUSSALAM", "PUTRI", "PUTRA", "ADI", "ADIPUTRA", "SURYANI", "SURYANTI"]
+    names = sorted({" ".join(rng.choice(words, size=rng.integers(1, 4))) for _ in range(400)}
+                   | {"NURHAYATI ABDUL RAHMAN", "NUR HAYATI ABDURRAHMAN", "SITI AMINAH", "SITI RAHAYU"})
+    civ = [civil_row(i + 1, f"33100101019{i:05d}", n, date(1980, 1, 1)) for i, n in enumerate(names)]
+    mem = [member_row(i + 1, None, n, date(1980, 1, 1)) for i, n in enumerate(names)]
+    members, civil = build(civ, mem)
+    civil.refresh_vocab()
+    mi, ci = (g.ravel() for g in np.meshgrid(np.arange(members.n), np.arange(civil.n), indexing="ij"))
+    got = C.Comparator(members, civil, S.DEFAULTS).compare(mi, ci)[0][:, F["nama"]]
+
+    # the reference: the ratio level alone, then compare_names on every pair that has one
+    monkeypatch.setattr(C.Comparator, "_written_levels", lambda self, a, b, ratio: ratio)
+    ratio = C.Comparator(members, civil, S.DEFAULTS).compare(mi, ci)[0][:, F["nama"]]
+    w = S.level_weights()["nama"]
+    want = ratio.copy()
+    asked = 0
+    for k in np.flatnonzero(ratio >= C._NAME["mirip80"]).tolist():
+        cn = C.cn_level(names[mi[k]], names[ci[k]])
+        asked += 1
+        if cn >= 0 and w[cn] > w[ratio[k]]:
+            want[k] = cn
+        elif cn == C.OTHER_WORD and ratio[k] == C._NAME["mirip80"]:
+            want[k] = C._NAME["beda"]
+    assert asked > 50_000
+    assert (got == want).all(), [(names[mi[k]], names[ci[k]], S.NAME_LEVELS[got[k]], S.NAME_LEVELS[want[k]])
+                                 for k in np.flatnonzero(got != want)[:5]]
+    assert len(set(got.tolist()) & set(C.NAME_WRITTEN.tolist())) >= 4  # the written levels do occur
