@@ -14,11 +14,23 @@ from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
 
 # --- blocking ----------------------------------------------------------------------------------
 
+SORTED_LOOKUPS_FROM = 50_000  # expand(): from this many queries, look them up in key order
+
 def expand(qkeys: np.ndarray, qrows: np.ndarray, skeys: np.ndarray, srows: np.ndarray, cap: int,
             hi_keys: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
-    """Pairs (query row, civil row) whose keys are equal (or within [qkeys, hi_keys])."""
-    lo = np.searchsorted(skeys, qkeys, side="left")
-    hi = np.searchsorted(skeys, qkeys if hi_keys is None else hi_keys, side="right")
+    """Pairs (query row, civil row) whose keys are equal (or within [qkeys, hi_keys]), in query order."""
+    hk = qkeys if hi_keys is None else hi_keys
+    if len(qkeys) >= SORTED_LOOKUPS_FROM:
+        # Look-ups in key order walk the sorted keys once (a million random look-ups in three million
+        # keys: 1.2 s, sorted 0.2 s); their answers go back to the query order.
+        o = np.argsort(qkeys)
+        lo = np.empty(len(qkeys), dtype=np.int64)
+        hi = np.empty(len(qkeys), dtype=np.int64)
+        lo[o] = np.searchsorted(skeys, qkeys[o], side="left")
+        hi[o] = np.searchsorted(skeys, hk[o], side="right")
+    else:
+        lo = np.searchsorted(skeys, qkeys, side="left")
+        hi = np.searchsorted(skeys, hk, side="right")
     cnt = hi - lo
     ok = (cnt > 0) & (cnt <= cap)
     lo, cnt, q = lo[ok], cnt[ok], qrows[ok]
@@ -146,8 +158,7 @@ class Blocker:
             qv = var.ravel()
             keep = qv != np.repeat(v, var.shape[1])
             qv, qrows = qv[keep], qrows[keep]
-            srt = np.argsort(qv, kind="stable")  # sorted look-ups walk the sorted NIKs in order (cache)
-            a, b = expand(qv[srt], qrows[srt], self.c.nik_sorted, self.c.nik_order, 10)
+            a, b = expand(qv, qrows, self.c.nik_sorted, self.c.nik_order, 10)
             out_m.append(a)
             out_c.append(b)
         # The trusted digits of a spreadsheet-damaged NIK (a short numeric range), and a NIK that

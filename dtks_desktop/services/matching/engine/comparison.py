@@ -8,7 +8,7 @@ import numpy as np
 from rapidfuzz import fuzz, process
 
 from dtks_desktop.domain.names import (NameLevel, compare_name_words, compare_names, compare_words, first_letter_mask,
-                                       join_possible, written_form, without_patronymic)
+                                       join_possible, without_patronymic)
 from dtks_desktop.services.matching import settings as S
 from dtks_desktop.services.matching.engine.common import FIELD_COL, N_FIELDS, POW10, unique_sorted
 from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
@@ -108,11 +108,13 @@ class Comparator:
         if raw_pairs is not None:
             # The names as written: old spellings that the normalisation cannot undo (ADITJA = ADITYA,
             # where TJ -> C would give ADICA).
-            ra, rb = raw_pairs
+            # Each raw name's written form once (vocab.written_ids), compared once per distinct pair of them.
+            ra, rb = (self.vocab.written_ids(r) for r in raw_pairs)
             rpair = ra.astype(np.int64) * (1 << 31) + rb.astype(np.int64)
             ru, rinv = np.unique(rpair, return_inverse=True)
-            wa = [written_form(self.vocab.raw.values[i]) for i in (ru >> 31).tolist()]
-            wb = [written_form(self.vocab.raw.values[i]) for i in (ru & ((1 << 31) - 1)).tolist()]
+            written = self.vocab.written_forms()
+            wa = [written[i] if i >= 0 else "" for i in (ru >> 31).tolist()]
+            wb = [written[i] if i >= 0 else "" for i in (ru & ((1 << 31) - 1)).tolist()]
             s3 = process.cpdist(wa, wb, scorer=fuzz.ratio, workers=-1)[rinv]
             return np.maximum(sim[inv], s3) / 100.0
         return (sim / 100.0)[inv]

@@ -109,6 +109,10 @@ class Vocab:
         return self._derived_ids(raw_ids, self._written,
                                  lambda r: self._written_pool.add(written_form(self.raw.values[r])))
 
+    def written_forms(self) -> list[str]:
+        """The written forms by written-form id (:meth:`written_ids`)."""
+        return self._written_pool.values
+
     def _mother_norm_id(self, r: int) -> int:
         norm = normalize_name(self.mothers.values[r])
         return self._add_name(norm) if len(norm.replace(" ", "")) >= 2 else -1
