@@ -11,7 +11,7 @@ from __future__ import annotations
 import queue
 import threading
 from itertools import islice
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import Connection
 from sqlalchemy.orm import Session
@@ -145,8 +145,7 @@ class WriteBehind:
     """
 
     def __init__(self, bind: Connection | Session, depth: int = 2) -> None:
-        conn = _connection(bind)
-        self.inline = conn.dialect.name == "sqlite" and (conn.engine.url.database or ":memory:") == ":memory:"
+        self.inline = _in_memory(_connection(bind))
         self._q: queue.Queue = queue.Queue(maxsize=max(depth, 1))
         self._error: BaseException | None = None
         self._stop = False
@@ -197,3 +196,55 @@ class WriteBehind:
             self._thread = None
         if exc_type is None and self._error is not None:
             raise self._error
+
+
+def _in_memory(conn: Connection) -> bool:
+    return conn.dialect.name == "sqlite" and (conn.engine.url.database or ":memory:") == ":memory:"
+
+
+def read_ahead(bind: Connection | Session, fetch: Callable[[], Sequence], depth: int = 2) -> Iterator[Sequence]:
+    """The chunks of ``fetch()`` (e.g. a cursor's ``fetchmany``) until an empty one, the next ones
+    fetched by a worker thread while the caller works on this one: the database (SQLite's C code
+    without the GIL, the PostgreSQL server and the socket) works while Python builds its tables.
+
+    At most ``depth`` chunks wait in memory. An error in ``fetch`` is raised where the caller takes
+    the next chunk. When the caller stops early (an error, a cancel, ``break``), the worker stops
+    before the generator ends, so the cursor may be closed at once. Between chunks the caller must
+    not use the connection itself. A SQLite database in memory (tests) cannot be used from another
+    thread: it is then read in the caller's thread, chunk by chunk.
+    """
+    if _in_memory(_connection(bind)):
+        while rows := fetch():
+            yield rows
+        return
+    q: queue.Queue = queue.Queue(maxsize=max(depth, 1))
+    stop = threading.Event()
+
+    def work() -> None:
+        try:
+            while not stop.is_set():
+                rows = fetch()
+                q.put(rows)
+                if not rows:
+                    return
+        except BaseException as e:  # handed to the caller's thread
+            q.put(e)
+
+    thread = threading.Thread(target=work, name="dtks-read-ahead", daemon=True)
+    thread.start()
+    try:
+        while True:
+            item = q.get()
+            if isinstance(item, BaseException):
+                raise item
+            if not item:
+                return
+            yield item
+    finally:
+        stop.set()
+        while thread.is_alive():  # a worker blocked on a full queue: make room until it sees the stop
+            try:
+                q.get_nowait()
+            except queue.Empty:
+                pass
+            thread.join(0.01)

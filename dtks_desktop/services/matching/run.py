@@ -23,7 +23,7 @@ import numpy as np
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
 
-from dtks_desktop.db.bulk import WriteBehind, bulk_insert, bulk_update
+from dtks_desktop.db.bulk import WriteBehind, bulk_insert, bulk_update, read_ahead
 from dtks_desktop.db.models import AuditEvent, DukcapilPerson, ImportBatch, MatchResult, MatchRun, Member
 from dtks_desktop.domain.formatting import angka
 from dtks_desktop.domain.regions import default_region_codes
@@ -178,10 +178,7 @@ def _run(db: Database, actor: Actor, full: bool, progress: Progress | None, canc
         say(0.01, "Membaca data Dukcapil")
         done = 0
         with _cursor(rs, CIVIL_SQL, "dtks_match_civil") as cur:
-            while True:
-                rows = cur.fetchmany(FETCH)
-                if not rows:
-                    break
+            for rows in read_ahead(rs, lambda: cur.fetchmany(FETCH)):
                 cb.add(rows)
                 done += len(rows)
                 check_cancel(cancel)
@@ -202,10 +199,7 @@ def _run(db: Database, actor: Actor, full: bool, progress: Progress | None, canc
         n_seen = n_unchanged = n_decided = 0
         say(0.3, "Membaca data DTKS")
         with _cursor(rs, MEMBER_SQL, "dtks_match_members") as cur:
-            while True:
-                rows = cur.fetchmany(FETCH)
-                if not rows:
-                    break
+            for rows in read_ahead(rs, lambda: cur.fetchmany(FETCH)):
                 todo = []
                 for r in rows:
                     fp = _fingerprint(r)
