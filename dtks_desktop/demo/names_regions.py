@@ -1,6 +1,6 @@
 """Naming regions of the demo generator: how people are named outside Java.
 
-The generator's own pools (``generator._POOLS_TEXT``) are Javanese and Islamic-Javanese. A
+The generator's own pools (``pools._POOLS_TEXT``) are Javanese and Islamic-Javanese. A
 kabupaten in Aceh, Tapanuli, Papua or a city with a large Chinese-Indonesian community names its
 people differently, and so does its civil registry. :func:`region_mix` says, for a kabupaten/kota
 code, which share of the families is named in which style; :class:`RegionalNames` makes the

@@ -15,6 +15,7 @@ from pathlib import Path
 import pytest
 
 from dtks_desktop.demo import generator as demo
+from dtks_desktop.demo import writers
 from dtks_desktop.services.core.common import Cancelled
 
 N = 5000
@@ -515,7 +516,7 @@ def test_csv_only_and_xlsx_only(tmp_path):
 
 def test_xlsx_skipped_when_too_many_rows(tmp_path, monkeypatch):
     d = demo.generate(demo.DemoConfig(people=300, seed=4))
-    monkeypatch.setattr(demo, "XLSX_MAX_ROWS", 100)
+    monkeypatch.setattr(writers, "XLSX_MAX_ROWS", 100)
     out = demo.write_files(d, tmp_path)
     assert "dtks_xlsx" not in out and out["dtks_csv"].exists()
     assert not (tmp_path / "dtks_siksng_3310.xlsx").exists()
