@@ -16,6 +16,7 @@ from dtks_desktop.services.matching.engine.tables import Table, CivilIndex
 
 SORTED_LOOKUPS_FROM = 50_000  # expand(): from this many queries, look them up in key order
 
+
 def expand(qkeys: np.ndarray, qrows: np.ndarray, skeys: np.ndarray, srows: np.ndarray, cap: int,
             hi_keys: np.ndarray | None = None) -> tuple[np.ndarray, np.ndarray]:
     """Pairs (query row, civil row) whose keys are equal (or within [qkeys, hi_keys]), in query order."""
